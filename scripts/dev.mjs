@@ -1,0 +1,62 @@
+// `npm run dev`: the whole app on http://127.0.0.1:8787 with one command.
+// Embedded Postgres (unless DATABASE_URL points elsewhere) → ws bridge → migrations → demo data →
+// wrangler dev. Ctrl-C stops everything it started.
+import { spawn } from 'node:child_process'
+import { startLocalDatabase } from './local-db.mjs'
+import { applyMigrations } from './migrate.mjs'
+import { seedDatabase } from './seed.mjs'
+import { writeDevVars } from './dev-vars.mjs'
+
+const PORT = Number(process.env.PORT ?? 8787)
+const external = process.env.DATABASE_URL
+let db = null
+let wrangler = null
+let stopping = false
+
+async function stop(code = 0) {
+  if (stopping) return
+  stopping = true
+  console.log('\ndev: stopping…')
+  if (wrangler && wrangler.exitCode === null) {
+    // wrangler runs in its own process group (detached): signal the group so workerd goes too.
+    try { process.kill(-wrangler.pid, 'SIGTERM') } catch { /* already gone */ }
+    await new Promise((r) => { wrangler.once('exit', r); setTimeout(r, 5000) })
+  }
+  if (db) await db.stop().catch((e) => console.error('dev: could not stop Postgres cleanly:', e.message))
+  process.exit(code)
+}
+process.on('SIGINT', () => stop(0))
+process.on('SIGTERM', () => stop(0))
+
+try {
+  let databaseUrl = external
+  let wsProxy
+  if (external) {
+    console.log('dev: DATABASE_URL is set — using it, embedded Postgres skipped')
+  } else {
+    db = await startLocalDatabase()
+    databaseUrl = db.databaseUrl
+    wsProxy = db.wsProxy
+    console.log(`dev: embedded Postgres ${db.fresh ? 'created' : 'started'} (${databaseUrl.replace(/:[^:@]+@/, ':***@')}), data in .data/postgres`)
+  }
+  await applyMigrations(databaseUrl)
+  console.log('dev: migrations applied')
+  const notes = await seedDatabase(databaseUrl)
+  writeDevVars({
+    ENVIRONMENT: 'development',
+    APP_URL: `http://127.0.0.1:${PORT}`,
+    DATABASE_URL: databaseUrl,
+    NEON_WS_PROXY: wsProxy,
+  })
+  wrangler = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(PORT)], {
+    stdio: 'inherit',
+    detached: true,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+  })
+  wrangler.on('exit', (code) => { if (!stopping) stop(code ?? 1) })
+  for (const note of notes) console.log(`dev: ${note}`)
+  console.log(`dev: starting http://127.0.0.1:${PORT} — Ctrl-C stops the app and the database`)
+} catch (err) {
+  console.error(`dev: ${err?.message ?? err}`)
+  await stop(1)
+}

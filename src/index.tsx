@@ -1,0 +1,25 @@
+import { Hono } from 'hono'
+import { csrfProtection, database, requestContext } from './platform/middleware'
+import { securityHeaders } from './platform/security-headers'
+import { flashMessages } from './platform/flash'
+import { layoutRenderer } from './platform/layout'
+import { errorPage, notFoundPage } from './platform/errors'
+import { healthRoutes } from './platform/health'
+import type { AppEnv } from './platform/types'
+import { homeRoutes } from './pages/home'
+import { contactRoutes } from './pages/contact'
+
+const app = new Hono<AppEnv>()
+
+app.use(requestContext, securityHeaders, layoutRenderer, csrfProtection({ exemptPaths: ['/billing/webhook'] }), database, flashMessages)
+
+app.route('/', healthRoutes)
+app.route('/', homeRoutes)
+app.route('/', contactRoutes)
+
+app.notFound(notFoundPage)
+app.onError(errorPage)
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>

@@ -1,0 +1,104 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../platform/types'
+
+const FEATURES = [
+  { title: 'Accounts that hold up', text: 'Sign-up, email verification, sessions in Lucia’s design, password reset and roles.' },
+  { title: 'Postgres on the edge', text: 'Neon through Drizzle, with migrations; a real embedded Postgres on your laptop.' },
+  { title: 'Stripe billing', text: 'Checkout, subscriptions, invoices and signed, idempotent webhooks.' },
+  { title: 'Usage and quotas', text: 'Exact meters and rate limits in Durable Objects.' },
+  { title: 'Files with thumbnails', text: 'Uploads to R2, thumbnails made off the request path through a Queue.' },
+  { title: 'Email that arrives', text: 'React Email templates sent through Resend, with a local outbox in development.' },
+]
+
+const PLANS = [
+  { name: 'Free', price: '$0', blurb: 'For trying things out', points: ['1 project', '100 requests a day', 'Community support'] },
+  { name: 'Pro', price: '$19', blurb: 'For a growing product', points: ['Unlimited projects', '50,000 requests a day', 'Email support'] },
+  { name: 'Business', price: '$99', blurb: 'For teams', points: ['Everything in Pro', 'Higher quotas', 'Priority support'] },
+]
+
+export const homeRoutes = new Hono<AppEnv>()
+  .get('/', (c) =>
+    c.render(
+      <>
+        <section class="hero is-primary is-medium">
+          <div class="hero-body">
+            <div class="container">
+              <h1 class="title is-1">Launch your SaaS on the edge</h1>
+              <p class="subtitle">
+                {c.env.APP_NAME} gives you accounts, billing, usage limits, files and email on Cloudflare Workers —
+                running on your laptop in two commands.
+              </p>
+              <div class="buttons">
+                <a class="button is-white is-medium" href="/signup">Start free</a>
+                <a class="button is-primary is-light is-medium" href="/about">How it works</a>
+              </div>
+            </div>
+          </div>
+        </section>
+        <section class="section" aria-labelledby="features-title">
+          <div class="container">
+            <h2 class="title is-3 has-text-centered" id="features-title">Everything a SaaS needs on day one</h2>
+            <div class="columns is-multiline">
+              {FEATURES.map((f) => (
+                <div class="column is-one-third">
+                  <div class="box feature-box">
+                    <h3 class="title is-5">{f.title}</h3>
+                    <p>{f.text}</p>
+                  </div>
+                </div>
+              ))}
+            </div>
+          </div>
+        </section>
+        <section class="section has-background-light" aria-labelledby="pricing-title">
+          <div class="container">
+            <h2 class="title is-3 has-text-centered" id="pricing-title">Simple pricing</h2>
+            <div class="columns">
+              {PLANS.map((p) => (
+                <div class="column">
+                  <div class="card pricing-card">
+                    <div class="card-content">
+                      <h3 class="title is-4">{p.name}</h3>
+                      <p class="is-size-3 has-text-weight-bold">{p.price}<span class="is-size-6 has-text-grey-dark"> / month</span></p>
+                      <p class="has-text-grey-dark">{p.blurb}</p>
+                      <ul class="pricing-points">
+                        {p.points.map((point) => <li>{point}</li>)}
+                      </ul>
+                    </div>
+                  </div>
+                </div>
+              ))}
+            </div>
+          </div>
+        </section>
+      </>,
+      { title: 'Home' },
+    ),
+  )
+  .get('/about', (c) =>
+    c.render(
+      <section class="section">
+        <div class="container content">
+          <h1 class="title">About {c.env.APP_NAME}</h1>
+          <p>
+            {c.env.APP_NAME} is built on QuickScale Edge, an open SaaS starter kit that runs on Cloudflare Workers. It
+            re-creates the QuickScale Django starter — authentication, public pages, dashboards, billing, usage
+            tracking, files and transactional email — on an edge stack.
+          </p>
+          <h2>The stack</h2>
+          <ul>
+            <li>Hono on Workers renders every page on the server; htmx and Alpine.js add interactivity.</li>
+            <li>Postgres (Neon in production, an embedded Postgres locally) through Drizzle ORM.</li>
+            <li>R2 for files, Durable Objects for meters and rate limits, Queues for email and thumbnails.</li>
+            <li>Stripe for billing and Resend for email.</li>
+          </ul>
+          <h2>Why the edge</h2>
+          <p>
+            Pages render close to your users, deploy with one command, and cost nothing while idle. The same code
+            runs on your laptop with a real database, so what you test is what you ship.
+          </p>
+        </div>
+      </section>,
+      { title: 'About' },
+    ),
+  )

@@ -1,0 +1,34 @@
+import { Pool, neonConfig } from '@neondatabase/serverless'
+import { drizzle, type NeonDatabase } from 'drizzle-orm/neon-serverless'
+
+export type Database = NeonDatabase<Record<string, never>>
+
+let localProxyConfigured = false
+
+// Only a local run sets NEON_WS_PROXY: it points the Neon driver at the ws→TCP bridge in scripts/.
+// Production never sets it, so its neonConfig stays at the driver's defaults (TLS WebSockets to Neon).
+function configureLocalProxy(proxy: string | undefined): void {
+  if (!proxy || localProxyConfigured) return
+  neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`
+  neonConfig.useSecureWebSocket = false
+  neonConfig.pipelineTLS = false
+  neonConfig.pipelineConnect = false
+  localProxyConfigured = true
+}
+
+export interface DbHandle {
+  db: Database
+  close: () => Promise<void>
+}
+
+// A Pool lives for one request or one queue batch: Workers cannot keep sockets across requests.
+export function createDb(env: Pick<Env, 'DATABASE_URL'> & { NEON_WS_PROXY?: string }): DbHandle {
+  configureLocalProxy(env.NEON_WS_PROXY)
+  const pool = new Pool({ connectionString: env.DATABASE_URL, max: 5, connectionTimeoutMillis: 5_000 })
+  // A dropped connection must not crash the isolate; the failing query still rejects.
+  pool.on('error', (err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'db pool error', error: String(err) })))
+  return {
+    db: drizzle({ client: pool, casing: 'snake_case' }),
+    close: () => pool.end().catch(() => undefined),
+  }
+}
