@@ -17,7 +17,8 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
     await next()
   } finally {
     c.header('X-Request-Id', requestId)
-    console.log(JSON.stringify({
+    // Tests assert on behaviour, not on log lines; keep their output readable.
+    if (c.env.ENVIRONMENT !== 'test') console.log(JSON.stringify({
       level: 'info', requestId, method: c.req.method, path: c.req.path,
       status: c.res.status, ms: Date.now() - started,
     }))

@@ -1,0 +1,78 @@
+import os from 'node:os'
+import fs from 'node:fs'
+import path from 'node:path'
+import { spawn } from 'node:child_process'
+import type { TestProject } from 'vitest/node'
+// @ts-expect-error plain .mjs helpers shared with `npm run dev`
+import { freePort, startLocalDatabase } from '../../scripts/local-db.mjs'
+// @ts-expect-error plain .mjs helpers shared with `npm run dev`
+import { applyMigrations } from '../../scripts/migrate.mjs'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string
+    e2eDatabaseUrl: string
+  }
+}
+
+async function waitForServer(url: string, child: ReturnType<typeof spawn>, log: () => string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${log()}`)
+    try {
+      const res = await fetch(url)
+      if (res.status < 500) return
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`wrangler dev did not answer ${url} within ${timeoutMs} ms:\n${log()}`)
+}
+
+// The browser tests run against the real thing: `wrangler dev` (workerd, local R2/DO/Queues) on a
+// free port, its own embedded Postgres, and its own local-state folder so they never touch yours.
+export default async function setup(project: TestProject) {
+  const db = await startLocalDatabase({
+    dataDir: path.join(os.tmpdir(), `qs-e2e-pg-${process.pid}-${Date.now()}`),
+    port: await freePort(),
+    bridgePort: await freePort(),
+    database: 'quickscale_e2e',
+    persistent: false,
+    fast: true,
+  })
+  await applyMigrations(db.databaseUrl)
+  const port = await freePort()
+  const baseUrl = `http://127.0.0.1:${port}`
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-e2e-state-'))
+  const vars = {
+    ENVIRONMENT: 'development',
+    APP_URL: baseUrl,
+    DATABASE_URL: db.databaseUrl,
+    NEON_WS_PROXY: db.wsProxy,
+  }
+  let output = ''
+  const child = spawn(
+    'npx',
+    ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', stateDir, '--show-interactive-dev-session=false',
+      ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' } },
+  )
+  child.stdout?.on('data', (d) => { output += d })
+  child.stderr?.on('data', (d) => { output += d })
+  try {
+    await waitForServer(`${baseUrl}/health`, child, () => output)
+  } catch (err) {
+    try { process.kill(-child.pid!, 'SIGTERM') } catch { /* gone */ }
+    await db.stop()
+    throw err
+  }
+  project.provide('baseUrl', baseUrl)
+  project.provide('e2eDatabaseUrl', db.databaseUrl)
+  return async () => {
+    try { process.kill(-child.pid!, 'SIGTERM') } catch { /* gone */ }
+    await new Promise((r) => { child.once('exit', r); setTimeout(r, 5000) })
+    await db.stop()
+    fs.rmSync(stateDir, { recursive: true, force: true })
+    fs.mkdirSync('test-results', { recursive: true })
+    fs.writeFileSync('test-results/wrangler-dev.log', output)
+  }
+}

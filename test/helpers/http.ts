@@ -1,0 +1,16 @@
+import { exports } from 'cloudflare:workers'
+
+export const ORIGIN = 'http://localhost'
+
+// Requests as a same-origin browser would send them (CSRF middleware wants Origin on non-GET).
+export function request(path: string, init: RequestInit & { htmx?: boolean } = {}): Promise<Response> {
+  const headers = new Headers(init.headers)
+  const method = (init.method ?? 'GET').toUpperCase()
+  if (method !== 'GET' && method !== 'HEAD' && !headers.has('origin')) headers.set('origin', ORIGIN)
+  if (init.htmx) headers.set('hx-request', 'true')
+  return exports.default.fetch(new Request(new URL(path, ORIGIN), { ...init, headers, redirect: 'manual' }))
+}
+
+export function postForm(path: string, fields: Record<string, string>, init: RequestInit & { htmx?: boolean } = {}) {
+  return request(path, { ...init, method: 'POST', body: new URLSearchParams(fields) })
+}
