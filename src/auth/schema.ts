@@ -1,0 +1,69 @@
+import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+
+export type Role = 'user' | 'admin'
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    // Stored lower-cased and trimmed (normaliseEmail) so the unique index is case-insensitive.
+    email: text().notNull(),
+    name: text().notNull(),
+    // Self-describing PHC string: $argon2id$v=19$m=…,t=…,p=…$salt$hash (ADR 0020).
+    passwordHash: text().notNull(),
+    role: text().$type<Role>().notNull().default('user'),
+    emailVerifiedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_email_idx').on(t.email)],
+)
+
+// Lucia's current design (ADR 0021): the cookie carries `<id>.<secret>`; only SHA-256(secret) is stored,
+// so a database dump cannot be replayed (checklist 7).
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text().primaryKey(),
+    secretHash: text().notNull(),
+    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    // Sliding (idle) expiry; never later than createdAt + the absolute cap.
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    userAgent: text().notNull().default(''),
+    ipAddress: text().notNull().default(''),
+  },
+  (t) => [index('sessions_user_id_idx').on(t.userId)],
+)
+
+// One pending verification per user, bound to the address it was sent to (checklist 19). Used for
+// sign-up verification and for changing the email address.
+export const emailVerifications = pgTable(
+  'email_verifications',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    email: text().notNull(),
+    codeHash: text().notNull(),
+    tokenHash: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('email_verifications_user_id_idx').on(t.userId), uniqueIndex('email_verifications_token_hash_idx').on(t.tokenHash)],
+)
+
+export const passwordResetTokens = pgTable(
+  'password_reset_tokens',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('password_reset_tokens_token_hash_idx').on(t.tokenHash), index('password_reset_tokens_user_id_idx').on(t.userId)],
+)
+
+export type User = typeof users.$inferSelect
+export type SessionRow = typeof sessions.$inferSelect
