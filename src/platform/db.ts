@@ -16,6 +16,13 @@ function configureLocalProxy(proxy: string | undefined): void {
   localProxyConfigured = true
 }
 
+// WebSocket failures arrive as ErrorEvent, whose String() is "[object ErrorEvent]".
+function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message
+  if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message)
+  return String(err)
+}
+
 export interface DbHandle {
   db: Database
   close: () => Promise<void>
@@ -25,10 +32,17 @@ export interface DbHandle {
 export function createDb(env: Pick<Env, 'DATABASE_URL'> & { NEON_WS_PROXY?: string }): DbHandle {
   configureLocalProxy(env.NEON_WS_PROXY)
   const pool = new Pool({ connectionString: env.DATABASE_URL, max: 5, connectionTimeoutMillis: 5_000 })
-  // A dropped connection must not crash the isolate; the failing query still rejects.
-  pool.on('error', (err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'db pool error', error: String(err) })))
+  let closing = false
+  // A dropped connection must not crash the isolate; the failing query still rejects. Once we end
+  // the pool, the socket's own disconnect event is expected and not worth a log line.
+  pool.on('error', (err: unknown) => {
+    if (!closing) console.error(JSON.stringify({ level: 'error', msg: 'db pool error', error: describeError(err) }))
+  })
   return {
     db: drizzle({ client: pool, casing: 'snake_case' }),
-    close: () => pool.end().catch(() => undefined),
+    close: () => {
+      closing = true
+      return pool.end().catch(() => undefined)
+    },
   }
 }
