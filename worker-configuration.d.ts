@@ -4,6 +4,7 @@
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./src/index");
+		durableNamespaces: "AuthThrottle";
 	}
 	interface Env {
 		ASSETS: Fetcher;
@@ -14,6 +15,7 @@ declare namespace Cloudflare {
 		APP_URL: string;
 		DATABASE_URL: string;
 		NEON_WS_PROXY: string;
+		AUTH_THROTTLE: DurableObjectNamespace<import("./src/index").AuthThrottle>;
 	}
 }
 interface Env extends Cloudflare.Env {}

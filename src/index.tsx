@@ -8,17 +8,23 @@ import { healthRoutes } from './platform/health'
 import type { AppEnv } from './platform/types'
 import { homeRoutes } from './pages/home'
 import { contactRoutes } from './pages/contact'
+import { loadSession } from './auth/guards'
+import { authRoutes } from './auth/routes'
 
 const app = new Hono<AppEnv>()
 
-app.use(requestContext, securityHeaders, layoutRenderer, csrfProtection({ exemptPaths: ['/billing/webhook'] }), database, flashMessages)
+app.use(requestContext, securityHeaders, layoutRenderer, csrfProtection({ exemptPaths: ['/billing/webhook'] }), database, loadSession, flashMessages)
 
 app.route('/', healthRoutes)
 app.route('/', homeRoutes)
 app.route('/', contactRoutes)
+app.route('/', authRoutes)
 
 app.notFound(notFoundPage)
 app.onError(errorPage)
+
+// Durable Object classes must be exported from the Worker's main module.
+export { AuthThrottle } from './auth/login-throttle'
 
 export default {
   fetch: app.fetch,

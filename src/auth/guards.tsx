@@ -1,0 +1,80 @@
+import { createMiddleware } from 'hono/factory'
+import { renderError } from '../platform/errors'
+import { isHtmxRequest } from '../platform/htmx'
+import type { AppContext, AppEnv } from '../platform/types'
+import { logAuthEvent } from './log'
+import { deleteSessionCookie, readSessionCookie, setSessionCookie, validateSessionToken } from './session'
+import type { SessionRow, User } from './schema'
+import { VerifyRequiredPage } from './views/verify-required'
+
+declare module '../platform/types' {
+  interface AppVariables {
+    user: User | null
+    session: SessionRow | null
+  }
+}
+
+// After `database`: resolves the cookie to a session and fills `viewer` for the layout. The token is only
+// ever read from the cookie, never from a URL or form field (checklist 8).
+export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
+  c.set('user', null)
+  c.set('session', null)
+  const token = readSessionCookie(c)
+  if (token !== undefined) {
+    const now = new Date()
+    const { session, user } = await validateSessionToken(c.get('db'), token, now)
+    if (session === null) {
+      deleteSessionCookie(c)
+    } else {
+      c.set('user', user)
+      c.set('session', session)
+      c.set('viewer', { id: user.id, name: user.name, email: user.email, role: user.role, emailVerified: user.emailVerifiedAt !== null })
+      // The idle window slid forward: give the cookie the same new lifetime.
+      if (session.lastSeenAt.getTime() === now.getTime()) setSessionCookie(c, token, session.expiresAt, now)
+    }
+  }
+  await next()
+})
+
+function currentPath(c: AppContext): string {
+  // For htmx requests, come back to the page the user was on rather than the fragment endpoint.
+  const current = c.req.header('hx-current-url')
+  if (current) {
+    try {
+      const url = new URL(current)
+      if (url.origin === new URL(c.req.url).origin) return `${url.pathname}${url.search}`
+    } catch { /* fall through */ }
+  }
+  const url = new URL(c.req.url)
+  return c.req.method === 'GET' ? `${url.pathname}${url.search}` : url.pathname
+}
+
+export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.get('user')) return next()
+  logAuthEvent(c, 'access.denied', { reason: 'not signed in', path: c.req.path })
+  const location = `/login?next=${encodeURIComponent(currentPath(c))}`
+  if (c.req.header('hx-request') === 'true') {
+    c.header('HX-Redirect', location)
+    return c.body(null, 401)
+  }
+  return c.redirect(location, 303)
+})
+
+// Paid and file features: an unverified address gets a page that says what to do, not a bare 403.
+export const requireVerified = createMiddleware<AppEnv>(async (c, next) => {
+  const user = c.get('user')
+  if (user === null) return requireUser(c, next)
+  if (user.emailVerifiedAt !== null) return next()
+  logAuthEvent(c, 'access.denied', { userId: user.id, reason: 'email not verified', path: c.req.path })
+  c.status(403)
+  if (isHtmxRequest(c)) return renderError(c, { status: 403, title: 'Verify your email first', message: 'Confirm your email address to use this feature: see /verify-email.' })
+  return c.render(<VerifyRequiredPage email={user.email} />, { title: 'Verify your email' })
+})
+
+export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  const user = c.get('user')
+  if (user === null) return requireUser(c, next)
+  if (user.role === 'admin') return next()
+  logAuthEvent(c, 'access.denied', { userId: user.id, reason: 'not an admin', path: c.req.path })
+  return renderError(c, { status: 403, title: 'Forbidden', message: 'You do not have permission to view this page.' })
+})

@@ -1,0 +1,101 @@
+import { DurableObject } from 'cloudflare:workers'
+
+/**
+ * Exact auth throttling in a Durable Object (checklist 23, 24; ADR 0023). One object per key
+ * (`ip:<ip>`, `acct:<email>`, `verify:<userId>`, `resend:<userId>`, `reset:<email>` …), so every
+ * decision for a key is made by a single thread. State lives in the synchronous SQLite-backed KV
+ * (`ctx.storage.kv`): read and write happen in the same synchronous turn with no `await`, let alone a
+ * `fetch()`, in between — concurrent attempts cannot both read the old counter.
+ *
+ * The Workers Rate Limiting binding is "permissive, eventually consistent" and per location, so it is
+ * not used for this.
+ */
+export interface ThrottleDecision {
+  allowed: boolean
+  retryAfterSeconds: number
+}
+
+interface DelayState {
+  index: number
+  updatedAt: number
+}
+
+interface BucketState {
+  count: number
+  windowStart: number
+}
+
+export class AuthThrottle extends DurableObject<Env> {
+  /**
+   * Increasing delays (Lucia's Throttler): attempt n+1 is allowed only `delays[n]` seconds after
+   * attempt n. The caller consumes before checking the password and resets on success.
+   */
+  consumeDelay(delaysSeconds: number[], now: number = Date.now()): ThrottleDecision {
+    const kv = this.ctx.storage.kv
+    const state = kv.get<DelayState>('delay')
+    if (state === undefined) {
+      kv.put('delay', { index: 0, updatedAt: now })
+      return { allowed: true, retryAfterSeconds: 0 }
+    }
+    const waitUntil = state.updatedAt + (delaysSeconds[state.index] ?? delaysSeconds.at(-1) ?? 0) * 1000
+    if (now < waitUntil) return { allowed: false, retryAfterSeconds: Math.ceil((waitUntil - now) / 1000) }
+    kv.put('delay', { index: Math.min(state.index + 1, delaysSeconds.length - 1), updatedAt: now })
+    return { allowed: true, retryAfterSeconds: 0 }
+  }
+
+  /** Fixed window: at most `max` events per `windowSeconds` (code attempts, resend, reset mails). */
+  consumeBucket(max: number, windowSeconds: number, now: number = Date.now()): ThrottleDecision {
+    const kv = this.ctx.storage.kv
+    const state = kv.get<BucketState>('bucket')
+    if (state === undefined || now - state.windowStart >= windowSeconds * 1000) {
+      kv.put('bucket', { count: 1, windowStart: now })
+      return { allowed: true, retryAfterSeconds: 0 }
+    }
+    if (state.count >= max) {
+      return { allowed: false, retryAfterSeconds: Math.ceil((state.windowStart + windowSeconds * 1000 - now) / 1000) }
+    }
+    kv.put('bucket', { count: state.count + 1, windowStart: state.windowStart })
+    return { allowed: true, retryAfterSeconds: 0 }
+  }
+
+  reset(): void {
+    this.ctx.storage.kv.delete('delay')
+    this.ctx.storage.kv.delete('bucket')
+  }
+}
+
+// Policies are declared here, beside the class, and used by name at the call sites.
+export const LOGIN_ACCOUNT_DELAYS = [0, 1, 2, 4, 8, 16, 30, 60, 180, 300]
+// An address shared by many people (office NAT) gets five free attempts before the same ladder.
+export const LOGIN_IP_DELAYS = [0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 30, 60, 180, 300]
+export const VERIFY_CODE_LIMIT = { max: 10, windowSeconds: 60 * 60 }
+export const VERIFY_RESEND_LIMIT = { max: 3, windowSeconds: 10 * 60 }
+export const RESET_REQUEST_LIMIT = { max: 3, windowSeconds: 10 * 60 }
+export const RESET_REQUEST_IP_LIMIT = { max: 20, windowSeconds: 10 * 60 }
+
+function stub(env: Env, key: string) {
+  return env.AUTH_THROTTLE.get(env.AUTH_THROTTLE.idFromName(key))
+}
+
+export async function consumeDelays(env: Env, keys: string[], delays: (key: string) => number[]): Promise<ThrottleDecision> {
+  const decisions = await Promise.all(keys.map((key) => stub(env, key).consumeDelay(delays(key))))
+  return worst(decisions)
+}
+
+export async function consumeBucket(env: Env, key: string, limit: { max: number; windowSeconds: number }): Promise<ThrottleDecision> {
+  return stub(env, key).consumeBucket(limit.max, limit.windowSeconds)
+}
+
+export async function resetThrottle(env: Env, keys: string[]): Promise<void> {
+  await Promise.all(keys.map((key) => stub(env, key).reset()))
+}
+
+function worst(decisions: ThrottleDecision[]): ThrottleDecision {
+  const blocked = decisions.filter((d) => !d.allowed)
+  if (blocked.length === 0) return { allowed: true, retryAfterSeconds: 0 }
+  return { allowed: false, retryAfterSeconds: Math.max(...blocked.map((d) => d.retryAfterSeconds)) }
+}
+
+export function throttleMessage(retryAfterSeconds: number): string {
+  return `Too many attempts. Try again in ${retryAfterSeconds} ${retryAfterSeconds === 1 ? 'second' : 'seconds'}.`
+}

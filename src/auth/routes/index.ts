@@ -1,0 +1,11 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../../platform/types'
+import { dashboardRoutes } from './dashboard'
+import { loginRoutes } from './login'
+import { signupRoutes } from './signup'
+
+// Everything the auth feature serves, mounted at `/` by src/index.tsx.
+export const authRoutes = new Hono<AppEnv>()
+  .route('/', signupRoutes)
+  .route('/', loginRoutes)
+  .route('/', dashboardRoutes)

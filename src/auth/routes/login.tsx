@@ -1,0 +1,99 @@
+import { Hono } from 'hono'
+import { Field } from '../../platform/components'
+import { setFlash } from '../../platform/flash'
+import type { AppEnv } from '../../platform/types'
+import { clientIp, readForm, redirectAfterPost, respondWithForm } from '../forms'
+import { logAuthEvent } from '../log'
+import { consumeDelays, LOGIN_ACCOUNT_DELAYS, LOGIN_IP_DELAYS, resetThrottle, throttleMessage } from '../login-throttle'
+import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from '../password'
+import { safeNextPath } from '../redirect'
+import { createSession, deleteSessionCookie, invalidateSession, setSessionCookie } from '../session'
+import { getUserByEmail, normaliseEmail, updateUserPasswordHash } from '../user'
+import { AuthPage, FormNotice, SubmitButton } from '../views/components'
+import { authBodyLimit } from './body-limit'
+
+// Generic on purpose (checklist 18): never say which of the two was wrong.
+export const LOGIN_FAILED = 'Incorrect email or password.'
+
+function LoginForm({ email, next, error, status }: { email?: string; next: string; error?: string; status?: string }) {
+  const action = next === '/dashboard' ? '/login' : `/login?next=${encodeURIComponent(next)}`
+  return (
+    <form id="login-form" method="post" action={action} hx-post={action} hx-target="this" hx-swap="outerHTML" novalidate>
+      <FormNotice kind="danger" message={error} />
+      <FormNotice kind="info" message={status} />
+      <Field name="email" label="Email" type="email" value={email} required maxlength={254} autocomplete="username" />
+      <Field name="password" label="Password" type="password" required autocomplete="current-password" />
+      <SubmitButton label="Log in" />
+      <p><a href="/forgot-password">Forgot your password?</a> · No account yet? <a href="/signup">Sign up</a>.</p>
+    </form>
+  )
+}
+
+function LoginPage(props: { email?: string; next: string; error?: string; status?: string }) {
+  return (
+    <AuthPage title="Log in">
+      <LoginForm {...props} />
+    </AuthPage>
+  )
+}
+
+export const loginRoutes = new Hono<AppEnv>()
+  .get('/login', (c) => {
+    const next = safeNextPath(c.req.query('next'))
+    if (c.get('user')) return c.redirect(next, 303)
+    return c.render(<LoginPage next={next} />, { title: 'Log in' })
+  })
+  .post('/login', authBodyLimit, async (c) => {
+    const form = await readForm(c)
+    const next = safeNextPath(c.req.query('next') ?? form.next)
+    const email = normaliseEmail(form.email ?? '')
+    const password = form.password ?? ''
+    const fail = (status: 401 | 422 | 429, error: string) =>
+      respondWithForm(c, status, <LoginForm email={form.email} next={next} error={error} />, <LoginPage email={form.email} next={next} error={error} />, 'Log in')
+
+    if (email === '' || password === '' || email.length > 254 || password.length > 1024) return fail(422, 'Enter your email and password.')
+
+    // Consumed before the password is checked, so parallel guesses are counted exactly (checklist 23, 24).
+    const ipKey = `ip:${clientIp(c)}`
+    const acctKey = `acct:${email}`
+    const throttle = await consumeDelays(c.env, [ipKey, acctKey], (key) => (key === ipKey ? LOGIN_IP_DELAYS : LOGIN_ACCOUNT_DELAYS))
+    if (!throttle.allowed) {
+      logAuthEvent(c, 'login.throttled', { reason: `retry in ${throttle.retryAfterSeconds}s` })
+      c.header('Retry-After', String(throttle.retryAfterSeconds))
+      return fail(429, throttleMessage(throttle.retryAfterSeconds))
+    }
+
+    const db = c.get('db')
+    const user = await getUserByEmail(db, email)
+    if (user === null) {
+      await burnPasswordCheck(password)
+      logAuthEvent(c, 'login.failure', { reason: 'unknown email' })
+      return fail(401, LOGIN_FAILED)
+    }
+    if (!(await verifyPassword(user.passwordHash, password))) {
+      logAuthEvent(c, 'login.failure', { userId: user.id, reason: 'wrong password' })
+      return fail(401, LOGIN_FAILED)
+    }
+    await resetThrottle(c.env, [ipKey, acctKey])
+    // Parameters raised since this hash was made: upgrade it now that we hold the plaintext (ADR 0020).
+    if (needsRehash(user.passwordHash)) await updateUserPasswordHash(db, user.id, await hashPassword(password))
+
+    // Session fixation defence (checklist 8): whatever cookie came in is discarded and a new session made.
+    const previous = c.get('session')
+    if (previous) await invalidateSession(db, previous.id)
+    const { token, session } = await createSession(db, user.id, { userAgent: c.req.header('user-agent'), ipAddress: clientIp(c) })
+    setSessionCookie(c, token, session.expiresAt)
+    logAuthEvent(c, 'login.success', { userId: user.id })
+    return redirectAfterPost(c, next)
+  })
+  // POST only: a GET must never change state (checklist 13), and the CSRF middleware guards POSTs.
+  .post('/logout', async (c) => {
+    const session = c.get('session')
+    if (session) {
+      await invalidateSession(c.get('db'), session.id)
+      logAuthEvent(c, 'logout', { userId: session.userId })
+    }
+    deleteSessionCookie(c)
+    setFlash(c, 'info', 'You have been logged out.')
+    return redirectAfterPost(c, '/')
+  })

@@ -1,0 +1,76 @@
+import { Hono } from 'hono'
+import { Field, FormErrorSummary, fieldErrorsFrom, type FieldErrors } from '../../platform/components'
+import type { AppEnv } from '../../platform/types'
+import { createEmailVerification, VERIFICATION_TTL_MINUTES } from '../email-verification'
+import { clientIp, readForm, redirectAfterPost, respondWithForm } from '../forms'
+import { logAuthEvent } from '../log'
+import { consumeBucket, throttleMessage } from '../login-throttle'
+import { appUrl, sendAuthEmail } from '../mail'
+import { isPasswordBreached, passwordSchema, PASSWORD_MIN } from '../password'
+import { createSession, setSessionCookie } from '../session'
+import { createUser, emailSchema, nameSchema } from '../user'
+import { z } from 'zod'
+import { AuthPage, FormNotice, SubmitButton } from '../views/components'
+import { authBodyLimit } from './body-limit'
+
+type Values = Partial<Record<'name' | 'email', string>>
+
+const signupSchema = z.object({ name: nameSchema, email: emailSchema, password: passwordSchema })
+// Each address may create a handful of accounts an hour: enough for a family, not for enumeration.
+const SIGNUP_IP_LIMIT = { max: 20, windowSeconds: 60 * 60 }
+
+export const BREACHED_MESSAGE = 'This password has appeared in a known data breach. Please choose a different one.'
+
+function SignupForm({ values = {}, errors = {}, notice }: { values?: Values; errors?: FieldErrors; notice?: string }) {
+  return (
+    <form id="signup-form" method="post" action="/signup" hx-post="/signup" hx-target="this" hx-swap="outerHTML" novalidate>
+      <FormNotice kind="danger" message={notice} />
+      <FormErrorSummary errors={errors} />
+      <Field name="name" label="Name" value={values.name} error={errors.name} required maxlength={100} autocomplete="name" />
+      <Field name="email" label="Email" type="email" value={values.email} error={errors.email} required maxlength={254} autocomplete="email" />
+      <Field name="password" label="Password" type="password" error={errors.password} required minlength={PASSWORD_MIN} autocomplete="new-password"
+        help={`At least ${PASSWORD_MIN} characters. Spaces and any characters are fine; a long passphrase is best.`} />
+      <SubmitButton label="Create account" />
+      <p>Already have an account? <a href="/login">Log in</a>.</p>
+    </form>
+  )
+}
+
+function SignupPage(props: { values?: Values; errors?: FieldErrors; notice?: string }) {
+  return (
+    <AuthPage title="Create your account" subtitle="Start in a minute. We will send you a code to confirm your email.">
+      <SignupForm {...props} />
+    </AuthPage>
+  )
+}
+
+export const signupRoutes = new Hono<AppEnv>()
+  .get('/signup', (c) => (c.get('user') ? c.redirect('/dashboard', 303) : c.render(<SignupPage />, { title: 'Sign up' })))
+  .post('/signup', authBodyLimit, async (c) => {
+    const form = await readForm(c)
+    const values: Values = { name: form.name, email: form.email }
+    const fail = (status: 422 | 429, errors: FieldErrors, notice?: string) =>
+      respondWithForm(c, status, <SignupForm values={values} errors={errors} notice={notice} />, <SignupPage values={values} errors={errors} notice={notice} />, 'Sign up')
+
+    const parsed = signupSchema.safeParse(form)
+    if (!parsed.success) return fail(422, fieldErrorsFrom(parsed.error.issues))
+    const throttle = await consumeBucket(c.env, `signup-ip:${clientIp(c)}`, SIGNUP_IP_LIMIT)
+    if (!throttle.allowed) return fail(429, {}, throttleMessage(throttle.retryAfterSeconds))
+    if (await isPasswordBreached(parsed.data.password, { requestId: c.get('requestId') })) return fail(422, { password: BREACHED_MESSAGE })
+
+    const db = c.get('db')
+    const user = await createUser(db, parsed.data)
+    // The sign-up form must say that the address is taken; nothing else reveals it, and nothing changes.
+    if (user === null) return fail(422, { email: 'An account with this email already exists. Log in, or reset your password.' })
+
+    const verification = await createEmailVerification(db, user.id, user.email)
+    await sendAuthEmail(c, {
+      template: 'verify-email',
+      to: user.email,
+      props: { name: user.name, code: verification.code, verifyUrl: appUrl(c, `/verify-email?token=${verification.token}`), expiresInMinutes: VERIFICATION_TTL_MINUTES },
+    })
+    const { token, session } = await createSession(db, user.id, { userAgent: c.req.header('user-agent'), ipAddress: clientIp(c) })
+    setSessionCookie(c, token, session.expiresAt)
+    logAuthEvent(c, 'signup', { userId: user.id })
+    return redirectAfterPost(c, '/verify-email')
+  })

@@ -1,0 +1,71 @@
+import { eq, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import type { Database } from '../platform/db'
+import { hashPassword } from './password'
+import { users, type Role, type User } from './schema'
+
+// One canonical form so that "Ann@Example.com" and "ann@example.com " are the same account.
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase()
+}
+
+export const emailSchema = z
+  .string({ error: 'Enter your email address.' })
+  .trim()
+  .min(1, 'Enter your email address.')
+  .max(254, 'Use an email address of at most 254 characters.')
+  .pipe(z.email({ error: 'Enter a valid email address, like name@example.com.' }))
+  .transform(normaliseEmail)
+
+export const nameSchema = z
+  .string({ error: 'Enter your name.' })
+  .trim()
+  .min(1, 'Enter your name.')
+  .max(100, 'Use at most 100 characters.')
+
+export async function getUserByEmail(db: Database, email: string): Promise<User | null> {
+  const [user] = await db.select().from(users).where(eq(users.email, normaliseEmail(email))).limit(1)
+  return user ?? null
+}
+
+export async function getUserById(db: Database, id: string): Promise<User | null> {
+  const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1)
+  return user ?? null
+}
+
+/** Returns null when the address is taken (the unique index decides, so two racing sign-ups cannot both win). */
+export async function createUser(db: Database, input: { email: string; name: string; password: string; role?: Role }): Promise<User | null> {
+  const passwordHash = await hashPassword(input.password)
+  const [user] = await db
+    .insert(users)
+    .values({ email: normaliseEmail(input.email), name: input.name, passwordHash, role: input.role ?? 'user' })
+    .onConflictDoNothing({ target: users.email })
+    .returning()
+  return user ?? null
+}
+
+export async function updateUserName(db: Database, userId: string, name: string): Promise<void> {
+  await db.update(users).set({ name, updatedAt: sql`now()` }).where(eq(users.id, userId))
+}
+
+export async function updateUserPasswordHash(db: Database, userId: string, passwordHash: string): Promise<void> {
+  await db.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, userId))
+}
+
+/**
+ * Cleanup steps that later features register for account deletion (files in R2, Stripe customer,
+ * org memberships …). Each runs inside the deletion transaction before the user row goes, so a failing
+ * step leaves the account intact. Add yours to `accountCleanups` below; external side effects that
+ * cannot be rolled back (R2 objects) should be queued from here rather than performed inline.
+ */
+export type AccountCleanup = (tx: Database, userId: string) => Promise<void>
+export const accountCleanups: AccountCleanup[] = []
+
+// Sessions, verifications and reset tokens go with the user row (ON DELETE CASCADE), so a deleted user
+// loses every session (checklist 12).
+export async function deleteUserAccount(db: Database, userId: string, cleanups: AccountCleanup[] = accountCleanups): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const cleanup of cleanups) await cleanup(tx as unknown as Database, userId)
+    await tx.delete(users).where(eq(users.id, userId))
+  })
+}

@@ -1,0 +1,46 @@
+import type { Child } from 'hono/jsx'
+
+// The narrow centred column every auth form sits in.
+export function AuthPage({ title, subtitle, children }: { title: string; subtitle?: string; children?: Child }) {
+  return (
+    <section class="section">
+      <div class="container">
+        <div class="columns is-centered">
+          <div class="column is-half-tablet is-5-desktop">
+            <h1 class="title">{title}</h1>
+            {subtitle && <p class="subtitle">{subtitle}</p>}
+            {children}
+          </div>
+        </div>
+      </div>
+    </section>
+  )
+}
+
+export function FormNotice({ kind, message }: { kind: 'success' | 'info' | 'danger' | 'warning'; message?: string }) {
+  if (!message) return null
+  return (
+    <div class={`notification is-${kind} is-light`} role={kind === 'danger' ? 'alert' : 'status'}>
+      {message}
+    </div>
+  )
+}
+
+export function SubmitButton({ label, kind = 'is-primary' }: { label: string; kind?: string }) {
+  return (
+    <div class="field">
+      <div class="control">
+        <button class={`button ${kind}`} type="submit">{label}</button>
+      </div>
+    </div>
+  )
+}
+
+export function UnverifiedBanner({ email }: { email: string }) {
+  return (
+    <div class="notification is-warning is-light" role="status">
+      Please verify your email address <strong>{email}</strong>: we sent you a code and a link.{' '}
+      <a href="/verify-email">Enter the code or resend it</a>.
+    </div>
+  )
+}

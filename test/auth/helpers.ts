@@ -1,0 +1,88 @@
+import { vi } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { sha1 } from '@oslojs/crypto/sha1'
+import { encodeHexUpperCase } from '@oslojs/encoding'
+import { withDb } from '../helpers/db'
+import { postForm, request } from '../helpers/http'
+import { createUser } from '../../src/auth/user'
+import { users, type Role } from '../../src/auth/schema'
+
+export const PASSWORD = 'correct horse battery staple'
+
+export function randomEmail(prefix = 'user'): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 12)}@example.com`
+}
+
+// Every test gets its own client address so the per-IP throttles of different tests never meet.
+export function randomIp(): string {
+  const b = crypto.getRandomValues(new Uint8Array(3))
+  return `10.${b[0]}.${b[1]}.${b[2]}`
+}
+
+export async function createTestUser(opts: { email?: string; password?: string; role?: Role; verified?: boolean; name?: string } = {}) {
+  const email = opts.email ?? randomEmail()
+  const password = opts.password ?? PASSWORD
+  return withDb(async (db) => {
+    const user = await createUser(db, { email, name: opts.name ?? 'Test User', password, role: opts.role })
+    if (!user) throw new Error('duplicate test user')
+    if (opts.verified !== false) await db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id))
+    return { ...user, password }
+  })
+}
+
+/** The `name=value` of the session cookie a response sets, or null. */
+export function sessionCookieFrom(res: Response): string | null {
+  for (const line of res.headers.getSetCookie()) {
+    const m = /^(session|__Host-session)=([^;]*)/.exec(line)
+    if (m && m[2] !== '') return `${m[1]}=${m[2]}`
+  }
+  return null
+}
+
+export async function login(email: string, password: string = PASSWORD, init: { ip?: string; cookie?: string; next?: string } = {}) {
+  const headers: Record<string, string> = { 'cf-connecting-ip': init.ip ?? randomIp() }
+  if (init.cookie) headers.cookie = init.cookie
+  return postForm(init.next ? `/login?next=${encodeURIComponent(init.next)}` : '/login', { email, password }, { headers })
+}
+
+export async function loginCookie(email: string, password: string = PASSWORD): Promise<string> {
+  const res = await login(email, password)
+  const cookie = sessionCookieFrom(res)
+  if (res.status !== 303 || cookie === null) throw new Error(`login failed: ${res.status}`)
+  return cookie
+}
+
+export function get(path: string, cookie?: string, init: RequestInit & { htmx?: boolean } = {}) {
+  const headers = new Headers(init.headers)
+  if (cookie) headers.set('cookie', cookie)
+  return request(path, { ...init, headers })
+}
+
+export function post(path: string, fields: Record<string, string>, cookie?: string, init: RequestInit & { htmx?: boolean } = {}) {
+  const headers = new Headers(init.headers)
+  if (cookie) headers.set('cookie', cookie)
+  if (!headers.has('cf-connecting-ip')) headers.set('cf-connecting-ip', randomIp())
+  return postForm(path, fields, { ...init, headers })
+}
+
+/**
+ * Mocks only HIBP's range API (third-party HTTP). `breached` passwords are reported with a count; the
+ * response is padded like the real API. Everything else goes to the real fetch.
+ */
+export function mockHibp(breached: string[] = []) {
+  const original = globalThis.fetch
+  const calls: string[] = []
+  const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url
+    if (!url.startsWith('https://api.pwnedpasswords.com/range/')) return original(input, init)
+    calls.push(url)
+    const prefix = url.slice(-5)
+    const lines = ['0018A45C4D1DEF81644B54AB7F969B88D65:0', '00D4F6E8FA6EECAD2A3AA415EEC418D38EC:2']
+    for (const p of breached) {
+      const digest = encodeHexUpperCase(sha1(new TextEncoder().encode(p)))
+      if (digest.startsWith(prefix)) lines.push(`${digest.slice(5)}:12345`)
+    }
+    return new Response(lines.join('\r\n'), { status: 200 })
+  })
+  return { spy, calls }
+}
