@@ -3,9 +3,11 @@ import type { AppEnv } from '../../platform/types'
 import { dashboardRoutes } from './dashboard'
 import { loginRoutes } from './login'
 import { signupRoutes } from './signup'
+import { verifyEmailRoutes } from './verify-email'
 
 // Everything the auth feature serves, mounted at `/` by src/index.tsx.
 export const authRoutes = new Hono<AppEnv>()
   .route('/', signupRoutes)
   .route('/', loginRoutes)
+  .route('/', verifyEmailRoutes)
   .route('/', dashboardRoutes)

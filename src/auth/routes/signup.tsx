@@ -1,17 +1,16 @@
 import { Hono } from 'hono'
 import { Field, FormErrorSummary, fieldErrorsFrom, type FieldErrors } from '../../platform/components'
 import type { AppEnv } from '../../platform/types'
-import { createEmailVerification, VERIFICATION_TTL_MINUTES } from '../email-verification'
 import { clientIp, readForm, redirectAfterPost, respondWithForm } from '../forms'
 import { logAuthEvent } from '../log'
 import { consumeBucket, throttleMessage } from '../login-throttle'
-import { appUrl, sendAuthEmail } from '../mail'
 import { isPasswordBreached, passwordSchema, PASSWORD_MIN } from '../password'
 import { createSession, setSessionCookie } from '../session'
 import { createUser, emailSchema, nameSchema } from '../user'
 import { z } from 'zod'
 import { AuthPage, FormNotice, SubmitButton } from '../views/components'
 import { authBodyLimit } from './body-limit'
+import { sendVerificationEmail } from './verify-email'
 
 type Values = Partial<Record<'name' | 'email', string>>
 
@@ -63,12 +62,7 @@ export const signupRoutes = new Hono<AppEnv>()
     // The sign-up form must say that the address is taken; nothing else reveals it, and nothing changes.
     if (user === null) return fail(422, { email: 'An account with this email already exists. Log in, or reset your password.' })
 
-    const verification = await createEmailVerification(db, user.id, user.email)
-    await sendAuthEmail(c, {
-      template: 'verify-email',
-      to: user.email,
-      props: { name: user.name, code: verification.code, verifyUrl: appUrl(c, `/verify-email?token=${verification.token}`), expiresInMinutes: VERIFICATION_TTL_MINUTES },
-    })
+    await sendVerificationEmail(c, user, user.email)
     const { token, session } = await createSession(db, user.id, { userAgent: c.req.header('user-agent'), ipAddress: clientIp(c) })
     setSessionCookie(c, token, session.expiresAt)
     logAuthEvent(c, 'signup', { userId: user.id })
