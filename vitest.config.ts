@@ -1,34 +1,45 @@
 import { defineConfig } from 'vitest/config'
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
 
-// Two projects: `workers` runs inside workerd (the real runtime, real R2/DO/Queue simulations) against
-// a real Postgres; `browser` drives Debian's Chromium against a real `wrangler dev`.
+// `workers` runs inside workerd (the real runtime, real R2/DO/Queue simulations) against a real
+// Postgres, without RESEND_API_KEY (mail lands in the local outbox, as in `npm run dev`);
+// `workers-resend` is the same with a key; `browser` drives Debian's Chromium against a real `wrangler dev`.
+function workersProject(name: string, options: { include?: string[]; exclude?: string[]; bindings?: Record<string, string> }) {
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        main: './src/index.tsx',
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: {
+            ENVIRONMENT: 'test',
+            APP_URL: 'http://localhost',
+            DATABASE_URL: inject('databaseUrl'),
+            NEON_WS_PROXY: inject('neonWsProxy'),
+            // Whatever a developer's .dev.vars holds, tests choose the mail transport themselves.
+            RESEND_API_KEY: '',
+            ...options.bindings,
+          },
+        },
+      })),
+    ],
+    test: {
+      name,
+      include: options.include ?? ['test/**/*.test.{ts,tsx}'],
+      exclude: options.exclude ?? [],
+      globalSetup: ['./test/setup/global-setup.ts'],
+      testTimeout: 20_000,
+    },
+  }
+}
+
 export default defineConfig({
   test: {
     projects: [
-      {
-        plugins: [
-          cloudflareTest(({ inject }) => ({
-            main: './src/index.tsx',
-            wrangler: { configPath: './wrangler.toml' },
-            miniflare: {
-              bindings: {
-                ENVIRONMENT: 'test',
-                APP_URL: 'http://localhost',
-                DATABASE_URL: inject('databaseUrl'),
-                NEON_WS_PROXY: inject('neonWsProxy'),
-              },
-            },
-          })),
-        ],
-        test: {
-          name: 'workers',
-          include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/e2e/**'],
-          globalSetup: ['./test/setup/global-setup.ts'],
-          testTimeout: 20_000,
-        },
-      },
+      workersProject('workers', { exclude: ['test/e2e/**', 'test/email/resend/**'] }),
+      // The same Worker with RESEND_API_KEY set: mail goes to Resend (intercepted at fetch) instead of
+      // the local outbox. Only the tests of that path run here.
+      workersProject('workers-resend', { include: ['test/email/resend/**/*.test.ts'], bindings: { RESEND_API_KEY: 're_test_key' } }),
       {
         test: {
           name: 'browser',

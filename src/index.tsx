@@ -10,6 +10,8 @@ import { homeRoutes } from './pages/home'
 import { contactRoutes } from './pages/contact'
 import { loadSession } from './auth/guards'
 import { authRoutes } from './auth/routes'
+import { emailQueueConsumers } from './email/consumer'
+import { devMailRoutes } from './email/dev-mail'
 
 const app = new Hono<AppEnv>()
 
@@ -19,6 +21,7 @@ app.route('/', healthRoutes)
 app.route('/', homeRoutes)
 app.route('/', contactRoutes)
 app.route('/', authRoutes)
+app.route('/', devMailRoutes)
 
 app.notFound(notFoundPage)
 app.onError(errorPage)
@@ -26,6 +29,16 @@ app.onError(errorPage)
 // Durable Object classes must be exported from the Worker's main module.
 export { AuthThrottle } from './auth/login-throttle'
 
+// Each queue this Worker consumes (wrangler.toml [[queues.consumers]]) and the feature that handles it.
+const queueConsumers: Record<string, (batch: MessageBatch<unknown>, env: Env) => Promise<void>> = {
+  ...emailQueueConsumers,
+}
+
 export default {
   fetch: app.fetch,
+  async queue(batch, env) {
+    const consume = queueConsumers[batch.queue]
+    if (!consume) throw new Error(`No consumer for queue "${batch.queue}"`)
+    await consume(batch, env)
+  },
 } satisfies ExportedHandler<Env>

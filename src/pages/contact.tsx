@@ -6,6 +6,7 @@ import { setFlash } from '../platform/flash'
 import { isHtmxRequest } from '../platform/htmx'
 import type { AppEnv } from '../platform/types'
 import { contactInputSchema, createContactMessage } from './contact-message'
+import { sendEmail } from '../email/send-email'
 
 type ContactValues = Partial<Record<'name' | 'email' | 'subject' | 'message', string>>
 
@@ -73,6 +74,18 @@ export const contactRoutes = new Hono<AppEnv>()
           : c.render(<ContactPage values={values} errors={errors} />, { title: 'Contact' })
       }
       await createContactMessage(c.get('db'), parsed.data)
+      // The admin hears of it by mail, queued (never sent on this request). The message is stored
+      // either way, so a mail that cannot be queued is logged rather than shown as a failure.
+      try {
+        await sendEmail({ db: c.get('db'), queue: c.env.EMAIL }, {
+          template: 'contact-received',
+          to: c.env.ADMIN_EMAIL,
+          replyTo: parsed.data.email,
+          props: parsed.data,
+        })
+      } catch (err) {
+        console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), msg: 'contact: admin mail not queued', error: String(err) }))
+      }
       if (isHtmxRequest(c)) return c.html(<ContactForm sent />)
       setFlash(c, 'success', 'Thank you — your message has been sent. We will reply by email.')
       return c.redirect('/contact', 303)

@@ -9,6 +9,8 @@ const configSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string'),
   ADMIN_EMAIL: z.email(),
   EMAIL_FROM: z.string().min(3),
+  // Unset or empty: mail goes to the local outbox (development and test only; docs/email.md).
+  RESEND_API_KEY: z.string().optional(),
   // Dev-only: the address of the local WebSocket→TCP bridge. Never set in production.
   NEON_WS_PROXY: z.string().optional(),
 })

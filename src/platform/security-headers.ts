@@ -28,6 +28,9 @@ const common = {
   crossOriginOpenerPolicy: 'same-origin',
   crossOriginResourcePolicy: 'same-origin',
   permissionsPolicy: { camera: false, microphone: false, geolocation: false, payment: false },
+  // A route that needs a different policy sets its own header and keeps it (the only one: the dev
+  // outbox's raw mail view, which must allow a mail's inline styles and be framed by /dev/mail).
+  overwrite: false,
 } satisfies SecureHeadersOptions
 
 const production = secureHeaders({

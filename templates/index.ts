@@ -1,0 +1,32 @@
+import type { z } from 'zod'
+import contactReceived from './contact-received'
+import emailChanged from './email-changed'
+import passwordReset from './password-reset'
+import paymentFailed from './payment-failed'
+import paymentReceipt from './payment-receipt'
+import quotaWarning from './quota-warning'
+import subscriptionChanged from './subscription-changed'
+import verifyEmail from './verify-email'
+import welcome from './welcome'
+
+// Every mail the product sends. Adding one: a file beside this one, a line here (docs/email.md).
+export const templates = {
+  'verify-email': verifyEmail,
+  'password-reset': passwordReset,
+  welcome,
+  'email-changed': emailChanged,
+  'contact-received': contactReceived,
+  'payment-receipt': paymentReceipt,
+  'payment-failed': paymentFailed,
+  'subscription-changed': subscriptionChanged,
+  'quota-warning': quotaWarning,
+}
+
+export type TemplateName = keyof typeof templates
+export type TemplateProps<N extends TemplateName> = z.input<(typeof templates)[N]['props']>
+
+export function isTemplateName(name: string): name is TemplateName {
+  return Object.hasOwn(templates, name)
+}
+
+export type { AppInfo } from './layout'

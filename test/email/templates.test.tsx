@@ -1,0 +1,108 @@
+/** @jsxImportSource react */
+import { describe, expect, it } from 'vitest'
+import { Button, Html, Link, Preview, Text } from '@react-email/components'
+import { renderEmail, TemplatePropsError } from '../../src/email/render'
+import { toPlainText } from '../../src/email/plain-text'
+import { templates, type TemplateName } from '../../templates'
+
+const app = { name: 'Acme Cloud', url: 'https://acme.example.com' }
+
+// The content each mail exists to carry, which must be in both its HTML and its text part.
+const KEY_CONTENT: Record<TemplateName, { subject: RegExp; both: string[] }> = {
+  'verify-email': { subject: /Verify your email address for Acme Cloud/, both: ['Ada Lovelace', 'https://app.example.com/verify-email?token=sample-token', 'K7Q2-9XMP', '60 minutes'] },
+  'password-reset': { subject: /Reset your Acme Cloud password/, both: ['https://app.example.com/reset-password?token=sample-token', '60 minutes'] },
+  welcome: { subject: /Welcome to Acme Cloud/, both: ['Ada Lovelace', 'https://app.example.com/dashboard'] },
+  'email-changed': { subject: /email address was changed/, both: ['ada@old.example.com', 'ada@new.example.com', 'https://acme.example.com/contact'] },
+  'contact-received': { subject: /^Contact form: Pricing for a team of 12$/, both: ['Grace Hopper', 'grace@example.com', 'Do you offer an annual plan for a team of 12?'] },
+  'payment-receipt': { subject: /receipt for \$19\.00/, both: ['$19.00', 'Pro plan, monthly', 'November 26, 2026', 'https://invoice.stripe.com/i/sample'] },
+  'payment-failed': { subject: /payment of \$19\.00 failed/, both: ['$19.00', 'https://app.example.com/billing', 'Update payment method'] },
+  'subscription-changed': { subject: /subscription has changed/, both: ['Pro', 'December 1, 2026', 'https://app.example.com/billing'] },
+  'quota-warning': { subject: /used 80% of your API requests/, both: ['40,000 of 50,000 API requests', '80%', 'https://app.example.com/billing'] },
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
+describe('templates', () => {
+  it('the registry and this test cover the same templates', () => {
+    expect(Object.keys(KEY_CONTENT).sort()).toEqual(Object.keys(templates).sort())
+  })
+
+  it.each(Object.keys(templates) as TemplateName[])('%s renders its key content as HTML and as text', (name) => {
+    const mail = renderEmail(name, templates[name].preview, app)
+    const expected = KEY_CONTENT[name]
+    expect(mail.subject).toMatch(expected.subject)
+    expect(mail.html).toMatch(/^<!DOCTYPE html PUBLIC/)
+    expect(mail.html).toMatch(/<html [^>]*lang="en"/)
+    // The shared branded layout: app name on top, why-you-got-this and the app's address below.
+    expect(mail.html).toContain('Acme Cloud')
+    expect(mail.html).toContain('You received this email')
+    expect(mail.text).toMatch(/^Acme Cloud\n/)
+    expect(mail.text).toContain('You received this email')
+    expect(mail.text).toContain('https://acme.example.com')
+    for (const content of expected.both) {
+      expect(mail.html).toContain(escapeHtml(content))
+      expect(mail.text).toContain(content)
+    }
+    // Plain text is plain: no markup, no entities, no Outlook conditional comments, no preview filler.
+    expect(mail.text).not.toMatch(/<\/?(html|head|body|div|p|a|span|table|tbody|tr|td|br|h1|strong|i)\b|<!--/i)
+    expect(mail.text).not.toMatch(/&(amp|lt|gt|quot|#\d+);/)
+    expect(mail.text).not.toMatch(/[\u200b-\u200f\ufeff]/)
+  })
+
+  it('the verification mail carries the link as a button and the code', () => {
+    const mail = renderEmail('verify-email', templates['verify-email'].preview, app)
+    expect(mail.html).toMatch(/<a href="https:\/\/app\.example\.com\/verify-email\?token=sample-token"[^>]*>/)
+    expect(mail.text).toContain('Verify email address (https://app.example.com/verify-email?token=sample-token)')
+    expect(mail.text).toMatch(/\nK7Q2-9XMP\n/)
+  })
+
+  it('subscription-changed words each status', () => {
+    const base = templates['subscription-changed'].preview
+    const canceled = renderEmail('subscription-changed', { ...base, status: 'canceled' }, app)
+    expect(canceled.subject).toMatch(/is canceled/)
+    expect(canceled.text).toContain('Access until: December 1, 2026')
+    expect(canceled.text).toContain('Resubscribe')
+    expect(renderEmail('subscription-changed', { ...base, status: 'active' }, app).subject).toMatch(/is active/)
+  })
+
+  it('escapes what a user wrote in the HTML and keeps it verbatim, line breaks included, in the text', () => {
+    const message = 'Hi <script>alert(1)</script> & "bye"\nSecond line'
+    const mail = renderEmail('contact-received', { name: 'Eve <eve>', email: 'eve@example.com', subject: 'Hello\r\nBcc: victim@example.com', message }, app)
+    expect(mail.html).not.toContain('<script>')
+    expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;bye&quot;')
+    expect(mail.text).toContain('Hi <script>alert(1)</script> & "bye"\nSecond line')
+    expect(mail.subject).toBe('Contact form: Hello Bcc: victim@example.com')
+  })
+
+  it('rejects props that do not fit the template, naming the field', () => {
+    expect(() => renderEmail('password-reset', { name: 'Ada', resetUrl: 'javascript:alert(1)', expiresInMinutes: 60 }, app)).toThrow(TemplatePropsError)
+    expect(() => renderEmail('password-reset', { name: 'Ada', resetUrl: 'javascript:alert(1)', expiresInMinutes: 60 }, app)).toThrow(/resetUrl/)
+    expect(() => renderEmail('welcome', { name: 'Ada' }, app)).toThrow(/dashboardUrl/)
+    expect(() => renderEmail('quota-warning', { ...templates['quota-warning'].preview, limit: 0 }, app)).toThrow(/limit/)
+  })
+})
+
+describe('plain text from the React tree', () => {
+  it('links, blocks, line breaks and skipped parts', () => {
+    const text = toPlainText(
+      <Html>
+        <Preview>hidden preview</Preview>
+        <Text>
+          Hello   <Link href="https://a.example/x">there</Link>, mail <Link href="mailto:me@example.com">me@example.com</Link>
+        </Text>
+        <Text>one<br />two</Text>
+        <Button href="https://a.example/go">Go</Button>
+        <img src="https://a.example/logo.png" alt="logo" />
+      </Html>,
+    )
+    expect(text).toBe('Hello there (https://a.example/x), mail me@example.com\n\none\ntwo\n\nGo (https://a.example/go)\n')
+  })
+
+  it('refuses what it cannot render rather than dropping it', () => {
+    const Ctx = (props: { children: React.ReactNode }) => <>{props.children}</>
+    expect(toPlainText(<Ctx><p>fine</p></Ctx>)).toBe('fine\n')
+    class Legacy extends (Object as unknown as new () => object) {}
+    Object.assign(Legacy.prototype, { isReactComponent: {} })
+    expect(() => toPlainText(<div>{(<Legacy />) as React.ReactNode}</div>)).toThrow(/class component/)
+  })
+})
