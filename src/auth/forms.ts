@@ -11,7 +11,7 @@ export async function readForm(c: AppContext): Promise<Record<string, string>> {
 }
 
 // The contact-form pattern: htmx gets the form fragment, a plain POST the whole page, same status.
-export function respondWithForm(c: AppContext, status: 400 | 401 | 403 | 422 | 429, fragment: Child, page: Child, title: string) {
+export function respondWithForm(c: AppContext, status: 200 | 400 | 401 | 403 | 422 | 429, fragment: Child, page: Child, title: string) {
   c.status(status)
   return isHtmxRequest(c) ? c.html(fragment as string) : c.render(page as string, { title })
 }

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../../platform/types'
 import { dashboardRoutes } from './dashboard'
 import { loginRoutes } from './login'
+import { passwordResetRoutes } from './password-reset'
 import { signupRoutes } from './signup'
 import { verifyEmailRoutes } from './verify-email'
 
@@ -10,4 +11,5 @@ export const authRoutes = new Hono<AppEnv>()
   .route('/', signupRoutes)
   .route('/', loginRoutes)
   .route('/', verifyEmailRoutes)
+  .route('/', passwordResetRoutes)
   .route('/', dashboardRoutes)

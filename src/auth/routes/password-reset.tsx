@@ -1,0 +1,131 @@
+import { Hono } from 'hono'
+import { Field, FormErrorSummary, fieldErrorsFrom, type FieldErrors } from '../../platform/components'
+import { setFlash } from '../../platform/flash'
+import type { AppEnv } from '../../platform/types'
+import { clientIp, readForm, redirectAfterPost, respondWithForm } from '../forms'
+import { logAuthEvent } from '../log'
+import { consumeBucket, RESET_REQUEST_IP_LIMIT, RESET_REQUEST_LIMIT, throttleMessage } from '../login-throttle'
+import { appUrl, sendAuthEmail } from '../mail'
+import { hashPassword, isPasswordBreached, passwordSchema, PASSWORD_MIN } from '../password'
+import { createPasswordResetToken, findValidResetToken, resetPasswordWithToken, RESET_TTL_MINUTES } from '../password-reset'
+import { deleteSessionCookie } from '../session'
+import { emailSchema, getUserByEmail } from '../user'
+import { AuthPage, FormNotice, SubmitButton } from '../views/components'
+import { authBodyLimit } from './body-limit'
+import { BREACHED_MESSAGE } from './signup'
+
+// Same answer whether or not the account exists (checklist 18, Copenhagen password-reset).
+export const RESET_SENT = 'If an account exists for that address, we sent a link to reset the password. It works for one hour.'
+
+function ForgotForm({ email, error, sent }: { email?: string; error?: string; sent?: boolean }) {
+  return (
+    <form id="forgot-form" method="post" action="/forgot-password" hx-post="/forgot-password" hx-target="this" hx-swap="outerHTML" novalidate>
+      <FormNotice kind="danger" message={error} />
+      <FormNotice kind="success" message={sent ? RESET_SENT : undefined} />
+      <Field name="email" label="Email" type="email" value={email} required maxlength={254} autocomplete="email" />
+      <SubmitButton label="Send reset link" />
+    </form>
+  )
+}
+
+function ForgotPage(props: { email?: string; error?: string; sent?: boolean }) {
+  return (
+    <AuthPage title="Reset your password" subtitle="Enter the address you signed up with and we will mail you a link.">
+      <ForgotForm {...props} />
+    </AuthPage>
+  )
+}
+
+function ResetForm({ token, errors = {} }: { token: string; errors?: FieldErrors }) {
+  return (
+    <form id="reset-form" method="post" action="/reset-password" hx-post="/reset-password" hx-target="this" hx-swap="outerHTML" novalidate>
+      <FormErrorSummary errors={errors} />
+      <input type="hidden" name="token" value={token} />
+      <Field name="password" label="New password" type="password" error={errors.password} required minlength={PASSWORD_MIN} autocomplete="new-password"
+        help={`At least ${PASSWORD_MIN} characters.`} />
+      <SubmitButton label="Set new password" />
+    </form>
+  )
+}
+
+function ResetPage(props: { token: string; errors?: FieldErrors }) {
+  return (
+    <AuthPage title="Choose a new password" subtitle="You will be signed out everywhere and can log in with the new password.">
+      <ResetForm {...props} />
+    </AuthPage>
+  )
+}
+
+function InvalidLinkPage() {
+  return (
+    <AuthPage title="This reset link does not work">
+      <FormNotice kind="danger" message="The link is invalid, has expired or was already used. Links work once, for one hour." />
+      <p><a class="button is-primary" href="/forgot-password">Request a new link</a></p>
+    </AuthPage>
+  )
+}
+
+export const passwordResetRoutes = new Hono<AppEnv>()
+  .get('/forgot-password', (c) => c.render(<ForgotPage />, { title: 'Reset your password' }))
+  .post('/forgot-password', authBodyLimit, async (c) => {
+    const form = await readForm(c)
+    const parsed = emailSchema.safeParse(form.email ?? '')
+    if (!parsed.success) {
+      const error = parsed.error.issues[0]!.message
+      return respondWithForm(c, 422, <ForgotForm email={form.email} error={error} />, <ForgotPage email={form.email} error={error} />, 'Reset your password')
+    }
+    const email = parsed.data
+    // Limits mail bombing of one address and sweeping from one client; the per-address limit answers
+    // the same way as success so it reveals nothing either.
+    const ipThrottle = await consumeBucket(c.env, `reset-ip:${clientIp(c)}`, RESET_REQUEST_IP_LIMIT)
+    if (!ipThrottle.allowed) {
+      const error = throttleMessage(ipThrottle.retryAfterSeconds)
+      return respondWithForm(c, 429, <ForgotForm email={email} error={error} />, <ForgotPage email={email} error={error} />, 'Reset your password')
+    }
+    const addressThrottle = await consumeBucket(c.env, `reset:${email}`, RESET_REQUEST_LIMIT)
+    const user = addressThrottle.allowed ? await getUserByEmail(c.get('db'), email) : null
+    if (user !== null) {
+      const { token } = await createPasswordResetToken(c.get('db'), user.id)
+      await sendAuthEmail(c, {
+        template: 'password-reset',
+        to: user.email,
+        props: { name: user.name, resetUrl: appUrl(c, `/reset-password?token=${token}`), expiresInMinutes: RESET_TTL_MINUTES },
+      })
+      logAuthEvent(c, 'password.reset_requested', { userId: user.id })
+    }
+    return respondWithForm(c, 200, <ForgotForm sent />, <ForgotPage sent />, 'Reset your password')
+  })
+  .get('/reset-password', async (c) => {
+    const token = c.req.query('token') ?? ''
+    if ((await findValidResetToken(c.get('db'), token)) === null) {
+      c.status(400)
+      return c.render(<InvalidLinkPage />, { title: 'Invalid reset link' })
+    }
+    // The token stays in the page only; Referrer-Policy keeps it out of other sites' logs (checklist 15).
+    c.header('Referrer-Policy', 'no-referrer')
+    return c.render(<ResetPage token={token} />, { title: 'Choose a new password' })
+  })
+  .post('/reset-password', authBodyLimit, async (c) => {
+    const form = await readForm(c)
+    const token = form.token ?? ''
+    const db = c.get('db')
+    if ((await findValidResetToken(db, token)) === null) {
+      c.status(400)
+      return c.render(<InvalidLinkPage />, { title: 'Invalid reset link' })
+    }
+    const parsed = passwordSchema.safeParse(form.password ?? '')
+    let errors: FieldErrors = parsed.success ? {} : fieldErrorsFrom(parsed.error.issues.map((i) => ({ ...i, path: ['password'] })))
+    if (parsed.success && (await isPasswordBreached(parsed.data, { requestId: c.get('requestId') }))) errors = { password: BREACHED_MESSAGE }
+    if (!parsed.success || errors.password) {
+      return respondWithForm(c, 422, <ResetForm token={token} errors={errors} />, <ResetPage token={token} errors={errors} />, 'Choose a new password')
+    }
+    const userId = await resetPasswordWithToken(db, token, await hashPassword(parsed.data))
+    if (userId === null) {
+      c.status(400)
+      return c.render(<InvalidLinkPage />, { title: 'Invalid reset link' })
+    }
+    logAuthEvent(c, 'password.reset', { userId })
+    deleteSessionCookie(c)
+    setFlash(c, 'success', 'Your password has been changed and you were signed out everywhere. Log in with the new password.')
+    return redirectAfterPost(c, '/login')
+  })

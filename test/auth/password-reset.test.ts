@@ -1,0 +1,110 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { createPasswordResetToken, resetPasswordWithToken } from '../../src/auth/password-reset'
+import { passwordResetTokens, users } from '../../src/auth/schema'
+import { hashPassword } from '../../src/auth/password'
+import { withDb } from '../helpers/db'
+import { PASSWORD, createTestUser, get, login, loginCookie, mockHibp, post, randomEmail } from './helpers'
+
+beforeEach(() => { mockHibp(['password1234']) })
+afterEach(() => vi.restoreAllMocks())
+
+const NEW_PASSWORD = 'a brand new passphrase'
+
+function issue(userId: string, now?: Date) {
+  return withDb((db) => createPasswordResetToken(db, userId, now))
+}
+
+describe('password reset (checklist 3, 21)', () => {
+  it('answers the same for known and unknown addresses (checklist 18)', async () => {
+    const user = await createTestUser()
+    const known = await post('/forgot-password', { email: user.email })
+    const unknown = await post('/forgot-password', { email: randomEmail() })
+    expect(known.status).toBe(200)
+    expect(unknown.status).toBe(200)
+    expect(await known.text()).toContain('If an account exists for that address')
+    expect(await unknown.text()).toContain('If an account exists for that address')
+    const rows = await withDb((db) => db.select().from(passwordResetTokens).where(eq(passwordResetTokens.userId, user.id)))
+    expect(rows).toHaveLength(1)
+    expect(rows[0]!.tokenHash).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('rejects a malformed address with a clear message', async () => {
+    const res = await post('/forgot-password', { email: 'nope' })
+    expect(res.status).toBe(422)
+    expect(await res.text()).toContain('Enter a valid email address')
+  })
+
+  it('a reset sets the password, marks the email verified, ends every session, and is single-use', async () => {
+    const user = await createTestUser({ verified: false })
+    const a = await loginCookie(user.email)
+    const b = await loginCookie(user.email)
+    const { token } = await issue(user.id)
+    const page = await get(`/reset-password?token=${token}`)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer')
+    const res = await post('/reset-password', { token, password: NEW_PASSWORD })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/login')
+    expect((await get('/dashboard', a)).status).toBe(303)
+    expect((await get('/dashboard', b)).status).toBe(303)
+    const [row] = await withDb((db) => db.select().from(users).where(eq(users.id, user.id)))
+    expect(row!.emailVerifiedAt).not.toBeNull()
+    expect((await login(user.email, PASSWORD)).status).toBe(401)
+    expect((await login(user.email, NEW_PASSWORD)).status).toBe(303)
+    const reused = await post('/reset-password', { token, password: 'yet another passphrase' })
+    expect(reused.status).toBe(400)
+    expect(await reused.text()).toContain('invalid, has expired or was already used')
+  })
+
+  it('a new request invalidates older tokens', async () => {
+    const user = await createTestUser()
+    const first = await issue(user.id)
+    await issue(user.id)
+    expect((await post('/reset-password', { token: first.token, password: NEW_PASSWORD })).status).toBe(400)
+  })
+
+  it('tokens expire after one hour (controllable clock)', async () => {
+    const user = await createTestUser()
+    const { token } = await issue(user.id, new Date(Date.now() - 61 * 60_000))
+    expect((await get(`/reset-password?token=${token}`)).status).toBe(400)
+    expect((await post('/reset-password', { token, password: NEW_PASSWORD })).status).toBe(400)
+    const fresh = await issue(user.id, new Date(Date.now() - 59 * 60_000))
+    expect((await get(`/reset-password?token=${fresh.token}`)).status).toBe(200)
+  })
+
+  it('is single-use under concurrent submissions', async () => {
+    const user = await createTestUser()
+    const { token } = await issue(user.id)
+    const hash = await hashPassword(NEW_PASSWORD)
+    const results = await withDb((db) => Promise.all([1, 2, 3].map(() => resetPasswordWithToken(db, token, hash))))
+    expect(results.filter((r) => r !== null)).toHaveLength(1)
+  })
+
+  it.each(['', 'forged', 'b'.repeat(32)])('a forged token (%s) is refused and changes nothing', async (token) => {
+    expect((await get(`/reset-password?token=${token}`)).status).toBe(400)
+    expect((await post('/reset-password', { token, password: NEW_PASSWORD })).status).toBe(400)
+  })
+
+  it('applies the password policy and the breach check to the new password', async () => {
+    const user = await createTestUser()
+    const { token } = await issue(user.id)
+    const short = await post('/reset-password', { token, password: 'short' })
+    expect(short.status).toBe(422)
+    expect(await short.text()).toContain('Use at least 8 characters.')
+    const breached = await post('/reset-password', { token, password: 'password1234' })
+    expect(breached.status).toBe(422)
+    expect(await breached.text()).toContain('known data breach')
+    expect((await post('/reset-password', { token, password: NEW_PASSWORD })).status).toBe(303)
+  })
+
+  it('limits reset mails per address without revealing it', async () => {
+    const user = await createTestUser()
+    const tokenHash = async () => (await withDb((db) => db.select().from(passwordResetTokens).where(eq(passwordResetTokens.userId, user.id))))[0]!.tokenHash
+    for (let i = 0; i < 3; i++) expect((await post('/forgot-password', { email: user.email })).status).toBe(200)
+    const third = await tokenHash()
+    // The 4th and 5th requests answer the same but issue (and mail) nothing.
+    for (let i = 0; i < 2; i++) expect(await (await post('/forgot-password', { email: user.email })).text()).toContain('If an account exists')
+    expect(await tokenHash()).toBe(third)
+  })
+})
