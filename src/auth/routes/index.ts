@@ -3,6 +3,7 @@ import type { AppEnv } from '../../platform/types'
 import { dashboardRoutes } from './dashboard'
 import { loginRoutes } from './login'
 import { passwordResetRoutes } from './password-reset'
+import { settingsRoutes } from './settings'
 import { signupRoutes } from './signup'
 import { verifyEmailRoutes } from './verify-email'
 
@@ -12,4 +13,5 @@ export const authRoutes = new Hono<AppEnv>()
   .route('/', loginRoutes)
   .route('/', verifyEmailRoutes)
   .route('/', passwordResetRoutes)
+  .route('/', settingsRoutes)
   .route('/', dashboardRoutes)

@@ -1,0 +1,116 @@
+import { Field, FormErrorSummary, type FieldErrors } from '../../platform/components'
+import type { SessionRow, User } from '../schema'
+import { PASSWORD_MIN } from '../password'
+import { FormNotice, SubmitButton, UnverifiedBanner } from './components'
+
+export type SettingsErrors = Partial<Record<'name' | 'email' | 'password' | 'delete', FieldErrors & { form?: string }>>
+
+function Card({ id, title, children }: { id: string; title: string; children?: unknown }) {
+  return (
+    <section class="box" aria-labelledby={`${id}-title`}>
+      <h2 class="title is-5" id={`${id}-title`}>{title}</h2>
+      {children as string}
+    </section>
+  )
+}
+
+export function NameForm({ user, errors = {} }: { user: User; errors?: FieldErrors & { form?: string } }) {
+  return (
+    <form id="name-form" method="post" action="/settings/name" hx-post="/settings/name" hx-target="this" hx-swap="outerHTML" novalidate>
+      <FormErrorSummary errors={errors} />
+      <Field name="name" label="Name" value={user.name} error={errors.name} required maxlength={100} autocomplete="name" />
+      <SubmitButton label="Save name" />
+    </form>
+  )
+}
+
+// Re-authentication before changing email or password (checklist 11, ASVS 7.5.1).
+export function EmailForm({ user, pendingEmail, errors = {}, values = {} }: { user: User; pendingEmail?: string | null; errors?: FieldErrors & { form?: string }; values?: { email?: string } }) {
+  return (
+    <form id="email-form" method="post" action="/settings/email" hx-post="/settings/email" hx-target="this" hx-swap="outerHTML" novalidate>
+      <FormNotice kind="danger" message={errors.form} />
+      <p class="mb-3">Current address: <strong>{user.email}</strong>{pendingEmail && pendingEmail !== user.email && <> · waiting for confirmation of <strong>{pendingEmail}</strong></>}</p>
+      <Field name="email" label="New email address" type="email" value={values.email} error={errors.email} required maxlength={254} autocomplete="email"
+        help="We send a code to the new address; your old address is told once the change is confirmed." />
+      <Field name="current_password" label="Current password" type="password" error={errors.current_password} required autocomplete="current-password" />
+      <SubmitButton label="Change email" />
+    </form>
+  )
+}
+
+export function PasswordForm({ errors = {} }: { errors?: FieldErrors & { form?: string } }) {
+  return (
+    <form id="password-form" method="post" action="/settings/password" hx-post="/settings/password" hx-target="this" hx-swap="outerHTML" novalidate>
+      <FormNotice kind="danger" message={errors.form} />
+      <Field name="current_password" label="Current password" type="password" error={errors.current_password} required autocomplete="current-password" />
+      <Field name="new_password" label="New password" type="password" error={errors.new_password} required minlength={PASSWORD_MIN} autocomplete="new-password"
+        help={`At least ${PASSWORD_MIN} characters. Your other sessions will be signed out.`} />
+      <SubmitButton label="Change password" />
+    </form>
+  )
+}
+
+function deviceName(userAgent: string): string {
+  if (userAgent === '') return 'Unknown device'
+  const browser = /Edg\//.test(userAgent) ? 'Edge' : /Firefox\//.test(userAgent) ? 'Firefox' : /Chrom(e|ium)\//.test(userAgent) ? 'Chrome' : /Safari\//.test(userAgent) ? 'Safari' : 'Browser'
+  const os = /Windows/.test(userAgent) ? 'Windows' : /Android/.test(userAgent) ? 'Android' : /iPhone|iPad/.test(userAgent) ? 'iOS' : /Mac OS X/.test(userAgent) ? 'macOS' : /Linux/.test(userAgent) ? 'Linux' : 'unknown system'
+  return `${browser} on ${os}`
+}
+
+export function SessionsList({ sessions, currentId }: { sessions: SessionRow[]; currentId: string }) {
+  return (
+    <table class="table is-fullwidth" id="sessions-table">
+      <caption class="is-sr-only">Active sessions</caption>
+      <thead><tr><th scope="col">Device</th><th scope="col">Last seen</th><th scope="col"><span class="is-sr-only">Action</span></th></tr></thead>
+      <tbody>
+        {sessions.map((s) => (
+          <tr>
+            <td>{deviceName(s.userAgent)}{s.ipAddress && <span class="has-text-grey"> · {s.ipAddress}</span>}</td>
+            <td><time datetime={s.lastSeenAt.toISOString()}>{s.lastSeenAt.toISOString().slice(0, 16).replace('T', ' ')} UTC</time></td>
+            <td class="has-text-right">
+              {s.id === currentId ? <span class="tag is-info is-light">This device</span> : (
+                <form method="post" action={`/settings/sessions/${s.id}/revoke`}>
+                  <button class="button is-small is-danger is-light" type="submit" aria-label={`Sign out ${deviceName(s.userAgent)}`}>Sign out</button>
+                </form>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
+export function DeleteForm({ errors = {} }: { errors?: FieldErrors & { form?: string } }) {
+  return (
+    <form id="delete-form" method="post" action="/settings/delete" hx-post="/settings/delete" hx-target="this" hx-swap="outerHTML" novalidate>
+      <FormNotice kind="danger" message={errors.form} />
+      <p class="mb-3">This deletes your account and all its data. It cannot be undone.</p>
+      <Field name="current_password" label="Confirm with your password" type="password" error={errors.current_password} required autocomplete="current-password" />
+      <SubmitButton label="Delete my account" kind="is-danger" />
+    </form>
+  )
+}
+
+export function SettingsPage(p: { user: User; sessions: SessionRow[]; currentSessionId: string; pendingEmail: string | null; errors?: SettingsErrors; emailValue?: string }) {
+  const e = p.errors ?? {}
+  return (
+    <section class="section">
+      <div class="container">
+        <h1 class="title">Settings</h1>
+        {p.user.emailVerifiedAt === null && <UnverifiedBanner email={p.user.email} />}
+        <div class="columns">
+          <div class="column is-half">
+            <Card id="profile" title="Profile"><NameForm user={p.user} errors={e.name} /></Card>
+            <Card id="email" title="Email address"><EmailForm user={p.user} pendingEmail={p.pendingEmail} errors={e.email} values={{ email: p.emailValue }} /></Card>
+            <Card id="password" title="Password"><PasswordForm errors={e.password} /></Card>
+          </div>
+          <div class="column is-half">
+            <Card id="sessions" title="Active sessions"><SessionsList sessions={p.sessions} currentId={p.currentSessionId} /></Card>
+            <Card id="delete" title="Delete account"><DeleteForm errors={e.delete} /></Card>
+          </div>
+        </div>
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { createEmailVerification } from '../../src/auth/email-verification'
+import { emailVerifications, sessions, users } from '../../src/auth/schema'
+import { deleteUserAccount } from '../../src/auth/user'
+import { withDb } from '../helpers/db'
+import { PASSWORD, createTestUser, get, login, loginCookie, mockHibp, post, randomEmail, sessionCookieFrom } from './helpers'
+
+beforeEach(() => { mockHibp(['password1234']) })
+afterEach(() => vi.restoreAllMocks())
+
+async function userRow(id: string) {
+  return (await withDb((db) => db.select().from(users).where(eq(users.id, id))))[0]
+}
+
+describe('settings', () => {
+  it('requires a session', async () => {
+    expect((await get('/settings')).headers.get('location')).toBe('/login?next=%2Fsettings')
+    expect((await post('/settings/name', { name: 'x' })).status).toBe(303)
+  })
+
+  it('changes the name, with a clear message for an empty one', async () => {
+    const user = await createTestUser()
+    const cookie = await loginCookie(user.email)
+    const empty = await post('/settings/name', { name: '   ' }, cookie, { htmx: true })
+    expect(empty.status).toBe(422)
+    expect(await empty.text()).toContain('Enter your name.')
+    expect((await post('/settings/name', { name: 'Renamed Person' }, cookie)).status).toBe(303)
+    expect((await userRow(user.id))!.name).toBe('Renamed Person')
+  })
+
+  it('changes the password only with the current one, and signs out every other session (checklist 3)', async () => {
+    const user = await createTestUser()
+    const mine = await loginCookie(user.email)
+    const other = await loginCookie(user.email)
+    const wrong = await post('/settings/password', { current_password: 'not it at all', new_password: 'a new passphrase' }, mine)
+    expect(wrong.status).toBe(401)
+    expect(await wrong.text()).toContain('Your current password is not correct.')
+    const breached = await post('/settings/password', { current_password: PASSWORD, new_password: 'password1234' }, mine)
+    expect(breached.status).toBe(422)
+    const ok = await post('/settings/password', { current_password: PASSWORD, new_password: 'a new passphrase' }, mine)
+    expect(ok.status).toBe(303)
+    const fresh = sessionCookieFrom(ok)!
+    expect(fresh).not.toBe(mine)
+    expect((await get('/settings', other)).status).toBe(303)
+    expect((await get('/settings', mine)).status).toBe(303)
+    expect((await get('/settings', fresh)).status).toBe(200)
+    expect((await login(user.email, 'a new passphrase')).status).toBe(303)
+  })
+
+  it('lists sessions with device and last seen, and revokes one (checklist 12)', async () => {
+    const user = await createTestUser()
+    const mine = await loginCookie(user.email)
+    const res = await login(user.email, PASSWORD, {})
+    const other = sessionCookieFrom(res)!
+    const otherId = other.split('=')[1]!.split('.')[0]!
+    const page = await (await get('/settings', mine)).text()
+    expect(page).toContain('This device')
+    expect(page).toContain(`/settings/sessions/${otherId}/revoke`)
+    expect(page).toContain('UTC</time>')
+    expect((await post(`/settings/sessions/${otherId}/revoke`, {}, mine)).status).toBe(303)
+    expect((await get('/settings', other)).status).toBe(303)
+    expect((await get('/settings', mine)).status).toBe(200)
+  })
+
+  it("cannot revoke another user's session: 404, nothing changes (checklist 34)", async () => {
+    const alice = await createTestUser()
+    const bob = await createTestUser()
+    const aliceCookie = await loginCookie(alice.email)
+    const bobCookie = await loginCookie(bob.email)
+    const bobId = bobCookie.split('=')[1]!.split('.')[0]!
+    expect((await post(`/settings/sessions/${bobId}/revoke`, {}, aliceCookie)).status).toBe(404)
+    expect((await get('/settings', bobCookie)).status).toBe(200)
+  })
+
+  it('changes the email only after the new address is verified, and notifies the old one (checklist 11)', async () => {
+    const user = await createTestUser()
+    const cookie = await loginCookie(user.email)
+    const newEmail = randomEmail('new')
+    const noPassword = await post('/settings/email', { email: newEmail, current_password: 'wrong password!' }, cookie)
+    expect(noPassword.status).toBe(401)
+    const taken = await createTestUser()
+    expect((await post('/settings/email', { email: taken.email, current_password: PASSWORD }, cookie)).status).toBe(422)
+    const res = await post('/settings/email', { email: newEmail, current_password: PASSWORD }, cookie)
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/verify-email')
+    // Nothing changed yet: the address still has to prove itself.
+    expect((await userRow(user.id))!.email).toBe(user.email)
+    const [pending] = await withDb((db) => db.select().from(emailVerifications).where(eq(emailVerifications.userId, user.id)))
+    expect(pending!.email).toBe(newEmail)
+    // Use a known code for the pending change (the mailed one is hashed).
+    const { code } = await withDb((db) => createEmailVerification(db, user.id, newEmail))
+    const verified = await post('/verify-email', { code }, cookie)
+    expect(verified.status).toBe(303)
+    expect((await userRow(user.id))!.email).toBe(newEmail)
+    expect((await login(newEmail)).status).toBe(303)
+  })
+
+  it('deletes the account with password confirmation, with every session (checklist 12)', async () => {
+    const user = await createTestUser()
+    const cookie = await loginCookie(user.email)
+    const other = await loginCookie(user.email)
+    const wrong = await post('/settings/delete', { current_password: 'nope nope nope' }, cookie)
+    expect(wrong.status).toBe(401)
+    expect(await userRow(user.id)).toBeDefined()
+    const res = await post('/settings/delete', { current_password: PASSWORD }, cookie)
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/')
+    expect(await userRow(user.id)).toBeUndefined()
+    expect(await withDb((db) => db.select().from(sessions).where(eq(sessions.userId, user.id)))).toHaveLength(0)
+    expect((await get('/dashboard', other)).status).toBe(303)
+    expect((await login(user.email)).status).toBe(401)
+  })
+
+  it('deleteUserAccount runs cleanup hooks in the same transaction; a failing hook keeps the account', async () => {
+    const user = await createTestUser()
+    const seen: string[] = []
+    await expect(withDb((db) => deleteUserAccount(db, user.id, [async (_tx, id) => { seen.push(id); throw new Error('R2 down') }]))).rejects.toThrow('R2 down')
+    expect(await userRow(user.id)).toBeDefined()
+    await withDb((db) => deleteUserAccount(db, user.id, [async (_tx, id) => { seen.push(id) }]))
+    expect(seen).toEqual([user.id, user.id])
+    expect(await userRow(user.id)).toBeUndefined()
+  })
+
+  it('re-authentication is throttled like login', async () => {
+    const user = await createTestUser()
+    const cookie = await loginCookie(user.email)
+    await post('/settings/password', { current_password: 'wrong one 1', new_password: 'a new passphrase' }, cookie)
+    await post('/settings/password', { current_password: 'wrong one 2', new_password: 'a new passphrase' }, cookie)
+    const blocked = await post('/settings/password', { current_password: PASSWORD, new_password: 'a new passphrase' }, cookie)
+    expect(blocked.status).toBe(429)
+    expect(await blocked.text()).toContain('Too many attempts')
+  })
+})
