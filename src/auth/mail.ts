@@ -1,3 +1,4 @@
+import { sendEmail } from '../email/send-email'
 import type { AppContext } from '../platform/types'
 
 // The auth mails, in the shape of the email contract (AGENTS.md, src/email/send-email.ts).
@@ -20,10 +21,8 @@ export async function sendAuthEmail(c: AppContext, message: AuthEmailMessage): P
   }
 }
 
-// TEMPORARY until src/email/send-email.ts lands (email helper, issue 3): replaced by
-// `sendEmail({ db: c.get('db'), queue: c.env.EMAIL }, message)`.
 async function deliver(c: AppContext, message: AuthEmailMessage): Promise<void> {
-  console.log(JSON.stringify({ level: 'info', requestId: c.get('requestId'), msg: 'auth email (email module not wired yet)', template: message.template }))
+  await sendEmail({ db: c.get('db'), queue: c.env.EMAIL }, message)
 }
 
 export function appUrl(c: AppContext, path: string): string {
