@@ -15,9 +15,12 @@ document.addEventListener('alpine:init', () => {
 })
 
 // Move keyboard focus to the first invalid field after htmx swaps in a form with errors.
+// With hx-swap="outerHTML" the event's target is the element that was replaced (no longer in the
+// page), so look its id up again to find the new content.
 document.addEventListener('htmx:afterSwap', (event) => {
-  const invalid = event.detail.target && event.detail.target.querySelector
-    ? event.detail.target.querySelector('[aria-invalid="true"]')
-    : null
+  const target = event.detail.target
+  if (!target) return
+  const root = target.isConnected ? target : (target.id ? document.getElementById(target.id) : null)
+  const invalid = root ? root.querySelector('[aria-invalid="true"]') : null
   if (invalid) invalid.focus()
 })

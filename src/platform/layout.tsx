@@ -8,17 +8,27 @@ declare module 'hono' {
   }
 }
 
-// htmx 2 leaves 4xx/5xx unswapped by default; we swap them so validation (422) and error fragments
-// reach the user. Error fragments for non-form failures retarget themselves to #flash-region.
+// htmx 2 config (docs/decisions/0003-frontend-csp.md).
+// - responseHandling: htmx 2 leaves 4xx/5xx unswapped by default; we swap them so validation (422)
+//   and error fragments reach the user (renderError retargets non-form errors to #flash-region).
+//   The last entry keeps htmx's catch-all for anything that is not a 3-digit status.
+// - attributesToSettle without 'style': settling copies attributes with setAttribute, and a style
+//   attribute set from script is an inline style our CSP (style-src 'self') refuses.
+// - allowEval/allowScriptTags off and no injected indicator <style>: nothing the CSP would block.
 const HTMX_CONFIG = JSON.stringify({
   allowEval: false,
   allowScriptTags: false,
   includeIndicatorStyles: false,
   selfRequestsOnly: true,
+  historyCacheSize: 0,
+  attributesToSettle: ['class', 'width', 'height'],
   responseHandling: [
     { code: '204', swap: false },
     { code: '[23]..', swap: true },
+    // 422 is an expected answer (a form with inline errors), not an error worth htmx's console.error.
+    { code: '422', swap: true },
     { code: '[45]..', swap: true, error: true },
+    { code: '...', swap: false },
   ],
 })
 

@@ -19,8 +19,11 @@ async function waitForServer(url: string, child: ReturnType<typeof spawn>, log: 
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${log()}`)
+    // wrangler dev keeps running (and holds requests) when the Worker fails to build or load.
+    if (/\[ERROR\]/.test(log().replace(/\x1b\[[0-9;]*m/g, ''))) throw new Error(`wrangler dev reported an error:\n${log()}`)
     try {
-      const res = await fetch(url)
+      // wrangler's proxy holds a request until the Worker is ready: never wait on one for long.
+      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) })
       if (res.status < 500) return
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 250))

@@ -1,0 +1,97 @@
+// Shared helpers for browser tests: Debian's Chromium driven by playwright-core (no browser download),
+// a watcher for console errors / CSP violations, and an axe-core accessibility check.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { createRequire } from 'node:module'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { expect } from 'vitest'
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+// Without these flags the closed network here refuses Chromium's background connections (updates,
+// sync, QUIC probes) and it stalls; --no-sandbox because CI runs as root.
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+]
+
+export interface LaunchedBrowser {
+  browser: Browser | null
+  context: BrowserContext
+  newPage: () => Promise<Page>
+  close: () => Promise<void>
+}
+
+/** Launches Chromium with a fresh user-data dir (deleted on close): no state leaks between files. */
+export async function launchBrowser(options: { viewport?: { width: number; height: number } } = {}): Promise<LaunchedBrowser> {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-chromium-'))
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    timeout: 30_000,
+  })
+  return {
+    browser: context.browser(),
+    context,
+    newPage: () => context.newPage(),
+    close: async () => {
+      await context.close().catch(() => undefined)
+      fs.rmSync(userDataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export interface PageProblems {
+  consoleErrors: string[]
+  cspViolations: string[]
+  pageErrors: string[]
+}
+
+/**
+ * Records console errors, uncaught exceptions and CSP violations. The violation listener is
+ * installed through the DevTools protocol (addInitScript), which the page's CSP does not govern.
+ */
+export async function watchPage(page: Page): Promise<PageProblems> {
+  const problems: PageProblems = { consoleErrors: [], cspViolations: [], pageErrors: [] }
+  await page.exposeFunction('__qsReportCsp', (v: string) => { problems.cspViolations.push(v) })
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      // @ts-expect-error exposed by watchPage
+      window.__qsReportCsp(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber}:${e.columnNumber}) on ${(e.target as Element)?.outerHTML?.slice(0, 80) ?? '?'}`)
+    })
+  })
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.consoleErrors.push(msg.text()) })
+  page.on('pageerror', (err) => { problems.pageErrors.push(err.message) })
+  return problems
+}
+
+const require = createRequire(import.meta.url)
+let axeSource: string | undefined
+
+interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }
+
+/**
+ * Runs axe-core in the page and fails on any serious or critical violation (WCAG 2.x A/AA and
+ * best practices). The source is evaluated through the DevTools protocol rather than a <script>
+ * tag: an inline tag would be (rightly) refused by our CSP.
+ */
+export async function expectNoSeriousA11yViolations(page: Page, label = page.url()): Promise<AxeViolation[]> {
+  axeSource ??= fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+  await page.evaluate(axeSource)
+  const violations = await page.evaluate(async () => {
+    // @ts-expect-error injected above
+    const result = await window.axe.run(document, { resultTypes: ['violations'] })
+    return result.violations.map((v: AxeViolation) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }))
+  }) as AxeViolation[]
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  expect(serious.map((v) => `${v.impact} ${v.id}: ${v.help} — ${JSON.stringify(v.nodes.map((n) => n.target))}`), `axe on ${label}`).toEqual([])
+  return violations
+}
+
+export function screenshotPath(name: string): string {
+  fs.mkdirSync('test-results', { recursive: true })
+  return path.join('test-results', `${name}.png`)
+}

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import pg from 'pg'
+import type { Page } from 'playwright-core'
+import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser } from './browser'
+
+const baseUrl = inject('baseUrl')
+let chrome: LaunchedBrowser
+
+beforeAll(async () => { chrome = await launchBrowser() })
+afterAll(async () => { await chrome?.close() })
+
+async function open(path: string): Promise<{ page: Page; problems: Awaited<ReturnType<typeof watchPage>>; status: number }> {
+  const page = await chrome.newPage()
+  const problems = await watchPage(page)
+  const res = await page.goto(`${baseUrl}${path}`, { waitUntil: 'load' })
+  // Alpine and htmx load deferred; wait until both have initialised.
+  await page.waitForFunction(() => 'htmx' in window && 'Alpine' in window)
+  return { page, problems, status: res?.status() ?? 0 }
+}
+
+describe('public pages in Chromium', () => {
+  it('home page loads with no console errors and no CSP violations', async () => {
+    const { page, problems, status } = await open('/')
+    expect(status).toBe(200)
+    await expect(page.title()).resolves.toBe('Home · QuickScale Edge')
+    expect(await page.locator('h1').first().textContent()).toContain('Launch your SaaS on the edge')
+    // The stylesheet really applied (served from public/vendor, allowed by the CSP).
+    const navbarDisplay = await page.locator('nav.navbar').evaluate((el) => getComputedStyle(el).display)
+    expect(navbarDisplay).not.toBe('inline')
+    await page.screenshot({ path: screenshotPath('home'), fullPage: true })
+    expect(problems.cspViolations).toEqual([])
+    expect(problems.consoleErrors).toEqual([])
+    expect(problems.pageErrors).toEqual([])
+    await page.close()
+  })
+
+  it.each([['/', 200], ['/about', 200], ['/contact', 200], ['/no-such-page', 404]])('%s has no serious or critical axe violations', async (path, expected) => {
+    const { page, problems, status } = await open(path)
+    expect(status).toBe(expected)
+    await expectNoSeriousA11yViolations(page, path)
+    expect(problems.cspViolations).toEqual([])
+    expect(problems.pageErrors).toEqual([])
+    await page.close()
+  })
+
+  it('contact form: inline error via htmx, then success, without a page reload; the row is in Postgres', async () => {
+    const { page, problems } = await open('/contact')
+    const email = `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`
+    // A marker on window survives htmx swaps but not a full page load.
+    await page.evaluate(() => { (window as unknown as { __noReload: boolean }).__noReload = true })
+
+    await page.getByLabel('Your name').fill('Browser Tester')
+    await page.getByLabel('Email').fill('not-an-email')
+    await page.getByLabel('Subject').fill('From Chromium')
+    await page.getByLabel('Message').fill('This message was sent by the browser test through htmx.')
+    const invalidResponse = page.waitForResponse((r) => r.url().endsWith('/contact') && r.request().method() === 'POST')
+    await page.getByRole('button', { name: 'Send message' }).click()
+    const invalid = await invalidResponse
+    expect(invalid.status()).toBe(422)
+    expect(invalid.request().headers()['hx-request']).toBe('true')
+    await expect(page.locator('#field-email-error').textContent()).resolves.toBe('Please enter a valid email address.')
+    await expect(page.locator('#field-email').getAttribute('aria-invalid')).resolves.toBe('true')
+    // app.js moves focus to the first invalid field after the swap.
+    await page.waitForFunction(() => document.activeElement?.id === 'field-email')
+    // The other values were kept.
+    await expect(page.getByLabel('Your name').inputValue()).resolves.toBe('Browser Tester')
+    await page.screenshot({ path: screenshotPath('contact-invalid'), fullPage: true })
+
+    await page.getByLabel('Email').fill(email)
+    const validResponse = page.waitForResponse((r) => r.url().endsWith('/contact') && r.request().method() === 'POST')
+    await page.getByRole('button', { name: 'Send message' }).click()
+    expect((await validResponse).status()).toBe(200)
+    await page.getByText('your message has been sent').waitFor()
+    expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true)
+    expect(await page.locator('#field-email-error').count()).toBe(0)
+    await page.screenshot({ path: screenshotPath('contact-sent'), fullPage: true })
+
+    const client = new pg.Client({ connectionString: inject('e2eDatabaseUrl') })
+    await client.connect()
+    try {
+      const { rows } = await client.query('select name, subject, message from contact_messages where email = $1', [email])
+      expect(rows).toEqual([{ name: 'Browser Tester', subject: 'From Chromium', message: 'This message was sent by the browser test through htmx.' }])
+    } finally {
+      await client.end()
+    }
+    expect(problems.cspViolations).toEqual([])
+    expect(problems.pageErrors).toEqual([])
+    // The only console error allowed is Chromium's note about the 422 response itself.
+    expect(problems.consoleErrors.filter((m) => !/status of 422/.test(m))).toEqual([])
+    await page.close()
+  })
+
+  it('mobile navbar: the burger opens and closes the menu (Alpine CSP build)', async () => {
+    const mobile = await launchBrowser({ viewport: { width: 375, height: 740 } })
+    try {
+      const page = await mobile.newPage()
+      const problems = await watchPage(page)
+      await page.goto(`${baseUrl}/`)
+      await page.waitForFunction(() => 'Alpine' in window)
+      const burger = page.getByRole('button', { name: 'Menu' })
+      const menu = page.locator('#main-menu')
+      await expect(burger.isVisible()).resolves.toBe(true)
+      await expect(menu.isVisible()).resolves.toBe(false)
+      await expect(burger.getAttribute('aria-expanded')).resolves.toBe('false')
+
+      await burger.click()
+      await page.waitForFunction(() => document.getElementById('main-menu')?.classList.contains('is-active'))
+      await expect(burger.getAttribute('aria-expanded')).resolves.toBe('true')
+      await expect(menu.isVisible()).resolves.toBe(true)
+      await expect(page.getByRole('link', { name: 'Contact' }).first().isVisible()).resolves.toBe(true)
+      await page.screenshot({ path: screenshotPath('mobile-menu-open') })
+
+      await burger.click()
+      await page.waitForFunction(() => !document.getElementById('main-menu')?.classList.contains('is-active'))
+      await expect(burger.getAttribute('aria-expanded')).resolves.toBe('false')
+      expect(problems.cspViolations).toEqual([])
+      expect(problems.consoleErrors).toEqual([])
+      expect(problems.pageErrors).toEqual([])
+    } finally {
+      await mobile.close()
+    }
+  })
+})
