@@ -37,20 +37,20 @@ async function renderSettings(c: AppContext, status: 200 | 401 | 422 | 429, erro
  * Re-authentication for sensitive changes (checklist 11): the current password, behind the same delay
  * ladder as login so that a stolen session cannot brute-force it.
  */
-async function confirmPassword(c: AppContext, user: User, password: string): Promise<Errors | null> {
+async function confirmPassword(c: AppContext, user: User, password: string, field = 'current_password'): Promise<Errors | null> {
   const key = `reauth:${user.id}`
   const throttle = await consumeDelays(c.env, [key], () => LOGIN_ACCOUNT_DELAYS)
   if (!throttle.allowed) return { form: throttleMessage(throttle.retryAfterSeconds) }
   if (!(await verifyPassword(user.passwordHash, password))) {
     logAuthEvent(c, 'access.denied', { userId: user.id, reason: 'wrong current password', path: c.req.path })
-    return { current_password: 'Your current password is not correct.' }
+    return { [field]: 'Your current password is not correct.' }
   }
   await resetThrottle(c.env, [key])
   return null
 }
 
 function statusFor(errors: Errors): 401 | 422 | 429 {
-  return errors.form?.startsWith('Too many') ? 429 : errors.current_password ? 401 : 422
+  return errors.form?.startsWith('Too many') ? 429 : Object.keys(errors).some((k) => k.endsWith('current_password')) ? 401 : 422
 }
 
 export const settingsRoutes = new Hono<AppEnv>()
@@ -78,7 +78,7 @@ export const settingsRoutes = new Hono<AppEnv>()
     const parsed = emailSchema.safeParse(form.email ?? '')
     if (!parsed.success) return fail({ email: parsed.error.issues[0]!.message })
     if (parsed.data === user.email) return fail({ email: 'That is already your email address.' })
-    const denied = await confirmPassword(c, user, form.current_password ?? '')
+    const denied = await confirmPassword(c, user, form.email_current_password ?? '', 'email_current_password')
     if (denied) return fail(denied)
     // Settings is behind a session, so saying "taken" here reveals nothing the sign-up form would not.
     if ((await getUserByEmail(db, parsed.data)) !== null) return fail({ email: 'An account with this email already exists.' })
@@ -126,7 +126,7 @@ export const settingsRoutes = new Hono<AppEnv>()
   .post('/settings/delete', authBodyLimit, async (c) => {
     const user = c.get('user')!
     const form = await readForm(c)
-    const denied = await confirmPassword(c, user, form.current_password ?? '')
+    const denied = await confirmPassword(c, user, form.delete_current_password ?? '', 'delete_current_password')
     if (denied) return isHtmxRequest(c) ? c.html(<DeleteForm errors={denied} />, statusFor(denied)) : renderSettings(c, statusFor(denied), { delete: denied })
     await deleteUserAccount(c.get('db'), user.id)
     logAuthEvent(c, 'account.deleted', { userId: user.id })

@@ -32,7 +32,7 @@ export function EmailForm({ user, pendingEmail, errors = {}, values = {} }: { us
       <p class="mb-3">Current address: <strong>{user.email}</strong>{pendingEmail && pendingEmail !== user.email && <> · waiting for confirmation of <strong>{pendingEmail}</strong></>}</p>
       <Field name="email" label="New email address" type="email" value={values.email} error={errors.email} required maxlength={254} autocomplete="email"
         help="We send a code to the new address; your old address is told once the change is confirmed." />
-      <Field name="current_password" label="Current password" type="password" error={errors.current_password} required autocomplete="current-password" />
+      <Field name="email_current_password" label="Current password" type="password" error={errors.email_current_password} required autocomplete="current-password" />
       <SubmitButton label="Change email" />
     </form>
   )
@@ -86,7 +86,7 @@ export function DeleteForm({ errors = {} }: { errors?: FieldErrors & { form?: st
     <form id="delete-form" method="post" action="/settings/delete" hx-post="/settings/delete" hx-target="this" hx-swap="outerHTML" novalidate>
       <FormNotice kind="danger" message={errors.form} />
       <p class="mb-3">This deletes your account and all its data. It cannot be undone.</p>
-      <Field name="current_password" label="Confirm with your password" type="password" error={errors.current_password} required autocomplete="current-password" />
+      <Field name="delete_current_password" label="Confirm with your password" type="password" error={errors.delete_current_password} required autocomplete="current-password" />
       <SubmitButton label="Delete my account" kind="is-danger" />
     </form>
   )
