@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser } from './browser'
+
+const baseUrl = inject('baseUrl')
+const email = `journey-${Date.now()}@example.com`
+const firstPassword = 'journey passphrase one'
+const secondPassword = 'journey passphrase two'
+
+let main: LaunchedBrowser
+let other: LaunchedBrowser
+
+beforeAll(async () => {
+  main = await launchBrowser()
+  other = await launchBrowser()
+})
+afterAll(async () => {
+  await main?.close()
+  await other?.close()
+})
+
+async function waitForMail(to: string, template: string, timeoutMs = 20_000): Promise<{ text: string; html: string }> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const res = await fetch(`${baseUrl}/dev/mail.json?to=${encodeURIComponent(to)}`)
+    if (res.ok) {
+      const mails = (await res.json()) as { template: string; text: string; html: string }[]
+      const mail = mails.find((m) => m.template === template)
+      if (mail) return mail
+    }
+    await new Promise((r) => setTimeout(r, 300))
+  }
+  throw new Error(`no ${template} mail for ${to} within ${timeoutMs} ms`)
+}
+
+async function ready(page: Page) {
+  await page.waitForFunction(() => 'htmx' in window && 'Alpine' in window)
+}
+
+async function logIn(page: Page, password: string) {
+  await page.goto(`${baseUrl}/login`)
+  await ready(page)
+  await page.getByLabel('Email', { exact: true }).fill(email)
+  await page.getByLabel('Password', { exact: true }).fill(password)
+  await Promise.all([page.waitForURL(`${baseUrl}/dashboard`), page.getByRole('button', { name: 'Log in' }).click()])
+}
+
+describe('account journey in Chromium', () => {
+  it('sign up → verify by mail link → log out → log in → change password → the other session is gone', async () => {
+    const page = await main.newPage()
+    const problems = await watchPage(page)
+
+    // Sign up.
+    await page.goto(`${baseUrl}/signup`)
+    await ready(page)
+    await expectNoSeriousA11yViolations(page, '/signup')
+    await page.getByLabel('Name', { exact: true }).fill('Journey Tester')
+    await page.getByLabel('Email', { exact: true }).fill(email)
+    await page.getByLabel('Password', { exact: true }).fill(firstPassword)
+    await Promise.all([page.waitForURL(`${baseUrl}/verify-email`), page.getByRole('button', { name: 'Create account' }).click()])
+    await expect(page.locator('h1').textContent()).resolves.toContain('Verify your email')
+    await expectNoSeriousA11yViolations(page, '/verify-email')
+
+    // The mail in the local outbox carries the link and the code.
+    const mail = await waitForMail(email, 'verify-email')
+    const link = /https?:\/\/[^\s"<>]+\/verify-email\?token=[a-z2-7]{32}/.exec(mail.text)?.[0]
+    expect(link).toBeDefined()
+    expect(mail.text).toMatch(/\b\d{8}\b/)
+
+    // Open the link → confirm → verified.
+    await page.goto(link!)
+    await ready(page)
+    await Promise.all([page.waitForURL(`${baseUrl}/dashboard`), page.getByRole('button', { name: 'Confirm my email address' }).click()])
+    await page.getByText('Email verified', { exact: true }).waitFor({ state: 'visible', timeout: 10_000 })
+    await expectNoSeriousA11yViolations(page, '/dashboard')
+    await page.screenshot({ path: screenshotPath('auth-dashboard'), fullPage: true })
+
+    // Log out, then log in again.
+    await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: 'Log out' }).click()])
+    await page.getByRole('link', { name: 'Log in' }).waitFor({ state: 'visible', timeout: 10_000 })
+    await logIn(page, firstPassword)
+
+    // A second browser signs in as the same user.
+    const otherPage = await other.newPage()
+    await logIn(otherPage, firstPassword)
+    await expect(otherPage.locator('h1').textContent()).resolves.toContain('Welcome, Journey Tester')
+
+    // Change the password in the first browser.
+    await page.goto(`${baseUrl}/settings`)
+    await ready(page)
+    await expectNoSeriousA11yViolations(page, '/settings')
+    const form = page.locator('#password-form')
+    await form.getByLabel('Current password').fill(firstPassword)
+    await form.getByLabel('New password').fill(secondPassword)
+    await Promise.all([page.waitForURL(`${baseUrl}/settings`), form.getByRole('button', { name: 'Change password' }).click()])
+    await page.getByText('Your password has been changed').waitFor({ state: 'visible', timeout: 10_000 })
+
+    // The other browser's session is gone: the dashboard sends it to the login page.
+    await otherPage.goto(`${baseUrl}/dashboard`)
+    expect(new URL(otherPage.url()).pathname).toBe('/login')
+    // And the new password works there.
+    await logIn(otherPage, secondPassword)
+
+    expect(problems.cspViolations).toEqual([])
+    expect(problems.pageErrors).toEqual([])
+    await page.close()
+    await otherPage.close()
+  })
+})
