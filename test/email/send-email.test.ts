@@ -71,7 +71,7 @@ describe('the consumer in outbox mode', () => {
   async function consume(body: unknown, envOverride: Partial<Env> = {}, attempts = 1) {
     const batch = createMessageBatch(EMAIL_QUEUE, [{ id: `msg-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body }])
     const ctx = createExecutionContext()
-    await worker.queue!(batch, { ...env, ...envOverride }, ctx)
+    await (worker as ExportedHandler<Env>).queue!(batch, { ...env, ...envOverride }, ctx)
     return getQueueResult(batch, ctx)
   }
 

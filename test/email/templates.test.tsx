@@ -1,5 +1,6 @@
 /** @jsxImportSource react */
 import { describe, expect, it } from 'vitest'
+import { createElement, type FunctionComponent } from 'react'
 import { Button, Html, Link, Preview, Text } from '@react-email/components'
 import { renderEmail, TemplatePropsError } from '../../src/email/render'
 import { toPlainText } from '../../src/email/plain-text'
@@ -101,8 +102,8 @@ describe('plain text from the React tree', () => {
   it('refuses what it cannot render rather than dropping it', () => {
     const Ctx = (props: { children: React.ReactNode }) => <>{props.children}</>
     expect(toPlainText(<Ctx><p>fine</p></Ctx>)).toBe('fine\n')
-    class Legacy extends (Object as unknown as new () => object) {}
+    class Legacy { render() { return null } }
     Object.assign(Legacy.prototype, { isReactComponent: {} })
-    expect(() => toPlainText(<div>{(<Legacy />) as React.ReactNode}</div>)).toThrow(/class component/)
+    expect(() => toPlainText(<div>{createElement(Legacy as unknown as FunctionComponent)}</div>)).toThrow(/class component/)
   })
 })

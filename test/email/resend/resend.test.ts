@@ -48,7 +48,7 @@ async function consumeOnce(job: Record<string, unknown>, attempts = 1) {
   // getQueueResult reports which messages were retried, not their delay: read that from the call.
   const retry = vi.spyOn(batch.messages[0], 'retry')
   const ctx = createExecutionContext()
-  await worker.queue!(batch, env, ctx)
+  await (worker as ExportedHandler<Env>).queue!(batch, env, ctx)
   return { ...(await getQueueResult(batch, ctx)), retryDelays: retry.mock.calls.map(([options]) => options?.delaySeconds) }
 }
 

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser } from './browser'
+
+// `wrangler dev` as `npm run dev` runs it: ENVIRONMENT=development and no RESEND_API_KEY, so the real
+// local queue hands the mail to the consumer, which files it in the outbox at /dev/mail.
+const baseUrl = inject('baseUrl')
+let chrome: LaunchedBrowser
+
+beforeAll(async () => { chrome = await launchBrowser() })
+afterAll(async () => { await chrome?.close() })
+
+describe('the local outbox in Chromium', () => {
+  it('a contact message puts the admin notification in /dev/mail within 5 s', async () => {
+    const page = await chrome.newPage()
+    const problems = await watchPage(page)
+    await page.goto(`${baseUrl}/contact`, { waitUntil: 'load' })
+    await page.waitForFunction(() => 'htmx' in window)
+    const subject = `Outbox ${Date.now()}`
+    await page.getByLabel('Your name').fill('Outbox Tester')
+    await page.getByLabel('Email').fill('outbox-tester@example.com')
+    await page.getByLabel('Subject').fill(subject)
+    await page.getByLabel('Message').fill('Please ring me about the Business plan.\nThanks!')
+    await page.getByRole('button', { name: 'Send message' }).click()
+    await page.getByText('your message has been sent').waitFor()
+    const submittedAt = Date.now()
+
+    // Poll the JSON view the way a developer's script (or the auth journey test) reads links.
+    let mail: { subject: string; to: string; text: string } | undefined
+    while (!mail && Date.now() - submittedAt < 5_000) {
+      const mails = (await (await fetch(`${baseUrl}/dev/mail.json`)).json()) as Array<{ subject: string; to: string; text: string }>
+      mail = mails.find((m) => m.subject === `Contact form: ${subject}`)
+      if (!mail) await new Promise((r) => setTimeout(r, 200))
+    }
+    const elapsed = Date.now() - submittedAt
+    expect(mail, `no admin mail in /dev/mail.json after ${elapsed} ms`).toBeDefined()
+    expect(elapsed).toBeLessThan(5_000)
+    expect(mail!.to).toBe('admin@example.com')
+    expect(mail!.text).toContain('Please ring me about the Business plan.\nThanks!')
+
+    await page.goto(`${baseUrl}/dev/mail`, { waitUntil: 'load' })
+    const card = page.locator('article.box', { hasText: `Contact form: ${subject}` })
+    await expect(card.locator('pre.mail-text').textContent()).resolves.toContain('Outbox Tester <outbox-tester@example.com>')
+    // The HTML version renders, styled, inside its sandboxed frame.
+    const frame = card.frameLocator('iframe.mail-frame')
+    await expect(frame.locator('h1').textContent()).resolves.toBe('New contact message')
+    const brandColour = await frame.locator('p', { hasText: 'QuickScale Edge' }).first().evaluate((el) => getComputedStyle(el).color)
+    expect(brandColour).toBe('rgb(0, 148, 126)')
+    await page.screenshot({ path: screenshotPath('dev-mail'), fullPage: false })
+    await expectNoSeriousA11yViolations(page, '/dev/mail')
+    expect(problems.cspViolations).toEqual([])
+    expect(problems.pageErrors).toEqual([])
+    await page.close()
+  })
+})
