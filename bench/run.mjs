@@ -1,0 +1,159 @@
+// `npm run bench`: home page throughput of the product against a bare Hono "hello" worker, both served
+// by the same wrangler dev / workerd in the same run, plus the size of the deployable bundle.
+// Loopback only, bounded in time (about 1 minute; a hard stop after 4 minutes).
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import zlib from 'node:zlib'
+import { spawn, execFileSync } from 'node:child_process'
+import autocannon from 'autocannon'
+import { freePort, startLocalDatabase } from '../scripts/local-db.mjs'
+import { applyMigrations } from '../scripts/migrate.mjs'
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10) // seconds per target
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' }
+
+const children = []
+const tmpDirs = []
+let db = null
+
+async function cleanup() {
+  for (const child of children) {
+    try { process.kill(-child.pid, 'SIGTERM') } catch { /* already gone */ }
+  }
+  await Promise.all(children.map((c) => c.exitCode !== null ? null : new Promise((r) => { c.once('exit', r); setTimeout(r, 5000) })))
+  if (db) await db.stop().catch(() => undefined)
+  for (const dir of tmpDirs) fs.rmSync(dir, { recursive: true, force: true })
+}
+
+const hardStop = setTimeout(async () => {
+  console.error('bench: took longer than 4 minutes, stopping')
+  await cleanup()
+  process.exit(1)
+}, 4 * 60_000)
+hardStop.unref()
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await cleanup(); process.exit(130) })
+
+function tmpDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  tmpDirs.push(dir)
+  return dir
+}
+
+async function startWranglerDev(label, args) {
+  const port = await freePort()
+  let output = ''
+  const child = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', ...args], {
+    detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: WRANGLER_ENV,
+  })
+  children.push(child)
+  // Drain the output (request logs included) so a full pipe never slows the server down.
+  child.stdout.on('data', (d) => { if (output.length < 200_000) output += d })
+  child.stderr.on('data', (d) => { if (output.length < 200_000) output += d })
+  const url = `http://127.0.0.1:${port}/`
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || /\[ERROR\]/.test(output)) throw new Error(`${label}: wrangler dev failed:\n${output}`)
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) })
+      if (res.status === 200) return url
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`${label}: no answer from ${url} within 60 s:\n${output}`)
+}
+
+function load(url, duration) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections: CONNECTIONS, duration }, (err, result) => (err ? reject(err) : resolve(result)))
+  })
+}
+
+async function measure(label, url) {
+  await load(url, WARMUP)
+  const r = await load(url, DURATION)
+  return {
+    label,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  }
+}
+
+function bundleSize() {
+  const outdir = tmpDir('qs-bench-bundle-')
+  const out = execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outdir], { env: WRANGLER_ENV, stdio: ['ignore', 'pipe', 'pipe'] }).toString()
+  const wranglerSays = /Total Upload:\s*([^\n]+)/.exec(out)?.[1]?.trim() ?? 'n/a'
+  const files = fs.readdirSync(outdir, { recursive: true })
+    .map((f) => path.join(outdir, String(f)))
+    .filter((f) => fs.statSync(f).isFile() && !f.endsWith('.map') && !f.endsWith('README.md'))
+  let raw = 0
+  let gzip = 0
+  for (const file of files) {
+    const bytes = fs.readFileSync(file)
+    raw += bytes.length
+    gzip += zlib.gzipSync(bytes, { level: 9 }).length
+  }
+  return { files: files.map((f) => path.relative(outdir, f)), raw, gzip, wranglerSays }
+}
+
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`
+const pad = (s, n) => String(s).padEnd(n)
+
+try {
+  console.log(`bench: ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per target, loopback only`)
+  db = await startLocalDatabase({
+    dataDir: path.join(tmpDir('qs-bench-pg-'), 'data'),
+    port: await freePort(),
+    bridgePort: await freePort(),
+    database: 'quickscale_bench',
+    persistent: false,
+    fast: true,
+  })
+  await applyMigrations(db.databaseUrl)
+
+  const hello = await startWranglerDev('hello', ['-c', 'bench/wrangler.hello.toml', '--persist-to', tmpDir('qs-bench-hello-')])
+  const productVars = {
+    // Production settings (HSTS, no dev routes, request logs on), with the local database behind them.
+    ENVIRONMENT: 'production',
+    APP_URL: 'http://127.0.0.1',
+    DATABASE_URL: db.databaseUrl,
+    NEON_WS_PROXY: db.wsProxy,
+  }
+  const product = await startWranglerDev('product', ['--persist-to', tmpDir('qs-bench-state-'),
+    ...Object.entries(productVars).flatMap(([k, v]) => ['--var', `${k}:${v}`])])
+
+  // One at a time, so the two never compete for the CPU.
+  const baseline = await measure('hello (bare Hono)', hello)
+  const home = await measure('product GET /', product)
+  await cleanup()
+  children.length = 0
+  db = null
+
+  const bundle = bundleSize()
+  console.log('')
+  console.log(`${pad('target', 20)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('requests', 10)}non-2xx/errors`)
+  for (const r of [baseline, home]) {
+    console.log(`${pad(r.label, 20)}${pad(r.rps.toFixed(0), 10)}${pad(r.p50, 9)}${pad(r.p99, 9)}${pad(r.requests, 10)}${r.non2xx}/${r.errors}`)
+  }
+  console.log('')
+  console.log(`ratio: the home page serves ${(home.rps / baseline.rps * 100).toFixed(0)}% of the hello worker's requests/s (${(home.rps / baseline.rps).toFixed(2)}x)`)
+  console.log(`bundle (wrangler deploy --dry-run): ${kib(bundle.raw)} raw, ${kib(bundle.gzip)} gzip — ${bundle.files.join(', ')}`)
+  console.log(`wrangler's own count (Total Upload): ${bundle.wranglerSays}`)
+  console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}`)
+  if (home.non2xx > 0 || home.errors > 0 || baseline.non2xx > 0 || baseline.errors > 0) {
+    console.error('bench: some requests failed — the numbers above are not valid')
+    process.exitCode = 1
+  }
+} catch (err) {
+  console.error(`bench: ${err?.stack ?? err}`)
+  process.exitCode = 1
+} finally {
+  await cleanup()
+  clearTimeout(hardStop)
+}
