@@ -41,7 +41,9 @@ try {
   }
   await applyMigrations(databaseUrl)
   console.log('dev: migrations applied')
-  const notes = await seedDatabase(databaseUrl)
+  // Demo data only ever goes into a local database: a DATABASE_URL pointing at Neon may be production.
+  const local = db !== null || /@(127\.0\.0\.1|localhost)[:/]/.test(databaseUrl)
+  const notes = local ? await seedDatabase(databaseUrl) : ['external database: demo data not loaded (npm run db:seed is local-only)']
   writeDevVars({
     ENVIRONMENT: 'development',
     APP_URL: `http://127.0.0.1:${PORT}`,
