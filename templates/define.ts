@@ -5,7 +5,7 @@ import type { AppInfo } from './layout'
 /**
  * One transactional mail: its props (validated when the mail is queued and again when it is rendered,
  * since a message may outlive a deploy), its subject, its React Email component and sample props (used
- * by the tests and the /dev/mail/preview gallery).
+ * by the tests and the /dev/mail/templates gallery).
  */
 export interface EmailTemplate<S extends z.ZodObject> {
   props: S

@@ -64,7 +64,7 @@ async function deliver(db: Database, env: Env, config: Config, msg: Message<unkn
       return
     }
 
-    let outcome: SendOutcome & { transport?: 'resend' | 'outbox'; subject?: string }
+    let outcome: Outcome
     try {
       outcome = await renderAndSend(db, env, config, job)
     } catch (err) {
@@ -75,7 +75,7 @@ async function deliver(db: Database, env: Env, config: Config, msg: Message<unkn
 
     if (outcome.ok) {
       await db.update(emailDeliveries)
-        .set({ status: 'sent', transport: outcome.transport, providerId: outcome.providerId || null, subject: outcome.subject, error: null, sentAt: new Date(), updatedAt: new Date() })
+        .set({ status: 'sent', transport: outcome.transport, providerId: outcome.providerId, subject: outcome.subject, error: null, sentAt: new Date(), updatedAt: new Date() })
         .where(eq(emailDeliveries.id, job.id))
       log(config, 'info', 'email: sent', { ...fields, transport: outcome.transport })
       msg.ack()
@@ -97,20 +97,23 @@ async function deliver(db: Database, env: Env, config: Config, msg: Message<unkn
   }
 }
 
-async function renderAndSend(db: Database, env: Env, config: Config, job: EmailJob) {
+// What one attempt came to; the outbox has no provider id.
+type Outcome = (SendOutcome | { ok: true; providerId: null }) & { transport?: 'resend' | 'outbox'; subject?: string }
+
+async function renderAndSend(db: Database, env: Env, config: Config, job: EmailJob): Promise<Outcome> {
   if (!isTemplateName(job.template)) throw new Error(`unknown template "${job.template}"`)
   const mail = renderEmail(job.template, job.props, appInfo(env))
   const apiKey = env.RESEND_API_KEY?.trim()
   if (apiKey) {
     const outcome = await sendWithResend(apiKey, { from: config.EMAIL_FROM, to: job.to, replyTo: job.replyTo, ...mail }, job.id)
-    return { ...outcome, transport: 'resend' as const, subject: mail.subject }
+    return { ...outcome, transport: 'resend', subject: mail.subject }
   }
   if (config.ENVIRONMENT === 'production') {
     // Never "sent" into a table nobody reads: production without a key is a configuration error.
-    return { ok: false as const, retryable: false, error: 'RESEND_API_KEY is not set: production mail cannot be sent (docs/email.md)', subject: mail.subject }
+    return { ok: false, retryable: false, error: 'RESEND_API_KEY is not set: production mail cannot be sent (docs/email.md)', subject: mail.subject }
   }
   await storeInOutbox(db, { id: job.id, template: job.template, to: job.to, ...mail })
-  return { ok: true as const, providerId: '', transport: 'outbox' as const, subject: mail.subject }
+  return { ok: true, providerId: null, transport: 'outbox', subject: mail.subject }
 }
 
 /**
