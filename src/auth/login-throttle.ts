@@ -20,6 +20,11 @@ interface DelayState {
   updatedAt: number
 }
 
+// A key that has been quiet this long starts over at the bottom of its ladder: old typos must not slow a
+// shared address (office NAT) for ever. Longer than the top delay, so waiting it out gains an attacker
+// nothing: a fresh ladder allows 7 attempts in its first minute, the top step 12 an hour (ADR 0023).
+export const DELAY_FORGET_AFTER_MS = 60 * 60 * 1000
+
 interface BucketState {
   count: number
   windowStart: number
@@ -33,7 +38,7 @@ export class AuthThrottle extends DurableObject<Env> {
   consumeDelay(delaysSeconds: number[], now: number = Date.now()): ThrottleDecision {
     const kv = this.ctx.storage.kv
     const state = kv.get<DelayState>('delay')
-    if (state === undefined) {
+    if (state === undefined || now - state.updatedAt >= DELAY_FORGET_AFTER_MS) {
       kv.put('delay', { index: 0, updatedAt: now })
       return { allowed: true, retryAfterSeconds: 0 }
     }
@@ -41,6 +46,19 @@ export class AuthThrottle extends DurableObject<Env> {
     if (now < waitUntil) return { allowed: false, retryAfterSeconds: Math.ceil((waitUntil - now) / 1000) }
     kv.put('delay', { index: Math.min(state.index + 1, delaysSeconds.length - 1), updatedAt: now })
     return { allowed: true, retryAfterSeconds: 0 }
+  }
+
+  /**
+   * Gives back the slot a successful attempt consumed. Used for the IP ladder: a success must not push a
+   * shared address up the ladder, but — unlike reset() — it cannot wipe the failures recorded before it,
+   * so an attacker cannot clear the IP throttle by logging into an account of their own between guesses.
+   */
+  refundDelay(): void {
+    const kv = this.ctx.storage.kv
+    const state = kv.get<DelayState>('delay')
+    if (state === undefined) return
+    if (state.index === 0) kv.delete('delay')
+    else kv.put('delay', { index: state.index - 1, updatedAt: state.updatedAt })
   }
 
   /** Fixed window: at most `max` events per `windowSeconds` (code attempts, resend, reset mails). */
@@ -88,6 +106,10 @@ export async function consumeBucket(env: Env, key: string, limit: { max: number;
 
 export async function resetThrottle(env: Env, keys: string[]): Promise<void> {
   await Promise.all(keys.map((key) => stub(env, key).reset()))
+}
+
+export async function refundDelay(env: Env, key: string): Promise<void> {
+  await stub(env, key).refundDelay()
 }
 
 function worst(decisions: ThrottleDecision[]): ThrottleDecision {

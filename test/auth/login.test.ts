@@ -118,6 +118,40 @@ describe('login', () => {
     expect(statuses[6]).toBe(429)
   })
 
+  it('a success from an IP does not clear that IP\'s failures (no reset by logging into one\'s own account)', async () => {
+    const ip = randomIp()
+    const own = await createTestUser()
+    for (let i = 0; i < 5; i++) expect((await login(randomEmail(), 'guess password', { ip })).status).toBe(401)
+    expect((await login(own.email, PASSWORD, { ip })).status).toBe(303)
+    expect((await login(randomEmail(), 'guess password', { ip })).status).toBe(401)
+    // Six attempts have failed from this address: the ladder's first delay applies.
+    const blocked = await login(randomEmail(), 'guess password', { ip })
+    expect(blocked.status).toBe(429)
+    expect(blocked.headers.get('retry-after')).toBe('1')
+  })
+
+  it('counts 10 concurrent attempts on one account exactly (checklist 24)', async () => {
+    const user = await createTestUser()
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => login(user.email, `wrong password ${i}`)))
+    const statuses = results.map((r) => r.status).sort()
+    // Delays [0, 1, …]: the first attempt and its 0-second follow-up are checked, the other 8 wait.
+    expect(statuses).toEqual([401, 401, 429, 429, 429, 429, 429, 429, 429, 429])
+    for (const r of results.filter((x) => x.status === 429)) {
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect(await r.text()).toMatch(/Too many attempts\. Try again in \d+ seconds?\./)
+    }
+  })
+
+  it('refuses a 10 kB password with 422 and a clear message, without creating a session', async () => {
+    const user = await createTestUser()
+    const res = await login(user.email, 'x'.repeat(10_000))
+    expect(res.status).toBe(422)
+    expect(await res.text()).toContain('Incorrect email or password.')
+    expect(sessionCookieFrom(res)).toBeNull()
+    // It cost no throttle slot either: the right password still gets straight in.
+    expect((await login(user.email)).status).toBe(303)
+  })
+
   it('upgrades a hash made with old parameters on successful login', async () => {
     const user = await createTestUser()
     const weak = await hashPassword(PASSWORD, { ...CURRENT_PARAMS, memoryKiB: 4096, iterations: 1 })

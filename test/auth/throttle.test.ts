@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { LOGIN_ACCOUNT_DELAYS, throttleMessage, type AuthThrottle } from '../../src/auth/login-throttle'
+import { DELAY_FORGET_AFTER_MS, LOGIN_ACCOUNT_DELAYS, LOGIN_IP_DELAYS, throttleMessage, type AuthThrottle } from '../../src/auth/login-throttle'
 
 function stubFor(key: string) {
   return env.AUTH_THROTTLE.get(env.AUTH_THROTTLE.idFromName(key))
@@ -54,6 +54,36 @@ describe('AuthThrottle Durable Object (checklist 23, 24)', () => {
       for (let i = 0; i < 3; i++) expect(instance.consumeBucket(3, 600, 0).allowed).toBe(true)
       expect(instance.consumeBucket(3, 600, 60_000)).toEqual({ allowed: false, retryAfterSeconds: 540 })
       expect(instance.consumeBucket(3, 600, 600_000).allowed).toBe(true)
+    })
+  })
+
+  it('refundDelay gives back one slot only: earlier failures stay on the ladder', async () => {
+    await runInDurableObject(stubFor(`ip:${crypto.randomUUID()}`), (instance: AuthThrottle) => {
+      const t = 5_000_000
+      for (let i = 0; i < 6; i++) expect(instance.consumeDelay(LOGIN_IP_DELAYS, t).allowed).toBe(true)
+      expect(instance.consumeDelay(LOGIN_IP_DELAYS, t).allowed).toBe(false) // 7th waits 1 s
+      instance.refundDelay() // a success among them gives its own slot back, not all of them
+      expect(instance.consumeDelay(LOGIN_IP_DELAYS, t).allowed).toBe(true)
+      expect(instance.consumeDelay(LOGIN_IP_DELAYS, t).allowed).toBe(false)
+    })
+  })
+
+  it('forgets a ladder after an hour of quiet, never earlier', async () => {
+    await runInDurableObject(stubFor(`acct:${crypto.randomUUID()}`), (instance: AuthThrottle) => {
+      // Climb to the top of the ladder, each attempt as early as it is allowed.
+      let now = 0
+      for (let allowed = 0; allowed <= LOGIN_ACCOUNT_DELAYS.length;) {
+        const d = instance.consumeDelay(LOGIN_ACCOUNT_DELAYS, now)
+        if (d.allowed) allowed++
+        else now += d.retryAfterSeconds * 1000
+      }
+      // At the top of the ladder: the next attempt waits 300 s…
+      expect(instance.consumeDelay(LOGIN_ACCOUNT_DELAYS, now + 299_000).allowed).toBe(false)
+      // …and after an hour of silence the ladder starts at the bottom again (two quick attempts pass).
+      const later = now + DELAY_FORGET_AFTER_MS
+      expect(instance.consumeDelay(LOGIN_ACCOUNT_DELAYS, later).allowed).toBe(true)
+      expect(instance.consumeDelay(LOGIN_ACCOUNT_DELAYS, later).allowed).toBe(true)
+      expect(instance.consumeDelay(LOGIN_ACCOUNT_DELAYS, later).allowed).toBe(false)
     })
   })
 

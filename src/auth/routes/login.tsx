@@ -4,8 +4,8 @@ import { setFlash } from '../../platform/flash'
 import type { AppEnv } from '../../platform/types'
 import { clientIp, readForm, redirectAfterPost, respondWithForm } from '../forms'
 import { logAuthEvent } from '../log'
-import { consumeDelays, LOGIN_ACCOUNT_DELAYS, LOGIN_IP_DELAYS, resetThrottle, throttleMessage } from '../login-throttle'
-import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from '../password'
+import { consumeDelays, LOGIN_ACCOUNT_DELAYS, LOGIN_IP_DELAYS, refundDelay, resetThrottle, throttleMessage } from '../login-throttle'
+import { burnPasswordCheck, hashPassword, needsRehash, PASSWORD_MAX, verifyPassword } from '../password'
 import { safeNextPath } from '../redirect'
 import { createSession, deleteSessionCookie, invalidateSession, setSessionCookie } from '../session'
 import { getUserByEmail, normaliseEmail, updateUserPasswordHash } from '../user'
@@ -51,7 +51,9 @@ export const loginRoutes = new Hono<AppEnv>()
     const fail = (status: 401 | 422 | 429, error: string) =>
       respondWithForm(c, status, <LoginForm email={form.email} next={next} error={error} />, <LoginPage email={form.email} next={next} error={error} />, 'Log in')
 
-    if (email === '' || password === '' || email.length > 254 || password.length > 1024) return fail(422, 'Enter your email and password.')
+    if (email === '' || password === '') return fail(422, 'Enter your email and password.')
+    // No stored password can be longer than the policy allows: a 10 kB one is refused before any hashing.
+    if (email.length > 254 || [...password].length > PASSWORD_MAX) return fail(422, LOGIN_FAILED)
 
     // Consumed before the password is checked, so parallel guesses are counted exactly (checklist 23, 24).
     const ipKey = `ip:${clientIp(c)}`
@@ -74,7 +76,9 @@ export const loginRoutes = new Hono<AppEnv>()
       logAuthEvent(c, 'login.failure', { userId: user.id, reason: 'wrong password' })
       return fail(401, LOGIN_FAILED)
     }
-    await resetThrottle(c.env, [ipKey, acctKey])
+    // The account ladder starts over; the IP ladder only gets this attempt's slot back, so logging into an
+    // account of one's own between guesses does not clear the failures from that address (checklist 23).
+    await Promise.all([resetThrottle(c.env, [acctKey]), refundDelay(c.env, ipKey)])
     // Parameters raised since this hash was made: upgrade it now that we hold the plaintext (ADR 0020).
     if (needsRehash(user.passwordHash)) await updateUserPasswordHash(db, user.id, await hashPassword(password))
 
