@@ -90,6 +90,22 @@ describe('public pages in Chromium', () => {
     await page.close()
   })
 
+  it.each(['/app.js', '/app.css', '/vendor/htmx.min.js', '/vendor/alpine-csp.min.js', '/vendor/bulma.min.css', '/favicon.svg'])(
+    'static asset %s carries the security headers (public/_headers)',
+    async (asset) => {
+      const res = await fetch(`${baseUrl}${asset}`)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(res.headers.get('referrer-policy')).toBe('strict-origin')
+      expect(res.headers.get('content-security-policy')).toContain("object-src 'none'")
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+    },
+  )
+
+  it('the _headers file itself is not served', async () => {
+    expect((await fetch(`${baseUrl}/_headers`)).status).toBe(404)
+  })
+
   it('mobile navbar: the burger opens and closes the menu (Alpine CSP build)', async () => {
     const mobile = await launchBrowser({ viewport: { width: 375, height: 740 } })
     try {
