@@ -140,8 +140,11 @@ try {
     DATABASE_URL: db.databaseUrl,
     NEON_WS_PROXY: db.wsProxy,
   }
-  const product = await startWranglerDev('product', ['--persist-to', tmpDir('qs-bench-state-'),
-    ...Object.entries(productVars).flatMap(([k, v]) => ['--var', `${k}:${v}`])])
+  // --env-file: wrangler then ignores the developer's .dev.vars (no real keys in a bench run).
+  const stateDir = tmpDir('qs-bench-state-')
+  const envFile = path.join(stateDir, 'bench.env')
+  fs.writeFileSync(envFile, Object.entries(productVars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
+  const product = await startWranglerDev('product', ['--persist-to', stateDir, '--env-file', envFile])
 
   // One at a time, so the two never compete for the CPU.
   const [baseline, home] = await compare([{ label: 'hello (bare Hono)', url: hello }, { label: 'product GET /', url: product }])

@@ -51,12 +51,18 @@ export default async function setup(project: TestProject) {
     APP_URL: baseUrl,
     DATABASE_URL: db.databaseUrl,
     NEON_WS_PROXY: db.wsProxy,
+    // Mail goes to the local outbox, whatever the developer's own .dev.vars says.
+    RESEND_API_KEY: '',
   }
+  // An explicit --env-file makes wrangler skip .dev.vars entirely: a developer's real secrets (Resend,
+  // Stripe keys) never reach the browser tests, and a fresh clone behaves like this checkout.
+  const envFile = path.join(stateDir, 'e2e.env')
+  fs.writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
   let output = ''
   const child = spawn(
     'npx',
     ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', stateDir, '--show-interactive-dev-session=false',
-      ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
+      '--env-file', envFile],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' } },
   )
   child.stdout?.on('data', (d) => { output += d })
