@@ -4,6 +4,7 @@ import { createEmailVerification } from '../../src/auth/email-verification'
 import { emailVerifications, sessions, users } from '../../src/auth/schema'
 import { deleteUserAccount } from '../../src/auth/user'
 import { withDb } from '../helpers/db'
+import { waitForMail } from '../helpers/mail'
 import { PASSWORD, createTestUser, get, login, loginCookie, mockHibp, post, randomEmail, sessionCookieFrom } from './helpers'
 
 beforeEach(() => { mockHibp(['password1234']) })
@@ -94,6 +95,18 @@ describe('settings', () => {
     expect(verified.status).toBe(303)
     expect((await userRow(user.id))!.email).toBe(newEmail)
     expect((await login(newEmail)).status).toBe(303)
+    expect((await login(user.email)).status).toBe(401)
+    // The old address is told, through the real queue consumer (checklist 11).
+    const notice = await waitForMail(user.email, { template: 'email-changed', timeoutMs: 10_000 })
+    expect(notice.text).toContain(newEmail)
+  })
+
+  it('an email change needs the current password even with a valid session, and a wrong one changes nothing', async () => {
+    const user = await createTestUser()
+    const cookie = await loginCookie(user.email)
+    const res = await post('/settings/email', { email: randomEmail('new'), email_current_password: '' }, cookie)
+    expect(res.status).toBe(401)
+    expect(await withDb((db) => db.select().from(emailVerifications).where(eq(emailVerifications.userId, user.id)))).toHaveLength(0)
   })
 
   it('deletes the account with password confirmation, with every session (checklist 12)', async () => {
@@ -110,6 +123,22 @@ describe('settings', () => {
     expect(await withDb((db) => db.select().from(sessions).where(eq(sessions.userId, user.id)))).toHaveLength(0)
     expect((await get('/dashboard', other)).status).toBe(303)
     expect((await login(user.email)).status).toBe(401)
+  })
+
+  it('deleting one account leaves other users, their sessions and pending verifications alone', async () => {
+    const leaving = await createTestUser()
+    const staying = await createTestUser({ verified: false })
+    const leavingCookie = await loginCookie(leaving.email)
+    const stayingCookie = await loginCookie(staying.email)
+    await withDb((db) => createEmailVerification(db, staying.id, staying.email))
+    const before = await userRow(staying.id)
+    expect((await post('/settings/delete', { delete_current_password: PASSWORD }, leavingCookie)).status).toBe(303)
+    expect(await withDb((db) => db.select().from(emailVerifications).where(eq(emailVerifications.userId, leaving.id)))).toHaveLength(0)
+    expect(await userRow(staying.id)).toEqual(before)
+    expect((await get('/dashboard', stayingCookie)).status).toBe(200)
+    expect(await withDb((db) => db.select().from(emailVerifications).where(eq(emailVerifications.userId, staying.id)))).toHaveLength(1)
+    // The address is free again: a new sign-up with it is a new account, not the old one back.
+    expect((await login(leaving.email)).status).toBe(401)
   })
 
   it('deleteUserAccount runs cleanup hooks in the same transaction; a failing hook keeps the account', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { users } from '../../src/auth/schema'
+import { emailVerifications, users } from '../../src/auth/schema'
+import { emailDeliveries } from '../../src/email/schema'
 import { withDb } from '../helpers/db'
 import { postForm } from '../helpers/http'
 import { PASSWORD, createTestUser, get, mockHibp, post, randomEmail, sessionCookieFrom } from './helpers'
@@ -60,6 +61,39 @@ describe('signup', () => {
     const [row] = await userRows(existing.email)
     expect(row!.name).toBe('Original')
     expect(row!.passwordHash).toBe(existing.passwordHash)
+  })
+
+  it('a duplicate sign-up answers like any other invalid form: 422, the same fragment, only the email error differs', async () => {
+    const existing = await createTestUser()
+    const fields = (email: string) => ({ name: 'Someone', email, password: 'another password 123' })
+    const duplicate = await post('/signup', fields(existing.email.toUpperCase()), undefined, { htmx: true })
+    const malformed = await post('/signup', fields('not-an-email'), undefined, { htmx: true })
+    expect(duplicate.status).toBe(422)
+    expect(malformed.status).toBe(422)
+    const shape = (html: string) => html.replace(/<p class="help is-danger" id="field-email-error">[^<]*<\/p>/, '').replace(/value="[^"]*"/g, '').replace(/<li>.*?<\/li>/g, '')
+    expect(shape(await duplicate.text())).toBe(shape(await malformed.text()))
+    expect(sessionCookieFrom(duplicate)).toBeNull()
+    // Nothing queued for either address, no verification issued to the existing account.
+    await new Promise((r) => setTimeout(r, 300))
+    const mails = await withDb((db) => db.select().from(emailDeliveries).where(eq(emailDeliveries.recipient, existing.email)))
+    expect(mails).toHaveLength(0)
+    expect(await withDb((db) => db.select().from(emailVerifications).where(eq(emailVerifications.userId, existing.id)))).toHaveLength(0)
+  })
+
+  it('a duplicate sign-up costs a password hash like a new one (timing does not tell them apart)', async () => {
+    const existing = await createTestUser()
+    const timed = async (fields: Record<string, string>) => {
+      const started = performance.now()
+      const res = await post('/signup', fields)
+      await res.body?.cancel()
+      return performance.now() - started
+    }
+    // Minimum of several runs: the noise of a shared machine only ever adds time.
+    const min = async (fields: () => Record<string, string>) => Math.min(...[await timed(fields()), await timed(fields()), await timed(fields())])
+    const duplicate = await min(() => ({ name: 'A', email: existing.email, password: 'another password 123' }))
+    const noHash = await min(() => ({ name: 'A', email: 'not-an-email', password: 'another password 123' }))
+    // argon2id m=19456 t=2 costs ≈ 25 ms inside workerd; a path that skipped it would be as fast as `noHash`.
+    expect(duplicate - noHash).toBeGreaterThan(10)
   })
 
   it('returns the form fragment to htmx on errors', async () => {
