@@ -36,10 +36,12 @@ function workersProject(name: string, options: { include?: string[]; exclude?: s
 export default defineConfig({
   test: {
     projects: [
-      workersProject('workers', { exclude: ['test/e2e/**', 'test/email/resend/**'] }),
+      workersProject('workers', { exclude: ['test/e2e/**', 'test/email/resend/**', 'test/scripts/**'] }),
       // The same Worker with RESEND_API_KEY set: mail goes to Resend (intercepted at fetch) instead of
       // the local outbox. Only the tests of that path run here.
       workersProject('workers-resend', { include: ['test/email/resend/**/*.test.ts'], bindings: { RESEND_API_KEY: 're_test_key' } }),
+      // The Node-side dev scripts (ws bridge, .dev.vars writer): plain Node, no workerd, no Postgres.
+      { test: { name: 'scripts', environment: 'node', include: ['test/scripts/**/*.test.ts'] } },
       {
         test: {
           name: 'browser',
