@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../platform/db'
 import { hashPassword } from './password'
-import { users, type Role, type User } from './schema'
+import { passwordResetTokens, sessions, users, type Role, type User } from './schema'
 
 // One canonical form so that "Ann@Example.com" and "ann@example.com " are the same account.
 export function normaliseEmail(email: string): string {
@@ -50,6 +50,19 @@ export async function updateUserName(db: Database, userId: string, name: string)
 
 export async function updateUserPasswordHash(db: Database, userId: string, passwordHash: string): Promise<void> {
   await db.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, userId))
+}
+
+/**
+ * A password change in settings, all or nothing: the new hash, every session gone (checklist 3; the caller
+ * issues this browser a fresh one) and any pending reset link dead — a link mailed before the change must
+ * not undo it.
+ */
+export async function changeUserPassword(db: Database, userId: string, passwordHash: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, userId))
+    await tx.delete(sessions).where(eq(sessions.userId, userId))
+    await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId))
+  })
 }
 
 /**

@@ -51,7 +51,7 @@ describe('cross-origin POSTs to every auth route get 403 and change nothing (che
     if (route === '/forgot-password') body.email = user.email
     const path = route.replace('#token', '').replace(':id', sessionId)
     const before = await snapshot(user.id, newEmail)
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { origin: 'https://evil.example' },
       { origin: 'http://localhost', 'sec-fetch-site': 'cross-site' }, // fetch metadata wins over a lookalike Origin
       { origin: 'null' },

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { createEmailVerification } from '../../src/auth/email-verification'
+import { createPasswordResetToken } from '../../src/auth/password-reset'
 import { emailVerifications, sessions, users } from '../../src/auth/schema'
 import { deleteUserAccount } from '../../src/auth/user'
 import { withDb } from '../helpers/db'
@@ -46,6 +47,15 @@ describe('settings', () => {
     expect((await get('/settings', other)).status).toBe(303)
     expect((await get('/settings', mine)).status).toBe(303)
     expect((await get('/settings', fresh)).status).toBe(200)
+    expect((await login(user.email, 'a new passphrase')).status).toBe(303)
+  })
+
+  it('a password change kills reset links mailed before it', async () => {
+    const user = await createTestUser()
+    const cookie = await loginCookie(user.email)
+    const { token } = await withDb((db) => createPasswordResetToken(db, user.id))
+    expect((await post('/settings/password', { current_password: PASSWORD, new_password: 'a new passphrase' }, cookie)).status).toBe(303)
+    expect((await post('/reset-password', { token, password: 'the attacker passphrase' })).status).toBe(400)
     expect((await login(user.email, 'a new passphrase')).status).toBe(303)
   })
 

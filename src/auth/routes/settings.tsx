@@ -12,9 +12,9 @@ import { LOGIN_ACCOUNT_DELAYS, consumeDelays, resetThrottle, throttleMessage } f
 import { hashPassword, isPasswordBreached, passwordSchema, verifyPassword } from '../password'
 import type { User } from '../schema'
 import {
-  createSession, deleteSessionCookie, invalidateUserSessions, listUserSessions, revokeUserSession, setSessionCookie,
+  createSession, deleteSessionCookie, listUserSessions, revokeUserSession, setSessionCookie,
 } from '../session'
-import { deleteUserAccount, emailSchema, getUserByEmail, nameSchema, updateUserName, updateUserPasswordHash } from '../user'
+import { changeUserPassword, deleteUserAccount, emailSchema, getUserByEmail, nameSchema, updateUserName } from '../user'
 import { DeleteForm, EmailForm, NameForm, PasswordForm, SettingsPage, type SettingsErrors } from '../views/settings'
 import { authBodyLimit } from './body-limit'
 import { BREACHED_MESSAGE } from './signup'
@@ -98,9 +98,8 @@ export const settingsRoutes = new Hono<AppEnv>()
     const denied = await confirmPassword(c, user, form.current_password ?? '')
     if (denied) return fail(denied)
     if (await isPasswordBreached(parsed.data, { requestId: c.get('requestId') })) return fail({ new_password: BREACHED_MESSAGE })
-    await updateUserPasswordHash(db, user.id, await hashPassword(parsed.data))
     // Every other session ends (checklist 3); this browser gets a fresh one (step-up, checklist 8).
-    await invalidateUserSessions(db, user.id)
+    await changeUserPassword(db, user.id, await hashPassword(parsed.data))
     const { token, session } = await createSession(db, user.id, { userAgent: c.req.header('user-agent'), ipAddress: clientIp(c) })
     setSessionCookie(c, token, session.expiresAt)
     logAuthEvent(c, 'password.changed', { userId: user.id })
