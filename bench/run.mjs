@@ -135,7 +135,7 @@ try {
   const hello = await startWranglerDev('hello', ['-c', 'bench/wrangler.hello.toml', '--persist-to', tmpDir('qs-bench-hello-')])
   const productVars = {
     // Production settings (HSTS, no dev routes, request logs on), with the local database behind them.
-    ENVIRONMENT: 'production',
+    ENVIRONMENT: process.env.BENCH_ENVIRONMENT ?? 'production',
     APP_URL: 'http://127.0.0.1',
     DATABASE_URL: db.databaseUrl,
     NEON_WS_PROXY: db.wsProxy,
