@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../platform/db'
+import { forgetEmailRecipient } from '../email/forget-recipient'
 import { hashPassword } from './password'
 import { passwordResetTokens, sessions, users, type Role, type User } from './schema'
 
@@ -71,14 +72,18 @@ export async function changeUserPassword(db: Database, userId: string, passwordH
  * step leaves the account intact. Add yours to `accountCleanups` below; external side effects that
  * cannot be rolled back (R2 objects) should be queued from here rather than performed inline.
  */
-export type AccountCleanup = (tx: Database, userId: string) => Promise<void>
-export const accountCleanups: AccountCleanup[] = []
+export type AccountCleanup = (tx: Database, user: { id: string; email: string }) => Promise<void>
+export const accountCleanups: AccountCleanup[] = [
+  (tx, user) => forgetEmailRecipient(tx, user.email),
+]
 
 // Sessions, verifications and reset tokens go with the user row (ON DELETE CASCADE), so a deleted user
 // loses every session (checklist 12).
 export async function deleteUserAccount(db: Database, userId: string, cleanups: AccountCleanup[] = accountCleanups): Promise<void> {
   await db.transaction(async (tx) => {
-    for (const cleanup of cleanups) await cleanup(tx as unknown as Database, userId)
+    const [user] = await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, userId)).for('update')
+    if (user === undefined) return
+    for (const cleanup of cleanups) await cleanup(tx as unknown as Database, user)
     await tx.delete(users).where(eq(users.id, userId))
   })
 }

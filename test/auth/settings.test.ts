@@ -4,6 +4,8 @@ import { createEmailVerification } from '../../src/auth/email-verification'
 import { createPasswordResetToken } from '../../src/auth/password-reset'
 import { emailVerifications, sessions, users } from '../../src/auth/schema'
 import { deleteUserAccount } from '../../src/auth/user'
+import { emailDeliveries, emailOutbox } from '../../src/email/schema'
+import { FORGOTTEN_RECIPIENT } from '../../src/email/forget-recipient'
 import { withDb } from '../helpers/db'
 import { waitForMail } from '../helpers/mail'
 import { PASSWORD, createTestUser, get, login, loginCookie, mockHibp, post, randomEmail, sessionCookieFrom } from './helpers'
@@ -151,12 +153,25 @@ describe('settings', () => {
     expect((await login(leaving.email)).status).toBe(401)
   })
 
+  it('deleting an account forgets its mail: outbox copies go, the delivery log keeps no address', async () => {
+    const user = await createTestUser()
+    const cookie = await loginCookie(user.email)
+    // A real mail through the real queue consumer first: a password-reset request.
+    expect((await post('/forgot-password', { email: user.email })).status).toBeLessThan(500)
+    await waitForMail(user.email, { template: 'password-reset' })
+    expect((await post('/settings/delete', { delete_current_password: PASSWORD }, cookie)).status).toBe(303)
+    expect(await withDb((db) => db.select().from(emailOutbox).where(eq(emailOutbox.recipient, user.email)))).toHaveLength(0)
+    expect(await withDb((db) => db.select().from(emailDeliveries).where(eq(emailDeliveries.recipient, user.email)))).toHaveLength(0)
+    const forgotten = await withDb((db) => db.select().from(emailDeliveries).where(eq(emailDeliveries.recipient, FORGOTTEN_RECIPIENT)))
+    expect(forgotten.length).toBeGreaterThan(0)
+  })
+
   it('deleteUserAccount runs cleanup hooks in the same transaction; a failing hook keeps the account', async () => {
     const user = await createTestUser()
     const seen: string[] = []
-    await expect(withDb((db) => deleteUserAccount(db, user.id, [async (_tx, id) => { seen.push(id); throw new Error('R2 down') }]))).rejects.toThrow('R2 down')
+    await expect(withDb((db) => deleteUserAccount(db, user.id, [async (_tx, { id }) => { seen.push(id); throw new Error('R2 down') }]))).rejects.toThrow('R2 down')
     expect(await userRow(user.id)).toBeDefined()
-    await withDb((db) => deleteUserAccount(db, user.id, [async (_tx, id) => { seen.push(id) }]))
+    await withDb((db) => deleteUserAccount(db, user.id, [async (_tx, { id }) => { seen.push(id) }]))
     expect(seen).toEqual([user.id, user.id])
     expect(await userRow(user.id)).toBeUndefined()
   })
