@@ -49,11 +49,15 @@ export function startWsBridge({ port = 0, host = '127.0.0.1' } = {}) {
         port: actual,
         // What the worker puts in NEON_WS_PROXY: the Neon driver prefixes ws:// and appends ?address=.
         proxy: `${host}:${actual}/v2`,
-        close: () => new Promise((r) => {
+        // A close frame first (the worker's driver sees a normal closure, not a dropped peer), then
+        // whatever is left after a short grace period is cut.
+        close: async () => {
+          for (const client of wss.clients) client.close(1001, 'bridge stopping')
+          await new Promise((r) => setTimeout(r, wss.clients.size > 0 ? 200 : 0))
           for (const client of wss.clients) client.terminate()
           server.closeAllConnections?.()
-          server.close(() => r())
-        }),
+          await new Promise((r) => server.close(() => r()))
+        },
       })
     })
   })
