@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { env } from 'cloudflare:workers'
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import worker from '../../src/index'
 import { request } from '../helpers/http'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
@@ -20,6 +23,23 @@ describe('request id', () => {
   it('replaces a malformed incoming id instead of echoing it (no header or log injection)', async () => {
     const res = await request('/', { headers: { 'x-request-id': 'bad id <script>' } })
     expect(res.headers.get('x-request-id')).toMatch(UUID)
+  })
+})
+
+describe('request log', () => {
+  it('one JSON line per request with the same id as the response header (outside tests)', async () => {
+    const logged = vi.spyOn(console, 'log').mockImplementation(() => {})
+    const ctx = createExecutionContext()
+    const res = await worker.fetch(new Request('http://127.0.0.1:8787/no-such-page?token=secret'), { ...env, ENVIRONMENT: 'development' }, ctx)
+    await waitOnExecutionContext(ctx)
+    const lines = logged.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('"requestId"'))
+    logged.mockRestore()
+    expect(lines).toHaveLength(1)
+    const entry = JSON.parse(lines[0])
+    expect(entry).toMatchObject({ level: 'info', method: 'GET', path: '/no-such-page', status: 404, requestId: res.headers.get('x-request-id') })
+    expect(entry.ms).toBeTypeOf('number')
+    // The path only: query strings can carry tokens (verify and reset links).
+    expect(lines[0]).not.toContain('secret')
   })
 })
 
