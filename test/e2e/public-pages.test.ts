@@ -90,6 +90,37 @@ describe('public pages in Chromium', () => {
     await page.close()
   })
 
+  it('contact form without JavaScript: full-page 422, then POST → redirect → flash', async () => {
+    const noJs = await launchBrowser({ javaScriptEnabled: false })
+    try {
+      const page = await noJs.newPage()
+      await page.goto(`${baseUrl}/contact`)
+      const email = `nojs-${Date.now()}@example.com`
+      await page.getByLabel('Your name').fill('No Script')
+      await page.getByLabel('Email').fill(email)
+      await page.getByLabel('Subject').fill('Plain HTML form')
+      await page.getByLabel('Message').fill('short')
+      const [invalid] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Send message' }).click()])
+      expect(invalid?.status()).toBe(422)
+      await expect(page.locator('#field-message-error').textContent()).resolves.toBe('Your message must be at least 10 characters.')
+      await page.getByLabel('Message').fill('Sent by a browser with JavaScript turned off.')
+      const [sent] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Send message' }).click()])
+      expect(sent?.status()).toBe(200)
+      expect(new URL(page.url()).pathname).toBe('/contact')
+      await expect(page.locator('#flash-region').textContent()).resolves.toContain('your message has been sent')
+      await page.screenshot({ path: screenshotPath('contact-no-js-sent') })
+      const client = new pg.Client({ connectionString: inject('e2eDatabaseUrl') })
+      await client.connect()
+      try {
+        expect((await client.query('select 1 from contact_messages where email = $1', [email])).rowCount).toBe(1)
+      } finally {
+        await client.end()
+      }
+    } finally {
+      await noJs.close()
+    }
+  })
+
   it.each(['/app.js', '/app.css', '/vendor/htmx.min.js', '/vendor/alpine-csp.min.js', '/vendor/bulma.min.css', '/favicon.svg'])(
     'static asset %s carries the security headers (public/_headers)',
     async (asset) => {
