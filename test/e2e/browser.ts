@@ -17,7 +17,9 @@ export const CHROMIUM_ARGS = [
 ]
 
 export interface LaunchedBrowser {
+  /** null: a persistent context has no separate Browser object. Use `context`, or a second launchBrowser() for a second user. */
   browser: Browser | null
+  /** One profile (cookies, storage) shared by every page of this launch. */
   context: BrowserContext
   newPage: () => Promise<Page>
   close: () => Promise<void>
