@@ -19,6 +19,7 @@ const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLAR
 const children = []
 const tmpDirs = []
 let db = null
+let failedChildren = []
 
 async function cleanup() {
   for (const child of children) {
@@ -51,8 +52,11 @@ async function startWranglerDev(label, args) {
   })
   children.push(child)
   // Drain the output (request logs included) so a full pipe never slows the server down.
-  child.stdout.on('data', (d) => { if (output.length < 200_000) output += d })
-  child.stderr.on('data', (d) => { if (output.length < 200_000) output += d })
+  const keep = (d) => { output = (output + d).slice(-20_000) }
+  child.stdout.on('data', keep)
+  child.stderr.on('data', keep)
+  child.outputTail = () => output.slice(-3000)
+  child.label = label
   const url = `http://127.0.0.1:${port}/`
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
@@ -66,16 +70,32 @@ async function startWranglerDev(label, args) {
   throw new Error(`${label}: no answer from ${url} within 60 s:\n${output}`)
 }
 
-function load(url, duration) {
+// A fixed number of requests rather than a duration: a duration-bound run cuts connections with
+// responses in flight, and wrangler dev can die on the resulting broken pipe ("kj ... Broken pipe").
+// The rate comes from our own clock between the first and the last response: autocannon's own
+// duration is rounded to its 1 s sampling tick, which would quantise short rounds.
+function load(url, amount) {
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections: CONNECTIONS, duration }, (err, result) => (err ? reject(err) : resolve(result)))
+    let count = 0
+    let first = 0
+    let last = 0
+    const instance = autocannon({ url, connections: CONNECTIONS, amount }, (err, result) => {
+      if (err) return reject(err)
+      resolve({ ...result, rate: count > 1 ? (count - 1) / ((last - first) / 1000) : 0 })
+    })
+    instance.on('response', () => {
+      const now = performance.now()
+      if (count === 0) first = now
+      last = now
+      count++
+    })
   })
 }
 
 function summarize(label, r) {
   return {
     label,
-    rps: r.requests.average,
+    rps: r.rate,
     p50: r.latency.p50,
     p99: r.latency.p99,
     requests: r.requests.total,
@@ -87,10 +107,17 @@ function summarize(label, r) {
 // Other processes share this machine: the two targets alternate for several short rounds, and each
 // target's best round (the least disturbed one) is reported, with the median next to it.
 async function compare(targets) {
-  for (const t of targets) await load(t.url, WARMUP)
+  // The warm-up also sizes each round: about DURATION seconds at the warm-up's rate.
+  const amounts = []
+  for (const t of targets) {
+    const warm = await load(t.url, 300)
+    const rate = warm.rate
+    amounts.push(Math.max(500, Math.round(rate * DURATION)))
+    await load(t.url, Math.max(300, Math.round(rate * WARMUP)))
+  }
   const rounds = targets.map(() => [])
   for (let i = 0; i < ROUNDS; i++) {
-    for (const [j, t] of targets.entries()) rounds[j].push(summarize(t.label, await load(t.url, DURATION)))
+    for (const [j, t] of targets.entries()) rounds[j].push(summarize(t.label, await load(t.url, amounts[j])))
   }
   return targets.map((t, j) => {
     const sorted = [...rounds[j]].sort((a, b) => b.rps - a.rps)
@@ -99,9 +126,12 @@ async function compare(targets) {
   })
 }
 
-function bundleSize() {
+// The deployable bundle: measured for size, and served as-is (no_bundle) so that the bench runs exactly
+// what `wrangler deploy` would upload — and so that wrangler dev's file watcher cannot rebuild the
+// product mid-run when a file in the checkout changes.
+function buildBundle(configPath = 'wrangler.toml') {
   const outdir = tmpDir('qs-bench-bundle-')
-  const out = execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outdir], { env: WRANGLER_ENV, stdio: ['ignore', 'pipe', 'pipe'] }).toString()
+  const out = execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '-c', configPath, '--outdir', outdir], { env: WRANGLER_ENV, stdio: ['ignore', 'pipe', 'pipe'] }).toString()
   const wranglerSays = /Total Upload:\s*([^\n]+)/.exec(out)?.[1]?.trim() ?? 'n/a'
   const files = fs.readdirSync(outdir, { recursive: true })
     .map((f) => path.join(outdir, String(f)))
@@ -113,7 +143,13 @@ function bundleSize() {
     raw += bytes.length
     gzip += zlib.gzipSync(bytes, { level: 9 }).length
   }
-  return { files: files.map((f) => path.relative(outdir, f)), raw, gzip, wranglerSays }
+  const config = fs.readFileSync(configPath, 'utf8')
+    .replace(/^main\s*=.*$/m, `main = ${JSON.stringify(files.map((f) => path.basename(f)).find((f) => f.endsWith('.js')))}\nno_bundle = true`)
+    .replace(/^(directory\s*=\s*)"([^"]+)"/m, (_m, key, dir) => `${key}${JSON.stringify(path.resolve(path.dirname(configPath), dir))}`)
+    // Aliases only matter while bundling.
+    .replace(/^\[alias\]\n(?:[^[\n].*\n?)*/m, '')
+  fs.writeFileSync(path.join(outdir, 'wrangler.toml'), config)
+  return { outdir, files: files.map((f) => path.relative(outdir, f)), raw, gzip, wranglerSays }
 }
 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`
@@ -132,7 +168,10 @@ try {
   })
   await applyMigrations(db.databaseUrl)
 
-  const hello = await startWranglerDev('hello', ['-c', 'bench/wrangler.hello.toml', '--persist-to', tmpDir('qs-bench-hello-')])
+  const bundle = buildBundle()
+  // The baseline is served the same way: built once, then no_bundle.
+  const helloBundle = buildBundle('bench/wrangler.hello.toml')
+  const hello = await startWranglerDev('hello', ['-c', path.join(helloBundle.outdir, 'wrangler.toml'), '--persist-to', tmpDir('qs-bench-hello-')])
   const productVars = {
     // Production settings (HSTS, no dev routes, request logs on), with the local database behind them.
     ENVIRONMENT: process.env.BENCH_ENVIRONMENT ?? 'production',
@@ -144,15 +183,15 @@ try {
   const stateDir = tmpDir('qs-bench-state-')
   const envFile = path.join(stateDir, 'bench.env')
   fs.writeFileSync(envFile, Object.entries(productVars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
-  const product = await startWranglerDev('product', ['--persist-to', stateDir, '--env-file', envFile])
+  const product = await startWranglerDev('product', ['-c', path.join(bundle.outdir, 'wrangler.toml'), '--persist-to', stateDir, '--env-file', envFile])
 
   // One at a time, so the two never compete for the CPU.
   const [baseline, home] = await compare([{ label: 'hello (bare Hono)', url: hello }, { label: 'product GET /', url: product }])
+  failedChildren = children.filter((_c, i) => [baseline, home][i].non2xx > 0 || [baseline, home][i].errors > 0)
   await cleanup()
   children.length = 0
   db = null
 
-  const bundle = bundleSize()
   console.log('')
   console.log(`${pad('target', 20)}${pad('best req/s', 12)}${pad('median', 8)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('rounds req/s', 20)}non-2xx/errors`)
   for (const r of [baseline, home]) {
@@ -165,6 +204,7 @@ try {
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}`)
   if (home.non2xx > 0 || home.errors > 0 || baseline.non2xx > 0 || baseline.errors > 0) {
     console.error('bench: some requests failed — the numbers above are not valid')
+    for (const child of failedChildren) console.error(`--- ${child.label}: wrangler dev output (tail) ---\n${child.outputTail()}`)
     process.exitCode = 1
   }
 } catch (err) {
