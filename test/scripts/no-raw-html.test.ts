@@ -1,0 +1,31 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+// Checklist 16: never pass data through raw(), dangerouslySetInnerHTML or x-html. A source scan keeps
+// the rule from eroding; the escaping itself is tested through real pages (test/auth/xss.test.ts,
+// test/pages/contact.test.ts). The one allowed mention: the email plain-text renderer, which skips
+// such nodes rather than rendering them.
+const ALLOWED = new Set([path.join('src', 'email', 'plain-text.ts')])
+const FORBIDDEN = [/\braw\(/, /dangerouslySetInnerHTML/, /\bx-html\b/, /\.innerHTML\s*=/]
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) return sourceFiles(full)
+    return /\.(tsx?|jsx?|mjs)$/.test(entry.name) ? [full] : []
+  })
+}
+
+describe('no raw HTML sinks in our code', () => {
+  const files = [...sourceFiles('src'), ...sourceFiles('templates'), 'public/app.js']
+
+  it('scans a real tree', () => {
+    expect(files.length).toBeGreaterThan(30)
+  })
+
+  it.each(FORBIDDEN.map((re) => [re.source, re] as const))('no %s outside the allow-list', (_name, re) => {
+    const offenders = files.filter((f) => !ALLOWED.has(f) && re.test(fs.readFileSync(f, 'utf8')))
+    expect(offenders).toEqual([])
+  })
+})
