@@ -73,4 +73,12 @@ describe('security headers', () => {
       expect(html, path).not.toMatch(/\son[a-z]+="/)
     }
   })
+
+  it('htmx runs without eval or script tags and only talks to this origin (checklist 15)', async () => {
+    const html = await (await request('/')).text()
+    const meta = /<meta name="htmx-config" content="([^"]*)"/.exec(html)
+    expect(meta).not.toBeNull()
+    const config = JSON.parse(meta![1]!.replaceAll('&quot;', '"'))
+    expect(config).toMatchObject({ allowEval: false, allowScriptTags: false, selfRequestsOnly: true })
+  })
 })
