@@ -4,15 +4,19 @@ import { requireUser } from '../guards'
 import type { User } from '../schema'
 import { UnverifiedBanner } from '../views/components'
 
-// The areas later issues fill in; each card says what unlocks it.
-function AreaCard({ title, href, text, locked }: { title: string; href: string; text: string; locked?: string }) {
+// The areas of the app. One that is not built yet says so instead of linking to a 404; one that needs
+// a verified address says what unlocks it.
+function AreaCard({ title, href, text, locked }: { title: string; href?: string; text: string; locked?: string }) {
   return (
-    <div class="column is-one-third">
-      <div class="card">
+    <div class="column is-one-third-desktop is-half-tablet">
+      <div class="card area-card">
         <div class="card-content">
-          <h2 class="title is-5">{title}</h2>
+          <h2 class="title is-5">
+            {title}
+            {!href && <span class="tag is-light ml-2">Coming soon</span>}
+          </h2>
           <p>{text}</p>
-          {locked ? <p class="help">{locked}</p> : <p><a href={href}>Open {title.toLowerCase()}</a></p>}
+          {href && (locked ? <p class="help mt-3">{locked}</p> : <p class="mt-3"><a href={href}>Open {title.toLowerCase()}</a></p>)}
         </div>
       </div>
     </div>
@@ -21,7 +25,6 @@ function AreaCard({ title, href, text, locked }: { title: string; href: string; 
 
 function DashboardPage({ user }: { user: User }) {
   const verified = user.emailVerifiedAt !== null
-  const lock = verified ? undefined : 'Verify your email to unlock this.'
   return (
     <section class="section">
       <div class="container">
@@ -33,10 +36,11 @@ function DashboardPage({ user }: { user: User }) {
         </p>
         {!verified && <UnverifiedBanner email={user.email} />}
         <div class="columns is-multiline">
-          <AreaCard title="Billing" href="/billing" text="Your plan, invoices and payment method." locked={lock} />
-          <AreaCard title="Files" href="/files" text="Upload and share files." locked={lock} />
+          {/* Billing, files and admin are later issues: once their routes exist, give each its href (and Billing and Files locked="Verify your email to unlock this." while unverified). */}
+          <AreaCard title="Billing" text="Your plan, invoices and payment method." />
+          <AreaCard title="Files" text="Upload and share files." />
           <AreaCard title="Settings" href="/settings" text="Your name, email, password and active sessions." />
-          {user.role === 'admin' && <AreaCard title="Admin" href="/admin" text="Users, messages and system status." />}
+          {user.role === 'admin' && <AreaCard title="Admin" text="Users, messages and system status." />}
         </div>
       </div>
     </section>
