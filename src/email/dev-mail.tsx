@@ -44,7 +44,8 @@ function MailCard({ mail }: { mail: ShownMail }) {
         </div>
         <div class="column is-5">
           <h3 class="is-size-7 has-text-weight-semibold mb-1">Text</h3>
-          <pre class="mail-text">{mail.text}</pre>
+          {/* Scrolls when long: focusable so a keyboard can scroll it too (WCAG 2.1.1, axe scrollable-region-focusable). */}
+          <pre class="mail-text" tabindex={0} role="region" aria-label={`Text version: ${mail.title}`}>{mail.text}</pre>
         </div>
       </div>
     </article>
