@@ -25,8 +25,9 @@ const HTMX_CONFIG = JSON.stringify({
   responseHandling: [
     { code: '204', swap: false },
     { code: '[23]..', swap: true },
-    // 422 is an expected answer (a form with inline errors), not an error worth htmx's console.error.
-    { code: '422', swap: true },
+    // Expected answers that carry a form with its message, not errors worth htmx's console.error:
+    // 422 (inline field errors), 401 (wrong email or password) and 429 ("Too many attempts…").
+    { code: '401|422|429', swap: true },
     { code: '[45]..', swap: true, error: true },
     { code: '...', swap: false },
   ],
