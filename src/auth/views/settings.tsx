@@ -65,8 +65,9 @@ export function SessionsList({ sessions, currentId }: { sessions: SessionRow[]; 
       <tbody>
         {sessions.map((s) => (
           <tr>
-            <td>{deviceName(s.userAgent)}{s.ipAddress && <span class="has-text-grey"> · {s.ipAddress}</span>}</td>
-            <td><time datetime={s.lastSeenAt.toISOString()}>{s.lastSeenAt.toISOString().slice(0, 16).replace('T', ' ')} UTC</time></td>
+            <td>{deviceName(s.userAgent)}{s.ipAddress && <span class="is-block is-size-7 has-text-grey-dark">{s.ipAddress}</span>}</td>
+            {/* Date and time each stay whole: on a phone the cell breaks between them, not inside them. */}
+            <td><time datetime={s.lastSeenAt.toISOString()}><span class="nowrap">{s.lastSeenAt.toISOString().slice(0, 10)}</span> {`${s.lastSeenAt.toISOString().slice(11, 16)}\u00a0UTC`}</time></td>
             <td class="has-text-right">
               {s.id === currentId ? <span class="tag is-info is-light">This device</span> : (
                 <form method="post" action={`/settings/sessions/${s.id}/revoke`}>
