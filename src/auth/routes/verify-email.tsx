@@ -20,8 +20,8 @@ import { authBodyLimit } from './body-limit'
 function CodeForm({ error }: { error?: string }) {
   return (
     <form id="verify-form" method="post" action="/verify-email" hx-post="/verify-email" hx-target="this" hx-swap="outerHTML" novalidate>
-      <FormNotice kind="danger" message={error} />
-      <Field name="code" label="8-digit code" inputmode="numeric" autocomplete="one-time-code" maxlength={8} minlength={8} required />
+      {/* The message belongs to the one field: tied to it with aria-describedby, and app.js moves focus back to it. */}
+      <Field name="code" label="8-digit code" inputmode="numeric" autocomplete="one-time-code" maxlength={8} minlength={8} required error={error} />
       <SubmitButton label="Verify email" />
     </form>
   )
@@ -32,7 +32,7 @@ function VerifyPage({ email, error }: { email: string; error?: string }) {
     <AuthPage title="Verify your email" subtitle={`We sent an 8-digit code and a link to ${email}. They work for ${VERIFICATION_TTL_MINUTES} minutes.`}>
       <CodeForm error={error} />
       <form method="post" action="/verify-email/resend" class="mt-4">
-        <p>No mail? Check your spam folder, or <button class="button is-text p-0" type="submit">send a new code</button>.</p>
+        <p>No mail? Check your spam folder, or <button class="link-button" type="submit">send a new code</button>.</p>
       </form>
     </AuthPage>
   )
