@@ -26,6 +26,7 @@ function ForgotForm({ email, error, sent }: { email?: string; error?: string; se
       <FormNotice kind="success" message={sent ? RESET_SENT : undefined} />
       <Field name="email" label="Email" type="email" value={email} required maxlength={254} autocomplete="email" />
       <SubmitButton label="Send reset link" />
+      <p>Remembered it? <a href="/login">Log in</a>.</p>
     </form>
   )
 }
