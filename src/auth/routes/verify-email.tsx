@@ -111,7 +111,7 @@ export const verifyEmailRoutes = new Hono<AppEnv>()
     if (user === null) return requireUser(c, async () => undefined) as Promise<Response>
     const pending = await getPendingVerification(c.get('db'), user.id)
     if (user.emailVerifiedAt !== null && pending === null) {
-      return c.render(<AuthPage title="Your email is verified"><p><a href="/dashboard">Go to your dashboard</a></p></AuthPage>, { title: 'Email verified' })
+      return c.render(<AuthPage title="Your email is verified"><p><a class="button is-primary" href="/dashboard">Go to your dashboard</a></p></AuthPage>, { title: 'Email verified' })
     }
     return c.render(<VerifyPage email={pending?.email ?? user.email} />, { title: 'Verify your email' })
   })
