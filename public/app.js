@@ -22,5 +22,14 @@ document.addEventListener('htmx:afterSwap', (event) => {
   if (!target) return
   const root = target.isConnected ? target : (target.id ? document.getElementById(target.id) : null)
   const invalid = root ? root.querySelector('[aria-invalid="true"]') : null
-  if (invalid) invalid.focus()
+  if (invalid) { invalid.focus(); return }
+  // No field to fix ("Incorrect email or password.", "Too many attempts…", "we sent a link"): the button
+  // that had focus was swapped away, which drops keyboard focus to the top of the page. Put it on the
+  // message instead, so the next Tab continues inside the form.
+  const lost = !document.activeElement || document.activeElement === document.body
+  const notice = root ? root.querySelector('.notification') : null
+  if (lost && notice) {
+    notice.setAttribute('tabindex', '-1')
+    notice.focus()
+  }
 })

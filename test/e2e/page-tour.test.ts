@@ -101,6 +101,8 @@ describe('page tour in Chromium (1280 px and 390 px)', () => {
     await page.getByLabel('Email', { exact: true }).fill(`nobody-else-${stamp}@example.com`)
     await page.getByLabel('Password', { exact: true }).fill('wrong password here')
     await submit(page, 'Log in', 401, '/login')
+    // The swapped-away button does not drop keyboard focus to the top of the page: it is on the message.
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Incorrect email or password.')
     await look(page, 'login-401')
     await visit(page, '/forgot-password', 'forgot-password')
     await submit(page, 'Send reset link', 422, '/forgot-password')
