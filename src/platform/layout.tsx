@@ -86,10 +86,14 @@ function Layout(props: { title: string; description?: string; children?: Child }
   const viewer = c.get('viewer') ?? null
   const flash = c.get('flash') ?? null
   return (
-    <html lang="en">
+    // Light theme on purpose: Bulma follows prefers-color-scheme by default, but the navbar (is-white) and
+    // the pricing band (has-background-light) are light by design, and under a dark OS setting the mix put
+    // white titles on a light band (contrast failure). A real dark theme is a design task of its own.
+    <html lang="en" data-theme="light">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light" />
         <title>{`${props.title} · ${appName}`}</title>
         <meta name="description" content={props.description ?? `${appName}: ship your SaaS on the edge.`} />
         <meta name="htmx-config" content={HTMX_CONFIG} />

@@ -166,6 +166,11 @@ describe('page tour in Chromium (1280 px and 390 px)', () => {
     await submit(page, 'Set new password', 422, '/reset-password')
     await look(page, 'reset-password-422')
 
+    // A visitor whose system is set to dark gets the same (light) design, not a half-dark mix.
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await visit(page, '/', 'home-dark-system')
+    expect(await page.locator('#pricing-title').evaluate((el) => getComputedStyle(el).color)).not.toBe('rgb(255, 255, 255)')
+
     expectClean(problems)
     await page.close()
   })
