@@ -81,8 +81,9 @@ export const homeRoutes = new Hono<AppEnv>()
         <div class="container content">
           <h1 class="title">About {c.env.APP_NAME}</h1>
           <p>
-            {c.env.APP_NAME} is built on QuickScale Edge, an open SaaS starter kit that runs on Cloudflare Workers. It
-            re-creates the QuickScale Django starter — authentication, public pages, dashboards, billing, usage
+            {/* Out of the box APP_NAME is the kit's own name: "QuickScale Edge is built on QuickScale Edge" read oddly. */}
+            {c.env.APP_NAME === 'QuickScale Edge' ? 'QuickScale Edge is' : `${c.env.APP_NAME} is built on QuickScale Edge,`} an
+            open SaaS starter kit that runs on Cloudflare Workers. It re-creates the QuickScale Django starter — authentication, public pages, dashboards, billing, usage
             tracking, files and transactional email — on an edge stack.
           </p>
           <h2>The stack</h2>

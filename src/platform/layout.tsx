@@ -140,7 +140,7 @@ function Layout(props: { title: string; description?: string; children?: Child }
         <footer class="footer">
           <div class="content has-text-centered">
             <p>
-              <strong>{appName}</strong> · built with QuickScale Edge on Cloudflare Workers ·{' '}
+              <strong>{appName}</strong> · {appName === 'QuickScale Edge' ? 'a SaaS starter' : 'built with QuickScale Edge'} on Cloudflare Workers ·{' '}
               <a href="/about">About</a> · <a href="/contact">Contact</a>
             </p>
           </div>
