@@ -15,7 +15,7 @@ function ErrorBody({ view }: { view: ErrorView }) {
   return (
     <section class="section">
       <div class="container content">
-        <p class="is-size-1 has-text-weight-bold has-text-grey">{view.status}</p>
+        <p class="is-size-1 has-text-weight-bold has-text-grey mb-2">{view.status}</p>
         <h1 class="title">{view.title}</h1>
         <p>{view.message}</p>
         <p><a class="button is-primary" href="/">Back to the home page</a></p>
