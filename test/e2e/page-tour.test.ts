@@ -85,6 +85,10 @@ describe('page tour in Chromium (1280 px and 390 px)', () => {
     await look(page, 'contact-422')
     await visit(page, '/no-such-page', '404', 404)
     await visit(page, '/login', 'login')
+    // Keyboard focus on a teal button is visible (Bulma's own ring is a faint shadow).
+    await page.getByLabel('Password', { exact: true }).focus()
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => { const s = getComputedStyle(document.activeElement!); return `${document.activeElement!.textContent} ${s.outlineStyle}` })).toBe('Log in solid')
     await page.getByLabel('Email', { exact: true }).fill(`nobody-${stamp}@example.com`)
     // Each failure raises the wait (0, 1, 2 s…); a password check takes about as long, so retry at once.
     let status = 0
