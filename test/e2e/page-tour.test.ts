@@ -55,6 +55,7 @@ async function submit(page: Page, button: string, status: number, path: string) 
   await page.getByRole('button', { name: button }).click()
   expect((await response).status()).toBe(status)
   await page.waitForFunction(() => !document.querySelector('.htmx-request'))
+  await page.waitForTimeout(350) // htmx settles, Bulma's colour transitions (294 ms) finish: photograph the result
 }
 
 // Chromium logs every non-2xx resource as a console error; the statuses a page is expected to answer
@@ -150,6 +151,12 @@ describe('page tour in Chromium (1280 px and 390 px)', () => {
     for (const href of await page.locator('main a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!))) {
       if (href.startsWith('/')) expect((await fetch(`${baseUrl}${href}`, { redirect: 'manual' })).status, `dashboard link ${href}`).not.toBe(404)
     }
+    await page.setViewportSize(WIDTHS[1])
+    await page.getByRole('button', { name: 'Menu' }).click()
+    await page.getByRole('button', { name: 'Log out' }).waitFor({ state: 'visible' })
+    await page.waitForTimeout(400) // the burger's cross animates
+    await page.screenshot({ path: screenshotPath('tour-menu-open-signed-in-390') })
+    await page.setViewportSize(WIDTHS[0])
     await visit(page, '/settings', 'settings-verified')
     await visit(page, '/verify-email', 'verify-email-done')
     await visit(page, '/dev/mail', 'dev-mail')
