@@ -19,19 +19,20 @@ import { BREACHED_MESSAGE } from './signup'
 // Same answer whether or not the account exists (checklist 18, Copenhagen password-reset).
 export const RESET_SENT = 'If an account exists for that address, we sent a link to reset the password. It works for one hour.'
 
-function ForgotForm({ email, error, sent }: { email?: string; error?: string; sent?: boolean }) {
+// error: a form-level message (throttling); emailError: what is wrong with the address, shown at the field.
+function ForgotForm({ email, error, emailError, sent }: { email?: string; error?: string; emailError?: string; sent?: boolean }) {
   return (
     <form id="forgot-form" method="post" action="/forgot-password" hx-post="/forgot-password" hx-target="this" hx-swap="outerHTML" novalidate>
       <FormNotice kind="danger" message={error} />
       <FormNotice kind="success" message={sent ? RESET_SENT : undefined} />
-      <Field name="email" label="Email" type="email" value={email} required maxlength={254} autocomplete="email" />
+      <Field name="email" label="Email" type="email" value={email} error={emailError} required maxlength={254} autocomplete="email" />
       <SubmitButton label="Send reset link" />
       <p>Remembered it? <a href="/login">Log in</a>.</p>
     </form>
   )
 }
 
-function ForgotPage(props: { email?: string; error?: string; sent?: boolean }) {
+function ForgotPage(props: { email?: string; error?: string; emailError?: string; sent?: boolean }) {
   return (
     <AuthPage title="Reset your password" subtitle="Enter the address you signed up with and we will mail you a link.">
       <ForgotForm {...props} />
@@ -93,7 +94,7 @@ export const passwordResetRoutes = new Hono<AppEnv>()
     const parsed = emailSchema.safeParse(form.email ?? '')
     if (!parsed.success) {
       const error = parsed.error.issues[0]!.message
-      return respondWithForm(c, 422, <ForgotForm email={form.email} error={error} />, <ForgotPage email={form.email} error={error} />, 'Reset your password')
+      return respondWithForm(c, 422, <ForgotForm email={form.email} emailError={error} />, <ForgotPage email={form.email} emailError={error} />, 'Reset your password')
     }
     const email = parsed.data
     // Limits mail bombing of one address and sweeping from one client; the per-address limit answers
