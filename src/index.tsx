@@ -12,6 +12,7 @@ import { loadSession } from './auth/guards'
 import { authRoutes } from './auth/routes'
 import { emailQueueConsumers } from './email/consumer'
 import { devMailRoutes } from './email/dev-mail'
+import { adminRoutes } from './admin/routes'
 
 const app = new Hono<AppEnv>()
 
@@ -22,6 +23,7 @@ app.route('/', homeRoutes)
 app.route('/', contactRoutes)
 app.route('/', authRoutes)
 app.route('/', devMailRoutes)
+app.route('/', adminRoutes)
 
 app.notFound(notFoundPage)
 app.onError(errorPage)

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Page } from 'playwright-core'
+import pg from 'pg'
 import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser, type PageProblems } from './browser'
 
 // Every page, as a visitor, an unverified and a verified user, plus the error states, at a desktop and a
@@ -161,6 +162,12 @@ describe('page tour in Chromium (1280 px and 390 px)', () => {
     await visit(page, '/verify-email', 'verify-email-done')
     await visit(page, '/dev/mail', 'dev-mail')
     await visit(page, '/dev/mail/templates', 'dev-mail-templates')
+    // The admin area, after promoting this user in the database (roles only change there).
+    const client = new pg.Client({ connectionString: inject('e2eDatabaseUrl') })
+    await client.connect()
+    await client.query(`update users set role = 'admin' where email = $1`, [email])
+    await client.end()
+    await visit(page, '/admin', 'admin')
 
     // A valid reset link, from a second (logged-out) page of the same profile after logging out.
     await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: 'Log out' }).click()])

@@ -36,11 +36,11 @@ function DashboardPage({ user }: { user: User }) {
         </p>
         {!verified && <UnverifiedBanner email={user.email} />}
         <div class="columns is-multiline">
-          {/* Billing, files and admin are later issues: once their routes exist, give each its href (and Billing and Files locked="Verify your email to unlock this." while unverified). */}
+          {/* Billing and files are later issues: once their routes exist, give each its href (and Billing and Files locked="Verify your email to unlock this." while unverified). */}
           <AreaCard title="Billing" text="Your plan, invoices and payment method." />
           <AreaCard title="Files" text="Upload and share files." />
           <AreaCard title="Settings" href="/settings" text="Your name, email, password and active sessions." />
-          {user.role === 'admin' && <AreaCard title="Admin" text="Users, messages and system status." />}
+          {user.role === 'admin' && <AreaCard title="Admin" href="/admin" text="Users, contact messages and mail deliveries." />}
         </div>
       </div>
     </section>
