@@ -33,6 +33,19 @@ const HTMX_CONFIG = JSON.stringify({
   ],
 })
 
+// On every page while the address is unverified (issue 4): the account works, but paid and file
+// features stay locked until it is confirmed.
+function VerifyEmailBanner({ email }: { email: string }) {
+  return (
+    <div class="container flash-container">
+      <div class="notification is-warning is-light verify-banner" role="status">
+        Please verify your email address <strong>{email}</strong>: we sent you a code and a link.{' '}
+        <a href="/verify-email">Enter the code or get a new one</a>.
+      </div>
+    </div>
+  )
+}
+
 export function FlashMessage({ flash }: { flash: Flash | null }) {
   if (!flash) return null
   return (
@@ -132,6 +145,7 @@ function Layout(props: { title: string; description?: string; children?: Child }
           </nav>
         </header>
         <main id="main">
+          {viewer && !viewer.emailVerified && c.req.path !== '/verify-email' && <VerifyEmailBanner email={viewer.email} />}
           <div class="container flash-container" id="flash-region" aria-live="polite">
             <FlashMessage flash={flash} />
           </div>

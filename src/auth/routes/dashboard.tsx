@@ -2,7 +2,6 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../../platform/types'
 import { requireUser } from '../guards'
 import type { User } from '../schema'
-import { UnverifiedBanner } from '../views/components'
 
 // The areas of the app. One that is not built yet says so instead of linking to a 404; one that needs
 // a verified address says what unlocks it.
@@ -34,7 +33,6 @@ function DashboardPage({ user }: { user: User }) {
           {verified ? <span class="tag is-success is-light ml-2">Email verified</span> : <span class="tag is-warning is-light ml-2">Email not verified</span>}
           {user.role === 'admin' && <span class="tag is-info is-light ml-2">Admin</span>}
         </p>
-        {!verified && <UnverifiedBanner email={user.email} />}
         <div class="columns is-multiline">
           {/* Billing and files are later issues: once their routes exist, give each its href (and Billing and Files locked="Verify your email to unlock this." while unverified). */}
           <AreaCard title="Billing" text="Your plan, invoices and payment method." />

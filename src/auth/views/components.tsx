@@ -35,12 +35,3 @@ export function SubmitButton({ label, kind = 'is-primary' }: { label: string; ki
     </div>
   )
 }
-
-export function UnverifiedBanner({ email }: { email: string }) {
-  return (
-    <div class="notification is-warning is-light" role="status">
-      Please verify your email address <strong>{email}</strong>: we sent you a code and a link.{' '}
-      <a href="/verify-email">Enter the code or resend it</a>.
-    </div>
-  )
-}

@@ -1,7 +1,7 @@
 import { Field, FormErrorSummary, type FieldErrors } from '../../platform/components'
 import type { SessionRow, User } from '../schema'
 import { PASSWORD_MIN } from '../password'
-import { FormNotice, SubmitButton, UnverifiedBanner } from './components'
+import { FormNotice, SubmitButton } from './components'
 
 export type SettingsErrors = Partial<Record<'name' | 'email' | 'password' | 'delete', FieldErrors & { form?: string }>>
 
@@ -99,7 +99,6 @@ export function SettingsPage(p: { user: User; sessions: SessionRow[]; currentSes
     <section class="section">
       <div class="container">
         <h1 class="title">Settings</h1>
-        {p.user.emailVerifiedAt === null && <UnverifiedBanner email={p.user.email} />}
         <div class="columns">
           <div class="column is-half">
             <Card id="profile" title="Profile"><NameForm user={p.user} errors={e.name} /></Card>
