@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser } from './browser'
+import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser, waitForOutboxMail, waitForScripts } from './browser'
 
 const baseUrl = inject('baseUrl')
 const email = `journey-${Date.now()}@example.com`
@@ -19,27 +19,11 @@ afterAll(async () => {
   await other?.close()
 })
 
-async function waitForMail(to: string, template: string, timeoutMs = 20_000): Promise<{ text: string; html: string }> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const res = await fetch(`${baseUrl}/dev/mail.json?to=${encodeURIComponent(to)}`)
-    if (res.ok) {
-      const mails = (await res.json()) as { template: string; text: string; html: string }[]
-      const mail = mails.find((m) => m.template === template)
-      if (mail) return mail
-    }
-    await new Promise((r) => setTimeout(r, 300))
-  }
-  throw new Error(`no ${template} mail for ${to} within ${timeoutMs} ms`)
-}
 
-async function ready(page: Page) {
-  await page.waitForFunction(() => 'htmx' in window && 'Alpine' in window)
-}
 
 async function logIn(page: Page, password: string) {
   await page.goto(`${baseUrl}/login`)
-  await ready(page)
+  await waitForScripts(page)
   await page.getByLabel('Email', { exact: true }).fill(email)
   await page.getByLabel('Password', { exact: true }).fill(password)
   await Promise.all([page.waitForURL(`${baseUrl}/dashboard`), page.getByRole('button', { name: 'Log in' }).click()])
@@ -52,7 +36,7 @@ describe('account journey in Chromium', () => {
 
     // Sign up.
     await page.goto(`${baseUrl}/signup`)
-    await ready(page)
+    await waitForScripts(page)
     await expectNoSeriousA11yViolations(page, '/signup')
     await page.getByLabel('Name', { exact: true }).fill('Journey Tester')
     await page.getByLabel('Email', { exact: true }).fill(email)
@@ -62,14 +46,14 @@ describe('account journey in Chromium', () => {
     await expectNoSeriousA11yViolations(page, '/verify-email')
 
     // The mail in the local outbox carries the link and the code.
-    const mail = await waitForMail(email, 'verify-email')
+    const mail = await waitForOutboxMail(baseUrl, email, 'verify-email')
     const link = /https?:\/\/[^\s"<>]+\/verify-email\?token=[a-z2-7]{32}/.exec(mail.text)?.[0]
     expect(link).toBeDefined()
     expect(mail.text).toMatch(/\b\d{8}\b/)
 
     // Open the link → confirm → verified.
     await page.goto(link!)
-    await ready(page)
+    await waitForScripts(page)
     await Promise.all([page.waitForURL(`${baseUrl}/dashboard`), page.getByRole('button', { name: 'Confirm my email address' }).click()])
     await page.getByText('Email verified', { exact: true }).waitFor({ state: 'visible', timeout: 10_000 })
     await expectNoSeriousA11yViolations(page, '/dashboard')
@@ -87,7 +71,7 @@ describe('account journey in Chromium', () => {
 
     // Change the password in the first browser.
     await page.goto(`${baseUrl}/settings`)
-    await ready(page)
+    await waitForScripts(page)
     await expectNoSeriousA11yViolations(page, '/settings')
     const form = page.locator('#password-form')
     await form.getByLabel('Current password').fill(firstPassword)

@@ -98,3 +98,25 @@ export function screenshotPath(name: string): string {
   fs.mkdirSync('test-results', { recursive: true })
   return path.join('test-results', `${name}.png`)
 }
+
+/** Resolves once htmx and Alpine have loaded, so clicks go through them rather than a plain form post. */
+export async function waitForScripts(page: Page): Promise<void> {
+  await page.waitForFunction(() => 'htmx' in window && 'Alpine' in window)
+}
+
+/**
+ * The newest mail of `template` to `to` in the development outbox (`GET /dev/mail.json`), waiting for the
+ * real queue consumer of the `wrangler dev` under test to render and store it.
+ */
+export async function waitForOutboxMail(baseUrl: string, to: string, template: string, timeoutMs = 20_000): Promise<{ text: string; html: string }> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const res = await fetch(`${baseUrl}/dev/mail.json?to=${encodeURIComponent(to)}`)
+    if (res.ok) {
+      const mail = ((await res.json()) as { template: string; text: string; html: string }[]).find((m) => m.template === template)
+      if (mail) return mail
+    }
+    await new Promise((r) => setTimeout(r, 300))
+  }
+  throw new Error(`no ${template} mail for ${to} within ${timeoutMs} ms`)
+}

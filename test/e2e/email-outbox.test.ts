@@ -44,7 +44,7 @@ describe('the local outbox in Chromium', () => {
     const frame = card.frameLocator('iframe.mail-frame')
     await expect(frame.locator('h1').textContent()).resolves.toBe('New contact message')
     const brandColour = await frame.locator('p', { hasText: 'QuickScale Edge' }).first().evaluate((el) => getComputedStyle(el).color)
-    expect(brandColour).toBe('rgb(0, 148, 126)')
+    expect(brandColour).toBe('rgb(11, 110, 95)') // BRAND in templates/layout.tsx: the inline styles reached the frame
     await page.screenshot({ path: screenshotPath('dev-mail'), fullPage: false })
     await expectNoSeriousA11yViolations(page, '/dev/mail')
     expect(problems.cspViolations).toEqual([])

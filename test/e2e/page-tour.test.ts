@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import pg from 'pg'
-import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser, type PageProblems } from './browser'
+import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser, type PageProblems, waitForOutboxMail, waitForScripts } from './browser'
 
 // Every page, as a visitor, an unverified and a verified user, plus the error states, at a desktop and a
 // phone width: axe finds no serious violation, nothing is logged as an error, no CSP violation, and a
@@ -16,22 +16,7 @@ let chrome: LaunchedBrowser
 beforeAll(async () => { chrome = await launchBrowser() })
 afterAll(async () => { await chrome?.close() })
 
-async function ready(page: Page) {
-  await page.waitForFunction(() => 'htmx' in window && 'Alpine' in window)
-}
 
-async function waitForMail(to: string, template: string, timeoutMs = 20_000): Promise<{ text: string }> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const res = await fetch(`${baseUrl}/dev/mail.json?to=${encodeURIComponent(to)}`)
-    if (res.ok) {
-      const mail = ((await res.json()) as { template: string; text: string }[]).find((m) => m.template === template)
-      if (mail) return mail
-    }
-    await new Promise((r) => setTimeout(r, 300))
-  }
-  throw new Error(`no ${template} mail for ${to} within ${timeoutMs} ms`)
-}
 
 /** The current state of the page, at both widths: screenshot + axe. */
 async function look(page: Page, name: string) {
@@ -46,7 +31,7 @@ async function look(page: Page, name: string) {
 async function visit(page: Page, path: string, name: string, status = 200) {
   const res = await page.goto(`${baseUrl}${path}`, { waitUntil: 'load' })
   expect(res?.status(), path).toBe(status)
-  await ready(page)
+  await waitForScripts(page)
   await look(page, name)
 }
 
@@ -127,7 +112,7 @@ describe('page tour in Chromium (1280 px and 390 px)', () => {
     await page.getByLabel('Email', { exact: true }).fill(email)
     await page.getByLabel('Password', { exact: true }).fill(password)
     await Promise.all([page.waitForURL(`${baseUrl}/verify-email`), page.getByRole('button', { name: 'Create account' }).click()])
-    await ready(page)
+    await waitForScripts(page)
     await look(page, 'verify-email')
     await page.getByLabel('8-digit code').fill('00000000')
     await submit(page, 'Verify email', 422, '/verify-email')
@@ -141,12 +126,12 @@ describe('page tour in Chromium (1280 px and 390 px)', () => {
     await look(page, 'settings-422')
 
     // Verified.
-    const mail = await waitForMail(email, 'verify-email')
+    const mail = await waitForOutboxMail(baseUrl, email, 'verify-email')
     const link = /https?:\/\/[^\s"<>]+\/verify-email\?token=[a-z2-7]{32}/.exec(mail.text)![0]
     await page.goto(link)
-    await ready(page)
+    await waitForScripts(page)
     await Promise.all([page.waitForURL(`${baseUrl}/dashboard`), page.getByRole('button', { name: 'Confirm my email address' }).click()])
-    await ready(page)
+    await waitForScripts(page)
     await look(page, 'dashboard-verified')
     // Areas that are not built yet are not links to a 404.
     for (const href of await page.locator('main a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!))) {
@@ -171,13 +156,13 @@ describe('page tour in Chromium (1280 px and 390 px)', () => {
 
     // A valid reset link, from a second (logged-out) page of the same profile after logging out.
     await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: 'Log out' }).click()])
-    await ready(page)
+    await waitForScripts(page)
     await look(page, 'logged-out-flash')
     await visit(page, '/forgot-password', 'forgot-password-again')
     await page.getByLabel('Email', { exact: true }).fill(email)
     await submit(page, 'Send reset link', 200, '/forgot-password')
     await look(page, 'forgot-password-sent')
-    const reset = await waitForMail(email, 'password-reset')
+    const reset = await waitForOutboxMail(baseUrl, email, 'password-reset')
     const resetLink = /https?:\/\/[^\s"<>]+\/reset-password\?token=[a-z0-9]+/.exec(reset.text)![0]
     await visit(page, new URL(resetLink).pathname + new URL(resetLink).search, 'reset-password')
     await page.getByLabel('New password').fill('short')
