@@ -35,6 +35,8 @@ function workersProject(name: string, options: { include?: string[]; exclude?: s
 
 export default defineConfig({
   test: {
+    // The usual console report, plus a JSON summary that .ci/run turns into one closing line.
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     projects: [
       workersProject('workers', { exclude: ['test/e2e/**', 'test/email/resend/**', 'test/scripts/**'] }),
       // The same Worker with RESEND_API_KEY set: mail goes to Resend (intercepted at fetch) instead of
