@@ -1,6 +1,6 @@
 import { constantTimeEqual } from '@oslojs/crypto/subtle'
 import { decodeHex } from '@oslojs/encoding'
-import { and, eq, gt, isNull, sql } from 'drizzle-orm'
+import { and, eq, gt, sql } from 'drizzle-orm'
 import type { Database } from '../platform/db'
 import { emailVerifications, users } from './schema'
 import { generateSecureRandomString, hashSecret } from './session'
@@ -84,9 +84,4 @@ export async function applyEmailVerification(db: Database, userId: string, email
     await tx.update(users).set({ email, emailVerifiedAt: now, updatedAt: now }).where(eq(users.id, userId))
     return { ok: true, previousEmail: user.email } as const
   })
-}
-
-export async function isEmailVerified(db: Database, userId: string): Promise<boolean> {
-  const [row] = await db.select({ id: users.id }).from(users).where(and(eq(users.id, userId), isNull(users.emailVerifiedAt))).limit(1)
-  return row === undefined
 }

@@ -1,7 +1,7 @@
 import { constantTimeEqual } from '@oslojs/crypto/subtle'
 import { sha256 } from '@oslojs/crypto/sha2'
 import { decodeHex, encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding'
-import { and, eq, gt, ne } from 'drizzle-orm'
+import { and, eq, gt } from 'drizzle-orm'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Database } from '../platform/db'
 import type { AppContext } from '../platform/types'
@@ -85,10 +85,6 @@ export async function invalidateSession(db: Database, sessionId: string): Promis
 // Password change/reset, email verification, account deletion: every session goes (checklist 3, 12, 21, 22).
 export async function invalidateUserSessions(db: Database, userId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.userId, userId))
-}
-
-export async function invalidateOtherSessions(db: Database, userId: string, keepSessionId: string): Promise<void> {
-  await db.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)))
 }
 
 export async function listUserSessions(db: Database, userId: string, now: Date = new Date()): Promise<SessionRow[]> {

@@ -79,18 +79,6 @@ export function FormErrorSummary({ errors }: { errors: FieldErrors }) {
   )
 }
 
-export function PageSection({ title, subtitle, children }: { title: string; subtitle?: string; children?: Child }) {
-  return (
-    <section class="section">
-      <div class="container">
-        <h1 class="title">{title}</h1>
-        {subtitle && <p class="subtitle">{subtitle}</p>}
-        {children}
-      </div>
-    </section>
-  )
-}
-
 // Turns zod issues into one message per field (the first one wins).
 export function fieldErrorsFrom(issues: { path: PropertyKey[]; message: string }[]): FieldErrors {
   const errors: FieldErrors = {}
@@ -99,4 +87,15 @@ export function fieldErrorsFrom(issues: { path: PropertyKey[]; message: string }
     errors[key] ??= issue.message
   }
   return errors
+}
+
+// One notification box: flash messages and form-level messages alike. Errors are alerts (announced at
+// once); everything else is a polite status.
+export function Notice({ kind, message }: { kind: 'success' | 'info' | 'warning' | 'danger'; message?: string | null }) {
+  if (!message) return null
+  return (
+    <div class={`notification is-${kind} is-light`} role={kind === 'danger' ? 'alert' : 'status'}>
+      {message}
+    </div>
+  )
 }

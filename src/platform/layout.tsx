@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx'
 import { jsxRenderer, useRequestContext } from 'hono/jsx-renderer'
-import type { AppEnv, Flash, Viewer } from './types'
+import type { AppEnv, Viewer } from './types'
+import { Notice } from './components'
 
 declare module 'hono' {
   interface ContextRenderer {
@@ -42,15 +43,6 @@ function VerifyEmailBanner({ email }: { email: string }) {
         Please verify your email address <strong>{email}</strong>: we sent you a code and a link.{' '}
         <a href="/verify-email">Enter the code or get a new one</a>.
       </div>
-    </div>
-  )
-}
-
-export function FlashMessage({ flash }: { flash: Flash | null }) {
-  if (!flash) return null
-  return (
-    <div class={`notification is-${flash.kind} is-light`} role={flash.kind === 'danger' ? 'alert' : 'status'}>
-      {flash.message}
     </div>
   )
 }
@@ -147,7 +139,7 @@ function Layout(props: { title: string; description?: string; children?: Child }
         <main id="main">
           {viewer && !viewer.emailVerified && c.req.path !== '/verify-email' && <VerifyEmailBanner email={viewer.email} />}
           <div class="container flash-container" id="flash-region" aria-live="polite">
-            <FlashMessage flash={flash} />
+            <Notice kind={flash?.kind ?? 'info'} message={flash?.message} />
           </div>
           {props.children}
         </main>

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import pg from 'pg'
 import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser, type PageProblems, waitForOutboxMail, waitForScripts } from './browser'
 
@@ -35,6 +35,16 @@ async function visit(page: Page, path: string, name: string, status = 200) {
   await look(page, name)
 }
 
+/** Opens the burger menu at phone width, waits for `shown` inside it, photographs it, back to desktop. */
+async function photographPhoneMenu(page: Page, shown: Locator, name: string) {
+  await page.setViewportSize(WIDTHS[1])
+  await page.getByRole('button', { name: 'Menu' }).click()
+  await shown.waitFor({ state: 'visible' })
+  await page.waitForTimeout(400) // the burger's cross animates
+  await page.screenshot({ path: screenshotPath(name) })
+  await page.setViewportSize(WIDTHS[0])
+}
+
 /** Submits a form through htmx and waits for the swap. */
 async function submit(page: Page, button: string, status: number, path: string) {
   const response = page.waitForResponse((r) => new URL(r.url()).pathname === path && r.request().method() === 'POST')
@@ -60,12 +70,7 @@ describe('page tour in Chromium (1280 px and 390 px)', () => {
 
     // Logged out.
     await visit(page, '/', 'home')
-    await page.setViewportSize(WIDTHS[1])
-    await page.getByRole('button', { name: 'Menu' }).click()
-    await page.getByRole('link', { name: 'Log in' }).waitFor({ state: 'visible' })
-    await page.waitForTimeout(400) // the burger's cross animates
-    await page.screenshot({ path: screenshotPath('tour-menu-open-390') })
-    await page.setViewportSize(WIDTHS[0])
+    await photographPhoneMenu(page, page.getByRole('link', { name: 'Log in' }), 'tour-menu-open-390')
     await visit(page, '/about', 'about')
     await visit(page, '/contact', 'contact')
     await submit(page, 'Send message', 422, '/contact')
@@ -137,12 +142,7 @@ describe('page tour in Chromium (1280 px and 390 px)', () => {
     for (const href of await page.locator('main a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!))) {
       if (href.startsWith('/')) expect((await fetch(`${baseUrl}${href}`, { redirect: 'manual' })).status, `dashboard link ${href}`).not.toBe(404)
     }
-    await page.setViewportSize(WIDTHS[1])
-    await page.getByRole('button', { name: 'Menu' }).click()
-    await page.getByRole('button', { name: 'Log out' }).waitFor({ state: 'visible' })
-    await page.waitForTimeout(400) // the burger's cross animates
-    await page.screenshot({ path: screenshotPath('tour-menu-open-signed-in-390') })
-    await page.setViewportSize(WIDTHS[0])
+    await photographPhoneMenu(page, page.getByRole('button', { name: 'Log out' }), 'tour-menu-open-signed-in-390')
     await visit(page, '/settings', 'settings-verified')
     await visit(page, '/verify-email', 'verify-email-done')
     await visit(page, '/dev/mail', 'dev-mail')

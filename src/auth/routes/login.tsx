@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { Field } from '../../platform/components'
+import { Field, Notice } from '../../platform/components'
 import { setFlash } from '../../platform/flash'
 import type { AppEnv } from '../../platform/types'
 import { clientIp, readForm, redirectAfterPost, respondWithForm } from '../forms'
@@ -9,7 +9,7 @@ import { burnPasswordCheck, hashPassword, needsRehash, PASSWORD_MAX, verifyPassw
 import { safeNextPath } from '../redirect'
 import { createSession, deleteSessionCookie, invalidateSession, setSessionCookie } from '../session'
 import { getUserByEmail, normaliseEmail, updateUserPasswordHash } from '../user'
-import { AuthPage, FormNotice, SubmitButton } from '../views/components'
+import { AuthPage, SubmitButton } from '../views/components'
 import { authBodyLimit } from './body-limit'
 
 // Generic on purpose (checklist 18): never say which of the two was wrong.
@@ -19,8 +19,8 @@ function LoginForm({ email, next, error, status }: { email?: string; next: strin
   const action = next === '/dashboard' ? '/login' : `/login?next=${encodeURIComponent(next)}`
   return (
     <form id="login-form" method="post" action={action} hx-post={action} hx-target="this" hx-swap="outerHTML" novalidate>
-      <FormNotice kind="danger" message={error} />
-      <FormNotice kind="info" message={status} />
+      <Notice kind="danger" message={error} />
+      <Notice kind="info" message={status} />
       <Field name="email" label="Email" type="email" value={email} required maxlength={254} autocomplete="username" />
       <Field name="password" label="Password" type="password" required autocomplete="current-password" />
       <SubmitButton label="Log in" />

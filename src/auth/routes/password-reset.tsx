@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { Field, FormErrorSummary, fieldErrorsFrom, type FieldErrors } from '../../platform/components'
+import { Field, FormErrorSummary, fieldErrorsFrom, type FieldErrors, Notice } from '../../platform/components'
 import { setFlash } from '../../platform/flash'
 import { createDb } from '../../platform/db'
 import type { AppContext, AppEnv } from '../../platform/types'
@@ -12,7 +12,7 @@ import { createPasswordResetToken, findValidResetToken, resetPasswordWithToken, 
 import { deleteSessionCookie } from '../session'
 import type { User } from '../schema'
 import { emailSchema, getUserByEmail } from '../user'
-import { AuthPage, FormNotice, SubmitButton } from '../views/components'
+import { AuthPage, SubmitButton } from '../views/components'
 import { authBodyLimit } from './body-limit'
 import { BREACHED_MESSAGE } from './signup'
 
@@ -23,8 +23,8 @@ export const RESET_SENT = 'If an account exists for that address, we sent a link
 function ForgotForm({ email, error, emailError, sent }: { email?: string; error?: string; emailError?: string; sent?: boolean }) {
   return (
     <form id="forgot-form" method="post" action="/forgot-password" hx-post="/forgot-password" hx-target="this" hx-swap="outerHTML" novalidate>
-      <FormNotice kind="danger" message={error} />
-      <FormNotice kind="success" message={sent ? RESET_SENT : undefined} />
+      <Notice kind="danger" message={error} />
+      <Notice kind="success" message={sent ? RESET_SENT : undefined} />
       <Field name="email" label="Email" type="email" value={email} error={emailError} required maxlength={254} autocomplete="email" />
       <SubmitButton label="Send reset link" />
       <p>Remembered it? <a href="/login">Log in</a>.</p>
@@ -63,7 +63,7 @@ function ResetPage(props: { token: string; errors?: FieldErrors }) {
 function InvalidLinkPage() {
   return (
     <AuthPage title="This reset link does not work">
-      <FormNotice kind="danger" message="The link is invalid, has expired or was already used. Links work once, for one hour." />
+      <Notice kind="danger" message="The link is invalid, has expired or was already used. Links work once, for one hour." />
       <p><a class="button is-primary" href="/forgot-password">Request a new link</a></p>
     </AuthPage>
   )

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { Field, FormErrorSummary, fieldErrorsFrom, type FieldErrors } from '../../platform/components'
+import { Field, FormErrorSummary, fieldErrorsFrom, type FieldErrors, Notice } from '../../platform/components'
 import type { AppEnv } from '../../platform/types'
 import { clientIp, readForm, redirectAfterPost, respondWithForm } from '../forms'
 import { logAuthEvent } from '../log'
@@ -8,7 +8,7 @@ import { isPasswordBreached, passwordSchema, PASSWORD_MIN } from '../password'
 import { createSession, setSessionCookie } from '../session'
 import { createUser, emailSchema, nameSchema } from '../user'
 import { z } from 'zod'
-import { AuthPage, FormNotice, SubmitButton } from '../views/components'
+import { AuthPage, SubmitButton } from '../views/components'
 import { authBodyLimit } from './body-limit'
 import { sendVerificationEmail } from './verify-email'
 
@@ -23,7 +23,7 @@ export const BREACHED_MESSAGE = 'This password has appeared in a known data brea
 function SignupForm({ values = {}, errors = {}, notice }: { values?: Values; errors?: FieldErrors; notice?: string }) {
   return (
     <form id="signup-form" method="post" action="/signup" hx-post="/signup" hx-target="this" hx-swap="outerHTML" novalidate>
-      <FormNotice kind="danger" message={notice} />
+      <Notice kind="danger" message={notice} />
       <FormErrorSummary errors={errors} />
       <Field name="name" label="Name" value={values.name} error={errors.name} required maxlength={100} autocomplete="name" />
       <Field name="email" label="Email" type="email" value={values.email} error={errors.email} required maxlength={254} autocomplete="email" />

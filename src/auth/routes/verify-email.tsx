@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { Field } from '../../platform/components'
+import { Field, Notice } from '../../platform/components'
 import { setFlash } from '../../platform/flash'
 import type { AppContext, AppEnv } from '../../platform/types'
 import {
@@ -14,7 +14,7 @@ import { appUrl, sendAuthEmail } from '../mail'
 import type { User } from '../schema'
 import { createSession, invalidateUserSessions, setSessionCookie } from '../session'
 import { getUserById } from '../user'
-import { AuthPage, FormNotice, SubmitButton } from '../views/components'
+import { AuthPage, SubmitButton } from '../views/components'
 import { authBodyLimit } from './body-limit'
 
 function CodeForm({ error }: { error?: string }) {
@@ -56,7 +56,7 @@ function LinkFailedPage({ reason }: { reason: 'invalid' | 'expired' | 'used' | '
     : 'This verification link is invalid, has expired or was already used. Log in and ask for a new code.'
   return (
     <AuthPage title="We could not verify your email">
-      <FormNotice kind="danger" message={message} />
+      <Notice kind="danger" message={message} />
       <p><a class="button is-primary" href="/verify-email">Get a new code</a></p>
     </AuthPage>
   )

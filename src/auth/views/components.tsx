@@ -17,15 +17,6 @@ export function AuthPage({ title, subtitle, children }: { title: string; subtitl
   )
 }
 
-export function FormNotice({ kind, message }: { kind: 'success' | 'info' | 'danger' | 'warning'; message?: string }) {
-  if (!message) return null
-  return (
-    <div class={`notification is-${kind} is-light`} role={kind === 'danger' ? 'alert' : 'status'}>
-      {message}
-    </div>
-  )
-}
-
 export function SubmitButton({ label, kind = 'is-primary' }: { label: string; kind?: string }) {
   return (
     <div class="field">

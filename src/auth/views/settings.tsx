@@ -1,7 +1,7 @@
-import { Field, FormErrorSummary, type FieldErrors } from '../../platform/components'
+import { Field, FormErrorSummary, type FieldErrors, Notice } from '../../platform/components'
 import type { SessionRow, User } from '../schema'
 import { PASSWORD_MIN } from '../password'
-import { FormNotice, SubmitButton } from './components'
+import { SubmitButton } from './components'
 
 export type SettingsErrors = Partial<Record<'name' | 'email' | 'password' | 'delete', FieldErrors & { form?: string }>>
 
@@ -28,7 +28,7 @@ export function NameForm({ user, errors = {} }: { user: User; errors?: FieldErro
 export function EmailForm({ user, pendingEmail, errors = {}, values = {} }: { user: User; pendingEmail?: string | null; errors?: FieldErrors & { form?: string }; values?: { email?: string } }) {
   return (
     <form id="email-form" method="post" action="/settings/email" hx-post="/settings/email" hx-target="this" hx-swap="outerHTML" novalidate>
-      <FormNotice kind="danger" message={errors.form} />
+      <Notice kind="danger" message={errors.form} />
       <p class="mb-3">Current address: <strong>{user.email}</strong>{pendingEmail && pendingEmail !== user.email && <> · waiting for confirmation of <strong>{pendingEmail}</strong></>}</p>
       <Field name="email" label="New email address" type="email" value={values.email} error={errors.email} required maxlength={254} autocomplete="email"
         help="We send a code to the new address; your old address is told once the change is confirmed." />
@@ -41,7 +41,7 @@ export function EmailForm({ user, pendingEmail, errors = {}, values = {} }: { us
 export function PasswordForm({ errors = {} }: { errors?: FieldErrors & { form?: string } }) {
   return (
     <form id="password-form" method="post" action="/settings/password" hx-post="/settings/password" hx-target="this" hx-swap="outerHTML" novalidate>
-      <FormNotice kind="danger" message={errors.form} />
+      <Notice kind="danger" message={errors.form} />
       <Field name="current_password" label="Current password" type="password" error={errors.current_password} required autocomplete="current-password" />
       <Field name="new_password" label="New password" type="password" error={errors.new_password} required minlength={PASSWORD_MIN} autocomplete="new-password"
         help={`At least ${PASSWORD_MIN} characters. Your other sessions will be signed out.`} />
@@ -85,7 +85,7 @@ export function SessionsList({ sessions, currentId }: { sessions: SessionRow[]; 
 export function DeleteForm({ errors = {} }: { errors?: FieldErrors & { form?: string } }) {
   return (
     <form id="delete-form" method="post" action="/settings/delete" hx-post="/settings/delete" hx-target="this" hx-swap="outerHTML" novalidate>
-      <FormNotice kind="danger" message={errors.form} />
+      <Notice kind="danger" message={errors.form} />
       <p class="mb-3">This deletes your account and all its data. It cannot be undone.</p>
       <Field name="delete_current_password" label="Confirm with your password" type="password" error={errors.delete_current_password} required autocomplete="current-password" />
       <SubmitButton label="Delete my account" kind="is-danger" />
