@@ -1,0 +1,132 @@
+import type { Hono, MiddlewareHandler } from 'hono'
+import type { Child } from 'hono/jsx'
+import type { Database } from './db'
+import type { AppContext, AppEnv, Viewer } from './types'
+
+/**
+ * The feature registry (docs/decisions/0006-feature-registry.md). Every folder under src/ except
+ * platform exposes one `Feature` from its public entry (`src/<feature>/index.ts`); `src/index.tsx` lists
+ * them and `createApp` composes them. Platform renders navigation, dashboard cards, admin panels and
+ * banners from this data and never imports a feature, so removing a feature from the list removes it
+ * from the site with no other edit.
+ */
+
+/** Who sees a navbar entry, card or panel. `verified` implies signed in; `admin` implies signed in. */
+export type Audience = 'everyone' | 'visitor' | 'user' | 'verified' | 'admin'
+
+export interface NavItem {
+  href: string
+  label: string
+  audience: Audience
+  /** `start` sits after the public links, `end` on the right with the account controls. */
+  position?: 'start' | 'end'
+  /** Lower comes first; ties keep feature-list order. */
+  order?: number
+}
+
+export interface DashboardCard<T = unknown> {
+  id: string
+  title: string
+  order?: number
+  audience?: Audience
+  /** The card's data. Loads of every card on the page run together (one round trip budget, issue 8). */
+  load?: (db: Database, viewer: Viewer, env: Env) => Promise<T>
+  render: (data: T, viewer: Viewer) => Child
+}
+
+export interface AdminPanel<T = unknown> {
+  id: string
+  title: string
+  order?: number
+  load: (db: Database, env: Env) => Promise<T>
+  render: (data: T) => Child
+}
+
+/**
+ * Runs inside the account-deletion transaction, before the user row goes: a step that throws leaves the
+ * account intact. Side effects that cannot roll back (R2 objects, Stripe) either happen first and throw on
+ * failure, or are queued from here.
+ */
+export type AccountCleanup = (tx: Database, user: { id: string; email: string }, env: Env) => Promise<void>
+
+export type QueueHandler = (batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) => Promise<void>
+
+export interface ScheduledJob {
+  /** The cron expression as declared in wrangler.toml `[triggers] crons`. */
+  cron: string
+  name: string
+  run: (controller: ScheduledController, env: Env, ctx: ExecutionContext) => Promise<void>
+}
+
+/** A notice shown at the top of every page for the viewer (unverified address, failed payment, …). */
+export interface Banner {
+  id: string
+  render: (c: AppContext, viewer: Viewer | null) => Child | null
+}
+
+export interface Feature {
+  name: string
+  /** Mounted at `/` in feature-list order. */
+  routes?: Hono<AppEnv>
+  /** Run for every request after the database handle and before flash, in feature-list order. */
+  middleware?: MiddlewareHandler<AppEnv>[]
+  /** Paths authenticated by other means than a cookie (signed webhooks, bearer-token APIs); prefix with `*`. */
+  csrfExemptPaths?: string[]
+  nav?: NavItem[]
+  dashboardCards?: DashboardCard<any>[]
+  adminPanels?: AdminPanel<any>[]
+  accountCleanups?: AccountCleanup[]
+  banners?: Banner[]
+  queues?: Record<string, QueueHandler>
+  scheduled?: ScheduledJob[]
+  /** Class names this feature's Durable Objects export (src/index.tsx re-exports them; a test checks wrangler.toml). */
+  durableObjects?: string[]
+}
+
+/** What the root composed from the feature list; on the context as `registry`. */
+export interface Registry {
+  features: readonly Feature[]
+  nav: NavItem[]
+  dashboardCards: DashboardCard<any>[]
+  adminPanels: AdminPanel<any>[]
+  accountCleanups: AccountCleanup[]
+  banners: Banner[]
+  queues: Record<string, QueueHandler>
+  scheduled: ScheduledJob[]
+  csrfExemptPaths: string[]
+}
+
+const byOrder = <T extends { order?: number }>(items: T[]): T[] =>
+  items.map((item, i) => ({ item, i })).sort((a, b) => (a.item.order ?? 0) - (b.item.order ?? 0) || a.i - b.i).map((x) => x.item)
+
+export function composeRegistry(features: readonly Feature[]): Registry {
+  const queues: Record<string, QueueHandler> = {}
+  for (const feature of features) {
+    for (const [queue, handler] of Object.entries(feature.queues ?? {})) {
+      if (queues[queue]) throw new Error(`Queue "${queue}" is claimed by two features`)
+      queues[queue] = handler
+    }
+  }
+  return {
+    features,
+    nav: byOrder(features.flatMap((f) => f.nav ?? [])),
+    dashboardCards: byOrder(features.flatMap((f) => f.dashboardCards ?? [])),
+    adminPanels: byOrder(features.flatMap((f) => f.adminPanels ?? [])),
+    accountCleanups: features.flatMap((f) => f.accountCleanups ?? []),
+    banners: features.flatMap((f) => f.banners ?? []),
+    queues,
+    scheduled: features.flatMap((f) => f.scheduled ?? []),
+    csrfExemptPaths: features.flatMap((f) => f.csrfExemptPaths ?? []),
+  }
+}
+
+/** Whether a viewer (null = visitor) belongs to an audience. */
+export function isInAudience(audience: Audience | undefined, viewer: Viewer | null): boolean {
+  switch (audience ?? 'everyone') {
+    case 'everyone': return true
+    case 'visitor': return viewer === null
+    case 'user': return viewer !== null
+    case 'verified': return viewer !== null && viewer.emailVerified
+    case 'admin': return viewer?.role === 'admin'
+  }
+}
