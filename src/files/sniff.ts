@@ -82,7 +82,7 @@ function looksLikeText(head: Uint8Array, complete: boolean): 'text' | 'markup' |
   }
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
   } catch {
     return 'binary'
   }
