@@ -30,6 +30,7 @@ app.onError(errorPage)
 
 // Durable Object classes must be exported from the Worker's main module.
 export { AuthThrottle } from './auth/login-throttle'
+export { UsageMeter } from './usage'
 
 // Each queue this Worker consumes (wrangler.toml [[queues.consumers]]) and the feature that handles it.
 const queueConsumers: Record<string, (batch: MessageBatch<unknown>, env: Env) => Promise<void>> = {
