@@ -13,6 +13,7 @@ import { authRoutes } from './auth/routes'
 import { emailQueueConsumers } from './email/consumer'
 import { devMailRoutes } from './email/dev-mail'
 import { adminRoutes } from './admin/routes'
+import { filesFeature } from './files'
 
 const app = new Hono<AppEnv>()
 
@@ -24,6 +25,7 @@ app.route('/', contactRoutes)
 app.route('/', authRoutes)
 app.route('/', devMailRoutes)
 app.route('/', adminRoutes)
+app.route('/', filesFeature.routes!)
 
 app.notFound(notFoundPage)
 app.onError(errorPage)

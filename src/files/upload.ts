@@ -19,7 +19,7 @@ export type QuotaItem = { metric: 'storage_bytes' | 'file_count' | 'uploads'; am
 
 /** Quota is taken before any byte is stored and given back when storing fails (usage's consumeQuota/releaseQuota). */
 export interface UploadQuota {
-  consume: (items: QuotaItem[]) => Promise<{ allowed: true } | { allowed: false; message: string }>
+  consume: (items: QuotaItem[]) => Promise<{ allowed: true } | { allowed: false; status: 413 | 429; message: string; retryAfterSeconds?: number }>
   release: (items: QuotaItem[]) => Promise<void>
 }
 
@@ -31,7 +31,7 @@ export interface UploadInput {
   body: ReadableStream<Uint8Array> | null
 }
 
-export type UploadResult = { ok: true; file: FileRow } | { ok: false; status: 400 | 404 | 411 | 413 | 415 | 422 | 429; message: string }
+export type UploadResult = { ok: true; file: FileRow } | { ok: false; status: 400 | 404 | 411 | 413 | 415 | 422 | 429; message: string; retryAfterSeconds?: number }
 
 const fail = (status: Extract<UploadResult, { ok: false }>['status'], message: string): UploadResult => ({ ok: false, status, message })
 
@@ -102,7 +102,7 @@ export async function storeUpload(deps: { db: Database; env: Env; quota: UploadQ
   const granted = await quota.consume(items)
   if (!granted.allowed) {
     await reader.cancel().catch(() => undefined)
-    return fail(413, granted.message)
+    return { ok: false, status: granted.status, message: granted.message, retryAfterSeconds: granted.retryAfterSeconds }
   }
 
   const key = newObjectKey(input.userId)

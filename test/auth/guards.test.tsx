@@ -74,9 +74,10 @@ describe('role and verification guards', () => {
     const ok = await (await get('/dashboard', await loginCookie(verified.email))).text()
     expect(ok).toContain('Email verified')
     expect(ok).toMatch(/Billing<span class="tag[^"]*">Coming soon/)
-    expect(ok).toMatch(/Files<span class="tag[^"]*">Coming soon/)
+    // Files exists (issue 12): a link for a verified address, the unlock hint otherwise.
+    expect(ok).toContain('href="/files"')
+    expect(html).toContain('Verify your email to unlock this.')
     expect(ok).not.toContain('href="/billing"')
-    expect(ok).not.toContain('href="/files"')
     expect(ok).toContain('href="/settings"')
   })
 })

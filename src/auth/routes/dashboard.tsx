@@ -36,7 +36,7 @@ function DashboardPage({ user }: { user: User }) {
         <div class="columns is-multiline">
           {/* Billing and files are later issues: once their routes exist, give each its href (and Billing and Files locked="Verify your email to unlock this." while unverified). */}
           <AreaCard title="Billing" text="Your plan, invoices and payment method." />
-          <AreaCard title="Files" text="Upload and share files." />
+          <AreaCard title="Files" href="/files" text="Upload, organise and download files, with thumbnails." locked={verified ? undefined : 'Verify your email to unlock this.'} />
           <AreaCard title="Settings" href="/settings" text="Your name, email, password and active sessions." />
           {user.role === 'admin' && <AreaCard title="Admin" href="/admin" text="Users, contact messages and mail deliveries." />}
         </div>
