@@ -130,6 +130,8 @@ export async function storeUpload(deps: { db: Database; env: Env; quota: UploadQ
 async function streamToBucket(bucket: R2Bucket, key: string, contentType: string, size: number, head: Uint8Array, reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
   const fixed = new FixedLengthStream(size)
   const digest = new crypto.DigestStream('SHA-256')
+  // Aborting the digest on a failed upload rejects this promise; the failure is reported by the pump.
+  digest.digest.catch(() => undefined)
   const put = bucket.put(key, fixed.readable, { httpMetadata: { contentType } })
   const pump = (async () => {
     const out = fixed.writable.getWriter()

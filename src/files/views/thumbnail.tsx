@@ -16,7 +16,7 @@ export function Thumbnail({ file }: { file: Pick<FileRow, 'id' | 'name' | 'conte
     return (
       <span id={id} class="file-thumb file-thumb-icon is-pending" data-state="pending" role="img" aria-label="Thumbnail being made"
         hx-get={`/files/${file.id}/thumbnail-state`} hx-trigger="every 2s" hx-swap="outerHTML">
-        <span class="loader" aria-hidden="true" />
+        <span aria-hidden="true">…</span>
       </span>
     )
   }
