@@ -153,7 +153,7 @@ export function listProjects(db: Database, userId: string): Promise<FileProject[
 
 export async function getProject(db: Database, userId: string, id: string): Promise<(FileProject & { fileCount: number }) | null> {
   if (!isUuid(id)) return null
-  const [row] = await db.select({ project: fileProjects, fileCount: sql<number>`(select count(*)::int from ${files} where ${files.projectId} = ${fileProjects.id})` })
+  const [row] = await db.select({ project: fileProjects, fileCount: sql<number>`(select count(*)::int from "files" f where f.project_id = "file_projects"."id")` })
     .from(fileProjects).where(and(eq(fileProjects.id, id), eq(fileProjects.userId, userId)))
   return row ? { ...row.project, fileCount: row.fileCount } : null
 }
