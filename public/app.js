@@ -21,7 +21,7 @@ document.addEventListener('alpine:init', () => {
     projectId: '',
     nextId: 1,
     init() {
-      const select = this.$el.querySelector('#upload-project')
+      const select = this.$root.querySelector('#upload-project')
       if (select) this.projectId = select.value
     },
     picker: {
@@ -31,7 +31,8 @@ document.addEventListener('alpine:init', () => {
       },
     },
     check(file) {
-      const data = this.$el.dataset
+      // $root: inside the input's @change handler, $el is the input, not the panel that carries the limits.
+      const data = this.$root.dataset
       const accept = (data.accept || '').split(',')
       const dot = file.name.lastIndexOf('.')
       const ext = dot > 0 ? file.name.slice(dot).toLowerCase() : ''
@@ -44,17 +45,16 @@ document.addEventListener('alpine:init', () => {
       for (const file of files) {
         const problem = this.check(file)
         this.items.push({
-          id: this.nextId++, name: file.name, percent: 0, sending: !problem, status: problem ? 'error' : 'sending',
-          message: problem || 'Uploading…', messageClass: problem ? 'has-text-danger' : '', progressLabel: `Uploading ${file.name}`,
+          id: this.nextId++, name: file.name, percent: 0, sent: !problem, status: problem ? 'error' : 'sending',
+          message: problem || 'Uploading…', messageClass: problem ? 'has-text-danger-dark' : '', progressLabel: `Uploading ${file.name}`,
         })
         if (!problem) this.send(this.items[this.items.length - 1], file)
       }
     },
     finish(item, ok, message) {
-      item.sending = false
       item.status = ok ? 'done' : 'error'
       item.message = message
-      item.messageClass = ok ? 'has-text-success-dark' : 'has-text-danger'
+      item.messageClass = ok ? 'has-text-success-dark' : 'has-text-danger-dark'
     },
     send(item, file) {
       const params = new URLSearchParams({ name: file.name })
@@ -68,7 +68,6 @@ document.addEventListener('alpine:init', () => {
         let body = null
         try { body = JSON.parse(xhr.responseText) } catch { /* an HTML error page */ }
         if (xhr.status === 201) {
-          item.percent = 100
           this.finish(item, true, 'Uploaded.')
           window.htmx.trigger(document.body, 'files-changed')
         } else {

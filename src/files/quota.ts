@@ -1,5 +1,5 @@
 import type { Database } from '../platform/db'
-import { consumeQuota, releaseQuota, type QuotaDenial } from '../usage'
+import { consumeQuota, readQuota, releaseQuota, type QuotaDenial } from '../usage'
 import { formatBytes } from './format'
 import type { FileRow } from './schema'
 import type { UploadQuota } from './upload'
@@ -33,4 +33,12 @@ export async function releaseFiles(env: Env, userId: string, removed: Pick<FileR
   if (removed.length === 0) return
   const bytes = removed.reduce((sum, f) => sum + f.size, 0)
   await releaseQuota(env, userId, [{ metric: 'storage_bytes', amount: bytes }, { metric: 'file_count', amount: removed.length }], { db })
+}
+
+export interface StorageQuota { usedBytes: number; limitBytes: number | null }
+
+/** Storage used and allowed, as the meter counts it (what the next upload is checked against). */
+export async function readStorageQuota(env: Env, userId: string, db: Database): Promise<StorageQuota> {
+  const result = await readQuota(env, userId, { db })
+  return { usedBytes: result.usage.storage_bytes.used, limitBytes: result.usage.storage_bytes.limit }
 }

@@ -7,7 +7,7 @@ import type { AppContext, AppEnv } from '../platform/types'
 import { parseBrowserQuery } from './format'
 import { fileFormBodyLimit, safeBack, throttleFileWrites } from './guards'
 import { validateName } from './names'
-import { releaseFiles, uploadQuota } from './quota'
+import { readStorageQuota, releaseFiles, uploadQuota } from './quota'
 import { canDisplayInline, serveObject } from './serve'
 import { deleteFileRow, getFile, isUuid, listFilesPage, moveFile, renameFile } from './service'
 import { deleteObjects } from './storage'
@@ -21,11 +21,18 @@ const notFound = (c: AppContext) => renderError(c, { status: 404, title: 'File n
 async function answerChange(c: AppContext, back: string, message: string) {
   if (isHtmxRequest(c)) {
     const query = parseBrowserQuery(Object.fromEntries(new URL(back, 'http://x').searchParams))
-    const page = await listFilesPage(c.get('db'), c.get('user')!.id, query)
+    const page = await loadBrowser(c, query)
     return c.html(<FileBrowser page={page} query={query} />)
   }
   setFlash(c, 'success', message)
   return c.redirect(back, 303)
+}
+
+/** The page of files (one database round trip) and the account's storage quota from its meter (no database work). */
+async function loadBrowser(c: AppContext, query: ReturnType<typeof parseBrowserQuery>) {
+  const userId = c.get('user')!.id
+  const [page, quota] = await Promise.all([listFilesPage(c.get('db'), userId, query), readStorageQuota(c.env, userId, c.get('db'))])
+  return { ...page, quota }
 }
 
 async function formFields(c: AppContext): Promise<Record<string, string>> {
@@ -36,7 +43,7 @@ async function formFields(c: AppContext): Promise<Record<string, string>> {
 export const fileRoutes = new Hono<AppEnv>()
   .get('/files', requireVerified, async (c) => {
     const query = parseBrowserQuery(c.req.query())
-    const page = await listFilesPage(c.get('db'), c.get('user')!.id, query)
+    const page = await loadBrowser(c, query)
     // Filter, sort, view and page requests swap only the browser.
     if (isHtmxRequest(c) && c.req.header('hx-target') === 'file-browser') return c.html(<FileBrowser page={page} query={query} />)
     return c.render(<FilesPage page={page} query={query} maxBytes={maxUploadBytes(c.env)} />, { title: 'Files' })

@@ -2,6 +2,7 @@ import type { FileProject, FileRow } from '../schema'
 import { PAGE_SIZE, kindOf, type FilePage } from '../service'
 import { canDisplayInline } from '../serve'
 import { KIND_LABELS, browserUrl, formatBytes, type BrowserQuery } from '../format'
+import type { StorageQuota } from '../quota'
 import { Thumbnail } from './thumbnail'
 import { UploadPanel } from './upload'
 import { ProjectsPanel } from './projects'
@@ -153,7 +154,9 @@ function Filters({ query, projects }: { query: BrowserQuery; projects: ProjectRe
 }
 
 /** The swappable part: results, view switch and pages. Reloads itself after an upload or change (`files-changed`). */
-export function FileBrowser({ page, query }: { page: FilePage; query: BrowserQuery }) {
+type BrowserPage = FilePage & { quota: StorageQuota }
+
+export function FileBrowser({ page, query }: { page: BrowserPage; query: BrowserQuery }) {
   const back = browserUrl(query)
   const filtered = Boolean(query.q || query.kind || query.project)
   const viewLink = (view: BrowserQuery['view'], label: string) => (
@@ -162,7 +165,10 @@ export function FileBrowser({ page, query }: { page: FilePage; query: BrowserQue
   return (
     <div id="file-browser" hx-get={back} hx-trigger="files-changed from:body" hx-swap="outerHTML">
       <div class="level is-mobile">
-        <p class="level-left" id="file-count" role="status">{page.total === 1 ? '1 file' : `${page.total} files`} · {formatBytes(page.usedBytes)} used</p>
+        <p class="level-left" id="file-count" role="status">
+          {page.total === 1 ? '1 file' : `${page.total} files`}{' · '}
+          <span id="storage-quota">{formatBytes(page.quota.usedBytes)} of {page.quota.limitBytes === null ? 'unlimited' : formatBytes(page.quota.limitBytes)} storage used</span>
+        </p>
         <div class="level-right buttons has-addons" role="group" aria-label="View">{viewLink('list', 'List')}{viewLink('grid', 'Grid')}</div>
       </div>
       {page.files.length === 0 ? <EmptyState query={query} filtered={filtered} /> : query.view === 'grid' ? <GridView page={page} back={back} /> : <ListView page={page} back={back} />}
@@ -171,7 +177,7 @@ export function FileBrowser({ page, query }: { page: FilePage; query: BrowserQue
   )
 }
 
-export function FilesPage({ page, query, maxBytes }: { page: FilePage; query: BrowserQuery; maxBytes: number }) {
+export function FilesPage({ page, query, maxBytes }: { page: BrowserPage; query: BrowserQuery; maxBytes: number }) {
   return (
     <section class="section">
       <div class="container">

@@ -4,14 +4,14 @@ import type { FileProject } from '../schema'
 
 /**
  * The upload panel. Alpine (`uploader` in public/app.js) checks each file's extension and size before
- * sending, then sends each one as its own XHR PUT-like POST of the raw bytes so that the progress bar is
+ * sending, then sends each one as its own XHR POST of the raw bytes so that the progress bar is
  * real (upload progress events) and the server can stream it to R2. Without JavaScript the panel says so:
  * uploads need it; everything else on the page works without.
  */
 export function UploadPanel({ maxBytes, projects, projectId }: { maxBytes: number; projects: Pick<FileProject, 'id' | 'name'>[]; projectId?: string }) {
   const accept = ALLOWED_EXTENSIONS.map((e) => `.${e}`).join(',')
   return (
-    <div class="box" x-data="uploader" data-max-bytes={String(maxBytes)} data-accept={accept} data-max-label={formatLimit(maxBytes)}>
+    <div class="box upload-panel" x-data="uploader" data-max-bytes={String(maxBytes)} data-accept={accept} data-max-label={formatLimit(maxBytes)}>
       <h2 class="title is-5">Upload files</h2>
       <noscript><p class="notification is-warning is-light">Uploading needs JavaScript. Browsing, downloading and managing files work without it.</p></noscript>
       <div class="field is-grouped is-grouped-multiline">
@@ -36,7 +36,7 @@ export function UploadPanel({ maxBytes, projects, projectId }: { maxBytes: numbe
         <template x-for="item in items" x-bind:key="item.id">
           <li class="upload-item" x-bind:data-status="item.status">
             <span class="upload-name" x-text="item.name" />
-            <progress class="progress is-small is-primary" max="100" x-bind:value="item.percent" x-bind:aria-label="item.progressLabel" x-show="item.sending" />
+            <progress class="progress is-small is-primary" max="100" x-bind:value="item.percent" x-bind:aria-label="item.progressLabel" x-show="item.sent" />
             <span class="upload-message" x-bind:class="item.messageClass" x-text="item.message" />
           </li>
         </template>
