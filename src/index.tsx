@@ -13,6 +13,7 @@ import { authRoutes } from './auth/routes'
 import { emailQueueConsumers } from './email/consumer'
 import { devMailRoutes } from './email/dev-mail'
 import { adminRoutes } from './admin/routes'
+import { usageFeature } from './usage'
 
 const app = new Hono<AppEnv>()
 
@@ -24,6 +25,7 @@ app.route('/', contactRoutes)
 app.route('/', authRoutes)
 app.route('/', devMailRoutes)
 app.route('/', adminRoutes)
+app.route('/', usageFeature.routes!)
 
 app.notFound(notFoundPage)
 app.onError(errorPage)
