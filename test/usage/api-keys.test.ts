@@ -95,7 +95,8 @@ describe('API keys in settings', () => {
     const [row] = await withDb(async (db) => {
       const { createApiKey } = await import('../../src/usage/api-keys')
       const r = await createApiKey(db, user.id, 'x')
-      return r.ok ? [r.row] : []
+      if (!r.ok) throw new Error('key not created')
+      return [r.row]
     })
     // Revoking an already revoked key still counts as a change attempt.
     for (let i = 0; i < API_KEY_CHANGES.max; i++) await post(`/settings/api-keys/${row.id}/revoke`, {}, cookie)
