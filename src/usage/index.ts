@@ -1,5 +1,6 @@
 import type { Feature } from '../platform/feature'
 import { usageRoutes } from './routes'
+import { deleteUsageData } from './cleanup'
 
 // The usage feature's public entry (CONTRACTS.md): the meter, quota calls other features use, and the
 // Feature object the registry composes. Other features import from here only.
@@ -14,4 +15,5 @@ export const usageFeature: Feature = {
   // Bearer keys only, no cookies: a cross-site page cannot attach an Authorization header (checklist 14).
   csrfExemptPaths: ['/api/v1/*'],
   durableObjects: ['UsageMeter'],
+  accountCleanups: [deleteUsageData],
 }

@@ -150,6 +150,13 @@ export class UsageMeter extends DurableObject<Env> {
     return { allowed: true, retryAfterSeconds: 0 }
   }
 
+  /** The account is being deleted: forget everything, including a pending flush. */
+  async wipe(): Promise<void> {
+    await this.ctx.storage.deleteAlarm()
+    await this.ctx.storage.deleteAll()
+    this.alarmSet = false
+  }
+
   // ---- writing to Postgres ----
 
   override async alarm(): Promise<void> {
