@@ -13,6 +13,7 @@ import { authRoutes } from './auth/routes'
 import { emailQueueConsumers } from './email/consumer'
 import { devMailRoutes } from './email/dev-mail'
 import { adminRoutes } from './admin/routes'
+import { billingFeature } from './billing'
 
 const app = new Hono<AppEnv>()
 
@@ -24,6 +25,8 @@ app.route('/', contactRoutes)
 app.route('/', authRoutes)
 app.route('/', devMailRoutes)
 app.route('/', adminRoutes)
+// Until the registry wiring lands: billing's routes only (nav, cards, banners come with createApp).
+app.route('/', billingFeature.routes!)
 
 app.notFound(notFoundPage)
 app.onError(errorPage)
