@@ -77,7 +77,7 @@ export async function handlePage(api, request, path) {
     const session = api.state.sessions.get(id)
     if (session.status === 'complete') return page('Checkout', '<h1>This checkout is already paid.</h1>')
     if (request.method !== 'POST') return checkoutPage(api, session)
-    const { outcome } = parseStripeForm(await request.text())
+    const { outcome } = parseStripeForm(new TextDecoder().decode(await request.arrayBuffer()))
     if (outcome === 'decline') return checkoutPage(api, session, 'Your card was declined. Try another test card.')
     if (outcome === '3ds') return threeDSecurePage(session)
     if (outcome === '3ds-fail') return checkoutPage(api, session, 'We are unable to authenticate your payment method. Choose another test card.')
@@ -87,7 +87,7 @@ export async function handlePage(api, request, path) {
   if (kind === 'portal' && api.state.portals.has(id)) {
     const portal = api.state.portals.get(id)
     if (request.method !== 'POST') return portalPage(api, portal)
-    const form = parseStripeForm(await request.text())
+    const form = parseStripeForm(new TextDecoder().decode(await request.arrayBuffer()))
     const subscription = api.state.subscriptions.get(form.subscription)
     if (!subscription || subscription.customer !== portal.customer) return portalPage(api, portal, 'Unknown subscription.')
     await api.renew(subscription, form.action === 'fail' ? 'fail' : 'pay')

@@ -120,7 +120,7 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, now = () 
     const auth = request.headers.get('authorization') ?? ''
     if (!/^Bearer sk_(test|live)_\S+$/.test(auth)) return stripeError(401, 'Invalid API Key provided.')
     const url = new URL(request.url)
-    const params = request.method === 'GET' || request.method === 'DELETE' ? parseStripeForm(url.search.slice(1)) : parseStripeForm(await request.text())
+    const params = request.method === 'GET' || request.method === 'DELETE' ? parseStripeForm(url.search.slice(1)) : parseStripeForm(new TextDecoder().decode(await request.arrayBuffer()))
     const route = `${request.method} ${path.replace(/\/(cus|prod|price|cs|sub|in|bps)_[\w-]+/, '/:id')}`
     const id = path.split('/')[path.startsWith('/v1/checkout/') || path.startsWith('/v1/billing_portal/') ? 4 : 3]
     switch (route) {
