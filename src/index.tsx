@@ -4,12 +4,13 @@ import { authFeature } from './auth'
 import { emailFeature } from './email'
 import { dashboardFeature } from './dashboard'
 import { adminFeature } from './admin'
+import { billingFeature } from './billing'
 import { usageFeature } from './usage'
 
 // The features this app is made of (docs/decisions/0006-feature-registry.md). Each declares its routes,
 // navbar entries, dashboard cards, cleanups, queues, Durable Objects and jobs; removing one from this
 // list removes it from the site.
-export const features = [pagesFeature, authFeature, emailFeature, dashboardFeature, adminFeature, usageFeature]
+export const features = [pagesFeature, authFeature, emailFeature, dashboardFeature, adminFeature, billingFeature, usageFeature]
 
 const { worker } = createApp(features)
 export default worker

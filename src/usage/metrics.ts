@@ -1,3 +1,5 @@
+import type { QuotaLimits } from '../billing'
+
 /**
  * The four things the product meters (names fixed by CONTRACTS.md). Counters count events in a period
  * and start again at zero when a new period begins; gauges are levels (bytes stored, files kept) that go
@@ -9,8 +11,8 @@ export type Metric = (typeof METRICS)[number]
 export const GAUGES: ReadonlySet<Metric> = new Set(['storage_bytes', 'file_count'])
 export const COUNTERS: ReadonlySet<Metric> = new Set(['uploads', 'api_requests'])
 
-/** Plan limits as billing hands them over (billing's `QuotaLimits`); the meter receives them as data. */
-export type QuotaLimits = { storageBytes: number; fileCount: number; uploadsPerMonth: number; apiRequestsPerMonth: number }
+/** Plan limits as billing hands them over; the meter receives them as data. */
+export type { QuotaLimits }
 
 export const LIMIT_KEY: Record<Metric, keyof QuotaLimits> = {
   storage_bytes: 'storageBytes',
