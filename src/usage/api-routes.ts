@@ -9,6 +9,11 @@ import { apiErrorShape, meter, requireApiKey } from './middleware'
  */
 export const apiRoutes = new Hono<AppEnv>()
   .use('/api/v1/*', apiErrorShape)
+  // Checks a key without spending a request (and is the bench's unmetered twin of /usage).
+  .get('/api/v1/ping', requireApiKey, (c) => {
+    c.header('Cache-Control', 'no-store')
+    return c.json({ ok: true, key: `qs_${c.get('apiCaller')!.prefix}_…` })
+  })
   .get('/api/v1/usage', requireApiKey, meter('api_requests'), (c) => {
     const quota = c.get('quota')!
     c.header('Cache-Control', 'no-store')

@@ -190,3 +190,16 @@ describe('the JSON API', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'not_found' } })
   })
 })
+
+describe('GET /api/v1/ping', () => {
+  it('checks a key without counting a request', async () => {
+    const { user, cookie } = await signedIn()
+    const key = await createKey(cookie)
+    const res = await api('/api/v1/ping', key)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ ok: true, key: `${key.slice(0, 11)}_…` })
+    expect((await api('/api/v1/ping', 'qs_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb')).status).toBe(401)
+    const { readQuota } = await import('../../src/usage/quota')
+    expect((await readQuota(env, user.id)).usage.api_requests.used).toBe(0)
+  })
+})
