@@ -76,10 +76,11 @@ export function normaliseLimit(value: number | null | undefined): number | null 
 
 export function formatAmount(metric: Metric, n: number): string {
   if (metric !== 'storage_bytes') return new Intl.NumberFormat('en-US').format(n)
+  // Binary steps, as the plans count them (100 MB = 104,857,600 bytes in the catalogue).
   const units = ['B', 'KB', 'MB', 'GB', 'TB']
   let value = n
   let i = 0
-  while (value >= 1000 && i < units.length - 1) { value /= 1000; i++ }
+  while (value >= 1024 && i < units.length - 1) { value /= 1024; i++ }
   return `${i === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[i]}`
 }
 

@@ -26,7 +26,7 @@ describe('/usage', () => {
 
   it('shows a bar per quota with the plan limit, and an SVG chart per metric with a table alternative', async () => {
     const { user, cookie } = await signedIn()
-    await consumeQuota(env, user.id, [{ metric: 'api_requests', amount: 7 }, { metric: 'storage_bytes', amount: 2500 }])
+    await consumeQuota(env, user.id, [{ metric: 'api_requests', amount: 7 }, { metric: 'storage_bytes', amount: 2560 }])
     await meterStub(env, user.id).flush()
     const plan = await withDb((db) => getAccountPlan(db, user.id, new Date()))
     const html = await (await get('/usage', cookie)).text()
