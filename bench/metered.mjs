@@ -7,12 +7,12 @@ import pg from 'pg'
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567'
 const randomBase32 = (length) => Array.from(crypto.randomBytes(length), (b) => ALPHABET[b % 32]).join('')
 
-export async function createBenchApiKey(databaseUrl) {
+export async function createBenchApiKey(databaseUrl, { unlimitedFree = true } = {}) {
   const client = new pg.Client({ connectionString: databaseUrl })
   await client.connect()
   try {
     // The bench measures the meter's cost, not its refusals: the Free plan gets room for any run.
-    await client.query("UPDATE plans SET api_requests_per_month = 2000000000 WHERE id = 'free'")
+    if (unlimitedFree) await client.query("UPDATE plans SET api_requests_per_month = 2000000000 WHERE id = 'free'")
     const { rows: [user] } = await client.query(
       "INSERT INTO users (email, name, password_hash, email_verified_at) VALUES ($1, 'Bench', 'not-a-password-hash', now()) RETURNING id",
       [`bench-${crypto.randomUUID()}@example.com`],

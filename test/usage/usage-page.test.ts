@@ -1,4 +1,6 @@
 import { env } from 'cloudflare:workers'
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { Hono } from 'hono'
 import { and, eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { withDb } from '../helpers/db'
@@ -9,6 +11,14 @@ import { reconcileGauges } from '../../src/usage/reconcile'
 import { usageAdjustments, usageMeters, usageRecords } from '../../src/usage/schema'
 import { ADMIN_CHANGES } from '../../src/usage/pages'
 import { getAccountPlan } from '../../src/billing'
+import { requireUser } from '../../src/auth'
+import { meter } from '../../src/usage'
+import { configureMeter } from '../../src/usage/quota'
+import { calendarMonth } from '../../src/usage/period'
+import { createApp } from '../../src/platform/app'
+import type { Feature } from '../../src/platform/feature'
+import type { AppEnv } from '../../src/platform/types'
+import { features } from '../../src/index'
 
 beforeAll(async () => { await loginCookie((await createTestUser()).email) }, 120_000)
 
@@ -144,5 +154,40 @@ describe('reconcile', () => {
     expect(meterRow.used).toBe(200)
     const recorded = await withDb((db) => db.select().from(usageAdjustments).where(eq(usageAdjustments.userId, user.id)))
     expect(recorded.every((r) => r.reason === 'reconcile' && r.actorId === null)).toBe(true)
+  })
+})
+
+describe('meter() on a page (not the API)', () => {
+  // A feature of the test's own making, composed with the real ones: what any feature gets from meter().
+  const probe: Feature = {
+    name: 'probe',
+    routes: new Hono<AppEnv>().post('/probe/upload', requireUser, meter('uploads'), (c) => c.text('stored')),
+  }
+  const { worker } = createApp([...features, probe])
+  const send = async (cookie: string, htmx = false) => {
+    const ctx = createExecutionContext()
+    const headers: Record<string, string> = { cookie, origin: 'http://localhost' }
+    if (htmx) headers['hx-request'] = 'true'
+    const res = await worker.fetch(new Request('http://localhost/probe/upload', { method: 'POST', headers }), env, ctx)
+    await waitOnExecutionContext(ctx)
+    return res
+  }
+
+  it('over the limit: 429 page naming the limit with a link to /pricing; htmx gets a fragment for the flash region', async () => {
+    const { user, cookie } = await signedIn()
+    const period = calendarMonth(Date.now())
+    await configureMeter(env, { userId: user.id, limits: { storageBytes: 10, fileCount: 10, uploadsPerMonth: 1, apiRequestsPerMonth: 10 }, periodStart: period.start, periodEnd: period.end })
+    expect((await send(cookie)).status).toBe(200)
+    const page = await send(cookie)
+    expect(page.status).toBe(429)
+    expect(Number(page.headers.get('retry-after'))).toBeGreaterThan(0)
+    const html = await page.text()
+    expect(html).toContain('<h1 class="title">Limit reached</h1>')
+    expect(html).toContain("limit of uploads for this period (1 of 1)")
+    expect(html).toContain('href="/pricing"')
+    const fragment = await send(cookie, true)
+    expect(fragment.status).toBe(429)
+    expect(fragment.headers.get('hx-retarget')).toBe('#flash-region')
+    expect(await fragment.text()).not.toContain('<html')
   })
 })
