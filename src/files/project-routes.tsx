@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { requireVerified } from '../auth/guards'
+import { requireVerified } from '../auth'
 import { renderError } from '../platform/errors'
 import { setFlash } from '../platform/flash'
 import type { AppContext, AppEnv } from '../platform/types'

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { requireVerified } from '../auth/guards'
+import { requireVerified } from '../auth'
 import { setFlash } from '../platform/flash'
 import { isHtmxRequest } from '../platform/htmx'
 import { renderError } from '../platform/errors'

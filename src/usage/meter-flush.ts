@@ -1,7 +1,7 @@
-import { eq, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { createDb } from '../platform/db'
-import { users } from '../auth/schema'
-import { sendEmail } from '../email/send-email'
+import { getUserById } from '../auth'
+import { sendEmail } from '../email'
 import { METRIC_NOUN, isMetric, type Metric } from './metrics'
 import { usageMeters, usageRecords } from './schema'
 
@@ -70,7 +70,7 @@ export async function sendQuotaWarnings(env: Env, userId: string, warnings: Pend
   const { db, close } = createDb(env)
   const sent: PendingWarning[] = []
   try {
-    const [user] = await db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, userId))
+    const user = await getUserById(db, userId)
     // An account deleted meanwhile: nothing to send, nothing to retry.
     if (!user) return warnings
     for (const w of warnings) {

@@ -102,12 +102,9 @@ export class UsageMeter extends DurableObject<Env> {
     const previous = this.config()
     const result = this.ctx.storage.transactionSync(() => {
       const next: MeterConfig = { userId: plan.userId, limits: plan.limits, periodStart: plan.periodStart, periodEnd: plan.periodEnd }
-      if (previous !== undefined && plan.periodStart <= previous.periodStart) {
-        // An older or equal period (a downgrade to calendar months mid-period): keep counting in ours.
-        next.periodStart = previous.periodStart
-        next.periodEnd = Math.max(previous.periodEnd, plan.periodEnd)
-      }
       this.nextVersion()
+      // Only a period that starts later is a new one. A cancellation mid-period moves to the calendar
+      // month, which started earlier: the counts carry on (no free reset by downgrading).
       if (previous !== undefined && next.periodStart > previous.periodStart) this.resetCounters()
       this.ctx.storage.kv.put('config', next)
       return this.result(true, next, this.rollPeriod(next, now))
@@ -148,6 +145,13 @@ export class UsageMeter extends DurableObject<Env> {
     if (row.count >= max) return { allowed: false, retryAfterSeconds: Math.ceil((row.window_start + windowSeconds * 1000 - now) / 1000) }
     this.ctx.storage.sql.exec('UPDATE windows SET count = count + 1 WHERE name = ?', name)
     return { allowed: true, retryAfterSeconds: 0 }
+  }
+
+  /** The account is being deleted: forget everything, including a pending flush. */
+  async wipe(): Promise<void> {
+    await this.ctx.storage.deleteAlarm()
+    await this.ctx.storage.deleteAll()
+    this.alarmSet = false
   }
 
   // ---- writing to Postgres ----

@@ -1,3 +1,5 @@
+import type { QuotaLimits } from '../billing'
+
 /**
  * The four things the product meters (names fixed by CONTRACTS.md). Counters count events in a period
  * and start again at zero when a new period begins; gauges are levels (bytes stored, files kept) that go
@@ -9,8 +11,8 @@ export type Metric = (typeof METRICS)[number]
 export const GAUGES: ReadonlySet<Metric> = new Set(['storage_bytes', 'file_count'])
 export const COUNTERS: ReadonlySet<Metric> = new Set(['uploads', 'api_requests'])
 
-/** Plan limits as billing hands them over (billing's `QuotaLimits`); the meter receives them as data. */
-export type QuotaLimits = { storageBytes: number; fileCount: number; uploadsPerMonth: number; apiRequestsPerMonth: number }
+/** Plan limits as billing hands them over; the meter receives them as data. */
+export type { QuotaLimits }
 
 export const LIMIT_KEY: Record<Metric, keyof QuotaLimits> = {
   storage_bytes: 'storageBytes',
@@ -74,10 +76,11 @@ export function normaliseLimit(value: number | null | undefined): number | null 
 
 export function formatAmount(metric: Metric, n: number): string {
   if (metric !== 'storage_bytes') return new Intl.NumberFormat('en-US').format(n)
+  // Binary steps, as the plans count them (100 MB = 104,857,600 bytes in the catalogue).
   const units = ['B', 'KB', 'MB', 'GB', 'TB']
   let value = n
   let i = 0
-  while (value >= 1000 && i < units.length - 1) { value /= 1000; i++ }
+  while (value >= 1024 && i < units.length - 1) { value /= 1024; i++ }
   return `${i === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[i]}`
 }
 

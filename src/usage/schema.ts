@@ -1,5 +1,7 @@
 import { bigint, date, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
-import { users } from '../auth/schema'
+
+// No foreign keys to users: auth's tables are its own (feature boundaries, ADR 0006). Rows go with the
+// account through usageFeature.accountCleanups, inside the deletion transaction.
 
 /**
  * Usage as Postgres sees it, written by the UsageMeter Durable Object from its alarm (meter-flush.ts).
@@ -10,7 +12,7 @@ import { users } from '../auth/schema'
 export const usageRecords = pgTable(
   'usage_records',
   {
-    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid().notNull(),
     metric: text().notNull(),
     day: date({ mode: 'string' }).notNull(),
     amount: bigint({ mode: 'number' }).notNull(),
@@ -23,7 +25,7 @@ export const usageRecords = pgTable(
 export const usageMeters = pgTable(
   'usage_meters',
   {
-    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid().notNull(),
     metric: text().notNull(),
     used: bigint({ mode: 'number' }).notNull(),
     // null = no limit on the plan.
@@ -40,9 +42,9 @@ export const usageAdjustments = pgTable(
   'usage_adjustments',
   {
     id: uuid().primaryKey().defaultRandom(),
-    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
-    // The admin; kept when that admin account is deleted later.
-    actorId: uuid().references(() => users.id, { onDelete: 'set null' }),
+    userId: uuid().notNull(),
+    // The admin. No foreign key: the record outlives that admin's account.
+    actorId: uuid(),
     metric: text().notNull(),
     kind: text({ enum: ['adjust', 'reset'] }).notNull(),
     before: bigint({ mode: 'number' }).notNull(),
@@ -62,7 +64,7 @@ export const apiKeys = pgTable(
   'api_keys',
   {
     id: uuid().primaryKey().defaultRandom(),
-    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid().notNull(),
     name: text().notNull(),
     prefix: text().notNull(),
     secretHash: text().notNull(),

@@ -9,6 +9,9 @@ import { usageMeters, usageRecords } from '../../src/usage/schema'
 import { emailDeliveries } from '../../src/email/schema'
 import type { QuotaLimits } from '../../src/usage/metrics'
 import type { UsageMeter } from '../../src/usage/meter'
+import { composeRegistry, emitEvent } from '../../src/platform/feature'
+import { features } from '../../src/index'
+import { getAccountPlan } from '../../src/billing'
 
 // A fixed clock: mid-month, so the day and the period are known whatever the wall time.
 const NOW = new Date(Date.UTC(2026, 10, 15, 12, 0, 0))
@@ -173,5 +176,29 @@ describe('UsageMeter: the 80% warning', () => {
     await consumeQuota(env, user.id, api(9), { now: dec })
     await stub.flush()
     expect(await mails()).toHaveLength(2)
+  })
+})
+
+describe('UsageMeter: limits from billing', () => {
+  it("billing.plan_changed moves the meter's limits at once (the webhook → meter path)", async () => {
+    const user = await meteredUser({ apiRequestsPerMonth: 1 })
+    expect((await consumeQuota(env, user.id, api(), { now: NOW })).allowed).toBe(true)
+    expect((await consumeQuota(env, user.id, api(), { now: NOW })).allowed).toBe(false)
+    await withDb((db) => emitEvent(composeRegistry(features), 'billing.plan_changed', {
+      userId: user.id, planId: 'pro', limits: { ...LIMITS, apiRequestsPerMonth: 50 }, periodStart: new Date(NOV.periodStart), periodEnd: new Date(NOV.periodEnd),
+    }, { db, env }))
+    const r = await consumeQuota(env, user.id, api(), { now: NOW })
+    expect(r.allowed).toBe(true)
+    expect(r.usage.api_requests).toEqual({ used: 2, limit: 50, remaining: 48 })
+  })
+
+  it('a meter that never ran takes the Free plan from billing: its limits, the calendar month', async () => {
+    const user = await createTestUser()
+    const r = await readQuota(env, user.id, { now: NOW })
+    const plan = await withDb((db) => getAccountPlan(db, user.id, NOW))
+    expect(plan.planId).toBe('free')
+    expect(r.usage.api_requests.limit).toBe(plan.limits.apiRequestsPerMonth)
+    expect(r.usage.storage_bytes.limit).toBe(plan.limits.storageBytes)
+    expect([r.periodStart, r.periodEnd]).toEqual([NOV.periodStart, NOV.periodEnd])
   })
 })

@@ -1,0 +1,122 @@
+import { count, desc, eq, inArray, sql } from 'drizzle-orm'
+import type { AdminPanel, AdminUserSection, Banner, DashboardCard, AccountCleanup, ViewerField } from '../platform/feature'
+import type { Database } from '../platform/db'
+import type { Viewer } from '../platform/types'
+import { getAccountPlan, getLiveSubscription, LIVE_STATUSES, type AccountPlan } from './plans'
+import { invoices, plans, subscriptions, type InvoiceRow, type SubscriptionRow } from './schema'
+import { cancelSubscriptionsForDeletion } from './manage'
+import { createStripeClient, readStripeConfig } from './stripe'
+import { formatDate, formatMoney } from './format'
+import { PlanStatusTag, QuotaList } from './views/billing'
+
+/** What billing adds to the registry (src/platform/feature.ts); index.ts assembles the Feature. */
+
+export const PAYMENT_FAILED_FIELD = 'billingPaymentFailed'
+
+// Read in the session query (one round trip for session + viewer): does a live subscription have a failed payment?
+export const paymentFailedField: ViewerField = (userId) =>
+  sql`exists (select 1 from ${subscriptions} where ${subscriptions.userId} = ${userId} and ${subscriptions.endedAt} is null and (${subscriptions.paymentFailed} or ${subscriptions.status} in ('past_due', 'unpaid')))`
+
+export const paymentFailedBanner: Banner = {
+  id: 'billing-payment-failed',
+  render: (c, viewer) => {
+    if (!viewer || viewer.extras?.[PAYMENT_FAILED_FIELD] !== true) return null
+    return (
+      <div class="container flash-container">
+        <div class="notification is-danger is-light payment-failed-banner" role="alert">
+          <strong>Your last payment failed.</strong> Update your payment method to keep your plan.{' '}
+          {c.req.path === '/billing' ? 'Use “Manage payment methods” below.' : <a href="/billing">Go to billing</a>}
+        </div>
+      </div>
+    )
+  },
+}
+
+export const planCard: DashboardCard<{ plan: AccountPlan; subscription: SubscriptionRow | null }> = {
+  id: 'billing-plan',
+  title: 'Plan',
+  order: 10,
+  audience: 'user',
+  load: async (db: Database, viewer: Viewer) => {
+    const now = new Date()
+    const [plan, subscription] = await Promise.all([getAccountPlan(db, viewer.id, now), getLiveSubscription(db, viewer.id)])
+    return { plan, subscription }
+  },
+  render: ({ plan, subscription }) => (
+    <div class="billing-card">
+      <p class="title is-5 mb-2">{plan.name} <PlanStatusTag status={subscription?.status ?? 'free'} /></p>
+      {subscription && <p>{subscription.cancelAtPeriodEnd ? 'Ends' : 'Renews'} on {formatDate(subscription.currentPeriodEnd)}</p>}
+      <QuotaList plan={plan} />
+      <p class="mt-3"><a href="/billing">Open billing</a> · <a href="/pricing">Compare plans</a></p>
+    </div>
+  ),
+}
+
+type AdminFigures = { byPlan: Array<{ planId: string; name: string; count: number }>; mrr: number; currency: string; failed: number }
+
+export const subscriptionsPanel: AdminPanel<AdminFigures> = {
+  id: 'billing-subscriptions',
+  title: 'Subscriptions',
+  order: 20,
+  load: async (db) => {
+    const rows = await db
+      .select({
+        planId: subscriptions.planId, name: plans.name, interval: subscriptions.interval, currency: plans.currency,
+        monthly: plans.monthlyPrice, yearly: plans.yearlyPrice, count: count(),
+        failed: sql<number>`count(*) filter (where ${subscriptions.paymentFailed} or ${subscriptions.status} in ('past_due', 'unpaid'))`.mapWith(Number),
+      })
+      .from(subscriptions).innerJoin(plans, eq(plans.id, subscriptions.planId))
+      .where(inArray(subscriptions.status, [...LIVE_STATUSES]))
+      .groupBy(subscriptions.planId, plans.name, subscriptions.interval, plans.currency, plans.monthlyPrice, plans.yearlyPrice, plans.sortOrder)
+      .orderBy(plans.sortOrder)
+    const byPlan = new Map<string, { planId: string; name: string; count: number }>()
+    let mrr = 0
+    let failed = 0
+    for (const r of rows) {
+      const entry = byPlan.get(r.planId) ?? { planId: r.planId, name: r.name, count: 0 }
+      entry.count += r.count
+      byPlan.set(r.planId, entry)
+      // MRR: yearly subscriptions count a twelfth of their price each month.
+      mrr += r.count * (r.interval === 'year' ? Math.round(r.yearly / 12) : r.monthly)
+      failed += r.failed
+    }
+    return { byPlan: [...byPlan.values()], mrr, currency: rows[0]?.currency ?? 'usd', failed }
+  },
+  render: (d) => (
+    <div>
+      <p><strong>MRR:</strong> {formatMoney(d.mrr, d.currency)} · <strong>Failed payments:</strong> {d.failed}</p>
+      {d.byPlan.length === 0 ? <p>No active subscriptions.</p> : (
+        <ul>{d.byPlan.map((p) => <li>{p.name}: {p.count} active</li>)}</ul>
+      )}
+    </div>
+  ),
+}
+
+export const userBillingSection: AdminUserSection<{ subscription: SubscriptionRow | null; invoices: InvoiceRow[] }> = {
+  id: 'billing-user',
+  title: 'Subscription and invoices',
+  order: 20,
+  load: async (db, userId) => {
+    const [subscription, recent] = await Promise.all([
+      getLiveSubscription(db, userId),
+      db.select().from(invoices).where(eq(invoices.userId, userId)).orderBy(desc(invoices.stripeCreatedAt)).limit(10),
+    ])
+    return { subscription, invoices: recent }
+  },
+  render: ({ subscription, invoices: rows }) => (
+    <div>
+      {subscription
+        ? <p>{subscription.planId} ({subscription.interval}) · <PlanStatusTag status={subscription.status} /> · {subscription.cancelAtPeriodEnd ? 'ends' : 'renews'} {formatDate(subscription.currentPeriodEnd)} · <code>{subscription.id}</code></p>
+        : <p>Free plan, no subscription.</p>}
+      {rows.length > 0 && (
+        <ul>{rows.map((inv) => <li>{formatDate(inv.stripeCreatedAt)} · {inv.number ?? inv.id} · {formatMoney(inv.amountDue, inv.currency)} · {inv.status}</li>)}</ul>
+      )}
+    </div>
+  ),
+}
+
+export const cancelStripeOnDeletion: AccountCleanup = async (tx, user, env) => {
+  const config = readStripeConfig(env)
+  await cancelSubscriptionsForDeletion(tx, user.id, config ? createStripeClient(config) : null)
+}
+
