@@ -29,7 +29,7 @@ app.notFound(notFoundPage)
 app.onError(errorPage)
 
 // Durable Object classes must be exported from the Worker's main module.
-export { AuthThrottle } from './auth/login-throttle'
+export { AuthThrottle } from './auth/auth-throttle'
 
 // Each queue this Worker consumes (wrangler.toml [[queues.consumers]]) and the feature that handles it.
 const queueConsumers: Record<string, (batch: MessageBatch<unknown>, env: Env) => Promise<void>> = {
