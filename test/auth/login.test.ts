@@ -164,10 +164,12 @@ describe('login', () => {
 
   it('logs success and failure as JSON lines with the request id and no secrets (checklist 34)', async () => {
     const user = await createTestUser()
+    // Successes are info lines (console.log), failures warnings (console.warn).
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined)
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
     const ok = await login(user.email)
     await login(user.email, 'the wrong secret')
-    const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('"auth.'))
+    const lines = [...log.mock.calls, ...warn.mock.calls].map((c) => String(c[0])).filter((l) => l.includes('"auth.'))
     const success = JSON.parse(lines.find((l) => l.includes('auth.login.success'))!)
     expect(success).toMatchObject({ userId: user.id, requestId: expect.any(String) })
     expect(lines.some((l) => l.includes('auth.login.failure'))).toBe(true)
