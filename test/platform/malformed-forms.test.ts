@@ -32,7 +32,8 @@ const sources = import.meta.glob('../../src/**/*.{ts,tsx}', { query: '?raw', imp
 describe('the route table is complete', () => {
   it('lists exactly the POST routes that take a form (declared with formBodyLimit)', () => {
     const declared = new Set<string>()
-    for (const text of Object.values(sources)) {
+    for (const [file, text] of Object.entries(sources)) {
+      if (file.endsWith('platform/forms.ts')) continue // its usage comment shows the pattern
       for (const m of text.matchAll(/\.post\(\s*'([^']+)',(?:\s|\/\/[^\n]*\n)*formBodyLimit\(/g)) declared.add(m[1]!)
     }
     expect(declared.size).toBeGreaterThanOrEqual(10)
