@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { request } from '../helpers/http'
 import { createTestUser, loginCookie, mockHibp, randomIp } from '../auth/helpers'
