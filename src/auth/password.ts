@@ -84,8 +84,8 @@ export interface BreachCheckOptions {
   quietAfterFirstFailure?: boolean
 }
 
-// Per isolate: a developer offline sees the hint once, not on every sign-up.
-let unreachableReported = false
+// Per isolate and base URL: a developer offline sees the hint once, not on every sign-up.
+const unreachableReported = new Set<string>()
 
 /** The breach check's settings for this request. */
 export function breachCheckFor(c: AppContext): BreachCheckOptions {
@@ -116,8 +116,8 @@ export async function isPasswordBreached(password: string, options: BreachCheckO
     }
     return false
   } catch (err) {
-    if (options.quietAfterFirstFailure && unreachableReported) return false
-    unreachableReported = true
+    if (options.quietAfterFirstFailure && unreachableReported.has(base)) return false
+    unreachableReported.add(base)
     const reason = err instanceof Error ? err.message : String(err)
     ;(options.log ?? createLogger()).warn(`hibp unavailable, breach check skipped (${base} unreachable: ${reason}); passwords are still checked for length`)
     return false
