@@ -5,7 +5,7 @@ import { formBodyLimit, parseForm, readForm, respondWithForm } from '../platform
 import { isHtmxRequest } from '../platform/htmx'
 import type { AppEnv } from '../platform/types'
 import { contactInputSchema, createContactMessage } from './contact-message'
-import { sendEmail } from '../email/send-email'
+import { sendEmail } from '../email'
 
 type ContactValues = Partial<Record<'name' | 'email' | 'subject' | 'message', string>>
 
