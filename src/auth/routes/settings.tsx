@@ -4,6 +4,7 @@ import { renderError } from '../../platform/errors'
 import { setFlash } from '../../platform/flash'
 import { isHtmxRequest } from '../../platform/htmx'
 import type { AppContext, AppEnv } from '../../platform/types'
+import { consumeEmailChangeAllowance, emailChangeThrottleMessage, SAME_PASSWORD_MESSAGE } from '../email-change'
 import { getPendingVerification } from '../email-verification'
 import { clientIp, readForm, redirectAfterPost } from '../forms'
 import { requireUser } from '../guards'
@@ -82,6 +83,8 @@ export const settingsRoutes = new Hono<AppEnv>()
     if (denied) return fail(denied)
     // Settings is behind a session, so saying "taken" here reveals nothing the sign-up form would not.
     if ((await getUserByEmail(db, parsed.data)) !== null) return fail({ email: 'An account with this email already exists.' })
+    const allowance = await consumeEmailChangeAllowance(c.env, user.id, parsed.data)
+    if (!allowance.allowed) return fail({ form: emailChangeThrottleMessage(allowance.retryAfterSeconds) })
     await sendVerificationEmail(c, user, parsed.data)
     logAuthEvent(c, 'email.change_requested', { userId: user.id })
     setFlash(c, 'info', `We sent a code to ${parsed.data}. Enter it to confirm the change.`)
@@ -97,6 +100,8 @@ export const settingsRoutes = new Hono<AppEnv>()
     if (!parsed.success) return fail({ new_password: parsed.error.issues[0]!.message })
     const denied = await confirmPassword(c, user, form.current_password ?? '')
     if (denied) return fail(denied)
+    // The current one was just verified, so plain equality is enough (no normalisation: checklist 1).
+    if (parsed.data === form.current_password) return fail({ new_password: SAME_PASSWORD_MESSAGE })
     if (await isPasswordBreached(parsed.data, { requestId: c.get('requestId') })) return fail({ new_password: BREACHED_MESSAGE })
     // Every other session ends (checklist 3); this browser gets a fresh one (step-up, checklist 8).
     await changeUserPassword(db, user.id, await hashPassword(parsed.data))
