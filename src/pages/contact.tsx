@@ -1,17 +1,18 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { Field, FormErrorSummary, TextArea, fieldErrorsFrom, type FieldErrors } from '../platform/components'
+import { Field, FormErrorSummary, Notice, TextArea, fieldErrorsFrom, type FieldErrors } from '../platform/components'
 import { renderError } from '../platform/errors'
 import { setFlash } from '../platform/flash'
 import { isHtmxRequest } from '../platform/htmx'
 import type { AppEnv } from '../platform/types'
 import { contactInputSchema, createContactMessage } from './contact-message'
+import { consumeContactAllowance, contactThrottleMessage } from './contact-throttle'
 import { sendEmail } from '../email/send-email'
 
 type ContactValues = Partial<Record<'name' | 'email' | 'subject' | 'message', string>>
 
 // One component for the full page and the htmx fragment: htmx swaps the form's outerHTML.
-function ContactForm({ values = {}, errors = {}, sent = false }: { values?: ContactValues; errors?: FieldErrors; sent?: boolean }) {
+function ContactForm({ values = {}, errors = {}, sent = false, notice }: { values?: ContactValues; errors?: FieldErrors; sent?: boolean; notice?: string }) {
   return (
     <form id="contact-form" method="post" action="/contact" hx-post="/contact" hx-target="this" hx-swap="outerHTML" novalidate>
       {sent && (
@@ -19,6 +20,7 @@ function ContactForm({ values = {}, errors = {}, sent = false }: { values?: Cont
           Thank you — your message has been sent. We will reply by email.
         </div>
       )}
+      <Notice kind="danger" message={notice} />
       <FormErrorSummary errors={errors} />
       <Field name="name" label="Your name" value={values.name} error={errors.name} required maxlength={100} autocomplete="name" />
       <Field name="email" label="Email" type="email" value={values.email} error={errors.email} required maxlength={254} autocomplete="email" />
@@ -33,7 +35,7 @@ function ContactForm({ values = {}, errors = {}, sent = false }: { values?: Cont
   )
 }
 
-function ContactPage(props: { values?: ContactValues; errors?: FieldErrors }) {
+function ContactPage(props: { values?: ContactValues; errors?: FieldErrors; notice?: string }) {
   return (
     <section class="section">
       <div class="container">
@@ -72,6 +74,16 @@ export const contactRoutes = new Hono<AppEnv>()
         return isHtmxRequest(c)
           ? c.html(<ContactForm values={values} errors={errors} />)
           : c.render(<ContactPage values={values} errors={errors} />, { title: 'Contact' })
+      }
+      // Per client address, after validation so that fixing a typo costs nothing (issue 9, finding 3).
+      const throttle = await consumeContactAllowance(c.env, c.req.header('cf-connecting-ip') ?? 'unknown')
+      if (!throttle.allowed) {
+        const notice = contactThrottleMessage(throttle.retryAfterSeconds)
+        c.status(429)
+        c.header('Retry-After', String(throttle.retryAfterSeconds))
+        return isHtmxRequest(c)
+          ? c.html(<ContactForm values={values} notice={notice} />)
+          : c.render(<ContactPage values={values} notice={notice} />, { title: 'Contact' })
       }
       await createContactMessage(c.get('db'), parsed.data)
       // The admin hears of it by mail, queued (never sent on this request). The message is stored
