@@ -13,7 +13,17 @@ const configSchema = z.object({
   RESEND_API_KEY: z.string().optional(),
   // Dev-only: the address of the local WebSocket→TCP bridge. Never set in production.
   NEON_WS_PROXY: z.string().optional(),
+  // Optional, comma-separated origins besides APP_URL's that may post forms (a second domain):
+  // "https://www.example.com, https://admin.example.com". Never derived from the Host header (issue 9).
+  TRUSTED_ORIGINS: z.string().optional().refine(
+    (v) => v === undefined || splitOrigins(v).every((o) => URL.canParse(o) && new URL(o).origin === o),
+    'must be comma-separated origins such as https://www.example.com (scheme and host, no path)',
+  ),
 })
+
+function splitOrigins(value: string): string[] {
+  return value.split(',').map((o) => o.trim()).filter((o) => o !== '')
+}
 
 export type Config = z.infer<typeof configSchema>
 
@@ -46,4 +56,20 @@ export function readConfig(env: Env): Config {
 
 export function isDevelopment(env: Env): boolean {
   return env.ENVIRONMENT === 'development'
+}
+
+/** APP_URL's origin plus TRUSTED_ORIGINS: the only origins a state-changing request may come from. */
+export function trustedOrigins(env: Env): Set<string> {
+  const config = readConfig(env)
+  return new Set([new URL(config.APP_URL).origin, ...splitOrigins(config.TRUSTED_ORIGINS ?? '')])
+}
+
+// Loopback names a developer types, plus the configured ones. A DNS-rebinding page reaches the loopback
+// server under its own name, which is in none of these.
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]']
+
+/** Whether the request names one of our configured hosts (the port does not matter). */
+export function isConfiguredHost(env: Env, requestUrl: string): boolean {
+  const hosts = new Set([...LOOPBACK_HOSTS, ...[...trustedOrigins(env)].map((o) => new URL(o).hostname)])
+  return hosts.has(new URL(requestUrl).hostname)
 }
