@@ -111,7 +111,7 @@ export const settingsRoutes = new Hono<AppEnv>()
     setFlash(c, 'success', 'Your password has been changed. Your other sessions were signed out.')
     return redirectAfterPost(c, '/settings')
   })
-  .post('/settings/sessions/:id/revoke', async (c) => {
+  .post('/settings/sessions/:id/revoke', authBodyLimit, async (c) => {
     const user = c.get('user')!
     const id = c.req.param('id')
     // Scoped to the owner: another user's session id matches nothing and gets the same 404 as a typo.
