@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { and, eq, inArray } from 'drizzle-orm'
 import { applyEmailVerification, createEmailVerification } from '../../src/auth/email-verification'
-import { createPasswordResetToken } from '../../src/auth/password-reset'
+import { createPasswordResetToken, findValidResetToken } from '../../src/auth/password-reset'
 import { emailVerifications, users } from '../../src/auth/schema'
 import { emailDeliveries } from '../../src/email/schema'
 import { withDb } from '../helpers/db'
@@ -91,6 +91,17 @@ describe('finding 1: the pre-registration account takeover', () => {
     const result = await withDb((db) => applyEmailVerification(db, user.id, target))
     expect(result).toEqual({ ok: true, previousEmail: user.email })
     expect((await userRow(user.id)).email).toBe(target)
+  })
+
+  it('a confirmed email change kills reset links mailed to the old address and rotates the stamp', async () => {
+    const user = await createTestUser()
+    const before = (await userRow(user.id)).securityStamp
+    const { token } = await withDb((db) => createPasswordResetToken(db, user.id))
+    const target = randomEmail('target')
+    await withDb((db) => createEmailVerification(db, user.id, target))
+    expect((await withDb((db) => applyEmailVerification(db, user.id, target))).ok).toBe(true)
+    expect(await withDb((db) => findValidResetToken(db, token))).toBeNull()
+    expect((await userRow(user.id)).securityStamp).not.toBe(before)
   })
 })
 
