@@ -1,4 +1,4 @@
-import { consumeBucket, type ThrottleDecision } from '../auth/login-throttle'
+import { consumeBucket, type ThrottleDecision } from '../auth'
 
 /**
  * Every contact message queues a mail to the admin, from the same sending quota that verification and

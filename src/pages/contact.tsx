@@ -7,7 +7,7 @@ import { isHtmxRequest } from '../platform/htmx'
 import type { AppEnv } from '../platform/types'
 import { contactInputSchema, createContactMessage } from './contact-message'
 import { consumeContactAllowance, contactThrottleMessage } from './contact-throttle'
-import { sendEmail } from '../email/send-email'
+import { sendEmail } from '../email'
 
 type ContactValues = Partial<Record<'name' | 'email' | 'subject' | 'message', string>>
 
