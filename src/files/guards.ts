@@ -1,8 +1,12 @@
 import { bodyLimit } from 'hono/body-limit'
 import { createMiddleware } from 'hono/factory'
-import { consumeBucket, throttleMessage } from '../auth/login-throttle'
+import { consumeBucket } from '../auth'
 import { renderError } from '../platform/errors'
 import type { AppEnv } from '../platform/types'
+
+export function throttleMessage(retryAfterSeconds: number): string {
+  return `Too many changes at once. Try again in ${retryAfterSeconds} ${retryAfterSeconds === 1 ? 'second' : 'seconds'}.`
+}
 
 /** State-changing file requests per account and minute (uploads, renames, moves, deletes, projects). */
 export const FILES_WRITE_LIMIT = { max: 60, windowSeconds: 60 }
