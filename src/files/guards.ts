@@ -8,7 +8,7 @@ export function throttleMessage(retryAfterSeconds: number): string {
 }
 
 /** State-changing file requests per account and minute (uploads, renames, moves, deletes, projects). */
-export const FILES_WRITE_LIMIT = { max: 60, windowSeconds: 60 }
+export const FILES_WRITE_LIMIT = { max: 120, windowSeconds: 60 }
 
 // Exact per-account counter in the throttle Durable Object (checklist 24): a script cannot hammer R2 or
 // the quota meter, and the limit is far above what a person clicking or dropping files reaches.
