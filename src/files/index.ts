@@ -3,6 +3,7 @@ import type { Feature } from '../platform/feature'
 import type { AppEnv } from '../platform/types'
 import { fileRoutes } from './routes'
 import { projectRoutes } from './project-routes'
+import { fileApiRoutes } from './api'
 import { deleteAccountFiles, getStorageSummary } from './service'
 import { deletePrefix } from './storage'
 import { StorageCard } from './views/card'
@@ -13,7 +14,7 @@ export { THUMBNAIL_QUEUE } from './thumbnails'
 
 export const filesFeature: Feature = {
   name: 'files',
-  routes: new Hono<AppEnv>().route('/', projectRoutes).route('/', fileRoutes),
+  routes: new Hono<AppEnv>().route('/', fileApiRoutes).route('/', projectRoutes).route('/', fileRoutes),
   nav: [{ href: '/files', label: 'Files', audience: 'verified', position: 'start', order: 20 }],
   dashboardCards: [{
     id: 'files',

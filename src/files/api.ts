@@ -1,0 +1,35 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../platform/types'
+import { apiError, meter, requireApiKey } from '../usage'
+import { parseBrowserQuery } from './format'
+import { PAGE_SIZE, getFile, listFilesPage } from './service'
+import type { FileRow } from './schema'
+
+function fileJson(f: FileRow) {
+  return {
+    id: f.id, name: f.name, size: f.size, contentType: f.contentType, sha256: f.sha256, projectId: f.projectId,
+    width: f.width, height: f.height, thumbnail: f.thumbnailState, createdAt: f.createdAt.toISOString(), updatedAt: f.updatedAt.toISOString(),
+  }
+}
+
+/**
+ * The files JSON API (docs/files.md): a bearer key (usage's requireApiKey), one `api_requests` counted per
+ * call (usage's meter), and only the key owner's files. Downloads stay on the cookie routes.
+ */
+export const fileApiRoutes = new Hono<AppEnv>()
+  .get('/api/v1/files', requireApiKey, meter('api_requests'), async (c) => {
+    const query = parseBrowserQuery(c.req.query())
+    const page = await listFilesPage(c.get('db'), c.get('apiCaller')!.userId, query)
+    c.header('Cache-Control', 'no-store')
+    return c.json({
+      files: page.files.map(fileJson),
+      projects: page.projects,
+      page: query.page, pageSize: PAGE_SIZE, total: page.total,
+    })
+  })
+  .get('/api/v1/files/:id', requireApiKey, meter('api_requests'), async (c) => {
+    const file = await getFile(c.get('db'), c.get('apiCaller')!.userId, c.req.param('id'))
+    c.header('Cache-Control', 'no-store')
+    if (!file) return apiError(c, 404, 'not_found', 'No such file.')
+    return c.json({ file: fileJson(file) })
+  })
