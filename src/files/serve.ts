@@ -52,7 +52,7 @@ export async function serveObject(bucket: R2Bucket, file: Pick<FileRow, 'name' |
     'X-Content-Type-Options': 'nosniff',
     'Content-Disposition': contentDisposition(opts.disposition, file.name),
     'Content-Security-Policy': opts.disposition === 'attachment' ? ATTACHMENT_CSP : opts.contentType === 'application/pdf' ? PDF_CSP : IMAGE_CSP,
-    'Cache-Control': 'private, no-cache',
+    'Cache-Control': 'private, no-store',
     'Accept-Ranges': 'bytes',
     'Cross-Origin-Resource-Policy': 'same-origin',
     'Referrer-Policy': 'no-referrer',

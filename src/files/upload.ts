@@ -119,7 +119,8 @@ export async function storeUpload(deps: { db: Database; env: Env; quota: UploadQ
     return { ok: true, file }
   } catch (err) {
     await deleteObjects(env.FILES, [key]).catch(() => undefined)
-    await quota.release(items.filter((i) => i.metric !== 'uploads')).catch(() => undefined)
+    // All three back, the monthly upload too: an upload that stored nothing did not happen.
+    await quota.release(items).catch(() => undefined)
     if (err instanceof Truncated) return fail(400, 'The upload was interrupted before it finished. Nothing was stored.')
     // A row insert or queue send that failed after the object was stored: cleaned up above, then a 500.
     if (stored) throw err
