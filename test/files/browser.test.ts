@@ -161,6 +161,20 @@ describe('state-changing file routes: CSRF, throttle, body limit (checklist 14, 
   })
 })
 
+describe('dashboard card and navbar (registry)', () => {
+  it('the dashboard shows storage used and links to the browser; the navbar has Files for a verified account', async () => {
+    const { cookie } = await signedInUser()
+    await upload(cookie, 'a.txt', text('12345'))
+    const html = await (await get('/dashboard', cookie)).text()
+    expect(html).toMatch(/data-card="files"><p><strong>5 B<\/strong> used by 1 file\.<\/p><p><a href="\/files">Open files<\/a>/)
+    expect(html).toMatch(/<a class="navbar-item[^"]*" href="\/files"/)
+    const unverified = await signedInUser({}, { verified: false })
+    const locked = await (await get('/dashboard', unverified.cookie)).text()
+    expect(locked).toContain('Verify your email to unlock this.')
+    expect(locked).not.toMatch(/<a class="navbar-item[^"]*" href="\/files"/)
+  })
+})
+
 describe('account deletion (registry cleanup hook)', () => {
   it("deletes every object under the account's prefix and no one else's", async () => {
     const { user, cookie } = await signedInUser()
