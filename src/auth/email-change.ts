@@ -1,4 +1,4 @@
-import { consumeBucket, type ThrottleDecision } from './login-throttle'
+import { consumeBucket, type ThrottleDecision } from './auth-throttle'
 
 /**
  * Email-change mail limits (issue 9, finding 2; ADR 0025). Re-authentication resets the password ladder

@@ -13,19 +13,25 @@ const configSchema = z.object({
   RESEND_API_KEY: z.string().optional(),
   // Dev-only: the address of the local WebSocket→TCP bridge. Never set in production.
   NEON_WS_PROXY: z.string().optional(),
+  // The breached-password range API (docs/auth.md). Tests and the browser run point it at a local fake.
+  HIBP_API_BASE: z.url().default('https://api.pwnedpasswords.com'),
   // Optional, comma-separated origins besides APP_URL's that may post forms (a second domain):
   // "https://www.example.com, https://admin.example.com". Never derived from the Host header (issue 9).
   TRUSTED_ORIGINS: z.string().optional().refine(
     (v) => v === undefined || splitOrigins(v).every((o) => URL.canParse(o) && new URL(o).origin === o),
     'must be comma-separated origins such as https://www.example.com (scheme and host, no path)',
   ),
-})
+}).transform((vars) => ({
+  ...vars,
+  isProduction: vars.ENVIRONMENT === 'production',
+  isDevelopment: vars.ENVIRONMENT === 'development',
+}))
 
 function splitOrigins(value: string): string[] {
   return value.split(',').map((o) => o.trim()).filter((o) => o !== '')
 }
 
-export type Config = z.infer<typeof configSchema>
+export type Config = z.output<typeof configSchema>
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -55,7 +61,7 @@ export function readConfig(env: Env): Config {
 }
 
 export function isDevelopment(env: Env): boolean {
-  return env.ENVIRONMENT === 'development'
+  return readConfig(env).isDevelopment
 }
 
 /** APP_URL's origin plus TRUSTED_ORIGINS: the only origins a state-changing request may come from. */

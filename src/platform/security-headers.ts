@@ -3,7 +3,7 @@ import { secureHeaders } from 'hono/secure-headers'
 type SecureHeadersOptions = NonNullable<Parameters<typeof secureHeaders>[0]>
 import { createMiddleware } from 'hono/factory'
 import { preventCachingOfPrivateResponses } from './cache-control'
-import type { AppEnv } from './types'
+import { configOf, type AppEnv } from './types'
 
 // Security checklist 15 (ASVS 3.4.x). No inline script or style anywhere: Alpine comes as its CSP
 // build (no unsafe-eval, see docs/decisions/0003-frontend-csp.md) and htmx runs with allowEval=false.
@@ -42,6 +42,6 @@ const production = secureHeaders({
 const development = secureHeaders({ ...common, strictTransportSecurity: false })
 
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
-  await (c.env.ENVIRONMENT === 'production' ? production(c, next) : development(c, next))
+  await (configOf(c).isProduction ? production(c, next) : development(c, next))
   preventCachingOfPrivateResponses(c)
 })
