@@ -1,4 +1,6 @@
 import type { Hono, MiddlewareHandler } from 'hono'
+import type { SQL } from 'drizzle-orm'
+import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { Child } from 'hono/jsx'
 import type { Database } from './db'
 import type { AppContext, AppEnv, Viewer } from './types'
@@ -64,6 +66,38 @@ export interface Banner {
   render: (c: AppContext, viewer: Viewer | null) => Child | null
 }
 
+/**
+ * Events one feature announces and others may react to, without importing each other (billing announces a
+ * plan change, usage moves the meter's limits; any feature records an audit event, admin stores it).
+ * Features add their events by declaration merging:
+ *   declare module '../platform/feature' { interface AppEvents { 'billing.plan_changed': { userId: string } } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface AppEvents {}
+
+export type EventListeners = { [K in keyof AppEvents]?: (payload: AppEvents[K], ctx: EventContext) => Promise<void> }
+
+export interface EventContext {
+  db: Database
+  env: Env
+}
+
+/** A section of the admin user page (subscription, usage, files …), loaded for one user. */
+export interface AdminUserSection<T = unknown> {
+  id: string
+  title: string
+  order?: number
+  load: (db: Database, userId: string, env: Env) => Promise<T>
+  render: (data: T, userId: string) => Child
+}
+
+/**
+ * A column a feature adds to the viewer, selected in the same query as the session (issue 8: one round
+ * trip for session + viewer). Given the users.id column, returns an SQL expression (e.g. an EXISTS
+ * subquery); the value lands in `viewer.extras[name]`.
+ */
+export type ViewerField = (userId: AnyPgColumn) => SQL
+
 export interface Feature {
   name: string
   /** Mounted at `/` in feature-list order. */
@@ -79,6 +113,9 @@ export interface Feature {
   banners?: Banner[]
   queues?: Record<string, QueueHandler>
   scheduled?: ScheduledJob[]
+  on?: EventListeners
+  adminUserSections?: AdminUserSection<any>[]
+  viewerFields?: Record<string, ViewerField>
   /** Class names this feature's Durable Objects export (src/index.tsx re-exports them; a test checks wrangler.toml). */
   durableObjects?: string[]
 }
@@ -94,6 +131,9 @@ export interface Registry {
   queues: Record<string, QueueHandler>
   scheduled: ScheduledJob[]
   csrfExemptPaths: string[]
+  adminUserSections: AdminUserSection<any>[]
+  viewerFields: Record<string, ViewerField>
+  listeners: { [K in keyof AppEvents]?: Array<(payload: AppEvents[K], ctx: EventContext) => Promise<void>> }
 }
 
 const byOrder = <T extends { order?: number }>(items: T[]): T[] =>
@@ -117,7 +157,29 @@ export function composeRegistry(features: readonly Feature[]): Registry {
     queues,
     scheduled: features.flatMap((f) => f.scheduled ?? []),
     csrfExemptPaths: features.flatMap((f) => f.csrfExemptPaths ?? []),
+    adminUserSections: byOrder(features.flatMap((f) => f.adminUserSections ?? [])),
+    viewerFields: Object.assign({}, ...features.map((f) => f.viewerFields ?? {})),
+    listeners: collectListeners(features),
   }
+}
+
+function collectListeners(features: readonly Feature[]): Registry['listeners'] {
+  const out: Record<string, Array<(payload: never, ctx: EventContext) => Promise<void>>> = {}
+  for (const feature of features) {
+    for (const [event, listener] of Object.entries(feature.on ?? {})) {
+      if (listener) (out[event] ??= []).push(listener as (payload: never, ctx: EventContext) => Promise<void>)
+    }
+  }
+  return out as Registry['listeners']
+}
+
+/**
+ * Announces an event to every listening feature, in feature-list order, and waits for them: a listener
+ * that throws fails the caller (run it inside the caller's transaction when the effects must be atomic).
+ */
+export async function emitEvent<K extends keyof AppEvents>(registry: Registry, event: K, payload: AppEvents[K], ctx: EventContext): Promise<void> {
+  const listeners = (registry.listeners as Record<string, Array<(p: unknown, ctx: EventContext) => Promise<void>>>)[event as string] ?? []
+  for (const listener of listeners) await listener(payload, ctx)
 }
 
 /** Whether a viewer (null = visitor) belongs to an audience. */

@@ -9,6 +9,8 @@ export interface Viewer {
   email: string
   role: 'user' | 'admin'
   emailVerified: boolean
+  /** Values features add through `Feature.viewerFields`, read in the session query. */
+  extras?: Record<string, unknown>
 }
 
 export interface Flash {
