@@ -4,6 +4,7 @@ import { decodeHex, encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@
 import { and, eq, gt } from 'drizzle-orm'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Database } from '../platform/db'
+import type { ViewerField } from '../platform/feature'
 import type { AppContext } from '../platform/types'
 import { sessions, users, type SessionRow, type User } from './schema'
 
@@ -53,29 +54,55 @@ export async function createSession(
   return { token: `${id}.${secret}`, session: session! }
 }
 
-export async function validateSessionToken(db: Database, token: string, now: Date = new Date()): Promise<SessionValidationResult> {
+export interface ValidateSessionOptions {
+  /** Columns features add to the viewer (`Feature.viewerFields`), read in the same query. */
+  viewerFields?: Record<string, ViewerField>
+  /**
+   * Where the writes that need not delay the page go (the sliding-expiry touch, deleting an expired row):
+   * `executionCtx.waitUntil` in a request. Without it they are awaited.
+   */
+  defer?: (work: Promise<unknown>) => void
+}
+
+/**
+ * One round trip on the request path (issue 8): the session, its user and any viewer fields in one query.
+ * The writes it may cause (sliding the idle expiry, removing an expired row) go through `defer`, after the
+ * page, when the caller gives one: their result changes nothing the page shows.
+ */
+export async function validateSessionToken(
+  db: Database,
+  token: string,
+  now: Date = new Date(),
+  options: ValidateSessionOptions = {},
+): Promise<SessionValidationResult> {
   const parts = token.split('.')
   if (parts.length !== 2 || !/^[a-z2-7]{24}$/.test(parts[0]!) || !/^[a-z2-7]{32}$/.test(parts[1]!)) return { session: null, user: null }
+  const selection = { session: sessions, user: users }
+  const fields = Object.entries(options.viewerFields ?? {})
+  // Drizzle cannot select an empty nested object, so `extras` is only there when a feature adds a field.
+  if (fields.length > 0) Object.assign(selection, { extras: Object.fromEntries(fields.map(([name, field]) => [name, field(users.id)])) })
   const [row] = await db
-    .select({ session: sessions, user: users })
+    .select(selection)
     .from(sessions)
     .innerJoin(users, eq(sessions.userId, users.id))
     .where(eq(sessions.id, parts[0]!))
     .limit(1)
   if (row === undefined) return { session: null, user: null }
   if (!constantTimeEqual(decodeHex(hashSecret(parts[1]!)), decodeHex(row.session.secretHash))) return { session: null, user: null }
+  const later = (work: Promise<unknown>) => (options.defer ? options.defer(work) : work)
   const absoluteEnd = row.session.createdAt.getTime() + ABSOLUTE_TIMEOUT_MS
   if (now.getTime() >= row.session.expiresAt.getTime() || now.getTime() >= absoluteEnd) {
-    await db.delete(sessions).where(eq(sessions.id, row.session.id))
+    await later(db.delete(sessions).where(eq(sessions.id, row.session.id)).then(() => undefined))
     return { session: null, user: null }
   }
   let session = row.session
   if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
     const expiresAt = new Date(Math.min(now.getTime() + IDLE_TIMEOUT_MS, absoluteEnd))
-    await db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, session.id))
+    await later(db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, session.id)).then(() => undefined))
     session = { ...session, lastSeenAt: now, expiresAt }
   }
-  return { session, user: row.user }
+  const extras = (row as { extras?: Record<string, unknown> }).extras
+  return extras ? { session, user: row.user, extras } : { session, user: row.user }
 }
 
 export async function invalidateSession(db: Database, sessionId: string): Promise<void> {
@@ -122,4 +149,6 @@ export function readSessionCookie(c: AppContext): string | undefined {
   return getCookie(c, sessionCookieName(c.env))
 }
 
-export type SessionValidationResult = { session: SessionRow; user: User } | { session: null; user: null }
+export type SessionValidationResult =
+  | { session: SessionRow; user: User; extras?: Record<string, unknown> }
+  | { session: null; user: null; extras?: undefined }
