@@ -1,7 +1,6 @@
 import { createMiddleware } from 'hono/factory'
 import { renderError } from '../platform/errors'
 import { isHtmxRequest } from '../platform/htmx'
-import type { ViewerField } from '../platform/feature'
 import type { AppContext, AppEnv } from '../platform/types'
 import { logAuthEvent } from './log'
 import { deleteSessionCookie, readSessionCookie, setSessionCookie, validateSessionToken } from './session'
@@ -18,32 +17,29 @@ declare module '../platform/types' {
 // After `database`: resolves the cookie to a session and fills `viewer` for the layout. The token is only
 // ever read from the cookie, never from a URL or form field (checklist 8). One database round trip (session,
 // user and viewer fields in one query); the sliding-expiry write runs after the response (issue 8).
-export function createLoadSession(options: { viewerFields?: Record<string, ViewerField> } = {}) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    c.set('user', null)
-    c.set('session', null)
-    const token = readSessionCookie(c)
-    if (token !== undefined) {
-      const now = new Date()
-      const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work.catch((err: unknown) => {
-        console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), msg: 'session: deferred write failed', error: String(err) }))
-      }))
-      const { session, user, extras } = await validateSessionToken(c.get('db'), token, now, { viewerFields: options.viewerFields, defer })
-      if (session === null) {
-        deleteSessionCookie(c)
-      } else {
-        c.set('user', user)
-        c.set('session', session)
-        c.set('viewer', { id: user.id, name: user.name, email: user.email, role: user.role, emailVerified: user.emailVerifiedAt !== null, ...(extras ? { extras } : {}) })
-        // The idle window slid forward: give the cookie the same new lifetime.
-        if (session.lastSeenAt.getTime() === now.getTime()) setSessionCookie(c, token, session.expiresAt, now)
-      }
+// Viewer fields come from every feature through the registry (`Feature.viewerFields`).
+export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
+  c.set('user', null)
+  c.set('session', null)
+  const token = readSessionCookie(c)
+  if (token !== undefined) {
+    const now = new Date()
+    const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work.catch((err: unknown) => {
+      console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), msg: 'session: deferred write failed', error: String(err) }))
+    }))
+    const { session, user, extras } = await validateSessionToken(c.get('db'), token, now, { viewerFields: c.get('registry')?.viewerFields, defer })
+    if (session === null) {
+      deleteSessionCookie(c)
+    } else {
+      c.set('user', user)
+      c.set('session', session)
+      c.set('viewer', { id: user.id, name: user.name, email: user.email, role: user.role, emailVerified: user.emailVerifiedAt !== null, ...(extras ? { extras } : {}) })
+      // The idle window slid forward: give the cookie the same new lifetime.
+      if (session.lastSeenAt.getTime() === now.getTime()) setSessionCookie(c, token, session.expiresAt, now)
     }
-    await next()
-  })
-}
-
-export const loadSession = createLoadSession()
+  }
+  await next()
+})
 
 function currentPath(c: AppContext): string {
   // For htmx requests, come back to the page the user was on rather than the fragment endpoint.

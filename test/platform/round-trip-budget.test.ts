@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 // Loaded with the file, not inside the first test: transforming the whole Worker on first use takes longer
 // than a test's timeout on a busy machine.
 import '../../src/index'
+import { sql } from 'drizzle-orm'
 import { users } from '../../src/auth/schema'
-import { createSession } from '../../src/auth/session'
+import { createSession, validateSessionToken } from '../../src/auth/session'
 import { get, randomEmail } from '../auth/helpers'
 import { withDb } from '../helpers/db'
 import { countDatabaseRoundTrips } from '../helpers/round-trips'
@@ -52,6 +53,20 @@ describe('database round trips per signed-in page', () => {
     expect(res.status).toBe(200)
     expect(await res.text()).toContain(user.email)
     expect(counter.total).toBe(1)
+  })
+
+  it('viewer fields of features come back in the same query as the session', async () => {
+    const { user, cookie } = await signedInCookie('admin')
+    const token = cookie.slice('session='.length)
+    await withDb(async (db) => {
+      counter = countDatabaseRoundTrips()
+      const result = await validateSessionToken(db, token, new Date(), {
+        viewerFields: { isAdmin: (userId) => sql<boolean>`exists(select 1 from users u where u.id = ${userId} and u.role = 'admin')` },
+      })
+      expect(result.user?.id).toBe(user.id)
+      expect(result.extras).toEqual({ isAdmin: true })
+      expect(counter.total).toBe(1)
+    })
   })
 
   it('a visitor costs no round trip on a public page', async () => {
