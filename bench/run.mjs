@@ -209,6 +209,13 @@ try {
     }
   }
   db.setRtt(0)
+  // Printed now: the throughput part below is long, and this table must survive a hard stop.
+  console.log('')
+  console.log(`${pad('page', 30)}${pad('RTT ms', 8)}${pad('round trips', 13)}${pad('(tcp/http/ws up/ws flights)', 29)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}status`)
+  for (const r of perPage) {
+    const t = r.trips
+    console.log(`${pad(r.page, 30)}${pad(r.rtt, 8)}${pad(t.roundTrips, 13)}${pad(`${t.tcpConnections}/${t.httpRequests}/${t.wsUpgrades}/${t.wsFlights}`, 29)}${pad(r.latency.p50, 8)}${pad(r.latency.p99, 8)}${t.status}`)
+  }
 
   // One at a time, so the targets never compete for the CPU.
   const targets = [
@@ -223,12 +230,6 @@ try {
   children.length = 0
   db = null
 
-  console.log('')
-  console.log(`${pad('page', 30)}${pad('RTT ms', 8)}${pad('round trips', 13)}${pad('(tcp/http/ws up/ws flights)', 29)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}status`)
-  for (const r of perPage) {
-    const t = r.trips
-    console.log(`${pad(r.page, 30)}${pad(r.rtt, 8)}${pad(t.roundTrips, 13)}${pad(`${t.tcpConnections}/${t.httpRequests}/${t.wsUpgrades}/${t.wsFlights}`, 29)}${pad(r.latency.p50, 8)}${pad(r.latency.p99, 8)}${t.status}`)
-  }
   console.log('')
   console.log(`${pad('target', 20)}${pad('best req/s', 12)}${pad('median', 8)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('rounds req/s', 22)}non-2xx/errors`)
   for (const r of results) {
