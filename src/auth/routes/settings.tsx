@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { buttonBodyLimit } from '../body-limits'
 import { z } from 'zod'
 import type { FieldErrors } from '../../platform/components'
 import { renderError } from '../../platform/errors'
@@ -85,7 +84,10 @@ export const settingsRoutes = new Hono<AppEnv>()
     // Settings is behind a session, so saying "taken" here reveals nothing the sign-up form would not.
     if ((await getUserByEmail(db, email)) !== null) return fail(refuse({ email: 'An account with this email already exists.' }))
     const allowance = await consumeEmailChangeAllowance(c.env, user.id, email)
-    if (!allowance.allowed) return fail(refuse({ form: emailChangeThrottleMessage(allowance.retryAfterSeconds) }, 429))
+    if (!allowance.allowed) {
+      c.header('Retry-After', String(allowance.retryAfterSeconds))
+      return fail(refuse({ form: emailChangeThrottleMessage(allowance.retryAfterSeconds) }, 429))
+    }
     await sendVerificationEmail(c, user, email)
     logAuthEvent(c, 'email.change_requested', { userId: user.id })
     setFlash(c, 'info', `We sent a code to ${email}. Enter it to confirm the change.`)
@@ -111,7 +113,7 @@ export const settingsRoutes = new Hono<AppEnv>()
     setFlash(c, 'success', 'Your password has been changed. Your other sessions were signed out.')
     return redirectAfterPost(c, '/settings')
   })
-  .post('/settings/sessions/:id/revoke', buttonBodyLimit, async (c) => {
+  .post('/settings/sessions/:id/revoke', formBodyLimit(), async (c) => {
     const user = c.get('user')!
     const id = c.req.param('id')
     // Scoped to the owner: another user's session id matches nothing and gets the same 404 as a typo.

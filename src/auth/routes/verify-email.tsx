@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { buttonBodyLimit } from '../body-limits'
 import { Field, Notice } from '../../platform/components'
 import { setFlash } from '../../platform/flash'
 import type { AppContext, AppEnv } from '../../platform/types'
@@ -143,7 +142,7 @@ export const verifyEmailRoutes = new Hono<AppEnv>()
     }
     return completeVerification(c, check)
   })
-  .post('/verify-email/resend', requireUser, buttonBodyLimit, async (c) => {
+  .post('/verify-email/resend', requireUser, formBodyLimit(), async (c) => {
     const user = c.get('user')!
     const pending = await getPendingVerification(c.get('db'), user.id)
     if (user.emailVerifiedAt !== null && pending === null) return redirectAfterPost(c, '/dashboard')
