@@ -39,7 +39,8 @@ async function visit(page: Page, path: string, name: string, status = 200) {
 async function settleAnimations(page: Page) {
   await page.waitForFunction(() =>
     !document.querySelector('.htmx-settling, .htmx-swapping, .htmx-request')
-    && document.getAnimations().every((a) => a.playState !== 'running'))
+    // Finite ones only: a spinner's infinite animation never finishes.
+    && document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity))
 }
 
 /** Opens the burger menu at phone width, waits for `shown` inside it, photographs it, back to desktop. */
