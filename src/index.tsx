@@ -13,10 +13,21 @@ import { authRoutes } from './auth/routes'
 import { emailQueueConsumers } from './email/consumer'
 import { devMailRoutes } from './email/dev-mail'
 import { adminRoutes } from './admin/routes'
+import { composeRegistry } from './platform/feature'
+import { pagesFeature } from './pages'
+import { authFeature } from './auth'
+import { emailFeature } from './email'
+import { adminFeature } from './admin'
 
 const app = new Hono<AppEnv>()
 
-app.use(requestContext, securityHeaders, layoutRenderer, csrfProtection({ exemptPaths: ['/billing/webhook'] }), database, loadSession, flashMessages)
+// Stopgap until the lead's createApp lands: the registry on the context (admin panels, banners, events).
+const registry = composeRegistry([pagesFeature, authFeature, emailFeature, adminFeature])
+
+app.use(requestContext, securityHeaders, layoutRenderer, csrfProtection({ exemptPaths: ['/billing/webhook'] }), async (c, next) => {
+  c.set('registry', registry)
+  await next()
+}, database, loadSession, flashMessages)
 
 app.route('/', healthRoutes)
 app.route('/', homeRoutes)
@@ -42,5 +53,8 @@ export default {
     const consume = queueConsumers[batch.queue]
     if (!consume) throw new Error(`No consumer for queue "${batch.queue}"`)
     await consume(batch, env)
+  },
+  async scheduled(controller, env, ctx) {
+    for (const job of registry.scheduled) if (job.cron === controller.cron) await job.run(controller, env, ctx)
   },
 } satisfies ExportedHandler<Env>

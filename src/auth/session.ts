@@ -20,6 +20,8 @@ export const ABSOLUTE_TIMEOUT_MS = 30 * 24 * 60 * 60 * 1000
 // Writing lastSeenAt on every request would make every page a DB write; an hour is precise enough for
 // the sessions list and keeps the idle window honest.
 export const TOUCH_INTERVAL_MS = 60 * 60 * 1000
+// An admin acting as a user (src/auth/impersonation.ts) gets half an hour, then signs in again (issue 13).
+export const IMPERSONATION_MAX_MS = 30 * 60 * 1000
 
 export function generateSecureRandomString(bytes: number): string {
   return encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(bytes)))
@@ -64,8 +66,9 @@ export async function validateSessionToken(db: Database, token: string, now: Dat
     .limit(1)
   if (row === undefined) return { session: null, user: null }
   if (!constantTimeEqual(decodeHex(hashSecret(parts[1]!)), decodeHex(row.session.secretHash))) return { session: null, user: null }
-  const absoluteEnd = row.session.createdAt.getTime() + ABSOLUTE_TIMEOUT_MS
-  if (now.getTime() >= row.session.expiresAt.getTime() || now.getTime() >= absoluteEnd) {
+  const absoluteEnd = row.session.createdAt.getTime() + (row.session.impersonatorId ? IMPERSONATION_MAX_MS : ABSOLUTE_TIMEOUT_MS)
+  // A deactivated account's sessions are deleted when it is deactivated; this catches any made in a race.
+  if (now.getTime() >= row.session.expiresAt.getTime() || now.getTime() >= absoluteEnd || row.user.deactivatedAt !== null) {
     await db.delete(sessions).where(eq(sessions.id, row.session.id))
     return { session: null, user: null }
   }

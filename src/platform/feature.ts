@@ -120,6 +120,13 @@ export interface Feature {
   durableObjects?: string[]
 }
 
+declare module './types' {
+  interface AppVariables {
+    /** The composed registry (set by the root before any feature middleware runs). */
+    registry: Registry
+  }
+}
+
 /** What the root composed from the feature list; on the context as `registry`. */
 export interface Registry {
   features: readonly Feature[]

@@ -138,6 +138,7 @@ function Layout(props: { title: string; description?: string; children?: Child }
         </header>
         <main id="main">
           {viewer && !viewer.emailVerified && c.req.path !== '/verify-email' && <VerifyEmailBanner email={viewer.email} />}
+          {c.get('registry')?.banners.map((banner) => banner.render(c, viewer))}
           <div class="container flash-container" id="flash-region" aria-live="polite">
             <Notice kind={flash?.kind ?? 'info'} message={flash?.message} />
           </div>

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { Field, Notice } from '../../platform/components'
 import { setFlash } from '../../platform/flash'
 import type { AppEnv } from '../../platform/types'
+import { recordAuthAudit } from '../audit'
 import { clientIp, readForm, redirectAfterPost, respondWithForm } from '../forms'
 import { logAuthEvent } from '../log'
 import { consumeDelays, LOGIN_ACCOUNT_DELAYS, LOGIN_IP_DELAYS, refundDelay, resetThrottle, throttleMessage } from '../login-throttle'
@@ -14,6 +15,8 @@ import { authBodyLimit } from './body-limit'
 
 // Generic on purpose (checklist 18): never say which of the two was wrong.
 export const LOGIN_FAILED = 'Incorrect email or password.'
+// Said only after the right password, so it reveals nothing to someone guessing (issue 13).
+export const ACCOUNT_DEACTIVATED = 'This account has been deactivated. Contact us through the contact page if you think this is a mistake.'
 
 function LoginForm({ email, next, error, status }: { email?: string; next: string; error?: string; status?: string }) {
   const action = next === '/dashboard' ? '/login' : `/login?next=${encodeURIComponent(next)}`
@@ -48,7 +51,7 @@ export const loginRoutes = new Hono<AppEnv>()
     const next = safeNextPath(c.req.query('next') ?? form.next)
     const email = normaliseEmail(form.email ?? '')
     const password = form.password ?? ''
-    const fail = (status: 401 | 422 | 429, error: string) =>
+    const fail = (status: 401 | 403 | 422 | 429, error: string) =>
       respondWithForm(c, status, <LoginForm email={form.email} next={next} error={error} />, <LoginPage email={form.email} next={next} error={error} />, 'Log in')
 
     if (email === '' || password === '') return fail(422, 'Enter your email and password.')
@@ -70,11 +73,18 @@ export const loginRoutes = new Hono<AppEnv>()
     if (user === null) {
       await burnPasswordCheck(password)
       logAuthEvent(c, 'login.failure', { reason: 'unknown email' })
+      await recordAuthAudit(c, 'auth.login_failed', { actorId: null, detail: { reason: 'unknown email' } })
       return fail(401, LOGIN_FAILED)
     }
     if (!(await verifyPassword(user.passwordHash, password))) {
       logAuthEvent(c, 'login.failure', { userId: user.id, reason: 'wrong password' })
+      await recordAuthAudit(c, 'auth.login_failed', { actorId: null, targetId: user.id, detail: { reason: 'wrong password' } })
       return fail(401, LOGIN_FAILED)
+    }
+    if (user.deactivatedAt !== null) {
+      logAuthEvent(c, 'login.failure', { userId: user.id, reason: 'deactivated' })
+      await recordAuthAudit(c, 'auth.login_failed', { actorId: null, targetId: user.id, detail: { reason: 'deactivated' } })
+      return fail(403, ACCOUNT_DEACTIVATED)
     }
     // The account ladder starts over; the IP ladder only gets this attempt's slot back, so logging into an
     // account of one's own between guesses does not clear the failures from that address (checklist 23).
@@ -88,6 +98,7 @@ export const loginRoutes = new Hono<AppEnv>()
     const { token, session } = await createSession(db, user.id, { userAgent: c.req.header('user-agent'), ipAddress: clientIp(c) })
     setSessionCookie(c, token, session.expiresAt)
     logAuthEvent(c, 'login.success', { userId: user.id })
+    await recordAuthAudit(c, 'auth.login', { actorId: user.id, targetId: user.id })
     return redirectAfterPost(c, next)
   })
   // POST only: a GET must never change state (checklist 13), and the CSRF middleware guards POSTs.

@@ -4,6 +4,7 @@ import { setFlash } from '../../platform/flash'
 import { createDb } from '../../platform/db'
 import type { AppContext, AppEnv } from '../../platform/types'
 import { clientIp, readForm, redirectAfterPost, respondWithForm } from '../forms'
+import { recordAuthAudit } from '../audit'
 import { logAuthEvent } from '../log'
 import { consumeBucket, RESET_REQUEST_IP_LIMIT, RESET_REQUEST_LIMIT, throttleMessage } from '../login-throttle'
 import { appUrl, sendAuthEmail } from '../mail'
@@ -142,6 +143,7 @@ export const passwordResetRoutes = new Hono<AppEnv>()
       return c.render(<InvalidLinkPage />, { title: 'Invalid reset link' })
     }
     logAuthEvent(c, 'password.reset', { userId })
+    await recordAuthAudit(c, 'auth.password_reset', { actorId: userId, targetId: userId })
     deleteSessionCookie(c)
     setFlash(c, 'success', 'Your password has been changed and you were signed out everywhere. Log in with the new password.')
     return redirectAfterPost(c, '/login')

@@ -5,6 +5,7 @@ import { setFlash } from '../../platform/flash'
 import { isHtmxRequest } from '../../platform/htmx'
 import type { AppContext, AppEnv } from '../../platform/types'
 import { getPendingVerification } from '../email-verification'
+import { recordAuthAudit } from '../audit'
 import { clientIp, readForm, redirectAfterPost } from '../forms'
 import { requireUser } from '../guards'
 import { logAuthEvent } from '../log'
@@ -84,6 +85,7 @@ export const settingsRoutes = new Hono<AppEnv>()
     if ((await getUserByEmail(db, parsed.data)) !== null) return fail({ email: 'An account with this email already exists.' })
     await sendVerificationEmail(c, user, parsed.data)
     logAuthEvent(c, 'email.change_requested', { userId: user.id })
+    await recordAuthAudit(c, 'auth.email_change_requested', { targetId: user.id })
     setFlash(c, 'info', `We sent a code to ${parsed.data}. Enter it to confirm the change.`)
     return redirectAfterPost(c, '/verify-email')
   })
@@ -103,6 +105,7 @@ export const settingsRoutes = new Hono<AppEnv>()
     const { token, session } = await createSession(db, user.id, { userAgent: c.req.header('user-agent'), ipAddress: clientIp(c) })
     setSessionCookie(c, token, session.expiresAt)
     logAuthEvent(c, 'password.changed', { userId: user.id })
+    await recordAuthAudit(c, 'auth.password_changed', { targetId: user.id })
     setFlash(c, 'success', 'Your password has been changed. Your other sessions were signed out.')
     return redirectAfterPost(c, '/settings')
   })
