@@ -81,14 +81,15 @@ export const loginRoutes = new Hono<AppEnv>()
       await recordAuthAudit(c, 'auth.login_failed', { actorId: null, targetId: user.id, detail: { reason: 'wrong password' } })
       return fail(401, LOGIN_FAILED)
     }
+    // The account ladder starts over; the IP ladder only gets this attempt's slot back, so logging into an
+    // account of one's own between guesses does not clear the failures from that address (checklist 23).
+    await Promise.all([resetThrottle(c.env, [acctKey]), refundDelay(c.env, ipKey)])
+    // The right password: the ladders count it as a success, then the account is refused.
     if (user.deactivatedAt !== null) {
       logAuthEvent(c, 'login.failure', { userId: user.id, reason: 'deactivated' })
       await recordAuthAudit(c, 'auth.login_failed', { actorId: null, targetId: user.id, detail: { reason: 'deactivated' } })
       return fail(403, ACCOUNT_DEACTIVATED)
     }
-    // The account ladder starts over; the IP ladder only gets this attempt's slot back, so logging into an
-    // account of one's own between guesses does not clear the failures from that address (checklist 23).
-    await Promise.all([resetThrottle(c.env, [acctKey]), refundDelay(c.env, ipKey)])
     // Parameters raised since this hash was made: upgrade it now that we hold the plaintext (ADR 0020).
     if (needsRehash(user.passwordHash)) await updateUserPasswordHash(db, user.id, await hashPassword(password))
 
