@@ -7,7 +7,7 @@ import type { AppContext, AppEnv } from '../../platform/types'
 import { getPendingVerification } from '../email-verification'
 import { recordAuthAudit } from '../audit'
 import { clientIp, readForm, redirectAfterPost } from '../forms'
-import { requireUser } from '../guards'
+import { refuseWhileImpersonating, requireUser } from '../guards'
 import { logAuthEvent } from '../log'
 import { LOGIN_ACCOUNT_DELAYS, consumeDelays, resetThrottle, throttleMessage } from '../login-throttle'
 import { hashPassword, isPasswordBreached, passwordSchema, verifyPassword } from '../password'
@@ -57,6 +57,10 @@ function statusFor(errors: Errors): 401 | 422 | 429 {
 export const settingsRoutes = new Hono<AppEnv>()
   .use('/settings', requireUser)
   .use('/settings/*', requireUser)
+  // An admin acting as this user (support) may look and fix a name, never take over the credentials.
+  .use('/settings/email', refuseWhileImpersonating)
+  .use('/settings/password', refuseWhileImpersonating)
+  .use('/settings/delete', refuseWhileImpersonating)
   .get('/settings', (c) => renderSettings(c, 200))
   .post('/settings/name', authBodyLimit, async (c) => {
     const user = c.get('user')!
@@ -67,6 +71,7 @@ export const settingsRoutes = new Hono<AppEnv>()
       return renderSettings(c, 422, { name: errors })
     }
     await updateUserName(c.get('db'), user.id, parsed.data)
+    await recordAuthAudit(c, 'auth.name_changed', { targetId: user.id })
     setFlash(c, 'success', 'Your name has been saved.')
     return redirectAfterPost(c, '/settings')
   })
