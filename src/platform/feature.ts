@@ -20,10 +20,13 @@ export interface NavItem {
   href: string
   label: string
   audience: Audience
-  /** `start` sits after the public links, `end` on the right with the account controls. */
-  position?: 'start' | 'end'
+  /** `start` on the left, `end` on the right with the account controls, `footer` in the page footer. */
+  position?: 'start' | 'end' | 'footer'
   /** Lower comes first; ties keep feature-list order. */
   order?: number
+  /** A button instead of a text link (the account controls); `post` renders a form (log out). */
+  variant?: 'link' | 'button-primary' | 'button-light'
+  method?: 'get' | 'post'
 }
 
 export interface DashboardCard<T = unknown> {
@@ -118,13 +121,6 @@ export interface Feature {
   viewerFields?: Record<string, ViewerField>
   /** Class names this feature's Durable Objects export (src/index.tsx re-exports them; a test checks wrangler.toml). */
   durableObjects?: string[]
-}
-
-declare module './types' {
-  interface AppVariables {
-    /** The composed registry (set by the root before any feature middleware runs). */
-    registry: Registry
-  }
 }
 
 /** What the root composed from the feature list; on the context as `registry`. */

@@ -7,12 +7,28 @@ import { adminRoutes } from './routes'
 // Daily at 03:17 UTC (wrangler.toml [triggers] crons): the audit log's retention (ADR 0060).
 export const AUDIT_RETENTION_CRON = '17 3 * * *'
 
+// Operating the SaaS (docs/user-guide.md#admin, issue 13): admins only.
 export const adminFeature: Feature = {
   name: 'admin',
   routes: adminRoutes,
-  nav: [{ href: '/admin', label: 'Admin', audience: 'admin', position: 'start', order: 90 }],
+  nav: [{ href: '/admin', label: 'Admin', audience: 'admin', order: 20 }],
+  dashboardCards: [
+    {
+      id: 'admin',
+      title: 'Admin',
+      audience: 'admin',
+      order: 100,
+      render: () => (
+        <>
+          <p>Users, contact messages, mail deliveries and the audit log.</p>
+          <p class="mt-3"><a href="/admin">Open admin</a></p>
+        </>
+      ),
+    },
+  ],
   banners: [impersonationBanner],
   on: {
+    // The audit log (CONTRACTS.md): any feature emits 'audit.record', admin stores it.
     'audit.record': (record, { db }) => recordAuditEvent(db, record),
   },
   scheduled: [{

@@ -1,0 +1,57 @@
+import type { Feature } from '../platform/feature'
+import { loadSession } from './guards'
+import { authRoutes } from './routes'
+import { verifyEmailBanner } from './views/verify-banner'
+import { signupChartPanel, userFiguresPanel } from './admin-panels'
+
+// Accounts (docs/auth.md). Other features use the guards and the User type from here, never auth's
+// modules directly (the boundary test in test/platform/boundaries.test.ts holds that).
+export { requireAdmin, requireUser, requireVerified } from './guards'
+export { getUserById } from './user'
+export type { User } from './schema'
+export { AuthThrottle } from './login-throttle'
+
+// For the admin area (issue 13): accounts, roles, sessions and impersonation stay auth's; admin acts on
+// them only through these.
+export { loadSession } from './guards'
+export { auditActor, recordAuthAudit } from './audit'
+export { reauthenticate } from './reauth'
+export {
+  changeUserRole, countSignupsByDay, deactivateUser, deleteUserByAdmin, getUserFigures, LastAdminError,
+  reactivateUser, searchUsers, USERS_PAGE_SIZE, type UserListRow, type UserSearch, type UserSort,
+} from './account-admin'
+export { startImpersonation, stopImpersonation, type ImpersonationRefusal } from './impersonation'
+export { listUserSessions, setSessionCookie, deleteSessionCookie, IMPERSONATION_MAX_MS } from './session'
+export { sendVerificationEmail } from './routes/verify-email'
+export { getPendingVerification } from './email-verification'
+export { clientIp, readForm, redirectAfterPost } from './forms'
+export { consumeBucket, throttleMessage } from './login-throttle'
+export type { Role, SessionRow } from './schema'
+
+export const authFeature: Feature = {
+  name: 'auth',
+  routes: authRoutes,
+  middleware: [loadSession],
+  nav: [
+    { href: '/settings', label: 'Settings', audience: 'user', position: 'end', order: 0 },
+    { href: '/logout', label: 'Log out', audience: 'user', position: 'end', variant: 'button-light', method: 'post', order: 100 },
+    { href: '/signup', label: 'Sign up', audience: 'visitor', position: 'end', variant: 'button-primary', order: 0 },
+    { href: '/login', label: 'Log in', audience: 'visitor', position: 'end', variant: 'button-light', order: 1 },
+  ],
+  banners: [verifyEmailBanner],
+  dashboardCards: [
+    {
+      id: 'settings',
+      title: 'Settings',
+      order: 90,
+      render: () => (
+        <>
+          <p>Your name, email, password and active sessions.</p>
+          <p class="mt-3"><a href="/settings">Open settings</a></p>
+        </>
+      ),
+    },
+  ],
+  durableObjects: ['AuthThrottle'],
+  adminPanels: [userFiguresPanel, signupChartPanel],
+}
