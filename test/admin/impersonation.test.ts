@@ -80,7 +80,8 @@ describe('impersonation', () => {
 })
 
 // The guard counts every active admin in the database, which other test files share: each case runs in a
-// transaction that first demotes every other admin, and rolls back, so no other test ever sees it.
+// transaction that first demotes every other admin, and rolls back, so no other test ever sees it. Inside
+// `fn`, use only `tx`: another connection touching users would wait for the lock held here.
 async function asOnlyAdmin(adminId: string, fn: (tx: Database) => Promise<void>) {
   const rollback = new Error('rollback')
   await withDb((db) => db.transaction(async (tx) => {
@@ -95,6 +96,8 @@ async function asOnlyAdmin(adminId: string, fn: (tx: Database) => Promise<void>)
 describe('the last-admin guard', () => {
   it('the only active admin cannot demote, deactivate or delete themself; with a second admin they can', async () => {
     const admin = await createTestUser({ role: 'admin' })
+    // Made before the transaction: inside it, the table lock would make another connection's insert wait.
+    const second = await createTestUser({ role: 'user' })
     await asOnlyAdmin(admin.id, async (tx) => {
       await expect(changeUserRole(tx, admin.id, 'user')).rejects.toBeInstanceOf(LastAdminError)
       await expect(deactivateUser(tx, admin.id, new Date())).rejects.toBeInstanceOf(LastAdminError)
@@ -102,7 +105,6 @@ describe('the last-admin guard', () => {
       const [still] = await tx.select().from(users).where(eq(users.id, admin.id))
       expect(still).toMatchObject({ role: 'admin', deactivatedAt: null })
       // A deactivated admin does not count: promoting one would not help, an active one does.
-      const second = await createTestUser({ role: 'user' })
       await tx.update(users).set({ role: 'admin' }).where(eq(users.id, second.id))
       expect(await changeUserRole(tx, admin.id, 'user')).toBe('admin')
     })
