@@ -35,7 +35,9 @@ export function AdminFrame({ path, title, subtitle, children }: { path: string; 
  */
 export function StackedTable({ caption, head, children, id }: { caption: string; head: string[]; children?: Child; id?: string }) {
   return (
-    <div class="table-container admin-table">
+    // Focusable and named: a wide table that scrolls on a desktop stays reachable by keyboard (axe
+    // scrollable-region-focusable).
+    <div class="table-container admin-table" tabindex={0} role="region" aria-label={caption}>
       <table class="table is-fullwidth is-striped is-hoverable" id={id}>
         <caption class="is-sr-only">{caption}</caption>
         <thead><tr>{head.map((h) => <th scope="col">{h}</th>)}</tr></thead>
