@@ -41,7 +41,8 @@ export const userActionRoutes = new Hono<AppEnv>()
     if (previous === null) return notFound(c)
     if (previous !== role) await recordAdminAction(c, 'admin.user.role_changed', userTarget(id), { from: previous, to: role })
     setFlash(c, 'success', previous === role ? `The role was already ${role}.` : `The role is now ${role}.`)
-    return redirectAfterPost(c, `/admin/users/${id}`)
+    // An admin who gave up their own role can no longer see the admin area.
+    return redirectAfterPost(c, id === c.get('user')!.id && role !== 'admin' ? '/dashboard' : `/admin/users/${id}`)
   })
   .post('/admin/users/:id/deactivate', ...guard, async (c) => {
     const id = targetId(c)
