@@ -1,6 +1,6 @@
-import { bodyLimit } from 'hono/body-limit'
 import { createMiddleware } from 'hono/factory'
-import { auditActor, clientIp, consumeBucket, requireAdmin, throttleMessage } from '../auth'
+import { auditActor, consumeBucket, requireAdmin, throttleMessage } from '../auth'
+import { clientIp } from '../platform/forms'
 import { renderError } from '../platform/errors'
 import { emitEvent } from '../platform/feature'
 import type { AppContext, AppEnv } from '../platform/types'
@@ -17,11 +17,8 @@ export const adminGate = [
   requireAdmin,
 ] as const
 
-// Admin forms are small (the longest is a reply of 5,000 characters).
-export const adminBodyLimit = bodyLimit({
-  maxSize: 32 * 1024,
-  onError: (c) => renderError(c, { status: 413, title: 'Request too large', message: 'This form submission is too large.' }),
-})
+// Admin forms are small (the longest is a reply of 5,000 characters): `formBodyLimit({ maxSize })`.
+export const ADMIN_FORM_MAX_BYTES = 32 * 1024
 
 // Generous for a person, a brake on a script running with a stolen admin session (checklist 24).
 export const ADMIN_ACTION_LIMIT = { max: 60, windowSeconds: 60 }

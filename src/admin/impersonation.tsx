@@ -1,10 +1,11 @@
 import { Hono } from 'hono'
-import { clientIp, consumeBucket, deleteSessionCookie, redirectAfterPost, setSessionCookie, stopImpersonation, throttleMessage, IMPERSONATION_MAX_MS } from '../auth'
+import { consumeBucket, deleteSessionCookie, setSessionCookie, stopImpersonation, throttleMessage, IMPERSONATION_MAX_MS } from '../auth'
+import { clientIp, formBodyLimit, redirectAfterPost } from '../platform/forms'
 import { renderError } from '../platform/errors'
 import type { Banner } from '../platform/feature'
 import { setFlash } from '../platform/flash'
 import type { AppEnv } from '../platform/types'
-import { adminBodyLimit, ADMIN_ACTION_LIMIT, recordAdminAction } from './http'
+import { ADMIN_ACTION_LIMIT, ADMIN_FORM_MAX_BYTES, recordAdminAction } from './http'
 
 const timeOnly = new Intl.DateTimeFormat('en-GB', { timeStyle: 'short', timeZone: 'UTC' })
 
@@ -32,7 +33,7 @@ export const impersonationBanner: Banner = {
   },
 }
 
-export const impersonationRoutes = new Hono<AppEnv>().post('/impersonation/stop', adminBodyLimit, async (c) => {
+export const impersonationRoutes = new Hono<AppEnv>().post('/impersonation/stop', formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES }), async (c) => {
   const session = c.get('session')
   if (!session?.impersonatorId) return renderError(c, { status: 400, title: 'Not impersonating', message: 'You are not logged in as someone else.' })
   const decision = await consumeBucket(c.env, `admin:${session.impersonatorId}`, ADMIN_ACTION_LIMIT)

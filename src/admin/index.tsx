@@ -1,5 +1,6 @@
 import type { Feature } from '../platform/feature'
 import { createDb } from '../platform/db'
+import { createLogger } from '../platform/logger'
 import { pruneAuditEvents, recordAuditEvent } from './audit'
 import { impersonationBanner } from './impersonation'
 import { adminRoutes } from './routes'
@@ -38,7 +39,7 @@ export const adminFeature: Feature = {
       const { db, close } = createDb(env)
       try {
         const deleted = await pruneAuditEvents(db, new Date(controller.scheduledTime))
-        console.log(JSON.stringify({ level: 'info', msg: 'audit retention', deleted }))
+        createLogger().info('audit retention', { deleted })
       } finally {
         await close()
       }

@@ -1,10 +1,10 @@
 import { Hono } from 'hono'
-import { redirectAfterPost } from '../auth'
 import { EMAIL_DELIVERY_STATUSES, listDeliveries, retryDelivery, type DeliveryRow, type EmailDeliveryStatus } from '../email'
 import { renderError } from '../platform/errors'
+import { formBodyLimit, redirectAfterPost } from '../platform/forms'
 import { setFlash } from '../platform/flash'
 import type { AppEnv } from '../platform/types'
-import { adminBodyLimit, adminGate, adminThrottle, notFound, pageParam, recordAdminAction, UUID_RE, when } from './http'
+import { ADMIN_FORM_MAX_BYTES, adminGate, adminThrottle, notFound, pageParam, recordAdminAction, UUID_RE, when } from './http'
 import { AdminFrame, Pager, StackedTable, wantsFragment } from './views/common'
 
 const STATUS_TAG = { queued: 'is-warning', sent: 'is-success', failed: 'is-danger' } as const
@@ -58,7 +58,7 @@ export const mailRoutes = new Hono<AppEnv>()
       { title: 'Mail · Admin' },
     )
   })
-  .post('/admin/mail/:id/retry', ...adminGate, adminThrottle, adminBodyLimit, async (c) => {
+  .post('/admin/mail/:id/retry', ...adminGate, adminThrottle, formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES }), async (c) => {
     const id = c.req.param('id')
     if (!UUID_RE.test(id)) return notFound(c, 'Mail')
     const result = await retryDelivery(c.get('db'), c.env.EMAIL, id)

@@ -1,11 +1,11 @@
 import { Hono } from 'hono'
-import { readForm, redirectAfterPost } from '../auth'
 import { sendEmail } from '../email'
 import { getContactMessage, listContactMessages, setContactMessageHandled, type ContactMessage } from '../pages'
 import { renderError } from '../platform/errors'
+import { formBodyLimit, readForm, redirectAfterPost } from '../platform/forms'
 import { setFlash } from '../platform/flash'
-import type { AppContext, AppEnv } from '../platform/types'
-import { adminBodyLimit, adminGate, adminThrottle, notFound, pageParam, recordAdminAction, UUID_RE, when } from './http'
+import { configOf, type AppContext, type AppEnv } from '../platform/types'
+import { ADMIN_FORM_MAX_BYTES, adminGate, adminThrottle, notFound, pageParam, recordAdminAction, UUID_RE, when } from './http'
 import { AdminFrame, Pager, wantsFragment } from './views/common'
 
 const REPLY_MAX = 5000
@@ -72,7 +72,7 @@ export const messageRoutes = new Hono<AppEnv>()
       { title: 'Messages · Admin' },
     )
   })
-  .post('/admin/messages/:id/handled', ...adminGate, adminThrottle, adminBodyLimit, async (c) => {
+  .post('/admin/messages/:id/handled', ...adminGate, adminThrottle, formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES }), async (c) => {
     const id = messageId(c)
     const handled = (await readForm(c)).handled !== 'no'
     if (!id || !(await setContactMessageHandled(c.get('db'), id, handled, new Date()))) return notFound(c, 'Message')
@@ -80,7 +80,7 @@ export const messageRoutes = new Hono<AppEnv>()
     setFlash(c, 'success', handled ? 'Marked as handled.' : 'Reopened.')
     return redirectAfterPost(c, '/admin/messages')
   })
-  .post('/admin/messages/:id/reply', ...adminGate, adminThrottle, adminBodyLimit, async (c) => {
+  .post('/admin/messages/:id/reply', ...adminGate, adminThrottle, formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES }), async (c) => {
     const id = messageId(c)
     const db = c.get('db')
     const message = id ? await getContactMessage(db, id) : null
@@ -90,7 +90,7 @@ export const messageRoutes = new Hono<AppEnv>()
       return renderError(c, { status: 422, title: 'Reply not sent', message: `Write a reply of 1 to ${REPLY_MAX.toLocaleString('en')} characters.` })
     }
     await sendEmail({ db, queue: c.env.EMAIL }, {
-      template: 'contact-reply', to: message.email, replyTo: c.env.ADMIN_EMAIL,
+      template: 'contact-reply', to: message.email, replyTo: configOf(c).ADMIN_EMAIL,
       props: { name: message.name, subject: message.subject, reply, originalMessage: message.message },
     })
     await setContactMessageHandled(db, id, true, new Date())

@@ -24,7 +24,7 @@ export const overviewRoutes = new Hono<AppEnv>().get('/admin', ...adminGate, asy
   const panels = c.get('registry').adminPanels
   const results = await Promise.allSettled(panels.map((p) => p.load(c.get('db'), c.env)))
   results.forEach((r, i) => {
-    if (r.status === 'rejected') console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), msg: 'admin panel failed', panel: panels[i]!.id, error: String(r.reason) }))
+    if (r.status === 'rejected') c.var.log.error('admin panel failed', { panel: panels[i]!.id, error: r.reason })
   })
   return c.render(
     <AdminFrame path="/admin" title="Admin" subtitle="How the product is doing today.">

@@ -1,18 +1,19 @@
 import { Hono } from 'hono'
 import {
-  changeUserRole, clientIp, deactivateUser, deleteUserByAdmin, getPendingVerification, getUserById, LastAdminError,
-  readForm, reactivateUser, reauthenticate, redirectAfterPost, sendVerificationEmail, setSessionCookie, startImpersonation,
+  changeUserRole, deactivateUser, deleteUserByAdmin, getPendingVerification, getUserById, LastAdminError,
+  reactivateUser, reauthenticate, sendVerificationEmail, setSessionCookie, startImpersonation,
 } from '../auth'
+import { clientIp, formBodyLimit, readForm, redirectAfterPost } from '../platform/forms'
 import { renderError } from '../platform/errors'
 import { setFlash } from '../platform/flash'
 import type { AppContext, AppEnv } from '../platform/types'
-import { adminBodyLimit, adminGate, adminThrottle, notFound, recordAdminAction, UUID_RE } from './http'
+import { ADMIN_FORM_MAX_BYTES, adminGate, adminThrottle, notFound, recordAdminAction, UUID_RE } from './http'
 
 /**
  * The actions on one account (issue 13). Each writes exactly one audit row naming the admin and the user,
  * answers with a flash and a redirect to the user page, and refuses bad input with a 4xx page.
  */
-const guard = [...adminGate, adminThrottle, adminBodyLimit] as const
+const guard = [...adminGate, adminThrottle, formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES })] as const
 
 function targetId(c: AppContext): string | null {
   const id = c.req.param('id')

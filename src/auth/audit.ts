@@ -1,6 +1,6 @@
 import { emitEvent } from '../platform/feature'
 import type { AppContext } from '../platform/types'
-import { clientIp } from './forms'
+import { clientIp } from '../platform/forms'
 
 /**
  * Who did it, for the audit log: the person behind the session. While an admin impersonates someone, the

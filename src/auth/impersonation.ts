@@ -1,7 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import type { Database } from '../platform/db'
 import { sessions, users, type SessionRow, type User } from './schema'
-import { createSession, generateSecureRandomString, hashSecret, IMPERSONATION_MAX_MS } from './session'
+import { createSession, IMPERSONATION_MAX_MS } from './session'
+import { generateSecureRandomString, hashSecret, LINK_TOKEN_BYTES, SESSION_ID_BYTES } from './tokens'
 
 /**
  * "Log in as" for support (issue 13, docs/decisions/0061-impersonation.md). The admin's own session ends
@@ -24,8 +25,8 @@ export async function startImpersonation(
   // Never another admin: acting as one would be a way round the role (issue 13).
   if (target.role === 'admin') return { ok: false, reason: 'is_admin' }
   if (target.deactivatedAt !== null) return { ok: false, reason: 'deactivated' }
-  const id = generateSecureRandomString(15)
-  const secret = generateSecureRandomString(20)
+  const id = generateSecureRandomString(SESSION_ID_BYTES)
+  const secret = generateSecureRandomString(LINK_TOKEN_BYTES)
   const session = await db.transaction(async (tx) => {
     if (meta.previousSessionId) await tx.delete(sessions).where(eq(sessions.id, meta.previousSessionId))
     const [row] = await tx.insert(sessions).values({

@@ -9,7 +9,7 @@ import { signupChartPanel, userFiguresPanel } from './admin-panels'
 export { requireAdmin, requireUser, requireVerified } from './guards'
 export { getUserById } from './user'
 export type { User } from './schema'
-export { AuthThrottle } from './login-throttle'
+export { AuthThrottle } from './auth-throttle'
 
 // For the admin area (issue 13): accounts, roles, sessions and impersonation stay auth's; admin acts on
 // them only through these.
@@ -24,8 +24,7 @@ export { startImpersonation, stopImpersonation, type ImpersonationRefusal } from
 export { listUserSessions, setSessionCookie, deleteSessionCookie, IMPERSONATION_MAX_MS } from './session'
 export { sendVerificationEmail } from './routes/verify-email'
 export { getPendingVerification } from './email-verification'
-export { clientIp, readForm, redirectAfterPost } from './forms'
-export { consumeBucket, throttleMessage } from './login-throttle'
+export { consumeBucket, throttleMessage } from './auth-throttle'
 export type { Role, SessionRow } from './schema'
 
 export const authFeature: Feature = {

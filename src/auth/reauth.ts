@@ -1,6 +1,6 @@
 import type { AppContext } from '../platform/types'
 import { logAuthEvent } from './log'
-import { LOGIN_ACCOUNT_DELAYS, consumeDelays, resetThrottle, throttleMessage } from './login-throttle'
+import { LOGIN_ACCOUNT_DELAYS, consumeDelays, resetThrottle, throttleMessage } from './auth-throttle'
 import { verifyPassword } from './password'
 import type { User } from './schema'
 
