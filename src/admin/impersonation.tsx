@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { createMiddleware } from 'hono/factory'
 import { consumeBucket, deleteSessionCookie, setSessionCookie, stopImpersonation, throttleMessage, IMPERSONATION_MAX_MS } from '../auth'
 import { clientIp, formBodyLimit, redirectAfterPost } from '../platform/forms'
 import { renderError } from '../platform/errors'
@@ -33,7 +34,8 @@ export const impersonationBanner: Banner = {
   },
 }
 
-export const impersonationRoutes = new Hono<AppEnv>().post('/impersonation/stop', formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES }), async (c) => {
+// Counted against the admin behind the session (the same budget as their admin actions, checklist 24).
+const stopThrottle = createMiddleware<AppEnv>(async (c, next) => {
   const session = c.get('session')
   if (!session?.impersonatorId) return renderError(c, { status: 400, title: 'Not impersonating', message: 'You are not logged in as someone else.' })
   const decision = await consumeBucket(c.env, `admin:${session.impersonatorId}`, ADMIN_ACTION_LIMIT)
@@ -41,6 +43,11 @@ export const impersonationRoutes = new Hono<AppEnv>().post('/impersonation/stop'
     c.header('Retry-After', String(decision.retryAfterSeconds))
     return renderError(c, { status: 429, title: 'Too many actions', message: throttleMessage(decision.retryAfterSeconds) })
   }
+  await next()
+})
+
+export const impersonationRoutes = new Hono<AppEnv>().post('/impersonation/stop', stopThrottle, formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES }), async (c) => {
+  const session = c.get('session')!
   await recordAdminAction(c, 'admin.impersonation.stopped', { type: 'user', id: session.userId })
   const now = new Date()
   const back = await stopImpersonation(c.get('db'), session, { userAgent: c.req.header('user-agent'), ipAddress: clientIp(c) }, now)
