@@ -10,6 +10,8 @@ export { requireAdmin, requireUser, requireVerified } from './guards'
 export { getUserById } from './user'
 export type { User } from './schema'
 export { AuthThrottle } from './auth-throttle'
+// Exact per-key fixed windows for other features' own limits (the contact form's, issue 9).
+export { consumeBucket, type ThrottleDecision } from './auth-throttle'
 
 // For the admin area (issue 13): accounts, roles, sessions and impersonation stay auth's; admin acts on
 // them only through these.
@@ -24,7 +26,7 @@ export { startImpersonation, stopImpersonation, type ImpersonationRefusal } from
 export { listUserSessions, setSessionCookie, deleteSessionCookie, IMPERSONATION_MAX_MS } from './session'
 export { sendVerificationEmail } from './routes/verify-email'
 export { getPendingVerification } from './email-verification'
-export { consumeBucket, throttleMessage } from './auth-throttle'
+export { throttleMessage } from './auth-throttle'
 export type { Role, SessionRow } from './schema'
 
 export const authFeature: Feature = {
