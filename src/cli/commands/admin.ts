@@ -1,0 +1,85 @@
+import { eq, sql } from 'drizzle-orm'
+import type { Command } from 'commander'
+import { encodeBase64urlNoPadding } from '@oslojs/encoding'
+import { passwordSchema } from '../../auth/password'
+import { users } from '../../auth/schema'
+import { createUser, emailSchema, getUserByEmail } from '../../auth/user'
+import { withDatabase } from '../db'
+import { CliError, EXIT } from '../errors'
+import { printLine } from '../output'
+import { findProjectRoot } from '../project'
+import { resolveDatabaseUrl } from './db'
+
+function parseEmail(raw: string): string {
+  const parsed = emailSchema.safeParse(raw)
+  if (!parsed.success) throw new CliError(`"${raw}" is not a valid email address.`, 'Give an address like admin@yourdomain.com.', EXIT.usage)
+  return parsed.data
+}
+
+async function readStdin(): Promise<string> {
+  let data = ''
+  for await (const chunk of process.stdin) data += chunk
+  return data.replace(/\r?\n$/, '')
+}
+
+// 18 random bytes → 24 URL-safe characters (144 bits): far past any guessing, easy to paste once.
+export function generatePassword(): string {
+  return encodeBase64urlNoPadding(crypto.getRandomValues(new Uint8Array(18)))
+}
+
+async function choosePassword(opts: { passwordStdin?: boolean }): Promise<{ password: string; generated: boolean }> {
+  let password: string
+  if (opts.passwordStdin) password = await readStdin()
+  else if (process.stdin.isTTY && process.stdout.isTTY) {
+    const { askHidden } = await import('../prompt')
+    password = await askHidden('Password (empty to generate one): ')
+  } else password = ''
+  if (password === '') return { password: generatePassword(), generated: true }
+  const valid = passwordSchema.safeParse(password)
+  if (!valid.success) throw new CliError(`The password is not accepted: ${valid.error.issues[0]?.message}`, 'Choose a password of 8 to 256 characters, or leave it empty to get a generated one.', EXIT.usage)
+  return { password, generated: false }
+}
+
+export function registerAdmin(program: Command): void {
+  const admin = program.command('admin').description('administrator accounts')
+
+  admin
+    .command('create')
+    .description('create a verified admin account (password prompted, or generated and printed once)')
+    .argument('<email>', 'the admin\'s email address')
+    .option('--name <name>', 'display name', 'Administrator')
+    .option('--password-stdin', 'read the password from standard input (scripts, CI)')
+    .addHelpText('after', '\nExamples:\n  npx quickscale admin create ops@yourdomain.com\n  printf %s "$ADMIN_PASSWORD" | npx quickscale admin create ops@yourdomain.com --password-stdin')
+    .action(async (rawEmail: string, opts: { name: string; passwordStdin?: boolean }) => {
+      const email = parseEmail(rawEmail)
+      const root = findProjectRoot()
+      const url = resolveDatabaseUrl(root)
+      const { password, generated } = await choosePassword(opts)
+      await withDatabase(url, async ({ db }) => {
+        const user = await createUser(db, { email, name: opts.name.trim() || 'Administrator', password, role: 'admin' })
+        if (!user) throw new CliError(`An account for ${email} already exists.`, `Run \`npx quickscale admin promote ${email}\` to make it an admin.`, EXIT.failed)
+        // Created by someone with database access: the address needs no emailed proof.
+        await db.update(users).set({ emailVerifiedAt: sql`now()` }).where(eq(users.id, user.id))
+      })
+      printLine(`✔ admin ${email} created`)
+      if (generated) printLine(`  password: ${password}\n  (shown once: store it now; change it in Settings after logging in)`)
+    })
+
+  admin
+    .command('promote')
+    .description('give an existing account the admin role')
+    .argument('<email>', 'the account\'s email address')
+    .addHelpText('after', '\nExample:\n  npx quickscale admin promote ann@yourdomain.com')
+    .action(async (rawEmail: string) => {
+      const email = parseEmail(rawEmail)
+      const url = resolveDatabaseUrl(findProjectRoot())
+      const already = await withDatabase(url, async ({ db }) => {
+        const user = await getUserByEmail(db, email)
+        if (!user) throw new CliError(`No account for ${email}.`, `Sign up first, or run \`npx quickscale admin create ${email}\`.`, EXIT.failed)
+        if (user.role === 'admin') return true
+        await db.update(users).set({ role: 'admin', updatedAt: sql`now()` }).where(eq(users.id, user.id))
+        return false
+      })
+      printLine(already ? `✔ ${email} is already an admin` : `✔ ${email} is now an admin`)
+    })
+}
