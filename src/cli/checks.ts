@@ -118,11 +118,13 @@ export function variableRules(environment: Environment, billingInstalled: boolea
       validate: (v) => (prod && v ? 'is set: production must talk to Neon directly' : null),
     },
   ]
-  if (billingInstalled) {
+  // Stripe keys are checked whenever present (a live key in development is wrong with or without billing);
+  // production requires them only once the billing feature is installed.
+  {
     const mode = prod ? 'live' : 'test'
     rules.push(
       {
-        name: 'STRIPE_SECRET_KEY', required: prod, fix: prod ? put('STRIPE_SECRET_KEY', '') : `Add STRIPE_SECRET_KEY=sk_test_… (Stripe dashboard → Developers → API keys, test mode) to ${secretsFile}.`,
+        name: 'STRIPE_SECRET_KEY', required: prod && billingInstalled, fix: prod ? put('STRIPE_SECRET_KEY', '') : `Add STRIPE_SECRET_KEY=sk_test_… (Stripe dashboard → Developers → API keys, test mode) to ${secretsFile}.`,
         validate: (v) => {
           const m = /^(sk|rk)_(test|live)_[A-Za-z0-9]+$/.exec(v)
           if (!m) return 'does not look like a Stripe secret key (sk_test_… or sk_live_…)'
@@ -131,7 +133,7 @@ export function variableRules(environment: Environment, billingInstalled: boolea
         },
       },
       {
-        name: 'STRIPE_WEBHOOK_SECRET', required: prod, fix: prod ? put('STRIPE_WEBHOOK_SECRET', '') : `Add STRIPE_WEBHOOK_SECRET=whsec_… to ${secretsFile} (\`stripe listen\` prints one).`,
+        name: 'STRIPE_WEBHOOK_SECRET', required: prod && billingInstalled, fix: prod ? put('STRIPE_WEBHOOK_SECRET', '') : `Add STRIPE_WEBHOOK_SECRET=whsec_… to ${secretsFile} (\`stripe listen\` prints one).`,
         validate: (v) => (/^whsec_[A-Za-z0-9]+$/.test(v) ? null : 'does not look like a Stripe webhook signing secret (whsec_…)'),
       },
     )

@@ -6,6 +6,9 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import { readMigrationFiles } from 'drizzle-orm/migrator'
 import type { Database } from '../platform/db'
 import { CliError, EXIT, describeError } from './errors'
+import { isLocalDatabaseUrl, redactUrl } from './db-url'
+
+export { isLocalDatabaseUrl, redactUrl, requireDatabaseUrl } from './db-url'
 
 /**
  * The CLI talks to Postgres over TCP with `pg` (Neon accepts it too), not through the Worker's WebSocket
@@ -16,34 +19,6 @@ export interface CliDb {
   db: Database
   client: pg.Client
   close: () => Promise<void>
-}
-
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')
-}
-
-export function isLocalDatabaseUrl(url: string): boolean {
-  try {
-    const host = new URL(url).hostname
-    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1'
-  } catch {
-    return false
-  }
-}
-
-export function requireDatabaseUrl(values: Record<string, string | undefined>, source: string): string {
-  const url = values.DATABASE_URL
-  if (!url) {
-    throw new CliError(
-      `DATABASE_URL is not set (looked in ${source}).`,
-      'Start the local database with `npm run db:start` (it writes .dev.vars), or set DATABASE_URL=postgresql://… in the environment.',
-      EXIT.config,
-    )
-  }
-  if (!/^postgres(ql)?:\/\//.test(url)) {
-    throw new CliError(`DATABASE_URL is not a postgres:// connection string.`, 'Set DATABASE_URL to postgresql://user:password@host:port/database.', EXIT.config)
-  }
-  return url
 }
 
 export async function openDatabase(url: string, { timeoutMs = 5_000 } = {}): Promise<CliDb> {

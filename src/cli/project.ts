@@ -63,10 +63,19 @@ export interface ResolvedEnv {
  * `wrangler dev` does). Production: [vars] (or [env.production.vars]) + the shell environment, because
  * Cloudflare never hands secrets back — CI exports them before `quickscale deploy`, which puts them.
  */
-export function resolveEnv(root: string, environment: Environment, config = readWranglerConfig(root), shell = process.env): ResolvedEnv {
+export function resolveEnv(root: string, environment: Environment, config = readWranglerConfig(root), options: { envFile?: string; shell?: NodeJS.ProcessEnv } = {}): ResolvedEnv {
+  const shell = options.shell ?? process.env
   const vars = { ...(config.vars ?? {}), ...(config.env?.[environment]?.vars ?? {}) } as Record<string, unknown>
   const values: Record<string, string> = {}
   for (const [k, v] of Object.entries(vars)) values[k] = String(v)
+  // --env-file replaces .dev.vars, as it does for `wrangler dev --env-file`.
+  if (options.envFile) {
+    const file = path.resolve(options.envFile)
+    const fromFile = readDotenv(file)
+    if (!fromFile) throw new CliError(`${options.envFile} does not exist.`, 'Pass an existing file to --env-file, or leave it out to use .dev.vars.', EXIT.usage)
+    Object.assign(values, fromFile)
+    if (environment === 'development') return { environment, values, secretsSource: options.envFile }
+  }
   if (environment === 'development') {
     const devVars = readDotenv(path.join(root, '.dev.vars')) ?? {}
     Object.assign(values, devVars)

@@ -1,16 +1,21 @@
-import { eq, sql } from 'drizzle-orm'
 import type { Command } from 'commander'
 import { encodeBase64urlNoPadding } from '@oslojs/encoding'
-import { passwordSchema } from '../../auth/password'
-import { users } from '../../auth/schema'
-import { createUser, emailSchema, getUserByEmail } from '../../auth/user'
-import { withDatabase } from '../db'
 import { CliError, EXIT } from '../errors'
 import { printLine } from '../output'
 import { findProjectRoot } from '../project'
 import { resolveDatabaseUrl } from './db'
 
-function parseEmail(raw: string): string {
+// The app's modules (auth, drizzle, pg) load only when a command runs, not for --help.
+const loadAuth = async () => ({
+  ...(await import('drizzle-orm')),
+  ...(await import('../../auth/password')),
+  ...(await import('../../auth/schema')),
+  ...(await import('../../auth/user')),
+  ...(await import('../db')),
+})
+
+async function parseEmail(raw: string): Promise<string> {
+  const { emailSchema } = await import('../../auth/user')
   const parsed = emailSchema.safeParse(raw)
   if (!parsed.success) throw new CliError(`"${raw}" is not a valid email address.`, 'Give an address like admin@yourdomain.com.', EXIT.usage)
   return parsed.data
@@ -28,6 +33,7 @@ export function generatePassword(): string {
 }
 
 async function choosePassword(opts: { passwordStdin?: boolean }): Promise<{ password: string; generated: boolean }> {
+  const { passwordSchema } = await import('../../auth/password')
   let password: string
   if (opts.passwordStdin) password = await readStdin()
   else if (process.stdin.isTTY && process.stdout.isTTY) {
@@ -51,7 +57,8 @@ export function registerAdmin(program: Command): void {
     .option('--password-stdin', 'read the password from standard input (scripts, CI)')
     .addHelpText('after', '\nExamples:\n  npx quickscale admin create ops@yourdomain.com\n  printf %s "$ADMIN_PASSWORD" | npx quickscale admin create ops@yourdomain.com --password-stdin')
     .action(async (rawEmail: string, opts: { name: string; passwordStdin?: boolean }) => {
-      const email = parseEmail(rawEmail)
+      const email = await parseEmail(rawEmail)
+      const { createUser, eq, sql, users, withDatabase } = await loadAuth()
       const root = findProjectRoot()
       const url = resolveDatabaseUrl(root)
       const { password, generated } = await choosePassword(opts)
@@ -71,7 +78,8 @@ export function registerAdmin(program: Command): void {
     .argument('<email>', 'the account\'s email address')
     .addHelpText('after', '\nExample:\n  npx quickscale admin promote ann@yourdomain.com')
     .action(async (rawEmail: string) => {
-      const email = parseEmail(rawEmail)
+      const email = await parseEmail(rawEmail)
+      const { eq, getUserByEmail, sql, users, withDatabase } = await loadAuth()
       const url = resolveDatabaseUrl(findProjectRoot())
       const already = await withDatabase(url, async ({ db }) => {
         const user = await getUserByEmail(db, email)

@@ -4,7 +4,6 @@ import path from 'node:path'
 import zlib from 'node:zlib'
 import type { Command } from 'commander'
 import { checkBindings, checkNodeVersion, checkVariables, variableRules, type CheckResult } from '../checks'
-import { openDatabase, readMigrationStatus, redactUrl } from '../db'
 import { CliError, EXIT, describeError } from '../errors'
 import { findProjectRoot, readWranglerConfig, resolveEnv, type Environment } from '../project'
 import { runCommand, wranglerEnv } from '../process'
@@ -16,6 +15,7 @@ export const BUNDLE_BUDGET_BYTES = 1024 * 1024
 export interface CheckOptions {
   env: Environment
   skipBuild?: boolean
+  envFile?: string
 }
 
 export function isBillingInstalled(root: string): boolean {
@@ -33,8 +33,8 @@ export async function runChecks(root: string, options: CheckOptions, report: (r:
   add(checkNodeVersion())
   const config = readWranglerConfig(root)
   add(checkBindings(root, config, options.env))
-  const resolved = resolveEnv(root, options.env, config)
-  const secretsFile = options.env === 'development' ? '.dev.vars' : 'the production secrets'
+  const resolved = resolveEnv(root, options.env, config, { envFile: options.envFile })
+  const secretsFile = options.env === 'development' ? resolved.secretsSource : 'the production secrets'
   add(checkVariables(resolved.values, variableRules(options.env, isBillingInstalled(root), secretsFile)))
   add(await checkDatabase(root, resolved.values.DATABASE_URL))
   if (options.skipBuild) add({ check: 'bundle', status: 'skip', detail: 'skipped (--skip-build)' })
@@ -44,6 +44,8 @@ export async function runChecks(root: string, options: CheckOptions, report: (r:
 
 async function checkDatabase(root: string, url: string | undefined): Promise<CheckResult[]> {
   if (!url) return [{ check: 'database', status: 'skip', detail: 'not checked: DATABASE_URL is missing' }, { check: 'migrations', status: 'skip', detail: 'not checked: no database' }]
+  // Loaded on use: `quickscale --help` should not pay for pg and drizzle (every command is lazy like this).
+  const { openDatabase, readMigrationStatus, redactUrl } = await import('../db')
   let handle
   try {
     handle = await openDatabase(url, { timeoutMs: 5_000 })
@@ -110,13 +112,14 @@ export function registerCheck(program: Command): void {
     .command('check')
     .description('verify the project is ready to run or deploy: Node, bindings, secrets, database, migrations, bundle')
     .option('-e, --env <environment>', 'development or production', 'development')
+    .option('--env-file <file>', 'read variables from this file instead of .dev.vars (like `wrangler dev --env-file`)')
     .option('--skip-build', 'do not run `wrangler deploy --dry-run` (faster; the bundle line shows as skipped)')
     .addHelpText('after', '\nExit code 0 only when every check passes; 1 when any fails.\n\nExamples:\n  npx quickscale check\n  npx quickscale check --env production')
-    .action(async (opts: { env: string; skipBuild?: boolean }) => {
+    .action(async (opts: { env: string; skipBuild?: boolean; envFile?: string }) => {
       const env = parseEnvironment(opts.env)
       const root = findProjectRoot()
       printLine(`quickscale check (${env})`)
-      const results = await runChecks(root, { env, skipBuild: opts.skipBuild }, printCheck)
+      const results = await runChecks(root, { env, skipBuild: opts.skipBuild, envFile: opts.envFile }, printCheck)
       const failed = results.filter((r) => r.status === 'fail').length
       if (failed > 0) {
         throw new CliError(`${failed} check${failed === 1 ? '' : 's'} failed.`, 'Apply the fixes listed above, then run `npx quickscale check` again.', EXIT.failed)

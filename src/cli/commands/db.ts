@@ -1,9 +1,8 @@
 import type { Command } from 'commander'
-import { applyMigrations, isLocalDatabaseUrl, readMigrationStatus, redactUrl, requireDatabaseUrl, withDatabase } from '../db'
+import { isLocalDatabaseUrl, redactUrl, requireDatabaseUrl } from '../db-url'
 import { CliError, EXIT } from '../errors'
 import { printLine } from '../output'
 import { findProjectRoot, resolveEnv } from '../project'
-import { runSeeds } from '../seed'
 
 /**
  * Which database a db command means: DATABASE_URL from the shell when set (CI, production), otherwise
@@ -35,6 +34,7 @@ export function registerDb(program: Command): void {
     .action(async () => {
       const root = findProjectRoot()
       const url = resolveDatabaseUrl(root)
+      const { applyMigrations, readMigrationStatus, withDatabase } = await import('../db')
       await withDatabase(url, async ({ client }) => {
         const before = await readMigrationStatus(client, root)
         await applyMigrations(client, root)
@@ -47,6 +47,7 @@ export function registerDb(program: Command): void {
     .action(async () => {
       const root = findProjectRoot()
       const url = resolveDatabaseUrl(root)
+      const { readMigrationStatus, withDatabase } = await import('../db')
       const status = await withDatabase(url, ({ client }) => readMigrationStatus(client, root))
       printLine(`database ${redactUrl(url)}`)
       for (const tag of status.applied) printLine(`  ✔ ${tag}`)
@@ -63,6 +64,8 @@ export function registerDb(program: Command): void {
       const root = findProjectRoot()
       const url = resolveDatabaseUrl(root)
       refuseRemote(url, 'seed')
+      const { readMigrationStatus, withDatabase } = await import('../db')
+      const { runSeeds } = await import('../seed')
       const notes = await withDatabase(url, async ({ client, db: database }) => {
         const status = await readMigrationStatus(client, root)
         if (status.pending.length > 0) throw new CliError('The database is not migrated, so the demo data has nowhere to go.', 'Run `npx quickscale db migrate` first.', EXIT.database)
@@ -85,6 +88,8 @@ export function registerDb(program: Command): void {
         const { confirm } = await import('../prompt')
         if (!(await confirm(`Delete every table in ${redactUrl(url)}?`))) throw new CliError('Reset cancelled.', 'Run it again and answer "y", or add --yes.', EXIT.refused)
       }
+      const { applyMigrations, withDatabase } = await import('../db')
+      const { runSeeds } = await import('../seed')
       const notes = await withDatabase(url, async ({ client, db: database }) => {
         // drizzle keeps its bookkeeping in its own schema; both go so the migrator starts from zero.
         await client.query('drop schema if exists public cascade; drop schema if exists drizzle cascade; create schema public')

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { applyMigrations, readMigrationStatus, requireDatabaseUrl, withDatabase } from '../db'
+import { requireDatabaseUrl } from '../db-url'
 import { CliError, EXIT } from '../errors'
 import { printLine } from '../output'
 import { runInteractive, wranglerEnv } from '../process'
@@ -22,6 +22,7 @@ export function registerDeploy(program: Command): void {
       if (blocking.length > 0) throw new CliError(`${blocking.length} check${blocking.length === 1 ? '' : 's'} failed; nothing was deployed.`, 'Apply the fixes above, then run `npx quickscale deploy` again.', EXIT.failed)
       const url = requireDatabaseUrl(resolveEnv(root, 'production').values, 'the environment')
       printLine('2/3 migrations')
+      const { applyMigrations, readMigrationStatus, withDatabase } = await import('../db')
       await withDatabase(url, async ({ client }) => {
         const status = await readMigrationStatus(client, root)
         if (opts.dryRun) return printLine(`  would apply: ${status.pending.join(', ') || 'nothing'}`)
