@@ -49,7 +49,6 @@ describe('quickscale generate feature', () => {
     const boundary = fs.readdirSync(path.join(project, 'test'), { recursive: true }).map(String).filter((f) => /boundar/.test(f) && f.endsWith('.test.ts'))
     const tests = await run('npx', ['vitest', 'run', '--project', 'workers', 'test/team-notes/', ...boundary.map((f) => `test/${f}`)], project)
     expect(tests.output).toMatch(/Tests\s+\d+ passed/)
-    expect(tests.output).not.toMatch(/failed/)
     expect(tests.code, tests.output.slice(-3000)).toBe(0)
   }, 600_000)
 
