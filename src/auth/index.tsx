@@ -10,6 +10,10 @@ export { requireAdmin, requireUser, requireVerified } from './guards'
 export { getUserById } from './user'
 export type { User } from './schema'
 export { AuthThrottle } from './login-throttle'
+// For the `quickscale` CLI (src/cli): admin accounts and the dev seed go through auth's own hashing and schema.
+export { createAdminAccount, promoteToAdmin, seedDevAccounts, type DevAccount } from './admin-accounts'
+export { emailSchema } from './user'
+export { passwordSchema } from './password'
 
 export const authFeature: Feature = {
   name: 'auth',

@@ -5,17 +5,11 @@ import { printLine } from '../output'
 import { findProjectRoot } from '../project'
 import { resolveDatabaseUrl } from './db'
 
-// The app's modules (auth, drizzle, pg) load only when a command runs, not for --help.
-const loadAuth = async () => ({
-  ...(await import('drizzle-orm')),
-  ...(await import('../../auth/password')),
-  ...(await import('../../auth/schema')),
-  ...(await import('../../auth/user')),
-  ...(await import('../db')),
-})
+// The app's modules (auth's public entry, drizzle, pg) load only when a command runs, not for --help.
+const loadAuth = async () => ({ ...(await import('../../auth')), ...(await import('../db')) })
 
 async function parseEmail(raw: string): Promise<string> {
-  const { emailSchema } = await import('../../auth/user')
+  const { emailSchema } = await import('../../auth')
   const parsed = emailSchema.safeParse(raw)
   if (!parsed.success) throw new CliError(`"${raw}" is not a valid email address.`, 'Give an address like admin@yourdomain.com.', EXIT.usage)
   return parsed.data
@@ -33,7 +27,7 @@ export function generatePassword(): string {
 }
 
 async function choosePassword(opts: { passwordStdin?: boolean }): Promise<{ password: string; generated: boolean }> {
-  const { passwordSchema } = await import('../../auth/password')
+  const { passwordSchema } = await import('../../auth')
   let password: string
   if (opts.passwordStdin) password = await readStdin()
   else if (process.stdin.isTTY && process.stdout.isTTY) {
@@ -58,15 +52,13 @@ export function registerAdmin(program: Command): void {
     .addHelpText('after', '\nExamples:\n  npx quickscale admin create ops@yourdomain.com\n  printf %s "$ADMIN_PASSWORD" | npx quickscale admin create ops@yourdomain.com --password-stdin')
     .action(async (rawEmail: string, opts: { name: string; passwordStdin?: boolean }) => {
       const email = await parseEmail(rawEmail)
-      const { createUser, eq, sql, users, withDatabase } = await loadAuth()
+      const { createAdminAccount, withDatabase } = await loadAuth()
       const root = findProjectRoot()
       const url = resolveDatabaseUrl(root)
       const { password, generated } = await choosePassword(opts)
       await withDatabase(url, async ({ db }) => {
-        const user = await createUser(db, { email, name: opts.name.trim() || 'Administrator', password, role: 'admin' })
+        const user = await createAdminAccount(db, { email, name: opts.name.trim() || 'Administrator', password })
         if (!user) throw new CliError(`An account for ${email} already exists.`, `Run \`npx quickscale admin promote ${email}\` to make it an admin.`, EXIT.failed)
-        // Created by someone with database access: the address needs no emailed proof.
-        await db.update(users).set({ emailVerifiedAt: sql`now()` }).where(eq(users.id, user.id))
       })
       printLine(`✔ admin ${email} created`)
       if (generated) printLine(`  password: ${password}\n  (shown once: store it now; change it in Settings after logging in)`)
@@ -79,15 +71,10 @@ export function registerAdmin(program: Command): void {
     .addHelpText('after', '\nExample:\n  npx quickscale admin promote ann@yourdomain.com')
     .action(async (rawEmail: string) => {
       const email = await parseEmail(rawEmail)
-      const { eq, getUserByEmail, sql, users, withDatabase } = await loadAuth()
+      const { promoteToAdmin, withDatabase } = await loadAuth()
       const url = resolveDatabaseUrl(findProjectRoot())
-      const already = await withDatabase(url, async ({ db }) => {
-        const user = await getUserByEmail(db, email)
-        if (!user) throw new CliError(`No account for ${email}.`, `Sign up first, or run \`npx quickscale admin create ${email}\`.`, EXIT.failed)
-        if (user.role === 'admin') return true
-        await db.update(users).set({ role: 'admin', updatedAt: sql`now()` }).where(eq(users.id, user.id))
-        return false
-      })
-      printLine(already ? `✔ ${email} is already an admin` : `✔ ${email} is now an admin`)
+      const outcome = await withDatabase(url, ({ db }) => promoteToAdmin(db, email))
+      if (outcome === 'no-account') throw new CliError(`No account for ${email}.`, `Sign up first, or run \`npx quickscale admin create ${email}\`.`, EXIT.failed)
+      printLine(outcome === 'already-admin' ? `✔ ${email} is already an admin` : `✔ ${email} is now an admin`)
     })
 }
