@@ -126,7 +126,7 @@ export function variableRules(environment: Environment, billingInstalled: boolea
       {
         name: 'STRIPE_SECRET_KEY', required: prod && billingInstalled, fix: prod ? put('STRIPE_SECRET_KEY', '') : `Add STRIPE_SECRET_KEY=sk_test_… (Stripe dashboard → Developers → API keys, test mode) to ${secretsFile}.`,
         validate: (v) => {
-          const m = /^(sk|rk)_(test|live)_[A-Za-z0-9]+$/.exec(v)
+          const m = /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/.exec(v)
           if (!m) return 'does not look like a Stripe secret key (sk_test_… or sk_live_…)'
           if (m[2] !== mode) return `is a ${m[2]} key in ${environment}: use a ${mode} key (sk_${mode}_…)`
           return null
@@ -134,7 +134,12 @@ export function variableRules(environment: Environment, billingInstalled: boolea
       },
       {
         name: 'STRIPE_WEBHOOK_SECRET', required: prod && billingInstalled, fix: prod ? put('STRIPE_WEBHOOK_SECRET', '') : `Add STRIPE_WEBHOOK_SECRET=whsec_… to ${secretsFile} (\`stripe listen\` prints one).`,
-        validate: (v) => (/^whsec_[A-Za-z0-9]+$/.test(v) ? null : 'does not look like a Stripe webhook signing secret (whsec_…)'),
+        validate: (v) => (/^whsec_[A-Za-z0-9_]+$/.test(v) ? null : 'does not look like a Stripe webhook signing secret (whsec_…)'),
+      },
+      {
+        // The local Stripe stand-in's address (`npm run dev` without keys); production talks to Stripe itself.
+        name: 'STRIPE_API_BASE', required: false, fix: 'Remove STRIPE_API_BASE from the production variables.',
+        validate: (v) => (prod && v ? 'is set: production must talk to api.stripe.com' : null),
       },
     )
   }

@@ -49,3 +49,26 @@ describe('quickscale --help', () => {
     expect(run.stderr).toContain('fix: Use --env development or --env production.')
   })
 })
+
+describe('quickscale crawl, logs, stripe sync without what they need', () => {
+  it('crawl: nothing answering at --url is a clear exit 5', async () => {
+    const run = await runCli(['crawl', '--url', 'http://127.0.0.1:1'])
+    expect(run.code).toBe(5)
+    expect(run.stderr).toContain('Nothing answers at http://127.0.0.1:1.')
+    expect(run.stderr).toContain('fix: Start the app with `npm run dev`')
+  })
+
+  it('logs: without a Cloudflare login it says how to log in (exit 5)', async () => {
+    const run = await runCli(['logs'], { env: { CLOUDFLARE_API_TOKEN: undefined, HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent' } })
+    expect(run.code).toBe(5)
+    expect(run.stderr).toContain('not logged in to Cloudflare')
+    expect(run.stderr).toContain('fix: Run `npx wrangler login`')
+  })
+
+  it('stripe sync: says plainly that billing is missing, exit 3, never pretends', async () => {
+    const run = await runCli(['stripe', 'sync'])
+    expect(run.code).toBe(3)
+    expect(run.stderr).toContain('Billing is not installed in this project')
+    expect(run.stdout).not.toContain('✔')
+  })
+})

@@ -10,9 +10,9 @@ const baseUrl = inject('baseUrl')
 const databaseUrl = inject('e2eDatabaseUrl')
 const BIN = path.resolve(__dirname, '../../bin/quickscale.mjs')
 
-function quickscale(args: string[], input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+function quickscale(args: string[], input = '', env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile('node', [BIN, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 60_000 }, (err, stdout, stderr) => {
+    const child = execFile('node', [BIN, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl, ...env }, timeout: 240_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout: String(stdout), stderr: String(stderr) })
     })
     child.stdin?.end(input)
@@ -74,4 +74,16 @@ describe('quickscale admin create → log in', () => {
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain('No account for')
   })
+
+  it('crawl signs in as that admin and finds every reachable page healthy', async () => {
+    const email = `cli-crawl-${Date.now()}@example.com`
+    const password = 'crawler passphrase for the test'
+    expect((await quickscale(['admin', 'create', email, '--password-stdin'], password)).code).toBe(0)
+    const run = await quickscale(['crawl', '--url', baseUrl, '--email', email], '', { QUICKSCALE_PASSWORD: password })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    for (const path of ['/', '/dashboard', '/settings', '/admin', '/contact']) expect(run.stdout).toContain(`200 ${path}\n`)
+    expect(run.stdout).toContain('✔ no problems found')
+    expect(run.stdout).not.toContain('/logout')
+  }, 300_000)
 })

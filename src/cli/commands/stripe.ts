@@ -4,7 +4,9 @@ import type { Command } from 'commander'
 import { CliError, EXIT, describeError } from '../errors'
 import { printLine } from '../output'
 import { findProjectRoot, resolveEnv } from '../project'
+import { requireDatabaseUrl } from '../db-url'
 import { isBillingInstalled, parseEnvironment } from './check'
+import { resolveDatabaseUrl } from './db'
 
 export function registerStripe(program: Command): void {
   const stripe = program.command('stripe').description('Stripe products and prices for the plans')
@@ -24,13 +26,12 @@ export function registerStripe(program: Command): void {
       if (!key) throw new CliError('STRIPE_SECRET_KEY is not set.', env === 'development' ? 'Add STRIPE_SECRET_KEY=sk_test_… to .dev.vars (Stripe dashboard → Developers → API keys).' : 'Export STRIPE_SECRET_KEY=sk_live_… for this command.', EXIT.config)
       const mode = env === 'production' ? 'live' : 'test'
       if (!new RegExp(`^(sk|rk)_${mode}_`).test(key)) throw new CliError(`STRIPE_SECRET_KEY is not a ${mode} key, but the environment is ${env}.`, `Use a ${mode} key (sk_${mode}_…) for ${env}.`, EXIT.config)
+      const databaseUrl = env === 'production' ? requireDatabaseUrl(values, 'the environment') : resolveDatabaseUrl(root)
+      // Billing's public entry, by path: it is optional, so no static import can name it.
       const billing = (await import(pathToFileURL(path.join(root, 'src', 'billing', 'index.ts')).href)) as Record<string, unknown>
-      if (typeof billing.syncPlansToStripe !== 'function') {
-        throw new CliError('This billing feature exports no syncPlansToStripe.', 'Update src/billing to a version with syncPlansToStripe (docs/billing.md).', EXIT.config)
-      }
       const { syncWithBilling } = await import('../stripe-sync')
       try {
-        const lines = await syncWithBilling(billing, values)
+        const lines = await syncWithBilling(billing, values, databaseUrl)
         for (const line of lines) printLine(`✔ ${line}`)
       } catch (err) {
         if (err instanceof CliError) throw err
