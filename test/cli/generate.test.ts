@@ -7,7 +7,10 @@ import { ROOT, runCli } from './helpers'
 
 // The slow one: a fresh project from `quickscale init`, a feature generated into it, and then that
 // project's own typecheck, the generated test file and the boundary test, run as a developer would.
+// Relies on test/scripts/feature-boundaries.test.ts (the registry's boundary test) being in the template.
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-cli-generate-'))
+// As root, the project's embedded Postgres runs as the `postgres` user, who must reach its binaries here.
+fs.chmodSync(work, 0o755)
 const project = path.join(work, 'app')
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }))
@@ -46,10 +49,16 @@ describe('quickscale generate feature', () => {
     expect(typecheck.output).toBe('')
     expect(typecheck.code).toBe(0)
 
-    const boundary = fs.readdirSync(path.join(project, 'test'), { recursive: true }).map(String).filter((f) => /boundar/.test(f) && f.endsWith('.test.ts'))
-    const tests = await run('npx', ['vitest', 'run', '--project', 'workers', 'test/team-notes/', ...boundary.map((f) => `test/${f}`)], project)
+    // With the registry test: the generated feature composes like the built-in ones.
+    const tests = await run('npx', ['vitest', 'run', '--project', 'workers', 'test/team-notes/', 'test/platform/registry.test.ts'], project)
     expect(tests.output).toMatch(/Tests\s+\d+ passed/)
     expect(tests.code, tests.output.slice(-3000)).toBe(0)
+
+    // The registry's boundary rules, scanned over the project with the generated feature in it.
+    const boundary = await run('npx', ['vitest', 'run', '--project', 'scripts', 'test/scripts/feature-boundaries.test.ts'], project)
+    expect(boundary.output).toContain('feature-boundaries.test.ts')
+    expect(boundary.output).toMatch(/Tests\s+\d+ passed/)
+    expect(boundary.code, boundary.output.slice(-3000)).toBe(0)
   }, 600_000)
 
   it('refuses a bad name with the rule and exit code 2', async () => {
