@@ -5,7 +5,8 @@ import { runCli } from './helpers'
 const EXPECTED = ['init', 'check', 'db migrate', 'db seed', 'db reset', 'db status', 'admin create', 'admin promote', 'stripe sync', 'logs', 'deploy', 'generate feature', 'crawl']
 
 function listedCommands(help: string): string[] {
-  const section = help.split(/^Commands:$/m)[1]
+  // The Commands: block ends at the first blank line (examples follow).
+  const section = help.split(/^Commands:$/m)[1]?.split(/\n\s*\n/)[0]
   if (!section) return []
   return [...section.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!).filter((name) => name !== 'help')
 }
