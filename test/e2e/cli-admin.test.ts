@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchBrowser, waitForScripts, type LaunchedBrowser } from './browser'
 
 // `quickscale admin create` against the database the real `wrangler dev` uses, then a real login in
-// Chromium: the CLI's hashing and rows are exactly what the app accepts.
+// Chromium: the CLI's hashing and rows are exactly what the app accepts. Each CLI run loads auth's
+// entry through tsx (seconds of CPU on a busy machine), hence the long timeouts.
 const baseUrl = inject('baseUrl')
 const databaseUrl = inject('e2eDatabaseUrl')
 const BIN = path.resolve(__dirname, '../../bin/quickscale.mjs')
@@ -51,7 +52,7 @@ describe('quickscale admin create → log in', () => {
     const again = await quickscale(['admin', 'create', email])
     expect(again.code).toBe(1)
     expect(again.stderr).toContain(`fix: Run \`npx quickscale admin promote ${email}\``)
-  })
+  }, 180_000)
 
   it('takes a password from stdin, and promote turns an existing account into an admin', async () => {
     const email = `cli-stdin-${Date.now()}@example.com`
@@ -73,7 +74,7 @@ describe('quickscale admin create → log in', () => {
     const missing = await quickscale(['admin', 'promote', `nobody-${Date.now()}@example.com`])
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain('No account for')
-  })
+  }, 180_000)
 
   it('crawl signs in as that admin and finds every reachable page healthy', async () => {
     const email = `cli-crawl-${Date.now()}@example.com`
