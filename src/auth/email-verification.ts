@@ -1,9 +1,7 @@
-import { constantTimeEqual } from '@oslojs/crypto/subtle'
-import { decodeHex } from '@oslojs/encoding'
 import { and, eq, gt, sql } from 'drizzle-orm'
 import type { Database } from '../platform/db'
 import { emailVerifications, users } from './schema'
-import { generateSecureRandomString, hashSecret } from './session'
+import { generateLinkToken, hasTokenShape, hashSecret, secretMatchesHash } from './tokens'
 
 /**
  * Email verification (checklist 19, 22; ADR 0022). One pending record per user, bound to the user and to
@@ -22,15 +20,15 @@ export function generateVerificationCode(): string {
 }
 
 // The code is hashed together with the record's user id so equal codes of two users never collide.
-function hashCode(userId: string, code: string): string {
-  return hashSecret(`${userId}:${code}`)
+function codeSecret(userId: string, code: string): string {
+  return `${userId}:${code}`
 }
 
 export async function createEmailVerification(db: Database, userId: string, email: string, now: Date = new Date()) {
   const code = generateVerificationCode()
-  const token = generateSecureRandomString(20)
+  const token = generateLinkToken()
   const expiresAt = new Date(now.getTime() + VERIFICATION_TTL_MINUTES * 60_000)
-  const values = { userId, email, codeHash: hashCode(userId, code), tokenHash: hashSecret(token), expiresAt, createdAt: now }
+  const values = { userId, email, codeHash: hashSecret(codeSecret(userId, code)), tokenHash: hashSecret(token), expiresAt, createdAt: now }
   // A new request replaces the previous one: only the latest mail works.
   await db.insert(emailVerifications).values(values).onConflictDoUpdate({ target: emailVerifications.userId, set: values })
   return { code, token, expiresAt }
@@ -46,13 +44,13 @@ export type VerificationCheck = { ok: true; userId: string; email: string } | { 
 export async function checkVerificationCode(db: Database, userId: string, code: string, now: Date = new Date()): Promise<VerificationCheck> {
   const row = await getPendingVerification(db, userId)
   if (row === null || !/^\d{8}$/.test(code)) return { ok: false, reason: 'invalid' }
-  if (!constantTimeEqual(decodeHex(hashCode(userId, code)), decodeHex(row.codeHash))) return { ok: false, reason: 'invalid' }
+  if (!secretMatchesHash(codeSecret(userId, code), row.codeHash)) return { ok: false, reason: 'invalid' }
   if (now >= row.expiresAt) return { ok: false, reason: 'expired' }
   return { ok: true, userId, email: row.email }
 }
 
 export async function checkVerificationToken(db: Database, token: string, now: Date = new Date()): Promise<VerificationCheck> {
-  if (!/^[a-z2-7]{32}$/.test(token)) return { ok: false, reason: 'invalid' }
+  if (!hasTokenShape(token)) return { ok: false, reason: 'invalid' }
   const [row] = await db.select().from(emailVerifications).where(eq(emailVerifications.tokenHash, hashSecret(token))).limit(1)
   if (row === undefined) return { ok: false, reason: 'invalid' }
   if (now >= row.expiresAt) return { ok: false, reason: 'expired' }

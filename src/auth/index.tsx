@@ -9,7 +9,7 @@ import { usersAdminPanel } from './admin-panel'
 export { requireAdmin, requireUser, requireVerified } from './guards'
 export { getUserById } from './user'
 export type { User } from './schema'
-export { AuthThrottle } from './login-throttle'
+export { AuthThrottle } from './auth-throttle'
 // For the `quickscale` CLI (src/cli): admin accounts and the dev seed go through auth's own hashing and schema.
 export { createAdminAccount, promoteToAdmin, seedDevAccounts, type DevAccount } from './admin-accounts'
 export { emailSchema } from './user'

@@ -1,7 +1,7 @@
 import { and, eq, gt, sql } from 'drizzle-orm'
 import type { Database } from '../platform/db'
 import { passwordResetTokens, sessions, users } from './schema'
-import { generateSecureRandomString, hashSecret } from './session'
+import { generateLinkToken, hasTokenShape, hashSecret } from './tokens'
 
 /**
  * Password reset (checklist 21; Copenhagen password-reset): a 160-bit token, only its SHA-256 stored, valid
@@ -11,7 +11,7 @@ import { generateSecureRandomString, hashSecret } from './session'
 export const RESET_TTL_MINUTES = 60
 
 export async function createPasswordResetToken(db: Database, userId: string, now: Date = new Date()): Promise<{ token: string; expiresAt: Date }> {
-  const token = generateSecureRandomString(20)
+  const token = generateLinkToken()
   const expiresAt = new Date(now.getTime() + RESET_TTL_MINUTES * 60_000)
   await db.transaction(async (tx) => {
     await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId))
@@ -21,7 +21,7 @@ export async function createPasswordResetToken(db: Database, userId: string, now
 }
 
 export async function findValidResetToken(db: Database, token: string, now: Date = new Date()): Promise<{ userId: string } | null> {
-  if (!/^[a-z2-7]{32}$/.test(token)) return null
+  if (!hasTokenShape(token)) return null
   const [row] = await db
     .select({ userId: passwordResetTokens.userId })
     .from(passwordResetTokens)
@@ -32,7 +32,7 @@ export async function findValidResetToken(db: Database, token: string, now: Date
 
 /** Returns the user id, or null when the token is unknown, expired or already used. */
 export async function resetPasswordWithToken(db: Database, token: string, newPasswordHash: string, now: Date = new Date()): Promise<string | null> {
-  if (!/^[a-z2-7]{32}$/.test(token)) return null
+  if (!hasTokenShape(token)) return null
   return db.transaction(async (tx) => {
     const [consumed] = await tx
       .delete(passwordResetTokens)

@@ -1,7 +1,12 @@
 import { Pool, neonConfig } from '@neondatabase/serverless'
 import { drizzle, type NeonDatabase } from 'drizzle-orm/neon-serverless'
+import { createLogger } from './logger'
 
 export type Database = NeonDatabase<Record<string, never>>
+/** What `db.transaction(async (tx) => …)` hands its callback. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
+/** The one type for "a database or a transaction": services that may run inside a caller's transaction take this. */
+export type DatabaseOrTransaction = Database | Transaction
 
 let localProxyConfigured = false
 
@@ -16,12 +21,6 @@ function configureLocalProxy(proxy: string | undefined): void {
   localProxyConfigured = true
 }
 
-// WebSocket failures arrive as ErrorEvent, whose String() is "[object ErrorEvent]".
-function describeError(err: unknown): string {
-  if (err instanceof Error) return err.message
-  if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message)
-  return String(err)
-}
 
 export interface DbHandle {
   db: Database
@@ -36,7 +35,8 @@ export function createDb(env: Pick<Env, 'DATABASE_URL'> & { NEON_WS_PROXY?: stri
   // A dropped connection must not crash the isolate; the failing query still rejects. Once we end
   // the pool, the socket's own disconnect event is expected and not worth a log line.
   pool.on('error', (err: unknown) => {
-    if (!closing) console.error(JSON.stringify({ level: 'error', msg: 'db pool error', error: describeError(err) }))
+    // WebSocket failures arrive as ErrorEvent (message but no Error prototype); the logger describes both.
+    if (!closing) createLogger().error('db pool error', { error: err })
   })
   return {
     db: drizzle({ client: pool, casing: 'snake_case' }),

@@ -13,9 +13,15 @@ const configSchema = z.object({
   RESEND_API_KEY: z.string().optional(),
   // Dev-only: the address of the local WebSocket→TCP bridge. Never set in production.
   NEON_WS_PROXY: z.string().optional(),
-})
+  // The breached-password range API (docs/auth.md). Tests and the browser run point it at a local fake.
+  HIBP_API_BASE: z.url().default('https://api.pwnedpasswords.com'),
+}).transform((vars) => ({
+  ...vars,
+  isProduction: vars.ENVIRONMENT === 'production',
+  isDevelopment: vars.ENVIRONMENT === 'development',
+}))
 
-export type Config = z.infer<typeof configSchema>
+export type Config = z.output<typeof configSchema>
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -45,5 +51,5 @@ export function readConfig(env: Env): Config {
 }
 
 export function isDevelopment(env: Env): boolean {
-  return env.ENVIRONMENT === 'development'
+  return readConfig(env).isDevelopment
 }

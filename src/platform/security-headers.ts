@@ -2,7 +2,7 @@ import { secureHeaders } from 'hono/secure-headers'
 
 type SecureHeadersOptions = NonNullable<Parameters<typeof secureHeaders>[0]>
 import { createMiddleware } from 'hono/factory'
-import type { AppEnv } from './types'
+import { configOf, type AppEnv } from './types'
 
 // Security checklist 15 (ASVS 3.4.x). No inline script or style anywhere: Alpine comes as its CSP
 // build (no unsafe-eval, see docs/decisions/0003-frontend-csp.md) and htmx runs with allowEval=false.
@@ -41,5 +41,5 @@ const production = secureHeaders({
 const development = secureHeaders({ ...common, strictTransportSecurity: false })
 
 export const securityHeaders = createMiddleware<AppEnv>((c, next) =>
-  c.env.ENVIRONMENT === 'production' ? production(c, next) : development(c, next),
+  configOf(c).isProduction ? production(c, next) : development(c, next),
 )

@@ -49,8 +49,10 @@ describe('quickscale generate feature', () => {
     expect(typecheck.output).toBe('')
     expect(typecheck.code).toBe(0)
 
-    // With the registry test: the generated feature composes like the built-in ones.
-    const tests = await run('npx', ['vitest', 'run', '--project', 'workers', 'test/team-notes/', 'test/platform/registry.test.ts'], project)
+    // With the registry test (it composes like the built-in features) and the malformed-forms test (its
+    // form route takes every bad body with a clear 4xx).
+    expect(fs.readFileSync(path.join(project, 'test/platform/malformed-forms.test.ts'), 'utf8')).toContain("{ path: '/team-notes', field: 'title', signedIn: true },")
+    const tests = await run('npx', ['vitest', 'run', '--project', 'workers', 'test/team-notes/', 'test/platform/registry.test.ts', 'test/platform/malformed-forms.test.ts'], project)
     expect(tests.output).toMatch(/Tests\s+\d+ passed/)
     expect(tests.code, tests.output.slice(-3000)).toBe(0)
 

@@ -24,13 +24,15 @@ export function registerGenerate(program: Command): void {
     .action(async (rawName: string, opts: { metered?: number; migration: boolean }) => {
       const { featureNames } = await import('../generate/names')
       const { renderFeatureFiles } = await import('../generate/templates')
-      const { registerFeature } = await import('../generate/register')
+      const { registerFeature, registerFormRoute } = await import('../generate/register')
       const n = featureNames(rawName)
       const root = findProjectRoot()
       const folder = path.join(root, 'src', n.kebab)
       if (fs.existsSync(folder)) throw new CliError(`src/${n.kebab} already exists.`, 'Choose another name, or remove the folder first.', EXIT.refused)
       const indexFile = path.join(root, 'src', 'index.tsx')
       const registered = registerFeature(fs.readFileSync(indexFile, 'utf8'), n)
+      const formsTest = path.join(root, 'test', 'platform', 'malformed-forms.test.ts')
+      const formsListed = fs.existsSync(formsTest) ? registerFormRoute(fs.readFileSync(formsTest, 'utf8'), n) : null
       const files = renderFeatureFiles({ n, metered: opts.metered })
       for (const [relative, content] of Object.entries(files)) {
         const file = path.join(root, relative)
@@ -40,6 +42,10 @@ export function registerGenerate(program: Command): void {
       }
       fs.writeFileSync(indexFile, registered)
       printLine('  ~ src/index.tsx (registered)')
+      if (formsListed !== null) {
+        fs.writeFileSync(formsTest, formsListed)
+        printLine('  ~ test/platform/malformed-forms.test.ts (form route listed)')
+      }
       if (opts.migration) {
         const run = await runCommand('npx', ['drizzle-kit', 'generate', '--name', `${n.snake}_init`], { cwd: root })
         const migration = /Your SQL migration file.*?(drizzle\/[\w.]+\.sql)/.exec(run.output.replace(/\x1b\[[0-9;]*m/g, ''))?.[1]

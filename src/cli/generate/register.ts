@@ -45,3 +45,16 @@ function insertImport(source: string, importLine: string): string {
   if (end < 0) return `${importLine}\n${source}`
   return `${source.slice(0, end)}\n${importLine}${source.slice(end)}`
 }
+
+/**
+ * Lists the feature's form route in test/platform/malformed-forms.test.ts's table (ADR 0007): that test
+ * checks every `formBodyLimit` route against malformed bodies and fails on a route it does not list.
+ */
+export function registerFormRoute(source: string, n: FeatureNames): string {
+  const entry = `{ path: '/${n.kebab}', field: 'title', signedIn: true },`
+  if (source.includes(`path: '/${n.kebab}'`)) return source
+  const table = /(const FORM_ROUTES[^=]*=\s*\[\n)([\s\S]*?)(\n\])/.exec(source)
+  if (!table) throw new CliError('test/platform/malformed-forms.test.ts has no FORM_ROUTES table to list the new form route in.', `Add ${entry} to its table of form routes by hand.`, EXIT.failed)
+  const indent = /^([ \t]*)\{/m.exec(table[2]!)?.[1] ?? '  '
+  return source.replace(table[0], `${table[1]}${table[2]}\n${indent}${entry}${table[3]}`)
+}

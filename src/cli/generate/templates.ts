@@ -173,57 +173,53 @@ export function ${n.pascal}Page(props: ${n.pascal}ViewProps) {
 
 function routesFile(n: FeatureNames, metered?: number): string {
   const m = metered !== undefined
+  const allowance = m ? `, allowance: await read${n.pascal}Allowance(db, viewer.id, new Date())` : ''
   return `import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
-import { fieldErrorsFrom } from '../platform/components'
-import { renderError } from '../platform/errors'
 import { setFlash } from '../platform/flash'
+import { formBodyLimit, parseForm, readForm, redirectAfterPost, respondWithForm } from '../platform/forms'
 import { isHtmxRequest } from '../platform/htmx'
-import type { AppContext, AppEnv } from '../platform/types'
+import type { AppEnv } from '../platform/types'
 ${m ? `import { MONTHLY_LIMIT, read${n.pascal}Allowance } from './meter'\n` : ''}import { ${n.camel}InputSchema, create${n.pascal}Item, list${n.pascal}Items } from './service'
 import { ${n.pascal}Page, ${n.pascal}Panel, type ${n.pascal}ViewProps } from './view'
 
-// Same shape for the page and its fragment: htmx gets the panel, a plain form post gets the page.
-function respond(c: AppContext, status: 200 | 422 | 429, props: ${n.pascal}ViewProps) {
-  c.status(status)
-  return isHtmxRequest(c) ? c.html(<${n.pascal}Panel {...props} />) : c.render(<${n.pascal}Page {...props} />, { title: '${n.title}' })
-}
+const TITLE = '${n.title}'
+const page = (props: ${n.pascal}ViewProps) => <${n.pascal}Page {...props} />
+const panel = (props: ${n.pascal}ViewProps) => <${n.pascal}Panel {...props} />
 
+// The one form path (ADR 0007): formBodyLimit → readForm → parseForm → respondWithForm / redirectAfterPost.
 export const ${n.camel}Routes = new Hono<AppEnv>()
   .get('/${n.kebab}', async (c) => {
     const viewer = c.get('viewer')
     if (!viewer) return c.redirect('/login?next=%2F${n.kebab}', 303)
     const db = c.get('db')
-    const items = await list${n.pascal}Items(db, viewer.id)
-    return respond(c, 200, { items${m ? `, allowance: await read${n.pascal}Allowance(db, viewer.id, new Date())` : ''} })
+    return c.render(page({ items: await list${n.pascal}Items(db, viewer.id)${allowance} }), { title: TITLE })
   })
-  .post(
-    '/${n.kebab}',
-    // A title is at most a few hundred bytes; anything far larger is not a form this page sent.
-    bodyLimit({ maxSize: 8 * 1024, onError: (c) => renderError(c, { status: 413, title: 'Too large', message: 'That request is too large. Keep the title under 200 characters.' }) }),
-    async (c) => {
-      const viewer = c.get('viewer')
-      if (!viewer) return c.redirect('/login?next=%2F${n.kebab}', 303)
-      const db = c.get('db')
-      const body = await c.req.parseBody()
-      const values = { title: typeof body.title === 'string' ? body.title : undefined }
-      const parsed = ${n.camel}InputSchema.safeParse(values)
-      if (!parsed.success) {
-        return respond(c, 422, { items: await list${n.pascal}Items(db, viewer.id), values, errors: fieldErrorsFrom(parsed.error.issues) })
-      }
-${m ? `      const now = new Date()
-      const allowance = await read${n.pascal}Allowance(db, viewer.id, now)
-      if (allowance.remaining === 0) {
-        const notice = \`You have added \${MONTHLY_LIMIT} items this month, the most your plan allows. It resets on the 1st (UTC).\`
-        return respond(c, 429, { items: await list${n.pascal}Items(db, viewer.id), values, notice, allowance })
-      }
-      await create${n.pascal}Item(db, viewer.id, parsed.data.title, now)
-` : `      await create${n.pascal}Item(db, viewer.id, parsed.data.title)
-`}      if (isHtmxRequest(c)) return respond(c, 200, { items: await list${n.pascal}Items(db, viewer.id)${m ? `, allowance: await read${n.pascal}Allowance(db, viewer.id, new Date())` : ''} })
-      setFlash(c, 'success', 'Added.')
-      return c.redirect('/${n.kebab}', 303)
-    },
-  )
+  // A title is at most a few hundred bytes; anything far larger is not a form this page sent.
+  .post('/${n.kebab}', formBodyLimit({ maxSize: 8 * 1024, message: 'That request is too large. Keep the title under 200 characters.' }), async (c) => {
+    const viewer = c.get('viewer')
+    if (!viewer) return c.redirect('/login?next=%2F${n.kebab}', 303)
+    const db = c.get('db')
+    const form = await readForm(c)
+    const values = { title: form.title }
+    const parsed = parseForm(${n.camel}InputSchema, values)
+    if (!parsed.ok) {
+      const props = { items: await list${n.pascal}Items(db, viewer.id), values, errors: parsed.errors${allowance} }
+      return respondWithForm(c, 422, panel(props), page(props), TITLE)
+    }
+${m ? `    const now = new Date()
+    const allowance = await read${n.pascal}Allowance(db, viewer.id, now)
+    if (allowance.remaining === 0) {
+      const notice = \`You have added \${MONTHLY_LIMIT} items this month, the most your plan allows. It resets on the 1st (UTC).\`
+      const props = { items: await list${n.pascal}Items(db, viewer.id), values, notice, allowance }
+      return respondWithForm(c, 429, panel(props), page(props), TITLE)
+    }
+    await create${n.pascal}Item(db, viewer.id, parsed.data.title, now)
+` : `    await create${n.pascal}Item(db, viewer.id, parsed.data.title)
+`}    // htmx swaps in the updated panel; without JavaScript, flash + 303 back to the page.
+    if (isHtmxRequest(c)) return c.html(panel({ items: await list${n.pascal}Items(db, viewer.id)${allowance} }))
+    setFlash(c, 'success', 'Added.')
+    return redirectAfterPost(c, '/${n.kebab}')
+  })
 `
 }
 
