@@ -114,6 +114,15 @@ export function variableRules(environment: Environment, billingInstalled: boolea
       validate: (v) => (/^re_[A-Za-z0-9_]{8,}$/.test(v) ? null : 'does not look like a Resend API key (re_…)'),
     },
     {
+      name: 'APP_NAME', required: true, fix: 'Set APP_NAME in wrangler.toml [vars] (the name shown in pages and mail).',
+      validate: (v) => (v.trim() === '' ? 'is empty' : null),
+    },
+    {
+      // Tests and the browser run point the breach check at a local fake; production asks HIBP itself.
+      name: 'HIBP_API_BASE', required: false, fix: 'Remove HIBP_API_BASE from the production variables (the default is https://api.pwnedpasswords.com).',
+      validate: (v) => (prod && v !== 'https://api.pwnedpasswords.com' ? `points at ${v}, not the breach-check service` : null),
+    },
+    {
       name: 'NEON_WS_PROXY', required: false, fix: 'Remove NEON_WS_PROXY from the production variables: it is the local bridge only.',
       validate: (v) => (prod && v ? 'is set: production must talk to Neon directly' : null),
     },
