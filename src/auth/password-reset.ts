@@ -1,12 +1,14 @@
 import { and, eq, gt, sql } from 'drizzle-orm'
 import type { Database } from '../platform/db'
 import { passwordResetTokens, sessions, users } from './schema'
+import { voidPendingVerifications } from './email-verification'
 import { generateLinkToken, hasTokenShape, hashSecret } from './tokens'
 
 /**
  * Password reset (checklist 21; Copenhagen password-reset): a 160-bit token, only its SHA-256 stored, valid
  * one hour, single-use; a new request invalidates older tokens. The reset itself — token deletion,
- * new hash, email marked verified (the mail proved ownership), every session gone — is one transaction.
+ * new hash, email marked verified (the mail proved ownership), a new security stamp, every session and every
+ * pending email change or verification gone — is one transaction.
  */
 export const RESET_TTL_MINUTES = 60
 
@@ -43,9 +45,11 @@ export async function resetPasswordWithToken(db: Database, token: string, newPas
     await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId))
     await tx
       .update(users)
-      .set({ passwordHash: newPasswordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})`, updatedAt: now })
+      .set({ passwordHash: newPasswordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})`, securityStamp: sql`gen_random_uuid()`, updatedAt: now })
       .where(eq(users.id, userId))
     await tx.delete(sessions).where(eq(sessions.userId, userId))
+    // A pending email change requested before the reset (perhaps by whoever held the account) dies here.
+    await voidPendingVerifications(tx, userId)
     return userId
   })
 }

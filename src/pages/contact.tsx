@@ -1,16 +1,17 @@
 import { Hono } from 'hono'
-import { Field, FormErrorSummary, TextArea, type FieldErrors } from '../platform/components'
+import { Field, FormErrorSummary, Notice, TextArea, type FieldErrors } from '../platform/components'
 import { setFlash } from '../platform/flash'
 import { formBodyLimit, parseForm, readForm, respondWithForm } from '../platform/forms'
 import { isHtmxRequest } from '../platform/htmx'
 import type { AppEnv } from '../platform/types'
 import { contactInputSchema, createContactMessage } from './contact-message'
+import { consumeContactAllowance, contactThrottleMessage } from './contact-throttle'
 import { sendEmail } from '../email'
 
 type ContactValues = Partial<Record<'name' | 'email' | 'subject' | 'message', string>>
 
 // One component for the full page and the htmx fragment: htmx swaps the form's outerHTML.
-function ContactForm({ values = {}, errors = {}, sent = false }: { values?: ContactValues; errors?: FieldErrors; sent?: boolean }) {
+function ContactForm({ values = {}, errors = {}, sent = false, notice }: { values?: ContactValues; errors?: FieldErrors; sent?: boolean; notice?: string }) {
   return (
     <form id="contact-form" method="post" action="/contact" hx-post="/contact" hx-target="this" hx-swap="outerHTML" novalidate>
       {sent && (
@@ -18,6 +19,7 @@ function ContactForm({ values = {}, errors = {}, sent = false }: { values?: Cont
           Thank you — your message has been sent. We will reply by email.
         </div>
       )}
+      <Notice kind="danger" message={notice} />
       <FormErrorSummary errors={errors} />
       <Field name="name" label="Your name" value={values.name} error={errors.name} required maxlength={100} autocomplete="name" />
       <Field name="email" label="Email" type="email" value={values.email} error={errors.email} required maxlength={254} autocomplete="email" />
@@ -32,7 +34,7 @@ function ContactForm({ values = {}, errors = {}, sent = false }: { values?: Cont
   )
 }
 
-function ContactPage(props: { values?: ContactValues; errors?: FieldErrors }) {
+function ContactPage(props: { values?: ContactValues; errors?: FieldErrors; notice?: string }) {
   return (
     <section class="section">
       <div class="container">
@@ -61,6 +63,13 @@ export const contactRoutes = new Hono<AppEnv>()
       if (!parsed.ok) {
         const errors = parsed.errors
         return respondWithForm(c, 422, <ContactForm values={values} errors={errors} />, <ContactPage values={values} errors={errors} />, 'Contact')
+      }
+      // Per client address, after validation so that fixing a typo costs nothing (issue 9, finding 3).
+      const throttle = await consumeContactAllowance(c.env, c.req.header('cf-connecting-ip') ?? 'unknown')
+      if (!throttle.allowed) {
+        const notice = contactThrottleMessage(throttle.retryAfterSeconds)
+        c.header('Retry-After', String(throttle.retryAfterSeconds))
+        return respondWithForm(c, 429, <ContactForm values={values} notice={notice} />, <ContactPage values={values} notice={notice} />, 'Contact')
       }
       await createContactMessage(c.get('db'), parsed.data)
       // The admin hears of it by mail, queued (never sent on this request). The message is stored

@@ -1,5 +1,5 @@
 import { createMiddleware } from 'hono/factory'
-import { readConfig } from './env'
+import { readConfig, trustedOrigins } from './env'
 import { createDb } from './db'
 import { renderError } from './errors'
 import { createLogger } from './logger'
@@ -43,9 +43,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 /**
  * CSRF defence for every state-changing request, form or JSON alike (hono/csrf only inspects
  * form content types — security checklist 14). Rule: Sec-Fetch-Site must be same-origin, or the
- * Origin header must be ours (Copenhagen Book, csrf#origin-header; ASVS 3.5.1). A request with
- * neither header is refused: every browser that can carry a session cookie sends one of them.
- * Exempt paths are only those authenticated otherwise (the signature-verified Stripe webhook).
+ * Origin header must be APP_URL's or one in TRUSTED_ORIGINS (Copenhagen Book, csrf#origin-header;
+ * ASVS 3.5.1). A request with neither header is refused: every browser that can carry a session
+ * cookie sends one of them. Exempt paths are only those authenticated otherwise (the signature-verified Stripe webhook).
  */
 export function csrfProtection(options: { exemptPaths?: string[] } = {}) {
   const exempt = new Set((options.exemptPaths ?? []).filter((p) => !p.endsWith('*')))
@@ -55,7 +55,9 @@ export function csrfProtection(options: { exemptPaths?: string[] } = {}) {
     if (SAFE_METHODS.has(c.req.method) || exempt.has(path) || exemptPrefixes.some((p) => path.startsWith(p))) return next()
     const site = c.req.header('sec-fetch-site')
     const origin = c.req.header('origin')
-    const allowedOrigins = new Set([new URL(c.req.url).origin, new URL(c.env.APP_URL).origin])
+    // From configuration only: the request's own URL comes from its Host header, which a DNS-rebinding
+    // page controls (issue 9, finding 8).
+    const allowedOrigins = trustedOrigins(c.env)
     const sameSite = site === 'same-origin'
     const originOk = origin !== undefined && allowedOrigins.has(origin)
     // A cross-site fetch metadata header wins over a spoofable-looking Origin match.

@@ -28,6 +28,10 @@ const FORM_ROUTES: FormRoute[] = [
   { path: '/settings/delete', field: 'delete_current_password', signedIn: true },
 ]
 
+// POST routes that read no field but still cap their body like every auth route (issue 9: an oversized
+// body gets 413 everywhere); malformed-field checks do not apply to them.
+const FIELDLESS_ROUTES = ['/logout', '/settings/sessions/:id/revoke', '/verify-email/resend']
+
 const sources = import.meta.glob('../../src/**/*.{ts,tsx}', { query: '?raw', import: 'default', eager: true }) as Record<string, string>
 
 describe('the route table is complete', () => {
@@ -38,7 +42,8 @@ describe('the route table is complete', () => {
       for (const m of text.matchAll(/\.post\(\s*'([^']+)',(?:\s|\/\/[^\n]*\n)*formBodyLimit\(/g)) declared.add(m[1]!)
     }
     expect(declared.size).toBeGreaterThanOrEqual(10)
-    expect([...declared].sort()).toEqual(FORM_ROUTES.map((r) => r.path).sort())
+    const fieldless = new Set(FIELDLESS_ROUTES)
+    expect([...declared].filter((p) => !fieldless.has(p)).sort()).toEqual(FORM_ROUTES.map((r) => r.path).sort())
   })
 
   it('every handler that reads a form sits behind formBodyLimit, and nothing parses bodies another way', () => {

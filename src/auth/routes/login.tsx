@@ -89,7 +89,7 @@ export const loginRoutes = new Hono<AppEnv>()
     return redirectAfterPost(c, next)
   })
   // POST only: a GET must never change state (checklist 13), and the CSRF middleware guards POSTs.
-  .post('/logout', async (c) => {
+  .post('/logout', formBodyLimit(), async (c) => {
     const session = c.get('session')
     if (session) {
       await invalidateSession(c.get('db'), session.id)

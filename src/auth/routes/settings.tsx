@@ -5,6 +5,7 @@ import { renderError } from '../../platform/errors'
 import { setFlash } from '../../platform/flash'
 import { formBodyLimit, parseForm, readForm, redirectAfterPost, respondWithForm } from '../../platform/forms'
 import type { AppContext, AppEnv } from '../../platform/types'
+import { consumeEmailChangeAllowance, emailChangeThrottleMessage, SAME_PASSWORD_MESSAGE } from '../email-change'
 import { getPendingVerification } from '../email-verification'
 import { requireUser } from '../guards'
 import { logAuthEvent } from '../log'
@@ -82,6 +83,11 @@ export const settingsRoutes = new Hono<AppEnv>()
     if (denied) return fail(denied)
     // Settings is behind a session, so saying "taken" here reveals nothing the sign-up form would not.
     if ((await getUserByEmail(db, email)) !== null) return fail(refuse({ email: 'An account with this email already exists.' }))
+    const allowance = await consumeEmailChangeAllowance(c.env, user.id, email)
+    if (!allowance.allowed) {
+      c.header('Retry-After', String(allowance.retryAfterSeconds))
+      return fail(refuse({ form: emailChangeThrottleMessage(allowance.retryAfterSeconds) }, 429))
+    }
     await sendVerificationEmail(c, user, email)
     logAuthEvent(c, 'email.change_requested', { userId: user.id })
     setFlash(c, 'info', `We sent a code to ${email}. Enter it to confirm the change.`)
@@ -97,6 +103,8 @@ export const settingsRoutes = new Hono<AppEnv>()
     if (!parsed.ok) return fail(refuse(parsed.errors))
     const denied = await confirmPassword(c, user, form.current_password ?? '')
     if (denied) return fail(denied)
+    // The current one was just verified, so plain equality is enough (no normalisation: checklist 1).
+    if (parsed.data.new_password === form.current_password) return fail(refuse({ new_password: SAME_PASSWORD_MESSAGE }))
     if (await isPasswordBreached(parsed.data.new_password, breachCheckFor(c))) return fail(refuse({ new_password: BREACHED_MESSAGE }))
     // Every other session ends (checklist 3); this browser gets a fresh one (step-up, checklist 8).
     await changeUserPassword(db, user.id, await hashPassword(parsed.data.new_password))
@@ -105,7 +113,7 @@ export const settingsRoutes = new Hono<AppEnv>()
     setFlash(c, 'success', 'Your password has been changed. Your other sessions were signed out.')
     return redirectAfterPost(c, '/settings')
   })
-  .post('/settings/sessions/:id/revoke', async (c) => {
+  .post('/settings/sessions/:id/revoke', formBodyLimit(), async (c) => {
     const user = c.get('user')!
     const id = c.req.param('id')
     // Scoped to the owner: another user's session id matches nothing and gets the same 404 as a typo.

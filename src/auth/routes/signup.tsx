@@ -15,7 +15,7 @@ type Values = Partial<Record<'name' | 'email', string>>
 
 const signupSchema = z.object({ name: nameSchema, email: emailSchema, password: passwordSchema })
 // Each address may create a handful of accounts an hour: enough for a family, not for enumeration.
-const SIGNUP_IP_LIMIT = { max: 20, windowSeconds: 60 * 60 }
+export const SIGNUP_IP_LIMIT = { max: 20, windowSeconds: 60 * 60 }
 
 export const BREACHED_MESSAGE = 'This password has appeared in a known data breach. Please choose a different one.'
 

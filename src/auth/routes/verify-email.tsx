@@ -142,7 +142,7 @@ export const verifyEmailRoutes = new Hono<AppEnv>()
     }
     return completeVerification(c, check)
   })
-  .post('/verify-email/resend', requireUser, async (c) => {
+  .post('/verify-email/resend', requireUser, formBodyLimit(), async (c) => {
     const user = c.get('user')!
     const pending = await getPendingVerification(c.get('db'), user.id)
     if (user.emailVerifiedAt !== null && pending === null) return redirectAfterPost(c, '/dashboard')
