@@ -21,7 +21,9 @@ export function registerStripe(program: Command): void {
       if (!isBillingInstalled(root)) {
         throw new CliError('Billing is not installed in this project (no src/billing/index.ts), so there are no plans to sync.', 'Add the billing feature to src/ and src/index.tsx, then run `npx quickscale stripe sync` again.', EXIT.config)
       }
-      const values = { ...resolveEnv(root, env).values, ...(process.env.STRIPE_SECRET_KEY ? { STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY } : {}) }
+      // Stripe settings from the shell win over .dev.vars, as DATABASE_URL does for the db commands.
+      const fromShell = Object.fromEntries(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_API_BASE'].filter((k) => process.env[k]).map((k) => [k, process.env[k]!]))
+      const values = { ...resolveEnv(root, env).values, ...fromShell }
       const key = values.STRIPE_SECRET_KEY
       if (!key) throw new CliError('STRIPE_SECRET_KEY is not set.', env === 'development' ? 'Add STRIPE_SECRET_KEY=sk_test_… to .dev.vars (Stripe dashboard → Developers → API keys).' : 'Export STRIPE_SECRET_KEY=sk_live_… for this command.', EXIT.config)
       const mode = env === 'production' ? 'live' : 'test'
