@@ -6,6 +6,7 @@ import { withDatabase } from './db'
 // project may not have billing at all.
 interface BillingEntry {
   syncPlansToStripe: (db: Database, stripe: unknown) => Promise<Array<{ planId: string; productId: string; monthlyPriceId: string; yearlyPriceId: string; created: string[] }>>
+  // Async since billing loads the Stripe SDK on first use; awaiting a plain value is harmless too.
   createStripeClient: (config: { secretKey: string; webhookSecret: string; apiBase?: string }) => unknown
 }
 
@@ -18,7 +19,7 @@ export async function syncWithBilling(billing: Record<string, unknown>, values: 
   if (!isBillingEntry(billing)) {
     throw new CliError('src/billing/index.ts does not export syncPlansToStripe and createStripeClient.', 'Update the billing feature (docs/billing.md), or the CLI (src/cli/stripe-sync.ts) to match it.', EXIT.config)
   }
-  const stripe = billing.createStripeClient({
+  const stripe = await billing.createStripeClient({
     secretKey: values.STRIPE_SECRET_KEY!,
     webhookSecret: values.STRIPE_WEBHOOK_SECRET ?? '',
     apiBase: values.STRIPE_API_BASE?.trim() || undefined,

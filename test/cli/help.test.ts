@@ -51,7 +51,7 @@ describe('quickscale --help', () => {
   })
 })
 
-describe('quickscale crawl, logs, stripe sync without what they need', () => {
+describe('quickscale crawl and logs without what they need', () => {
   it('crawl: nothing answering at --url is a clear exit 5', async () => {
     const run = await runCli(['crawl', '--url', 'http://127.0.0.1:1'])
     expect(run.code).toBe(5)
@@ -64,12 +64,5 @@ describe('quickscale crawl, logs, stripe sync without what they need', () => {
     expect(run.code).toBe(5)
     expect(run.stderr).toContain('not logged in to Cloudflare')
     expect(run.stderr).toContain('fix: Run `npx wrangler login`')
-  })
-
-  it('stripe sync: says plainly that billing is missing, exit 3, never pretends', async () => {
-    const run = await runCli(['stripe', 'sync'])
-    expect(run.code).toBe(3)
-    expect(run.stderr).toContain('Billing is not installed in this project')
-    expect(run.stdout).not.toContain('✔')
   })
 })
