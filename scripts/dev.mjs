@@ -39,6 +39,7 @@ try {
     databaseUrl = db.databaseUrl
     wsProxy = db.wsProxy
     console.log(`dev: embedded Postgres ${db.fresh ? 'created' : 'started'} (${databaseUrl.replace(/:[^:@]+@/, ':***@')}), data in .data/postgres`)
+    if (db.rttMs > 0) console.log(`dev: simulating ${db.rttMs} ms round trip between the Worker and the database (QS_DB_RTT_MS)`)
   }
   await applyMigrations(databaseUrl)
   console.log('dev: migrations applied')

@@ -1,5 +1,5 @@
 import { and, eq, gt, sql } from 'drizzle-orm'
-import type { Database } from '../platform/db'
+import type { Database, DatabaseOrTransaction } from '../platform/db'
 import { emailVerifications, passwordResetTokens, users } from './schema'
 import { generateLinkToken, hasTokenShape, hashSecret, secretMatchesHash } from './tokens'
 
@@ -100,6 +100,6 @@ export async function applyEmailVerification(db: Database, userId: string, email
  * stamp and no pending email change or verification left (issue 9, finding 1). The account owner who
  * just proved control decides anew; nothing requested before survives.
  */
-export async function voidPendingVerifications(tx: Pick<Database, 'delete'>, userId: string): Promise<void> {
+export async function voidPendingVerifications(tx: DatabaseOrTransaction, userId: string): Promise<void> {
   await tx.delete(emailVerifications).where(eq(emailVerifications.userId, userId))
 }

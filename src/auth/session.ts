@@ -2,6 +2,7 @@ import { and, eq, gt } from 'drizzle-orm'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Database } from '../platform/db'
 import type { Config } from '../platform/env'
+import type { ViewerField } from '../platform/feature'
 import { clientIp } from '../platform/forms'
 import { configOf, type AppContext } from '../platform/types'
 import { sessions, users, type SessionRow, type User } from './schema'
@@ -45,29 +46,55 @@ export async function createSession(
   return { token: `${id}.${secret}`, session: session! }
 }
 
-export async function validateSessionToken(db: Database, token: string, now: Date = new Date()): Promise<SessionValidationResult> {
+export interface ValidateSessionOptions {
+  /** Columns features add to the viewer (`Feature.viewerFields`), read in the same query. */
+  viewerFields?: Record<string, ViewerField>
+  /**
+   * Where the writes that need not delay the page go (the sliding-expiry touch, deleting an expired row):
+   * `executionCtx.waitUntil` in a request. Without it they are awaited.
+   */
+  defer?: (work: Promise<unknown>) => void
+}
+
+/**
+ * One round trip on the request path (issue 8): the session, its user and any viewer fields in one query.
+ * The writes it may cause (sliding the idle expiry, removing an expired row) go through `defer`, after the
+ * page, when the caller gives one: their result changes nothing the page shows.
+ */
+export async function validateSessionToken(
+  db: Database,
+  token: string,
+  now: Date = new Date(),
+  options: ValidateSessionOptions = {},
+): Promise<SessionValidationResult> {
   const parts = token.split('.')
   if (parts.length !== 2 || !hasTokenShape(parts[0], SESSION_ID_BYTES) || !hasTokenShape(parts[1], LINK_TOKEN_BYTES)) return { session: null, user: null }
+  const selection = { session: sessions, user: users }
+  const fields = Object.entries(options.viewerFields ?? {})
+  // Drizzle cannot select an empty nested object, so `extras` is only there when a feature adds a field.
+  if (fields.length > 0) Object.assign(selection, { extras: Object.fromEntries(fields.map(([name, field]) => [name, field(users.id)])) })
   const [row] = await db
-    .select({ session: sessions, user: users })
+    .select(selection)
     .from(sessions)
     .innerJoin(users, eq(sessions.userId, users.id))
     .where(eq(sessions.id, parts[0]!))
     .limit(1)
   if (row === undefined) return { session: null, user: null }
   if (!secretMatchesHash(parts[1]!, row.session.secretHash)) return { session: null, user: null }
+  const later = (work: Promise<unknown>) => (options.defer ? options.defer(work) : work)
   const absoluteEnd = row.session.createdAt.getTime() + ABSOLUTE_TIMEOUT_MS
   if (now.getTime() >= row.session.expiresAt.getTime() || now.getTime() >= absoluteEnd) {
-    await db.delete(sessions).where(eq(sessions.id, row.session.id))
+    await later(db.delete(sessions).where(eq(sessions.id, row.session.id)).then(() => undefined))
     return { session: null, user: null }
   }
   let session = row.session
   if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
     const expiresAt = new Date(Math.min(now.getTime() + IDLE_TIMEOUT_MS, absoluteEnd))
-    await db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, session.id))
+    await later(db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, session.id)).then(() => undefined))
     session = { ...session, lastSeenAt: now, expiresAt }
   }
-  return { session, user: row.user }
+  const extras = (row as { extras?: Record<string, unknown> }).extras
+  return extras ? { session, user: row.user, extras } : { session, user: row.user }
 }
 
 export async function invalidateSession(db: Database, sessionId: string): Promise<void> {
@@ -125,4 +152,6 @@ export async function startSession(c: AppContext, user: Pick<User, 'id'>): Promi
   return session
 }
 
-export type SessionValidationResult = { session: SessionRow; user: User } | { session: null; user: null }
+export type SessionValidationResult =
+  | { session: SessionRow; user: User; extras?: Record<string, unknown> }
+  | { session: null; user: null; extras?: undefined }
