@@ -25,7 +25,7 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   if (token !== undefined) {
     const now = new Date()
     const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work.catch((err: unknown) => {
-      console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), msg: 'session: deferred write failed', error: String(err) }))
+      c.get('log').error('session: deferred write failed', { error: err })
     }))
     const { session, user, extras } = await validateSessionToken(c.get('db'), token, now, { viewerFields: c.get('registry')?.viewerFields, defer })
     if (session === null) {

@@ -2,6 +2,7 @@ import { Pool, neon, neonConfig } from '@neondatabase/serverless'
 import { drizzle as drizzleHttp, type NeonHttpDatabase } from 'drizzle-orm/neon-http'
 import { drizzle as drizzleWs, type NeonDatabase } from 'drizzle-orm/neon-serverless'
 import { coalesceQueries } from './db-coalesce'
+import { createLogger } from './logger'
 
 type WsDatabase = NeonDatabase<Record<string, never>>
 /** What `db.transaction(async (tx) => …)` hands its callback: one connection held for the whole function. */
@@ -12,8 +13,8 @@ export type Transaction = Parameters<Parameters<WsDatabase['transaction']>[0]>[0
  * `transaction` keeps its interactive semantics on a WebSocket connection opened only when it is called.
  */
 export type Database = Omit<NeonHttpDatabase<Record<string, never>>, 'transaction'> & Pick<WsDatabase, 'transaction'>
-/** A function that works inside and outside a transaction takes this. */
-export type DbOrTx = Database | Transaction
+/** The one type for "a database or a transaction": services that may run inside a caller's transaction take this. */
+export type DatabaseOrTransaction = Database | Transaction
 
 let localProxyConfigured = false
 
@@ -31,12 +32,6 @@ function configureLocalProxy(proxy: string | undefined): void {
   localProxyConfigured = true
 }
 
-// WebSocket failures arrive as ErrorEvent, whose String() is "[object ErrorEvent]".
-function describeError(err: unknown): string {
-  if (err instanceof Error) return err.message
-  if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message)
-  return String(err)
-}
 
 export interface DbHandle {
   db: Database
@@ -59,7 +54,8 @@ export function createDb(env: DbEnv): DbHandle {
     // A dropped connection must not crash the isolate; the failing query still rejects. Once we end
     // the pool, the socket's own disconnect event is expected and not worth a log line.
     pool.on('error', (err: unknown) => {
-      if (!closing) console.error(JSON.stringify({ level: 'error', msg: 'db pool error', error: describeError(err) }))
+      // WebSocket failures arrive as ErrorEvent (message but no Error prototype); the logger describes both.
+      if (!closing) createLogger().error('db pool error', { error: err })
     })
     wsDb = drizzleWs({ client: pool, casing: 'snake_case' })
     return wsDb
