@@ -6,11 +6,13 @@ import { startLocalDatabase } from './local-db.mjs'
 import { applyMigrations } from './migrate.mjs'
 import { seedDatabase } from './seed.mjs'
 import { writeDevVars } from './dev-vars.mjs'
+import { stripeDevVars } from './stripe-standin/dev.mjs'
 
 const PORT = Number(process.env.PORT ?? 8787)
 const external = process.env.DATABASE_URL
 let db = null
 let wrangler = null
+let stripeStandin = null
 let stopping = false
 
 async function stop(code = 0) {
@@ -22,6 +24,7 @@ async function stop(code = 0) {
     try { process.kill(-wrangler.pid, 'SIGTERM') } catch { /* already gone */ }
     await new Promise((r) => { wrangler.once('exit', r); setTimeout(r, 5000) })
   }
+  if (stripeStandin) await stripeStandin.close().catch(() => {})
   if (db) await db.stop().catch((e) => console.error('dev: could not stop Postgres cleanly:', e.message))
   process.exit(code)
 }
@@ -44,11 +47,16 @@ try {
   // Demo data only ever goes into a local database: a DATABASE_URL pointing at Neon may be production.
   const local = db !== null || /@(127\.0\.0\.1|localhost)[:/]/.test(databaseUrl)
   const notes = local ? await seedDatabase(databaseUrl) : ['external database: demo data not loaded (npm run db:seed is local-only)']
+  // Billing: real Stripe test keys if you set them, otherwise the local stand-in (docs/billing.md).
+  const stripe = await stripeDevVars({ appUrl: `http://127.0.0.1:${PORT}` })
+  stripeStandin = stripe.standin
+  notes.push(stripe.note)
   writeDevVars({
     ENVIRONMENT: 'development',
     APP_URL: `http://127.0.0.1:${PORT}`,
     DATABASE_URL: databaseUrl,
     NEON_WS_PROXY: wsProxy,
+    ...stripe.vars,
   })
   wrangler = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(PORT)], {
     stdio: 'inherit',

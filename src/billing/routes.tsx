@@ -6,6 +6,7 @@ import { z } from 'zod'
 import type { Registry } from '../platform/feature'
 import type { AppContext, AppEnv } from '../platform/types'
 import { renderError } from '../platform/errors'
+import { contentSecurityPolicyWith } from '../platform/security-headers'
 import { setFlash } from '../platform/flash'
 import { isHtmxRequest } from '../platform/htmx'
 import { requireUser, requireVerified } from '../auth/guards'
@@ -44,6 +45,15 @@ const billingThrottle = createMiddleware<AppEnv>(async (c, next) => {
   if (decision.allowed) return next()
   c.header('Retry-After', String(decision.retryAfterSeconds))
   return renderError(c, { status: 429, title: 'Too many requests', message: throttleMessage(decision.retryAfterSeconds) })
+})
+
+// Pages whose forms end in a redirect to Stripe Checkout or the portal (browsers apply form-action to it).
+const allowStripeRedirects = createMiddleware<AppEnv>(async (c, next) => {
+  const sources = ['https://checkout.stripe.com', 'https://billing.stripe.com']
+  const base = readStripeConfig(c.env)?.apiBase
+  if (base) sources.push(new URL(base).origin)
+  c.header('Content-Security-Policy', contentSecurityPolicyWith({ formAction: sources }))
+  await next()
 })
 
 const requireStripe = createMiddleware<AppEnv>(async (c, next) => {
@@ -89,7 +99,7 @@ const pageParam = (c: AppContext) => {
 }
 
 export const billingRoutes = new Hono<AppEnv>()
-  .get('/pricing', async (c) => {
+  .get('/pricing', allowStripeRedirects, async (c) => {
     const db = c.get('db')
     const user = c.get('user')
     const interval = c.req.query('interval') === 'year' ? 'year' : 'month'
@@ -171,7 +181,7 @@ export const billingRoutes = new Hono<AppEnv>()
   .get('/billing/cancel', requireUser, (c) =>
     c.render(<CheckoutResultPage ok={false} title="Checkout canceled" message="You left the checkout. Nothing was charged and your plan did not change." testMode={testModeLabel(readStripeConfig(c.env))} />, { title: 'Checkout canceled' }))
 
-  .get('/billing', requireUser, async (c) => {
+  .get('/billing', requireUser, allowStripeRedirects, async (c) => {
     const user = c.get('user')!
     const db = c.get('db')
     const page = pageParam(c)
