@@ -1,49 +1,19 @@
-import { Hono } from 'hono'
-import { csrfProtection, database, requestContext } from './platform/middleware'
-import { securityHeaders } from './platform/security-headers'
-import { flashMessages } from './platform/flash'
-import { layoutRenderer } from './platform/layout'
-import { errorPage, notFoundPage } from './platform/errors'
-import { healthRoutes } from './platform/health'
-import type { AppEnv } from './platform/types'
-import { homeRoutes } from './pages/home'
-import { contactRoutes } from './pages/contact'
-import { loadSession } from './auth/guards'
-import { authRoutes } from './auth/routes'
-import { emailQueueConsumers } from './email/consumer'
-import { devMailRoutes } from './email/dev-mail'
-import { adminRoutes } from './admin/routes'
+import { createApp } from './platform/app'
+import { pagesFeature } from './pages'
+import { authFeature } from './auth'
+import { emailFeature } from './email'
+import { dashboardFeature } from './dashboard'
+import { adminFeature } from './admin'
 import { billingFeature } from './billing'
 
-const app = new Hono<AppEnv>()
+// The features this app is made of (docs/decisions/0006-feature-registry.md). Each declares its routes,
+// navbar entries, dashboard cards, cleanups, queues, Durable Objects and jobs; removing one from this
+// list removes it from the site.
+export const features = [pagesFeature, authFeature, emailFeature, dashboardFeature, adminFeature, billingFeature]
 
-app.use(requestContext, securityHeaders, layoutRenderer, csrfProtection({ exemptPaths: ['/billing/webhook'] }), database, loadSession, flashMessages)
+const { worker } = createApp(features)
+export default worker
 
-app.route('/', healthRoutes)
-app.route('/', homeRoutes)
-app.route('/', contactRoutes)
-app.route('/', authRoutes)
-app.route('/', devMailRoutes)
-app.route('/', adminRoutes)
-// Until the registry wiring lands: billing's routes only (nav, cards, banners come with createApp).
-app.route('/', billingFeature.routes!)
-
-app.notFound(notFoundPage)
-app.onError(errorPage)
-
-// Durable Object classes must be exported from the Worker's main module.
-export { AuthThrottle } from './auth/login-throttle'
-
-// Each queue this Worker consumes (wrangler.toml [[queues.consumers]]) and the feature that handles it.
-const queueConsumers: Record<string, (batch: MessageBatch<unknown>, env: Env) => Promise<void>> = {
-  ...emailQueueConsumers,
-}
-
-export default {
-  fetch: app.fetch,
-  async queue(batch, env) {
-    const consume = queueConsumers[batch.queue]
-    if (!consume) throw new Error(`No consumer for queue "${batch.queue}"`)
-    await consume(batch, env)
-  },
-} satisfies ExportedHandler<Env>
+// Durable Object classes must be exported from the Worker's main module (each feature lists its own in
+// `durableObjects`; test/platform/registry.test.ts checks these exports against wrangler.toml).
+export { AuthThrottle } from './auth'

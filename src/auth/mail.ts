@@ -1,4 +1,4 @@
-import { sendEmail, type EmailMessage } from '../email/send-email'
+import { sendEmail, type EmailMessage } from '../email'
 import type { Database } from '../platform/db'
 import type { AppContext } from '../platform/types'
 

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../platform/db'
-import { forgetEmailRecipient } from '../email/forget-recipient'
+import type { AccountCleanup } from '../platform/feature'
 import { hashPassword } from './password'
 import { passwordResetTokens, sessions, users, type Role, type User } from './schema'
 
@@ -67,23 +67,15 @@ export async function changeUserPassword(db: Database, userId: string, passwordH
 }
 
 /**
- * Cleanup steps that later features register for account deletion (files in R2, Stripe customer,
- * org memberships …). Each runs inside the deletion transaction before the user row goes, so a failing
- * step leaves the account intact. Add yours to `accountCleanups` below; external side effects that
- * cannot be rolled back (R2 objects) should be queued from here rather than performed inline.
+ * Sessions, verifications and reset tokens go with the user row (ON DELETE CASCADE), so a deleted user
+ * loses every session (checklist 12). Every other feature's data goes through `cleanups` — the registry's
+ * `accountCleanups` — inside the same transaction, before the user row: a failing step keeps the account.
  */
-export type AccountCleanup = (tx: Database, user: { id: string; email: string }) => Promise<void>
-export const accountCleanups: AccountCleanup[] = [
-  (tx, user) => forgetEmailRecipient(tx, user.email),
-]
-
-// Sessions, verifications and reset tokens go with the user row (ON DELETE CASCADE), so a deleted user
-// loses every session (checklist 12).
-export async function deleteUserAccount(db: Database, userId: string, cleanups: AccountCleanup[] = accountCleanups): Promise<void> {
+export async function deleteUserAccount(db: Database, env: Env, userId: string, cleanups: readonly AccountCleanup[]): Promise<void> {
   await db.transaction(async (tx) => {
     const [user] = await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, userId)).for('update')
     if (user === undefined) return
-    for (const cleanup of cleanups) await cleanup(tx as unknown as Database, user)
+    for (const cleanup of cleanups) await cleanup(tx as unknown as Database, user, env)
     await tx.delete(users).where(eq(users.id, userId))
   })
 }

@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import type { Database } from '../platform/db'
 import type { Registry } from '../platform/feature'
-import { users } from '../auth/schema'
-import type { EmailMessage } from '../email/send-email'
+import { getUserById } from '../auth'
+import type { EmailMessage } from '../email'
 import { getAccountPlan, type AccountPlan } from './plans'
 import { upsertSubscription } from './records'
 import { subscriptions } from './schema'
@@ -41,7 +41,7 @@ export async function applyBillingChange(
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Database
     const before = await getAccountPlan(tx, userId, deps.now)
-    const [user] = await tx.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, userId))
+    const user = await getUserById(tx, userId)
     if (!user) return null
     const ctx: ApplyContext = { tx, user, before, billingUrl: new URL('/billing', deps.env.APP_URL).toString(), mails: [] }
     if (!(await apply(ctx))) return null

@@ -9,9 +9,9 @@ import { renderError } from '../platform/errors'
 import { contentSecurityPolicyWith } from '../platform/security-headers'
 import { setFlash } from '../platform/flash'
 import { isHtmxRequest } from '../platform/htmx'
-import { requireUser, requireVerified } from '../auth/guards'
-import { consumeBucket, throttleMessage } from '../auth/login-throttle'
-import { createStripeClient, cryptoProvider, isLocalStandin, isStripeUnavailable, isTestMode, readStripeConfig, Stripe, type StripeConfig } from './stripe'
+import { consumeBucket, requireUser, requireVerified, throttleMessage } from '../auth'
+import type Stripe from 'stripe'
+import { createCryptoProvider, createStripeClient, isLocalStandin, isStripeError, isStripeUnavailable, isTestMode, readStripeConfig, type StripeConfig } from './stripe'
 import { BillingInputError, changePlan, confirmCheckout, openPortal, queueMails, setCancelAtPeriodEnd, startCheckout, type ManageDeps } from './manage'
 import { getAccountPlan, getLiveSubscription, getPlan, listPlans } from './plans'
 import { findCustomerId } from './records'
@@ -30,8 +30,8 @@ export function testModeLabel(config: StripeConfig | null): string | null {
   return isLocalStandin(config) ? 'Test mode · local Stripe stand-in' : 'Test mode'
 }
 
-function manageDeps(c: AppContext, config: StripeConfig): ManageDeps {
-  return { db: c.get('db'), env: c.env, registry: registryOf(c), now: new Date(), stripe: createStripeClient(config) }
+async function manageDeps(c: AppContext, config: StripeConfig): Promise<ManageDeps> {
+  return { db: c.get('db'), env: c.env, registry: registryOf(c), now: new Date(), stripe: await createStripeClient(config) }
 }
 
 // Billing forms carry two short fields; a Stripe event is at most a few hundred KB.
@@ -65,7 +65,7 @@ const checkoutForm = z.object({ plan: z.string().trim().min(1).max(40), interval
 
 /** Turns what can go wrong with Stripe into a message; a redirect goes to Stripe or back to /billing. */
 async function runBillingAction(c: AppContext, action: (deps: ManageDeps) => Promise<{ redirect: string; flash?: string }>) {
-  const deps = manageDeps(c, readStripeConfig(c.env)!)
+  const deps = await manageDeps(c, readStripeConfig(c.env)!)
   try {
     const { redirect, flash } = await action(deps)
     if (flash) setFlash(c, 'success', flash)
@@ -80,7 +80,7 @@ async function runBillingAction(c: AppContext, action: (deps: ManageDeps) => Pro
     if (isStripeUnavailable(err)) {
       return renderError(c, { status: 503, title: 'Payments unavailable', message: 'We could not reach our payment provider. Nothing was charged and nothing changed; please try again in a minute.' })
     }
-    if (err instanceof Stripe.errors.StripeError) {
+    if (isStripeError(err)) {
       return renderError(c, { status: 502, title: 'Payment provider error', message: 'Our payment provider refused the request. Nothing was charged; please try again or contact us.' })
     }
     throw err
@@ -121,12 +121,12 @@ export const billingRoutes = new Hono<AppEnv>()
     if (!config) return c.json({ error: 'billing is not configured' }, 503)
     const signature = c.req.header('stripe-signature')
     const payload = await c.req.text()
-    const stripe = createStripeClient(config)
+    const stripe = await createStripeClient(config)
     let event: Stripe.Event
     try {
       if (!signature) throw new Error('missing Stripe-Signature header')
       // Verified against the raw body: re-serialised JSON would not match the signature.
-      event = await stripe.webhooks.constructEventAsync(payload, signature, config.webhookSecret, undefined, cryptoProvider())
+      event = await stripe.webhooks.constructEventAsync(payload, signature, config.webhookSecret, undefined, await createCryptoProvider())
     } catch (err) {
       console.warn(JSON.stringify({ level: 'warn', requestId: c.get('requestId'), msg: 'stripe webhook rejected', error: String((err as Error).message ?? err) }))
       return c.json({ error: 'invalid signature' }, 400)
@@ -162,7 +162,7 @@ export const billingRoutes = new Hono<AppEnv>()
   .get('/billing/success', requireUser, requireStripe, async (c) => {
     const testMode = testModeLabel(readStripeConfig(c.env))
     const sessionId = c.req.query('session_id') ?? ''
-    const deps = manageDeps(c, readStripeConfig(c.env)!)
+    const deps = await manageDeps(c, readStripeConfig(c.env)!)
     try {
       const result = await confirmCheckout(deps, c.get('user')!.id, sessionId)
       await queueMails(deps, result.mails)

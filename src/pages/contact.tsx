@@ -6,7 +6,7 @@ import { setFlash } from '../platform/flash'
 import { isHtmxRequest } from '../platform/htmx'
 import type { AppEnv } from '../platform/types'
 import { contactInputSchema, createContactMessage } from './contact-message'
-import { sendEmail } from '../email/send-email'
+import { sendEmail } from '../email'
 
 type ContactValues = Partial<Record<'name' | 'email' | 'subject' | 'message', string>>
 

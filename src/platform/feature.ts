@@ -20,10 +20,13 @@ export interface NavItem {
   href: string
   label: string
   audience: Audience
-  /** `start` sits after the public links, `end` on the right with the account controls. */
-  position?: 'start' | 'end'
+  /** `start` on the left, `end` on the right with the account controls, `footer` in the page footer. */
+  position?: 'start' | 'end' | 'footer'
   /** Lower comes first; ties keep feature-list order. */
   order?: number
+  /** A button instead of a text link (the account controls); `post` renders a form (log out). */
+  variant?: 'link' | 'button-primary' | 'button-light'
+  method?: 'get' | 'post'
 }
 
 export interface DashboardCard<T = unknown> {

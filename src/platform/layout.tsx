@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx'
 import { jsxRenderer, useRequestContext } from 'hono/jsx-renderer'
 import type { AppEnv, Viewer } from './types'
+import { isInAudience, type NavItem } from './feature'
 import { Notice } from './components'
 
 declare module 'hono' {
@@ -34,50 +35,38 @@ const HTMX_CONFIG = JSON.stringify({
   ],
 })
 
-// On every page while the address is unverified (issue 4): the account works, but paid and file
-// features stay locked until it is confirmed.
-function VerifyEmailBanner({ email }: { email: string }) {
-  return (
-    <div class="container flash-container">
-      <div class="notification is-warning is-light verify-banner" role="status">
-        Please verify your email address <strong>{email}</strong>: we sent you a code and a link.{' '}
-        <a href="/verify-email">Enter the code or get a new one</a>.
-      </div>
-    </div>
-  )
-}
-
-function NavLinks({ viewer, path }: { viewer: Viewer | null; path: string }) {
-  const link = (href: string, label: string) => (
-    <a class={`navbar-item${path === href ? ' is-active' : ''}`} href={href} aria-current={path === href ? 'page' : undefined}>
-      {label}
+// The navbar is the registry's nav data (docs/decisions/0006-feature-registry.md): each feature says
+// which entries it adds and who sees them; platform only lays them out.
+function NavLinks({ items, viewer, path }: { items: NavItem[]; viewer: Viewer | null; path: string }) {
+  const visible = items.filter((item) => isInAudience(item.audience, viewer))
+  const link = (item: NavItem) => (
+    <a class={`navbar-item${path === item.href ? ' is-active' : ''}`} href={item.href} aria-current={path === item.href ? 'page' : undefined}>
+      {item.label}
     </a>
   )
+  const button = (item: NavItem) => {
+    const kind = item.variant === 'button-primary' ? 'is-primary' : 'is-light'
+    if (item.method === 'post') {
+      return (
+        <form method="post" action={item.href}>
+          <button class={`button ${kind}`} type="submit">{item.label}</button>
+        </form>
+      )
+    }
+    return <a class={`button ${kind}`} href={item.href}>{item.variant === 'button-primary' ? <strong>{item.label}</strong> : item.label}</a>
+  }
+  const start = visible.filter((item) => (item.position ?? 'start') === 'start')
+  const end = visible.filter((item) => item.position === 'end')
+  const endLinks = end.filter((item) => (item.variant ?? 'link') === 'link')
+  const endButtons = end.filter((item) => (item.variant ?? 'link') !== 'link')
   return (
     <>
-      <div class="navbar-start">
-        {link('/', 'Home')}
-        {link('/about', 'About')}
-        {link('/contact', 'Contact')}
-        {viewer && link('/dashboard', 'Dashboard')}
-        {viewer?.role === 'admin' && link('/admin', 'Admin')}
-      </div>
+      <div class="navbar-start">{start.map(link)}</div>
       <div class="navbar-end">
-        {viewer ? (
-          <>
-            {link('/settings', 'Settings')}
-            <div class="navbar-item">
-              <form method="post" action="/logout">
-                <button class="button is-light" type="submit">Log out</button>
-              </form>
-            </div>
-          </>
-        ) : (
+        {endLinks.map(link)}
+        {endButtons.length > 0 && (
           <div class="navbar-item">
-            <div class="buttons">
-              <a class="button is-primary" href="/signup"><strong>Sign up</strong></a>
-              <a class="button is-light" href="/login">Log in</a>
-            </div>
+            {endButtons.length === 1 ? button(endButtons[0]!) : <div class="buttons">{endButtons.map(button)}</div>}
           </div>
         )}
       </div>
@@ -90,6 +79,7 @@ function Layout(props: { title: string; description?: string; children?: Child }
   const appName = c.env.APP_NAME
   const viewer = c.get('viewer') ?? null
   const flash = c.get('flash') ?? null
+  const registry = c.get('registry')
   return (
     // Light theme on purpose: Bulma follows prefers-color-scheme by default, but the navbar (is-white) and
     // the pricing band (has-background-light) are light by design, and under a dark OS setting the mix put
@@ -131,13 +121,13 @@ function Layout(props: { title: string; description?: string; children?: Child }
                 </button>
               </div>
               <div id="main-menu" class="navbar-menu" x-bind="menu">
-                <NavLinks viewer={viewer} path={c.req.path} />
+                <NavLinks items={registry?.nav ?? []} viewer={viewer} path={c.req.path} />
               </div>
             </div>
           </nav>
         </header>
         <main id="main">
-          {viewer && !viewer.emailVerified && c.req.path !== '/verify-email' && <VerifyEmailBanner email={viewer.email} />}
+          {(registry?.banners ?? []).map((banner) => banner.render(c, viewer))}
           <div class="container flash-container" id="flash-region" aria-live="polite">
             <Notice kind={flash?.kind ?? 'info'} message={flash?.message} />
           </div>
@@ -146,8 +136,10 @@ function Layout(props: { title: string; description?: string; children?: Child }
         <footer class="footer">
           <div class="content has-text-centered">
             <p>
-              <strong>{appName}</strong> · {appName === 'QuickScale Edge' ? 'a SaaS starter' : 'built with QuickScale Edge'} on Cloudflare Workers ·{' '}
-              <a href="/about">About</a> · <a href="/contact">Contact</a>
+              <strong>{appName}</strong> · {appName === 'QuickScale Edge' ? 'a SaaS starter' : 'built with QuickScale Edge'} on Cloudflare Workers
+              {(registry?.nav ?? []).filter((item) => item.position === 'footer' && isInAudience(item.audience, viewer)).map((item) => (
+                <> · <a href={item.href}>{item.label}</a></>
+              ))}
             </p>
           </div>
         </footer>

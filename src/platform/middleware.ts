@@ -46,9 +46,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
  * Exempt paths are only those authenticated otherwise (the signature-verified Stripe webhook).
  */
 export function csrfProtection(options: { exemptPaths?: string[] } = {}) {
-  const exempt = new Set(options.exemptPaths ?? [])
+  const exempt = new Set((options.exemptPaths ?? []).filter((p) => !p.endsWith('*')))
+  const exemptPrefixes = (options.exemptPaths ?? []).filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1))
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (SAFE_METHODS.has(c.req.method) || exempt.has(c.req.path)) return next()
+    const path = c.req.path
+    if (SAFE_METHODS.has(c.req.method) || exempt.has(path) || exemptPrefixes.some((p) => path.startsWith(p))) return next()
     const site = c.req.header('sec-fetch-site')
     const origin = c.req.header('origin')
     const allowedOrigins = new Set([new URL(c.req.url).origin, new URL(c.env.APP_URL).origin])

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { eq } from 'drizzle-orm'
+import { env } from 'cloudflare:workers'
 import { createEmailVerification } from '../../src/auth/email-verification'
 import { createPasswordResetToken } from '../../src/auth/password-reset'
 import { emailVerifications, sessions, users } from '../../src/auth/schema'
@@ -169,9 +170,9 @@ describe('settings', () => {
   it('deleteUserAccount runs cleanup hooks in the same transaction; a failing hook keeps the account', async () => {
     const user = await createTestUser()
     const seen: string[] = []
-    await expect(withDb((db) => deleteUserAccount(db, user.id, [async (_tx, { id }) => { seen.push(id); throw new Error('R2 down') }]))).rejects.toThrow('R2 down')
+    await expect(withDb((db) => deleteUserAccount(db, env, user.id, [async (_tx, { id }) => { seen.push(id); throw new Error('R2 down') }]))).rejects.toThrow('R2 down')
     expect(await userRow(user.id)).toBeDefined()
-    await withDb((db) => deleteUserAccount(db, user.id, [async (_tx, { id }) => { seen.push(id) }]))
+    await withDb((db) => deleteUserAccount(db, env, user.id, [async (_tx, { id }) => { seen.push(id) }]))
     expect(seen).toEqual([user.id, user.id])
     expect(await userRow(user.id)).toBeUndefined()
   })

@@ -1,6 +1,5 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../../platform/types'
-import { dashboardRoutes } from './dashboard'
 import { loginRoutes } from './login'
 import { passwordResetRoutes } from './password-reset'
 import { settingsRoutes } from './settings'
@@ -14,4 +13,3 @@ export const authRoutes = new Hono<AppEnv>()
   .route('/', verifyEmailRoutes)
   .route('/', passwordResetRoutes)
   .route('/', settingsRoutes)
-  .route('/', dashboardRoutes)

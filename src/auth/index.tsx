@@ -1,0 +1,42 @@
+import type { Feature } from '../platform/feature'
+import { loadSession } from './guards'
+import { authRoutes } from './routes'
+import { verifyEmailBanner } from './views/verify-banner'
+import { usersAdminPanel } from './admin-panel'
+
+// Accounts (docs/auth.md). Other features use the guards and the User type from here, never auth's
+// modules directly (the boundary test in test/platform/boundaries.test.ts holds that).
+export { requireAdmin, requireUser, requireVerified } from './guards'
+export { getUserById } from './user'
+export type { User } from './schema'
+export { AuthThrottle } from './login-throttle'
+// Billing's Stripe-calling actions share auth's throttle (one Durable Object per key).
+export { consumeBucket, throttleMessage } from './login-throttle'
+
+export const authFeature: Feature = {
+  name: 'auth',
+  routes: authRoutes,
+  middleware: [loadSession],
+  nav: [
+    { href: '/settings', label: 'Settings', audience: 'user', position: 'end', order: 0 },
+    { href: '/logout', label: 'Log out', audience: 'user', position: 'end', variant: 'button-light', method: 'post', order: 100 },
+    { href: '/signup', label: 'Sign up', audience: 'visitor', position: 'end', variant: 'button-primary', order: 0 },
+    { href: '/login', label: 'Log in', audience: 'visitor', position: 'end', variant: 'button-light', order: 1 },
+  ],
+  banners: [verifyEmailBanner],
+  dashboardCards: [
+    {
+      id: 'settings',
+      title: 'Settings',
+      order: 90,
+      render: () => (
+        <>
+          <p>Your name, email, password and active sessions.</p>
+          <p class="mt-3"><a href="/settings">Open settings</a></p>
+        </>
+      ),
+    },
+  ],
+  durableObjects: ['AuthThrottle'],
+  adminPanels: [usersAdminPanel],
+}

@@ -1,0 +1,20 @@
+import { Hono } from 'hono'
+import type { Feature } from '../platform/feature'
+import type { AppEnv } from '../platform/types'
+import { contactRoutes } from './contact'
+import { homeRoutes } from './home'
+import { contactMessagesAdminPanel } from './admin-panel'
+
+// Public pages: home, about and contact (docs/user-guide.md).
+export const pagesFeature: Feature = {
+  name: 'pages',
+  routes: new Hono<AppEnv>().route('/', homeRoutes).route('/', contactRoutes),
+  nav: [
+    { href: '/', label: 'Home', audience: 'everyone', order: 0 },
+    { href: '/about', label: 'About', audience: 'everyone', order: 1 },
+    { href: '/contact', label: 'Contact', audience: 'everyone', order: 2 },
+    { href: '/about', label: 'About', audience: 'everyone', position: 'footer', order: 0 },
+    { href: '/contact', label: 'Contact', audience: 'everyone', position: 'footer', order: 1 },
+  ],
+  adminPanels: [contactMessagesAdminPanel],
+}

@@ -1,0 +1,36 @@
+import type { Child } from 'hono/jsx'
+
+// Building blocks every feature's admin panel uses, so that panels from different features look alike.
+
+const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
+export const formatWhen = (d: Date) => `${dateTime.format(d)} UTC`
+
+export function Stat({ label, value, tone }: { label: string; value: number | string; tone?: 'danger' }) {
+  return (
+    <div class="column">
+      <div class="box has-text-centered">
+        <p class="heading">{label}</p>
+        <p class={`title is-4${tone && typeof value === 'number' && value > 0 ? ' has-text-danger-dark' : ''}`}>{value}</p>
+      </div>
+    </div>
+  )
+}
+
+export function StatRow({ children }: { children?: Child }) {
+  return <div class="columns is-multiline">{children}</div>
+}
+
+// A wide table scrolls sideways on a phone; the region is focusable and named so keyboard and
+// screen-reader users can reach and scroll it (axe scrollable-region-focusable).
+export function AdminTable({ labelledBy, head, children }: { labelledBy: string; head: string[]; children?: Child }) {
+  return (
+    <div class="table-container" tabindex={0} role="region" aria-labelledby={labelledBy}>
+      <table class="table is-fullwidth is-striped">
+        <thead>
+          <tr>{head.map((h) => <th scope="col">{h}</th>)}</tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  )
+}

@@ -1,0 +1,97 @@
+import { env } from 'cloudflare:workers'
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import wranglerToml from '../../wrangler.toml?raw'
+import * as main from '../../src/index'
+import { features } from '../../src/index'
+import { createApp } from '../../src/platform/app'
+import type { Feature } from '../../src/platform/feature'
+import { ORIGIN } from '../helpers/http'
+import { createTestUser, loginCookie } from '../auth/helpers'
+
+// Development, so that development-only routes (the mail outbox) count as served too.
+const devEnv = { ...env, ENVIRONMENT: 'development' }
+
+async function fetchFrom(list: readonly Feature[], path: string, cookie?: string): Promise<Response> {
+  const { worker } = createApp(list)
+  const ctx = createExecutionContext()
+  const res = await worker.fetch(new Request(new URL(path, ORIGIN), { headers: cookie ? { cookie } : {}, redirect: 'manual' }), devEnv, ctx)
+  await waitOnExecutionContext(ctx)
+  return res
+}
+
+// The menu, not the brand link (which always leads home).
+const navOf = (html: string) => html.slice(html.indexOf('id="main-menu"'), html.indexOf('</nav>'))
+const footerOf = (html: string) => html.slice(html.indexOf('<footer'), html.indexOf('</footer>'))
+// Plain GET routes a feature serves (no parameters), read from its router rather than listed by hand.
+const plainGetPaths = (feature: Feature) =>
+  [...new Set((feature.routes?.routes ?? []).filter((r) => r.method === 'GET' && !/[:*]/.test(r.path)).map((r) => r.path))]
+
+describe('the feature registry', () => {
+  it('lists the features an app is made of, each with a distinct name', () => {
+    expect(features.map((f) => f.name)).toEqual(expect.arrayContaining(['pages', 'auth', 'email', 'dashboard', 'admin']))
+    expect(new Set(features.map((f) => f.name)).size).toBe(features.length)
+  })
+
+  describe.each(features.filter((f) => f.name !== 'auth').map((f) => [f.name, f] as const))('without %s', (_name, feature) => {
+    const rest = features.filter((f) => f !== feature)
+
+    it('its navbar and footer entries, dashboard cards and admin panels disappear', async () => {
+      const admin = await createTestUser({ role: 'admin', verified: true })
+      const cookie = await loginCookie(admin.email)
+      const others = new Set(rest.flatMap((f) => (f.nav ?? []).map((n) => `${n.position ?? 'start'} ${n.href}`)))
+      const mine = (feature.nav ?? []).filter((n) => !others.has(`${n.position ?? 'start'} ${n.href}`))
+      const withIt = await (await fetchFrom(features, '/dashboard', cookie)).text()
+      const without = await (await fetchFrom(rest, rest.some((f) => f.name === 'dashboard') ? '/dashboard' : '/settings', cookie)).text()
+      for (const item of mine) {
+        const region = item.position === 'footer' ? footerOf : navOf
+        if (item.audience !== 'visitor') expect(region(withIt)).toContain(`href="${item.href}"`)
+        expect(region(without)).not.toContain(`href="${item.href}"`)
+      }
+      for (const card of feature.dashboardCards ?? []) {
+        expect(withIt).toContain(`<h2 class="title is-5">${card.title}</h2>`)
+        expect(without).not.toContain(`<h2 class="title is-5">${card.title}</h2>`)
+      }
+      if ((feature.adminPanels ?? []).length > 0) {
+        const adminWith = await (await fetchFrom(features, '/admin', cookie)).text()
+        const adminWithout = await (await fetchFrom(rest, '/admin', cookie)).text()
+        for (const panel of feature.adminPanels ?? []) {
+          expect(adminWith).toContain(`id="panel-${panel.id}"`)
+          expect(adminWithout).not.toContain(`id="panel-${panel.id}"`)
+        }
+      }
+    })
+
+    it('its pages answer 404', async () => {
+      const admin = await createTestUser({ role: 'admin', verified: true })
+      const cookie = await loginCookie(admin.email)
+      const paths = plainGetPaths(feature).filter((p) => !rest.some((f) => plainGetPaths(f).includes(p)))
+      expect(paths.length).toBeGreaterThan(0)
+      for (const path of paths) {
+        expect((await fetchFrom(features, path, cookie)).status, path).not.toBe(404)
+        expect((await fetchFrom(rest, path, cookie)).status, path).toBe(404)
+      }
+    })
+  })
+
+  it('without auth there is no session, no sign-in and no account links', async () => {
+    const rest = features.filter((f) => f.name !== 'auth')
+    const html = await (await fetchFrom(rest, '/')).text()
+    expect(navOf(html)).not.toContain('href="/login"')
+    expect(navOf(html)).not.toContain('href="/signup"')
+    expect((await fetchFrom(rest, '/login')).status).toBe(404)
+  })
+
+  it('every Durable Object class a feature declares is exported by the Worker and bound in wrangler.toml', () => {
+    const declared = features.flatMap((f) => f.durableObjects ?? []).sort()
+    const bound = [...wranglerToml.matchAll(/^class_name\s*=\s*"(\w+)"/gm)].map((m) => m[1]).sort()
+    expect(declared).toEqual(bound)
+    for (const name of declared) expect(typeof (main as Record<string, unknown>)[name!]).toBe('function')
+  })
+
+  it('every queue wrangler.toml consumes has exactly one feature handling it', () => {
+    const consumed = [...wranglerToml.matchAll(/\[\[queues\.consumers\]\]\s*\nqueue\s*=\s*"([^"]+)"/g)].map((m) => m[1]!).sort()
+    const handled = features.flatMap((f) => Object.keys(f.queues ?? {})).sort()
+    expect(handled).toEqual(consumed)
+  })
+})
