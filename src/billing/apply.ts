@@ -14,6 +14,9 @@ export interface ApplyDeps {
   env: Env
   registry: Registry | null
   now: Date
+  /** Who acted, for the audit log: the signed-in user, or null for Stripe's webhooks. */
+  actorId?: string | null
+  ip?: string | null
 }
 
 export interface ApplyContext {
@@ -54,7 +57,7 @@ export async function applyBillingChange(
           effectiveDate: deps.now.toISOString().slice(0, 10), billingUrl: ctx.billingUrl } })
       }
     }
-    await recordAudit(deps.registry, { action, actorId: null, targetType: 'user', targetId: userId, detail: { ...detail, planId: after.planId, status: after.status } }, { db: tx, env: deps.env })
+    await recordAudit(deps.registry, { action, actorId: deps.actorId ?? null, ip: deps.ip ?? null, targetType: 'user', targetId: userId, detail: { ...detail, planId: after.planId, status: after.status } }, { db: tx, env: deps.env })
     return ctx.mails
   })
 }

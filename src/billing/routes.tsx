@@ -20,9 +20,9 @@ import { processStripeEvent } from './webhook'
 import { BillingPage, CheckoutResultPage, INVOICE_PAGE_SIZE, InvoiceHistory } from './views/billing'
 import { PricingPage } from './views/pricing'
 
-/** The registry on the context (platform's createApp puts it there); null while a test app has none. */
-export function registryOf(c: AppContext): Registry | null {
-  return (c.var as unknown as { registry?: Registry }).registry ?? null
+/** The registry createApp puts on the context (null only for an app built without it). */
+function registryOf(c: AppContext): Registry | null {
+  return c.get('registry') ?? null
 }
 
 export function testModeLabel(config: StripeConfig | null): string | null {
@@ -31,7 +31,10 @@ export function testModeLabel(config: StripeConfig | null): string | null {
 }
 
 async function manageDeps(c: AppContext, config: StripeConfig): Promise<ManageDeps> {
-  return { db: c.get('db'), env: c.env, registry: registryOf(c), now: new Date(), stripe: await createStripeClient(config) }
+  return {
+    db: c.get('db'), env: c.env, registry: registryOf(c), now: new Date(), stripe: await createStripeClient(config),
+    actorId: c.get('viewer')?.id ?? null, ip: c.req.header('cf-connecting-ip') ?? null,
+  }
 }
 
 // Billing forms carry two short fields; a Stripe event is at most a few hundred KB.
