@@ -10,6 +10,7 @@ await applyMigrations(db.databaseUrl)
 const notes = await seedDatabase(db.databaseUrl)
 writeDevVars({ ENVIRONMENT: 'development', APP_URL: 'http://127.0.0.1:8787', DATABASE_URL: db.databaseUrl, NEON_WS_PROXY: db.wsProxy })
 for (const note of notes) console.log(`db: ${note}`)
+if (db.rttMs > 0) console.log(`db: simulating ${db.rttMs} ms round trip between the Worker and the database (QS_DB_RTT_MS)`)
 console.log(`db: Postgres ready at ${db.databaseUrl.replace(/:[^:@]+@/, ':***@')}, bridge at ws://${db.wsProxy}`)
 console.log('db: .dev.vars written — run `npx wrangler dev` in another terminal. Ctrl-C stops the database.')
 const stop = async () => { await db.stop(); process.exit(0) }

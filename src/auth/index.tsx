@@ -9,9 +9,9 @@ import { usersAdminPanel } from './admin-panel'
 export { requireAdmin, requireUser, requireVerified } from './guards'
 export { getUserById } from './user'
 export type { User } from './schema'
-export { AuthThrottle } from './login-throttle'
-// Billing's Stripe-calling actions share auth's throttle (one Durable Object per key).
-export { consumeBucket, throttleMessage } from './login-throttle'
+export { AuthThrottle } from './auth-throttle'
+// Exact per-key fixed windows for other features' own limits (the contact form's, issue 9).
+export { consumeBucket, throttleMessage, type ThrottleDecision } from './auth-throttle'
 
 export const authFeature: Feature = {
   name: 'auth',
