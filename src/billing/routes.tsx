@@ -13,7 +13,7 @@ import { consumeBucket, requireUser, requireVerified, throttleMessage } from '..
 import type Stripe from 'stripe'
 import { createCryptoProvider, createStripeClient, isLocalStandin, isStripeError, isStripeUnavailable, isTestMode, readStripeConfig, type StripeConfig } from './stripe'
 import { BillingInputError, changePlan, confirmCheckout, openPortal, queueMails, setCancelAtPeriodEnd, startCheckout, type ManageDeps } from './manage'
-import { getAccountPlan, getLiveSubscription, getPlan, listPlans } from './plans'
+import { getAccountPlan, getLiveSubscription, getPlan, listPlansForDisplay } from './plans'
 import { findCustomerId } from './records'
 import { invoices } from './schema'
 import { processStripeEvent } from './webhook'
@@ -107,7 +107,7 @@ export const billingRoutes = new Hono<AppEnv>()
     const user = c.get('user')
     const interval = c.req.query('interval') === 'year' ? 'year' : 'month'
     const [plans, current, sub] = await Promise.all([
-      listPlans(db),
+      listPlansForDisplay(db, c.env.DATABASE_URL),
       user ? getAccountPlan(db, user.id, new Date()) : Promise.resolve(null),
       user ? getLiveSubscription(db, user.id) : Promise.resolve(null),
     ])

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../platform/types'
-import { formatPrice, listPlans } from '../billing'
+import { formatPrice, listPlansForDisplay } from '../billing'
 
 const FEATURES = [
   { title: 'Accounts that hold up', text: 'Sign-up, email verification, sessions in Lucia’s design, password reset and roles.' },
@@ -15,7 +15,7 @@ const FEATURES = [
 
 export const homeRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
-    const plans = await listPlans(c.get('db'))
+    const plans = await listPlansForDisplay(c.get('db'), c.env.DATABASE_URL)
     return c.render(
       <>
         <section class="hero is-primary is-medium">
