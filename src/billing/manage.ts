@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm'
 import { HTTPException } from 'hono/http-exception'
+import { createLogger } from '../platform/logger'
 import type Stripe from 'stripe'
 import type { Database } from '../platform/db'
 import { sendEmail, type EmailMessage } from '../email'
@@ -158,7 +159,7 @@ export async function queueMails(deps: { db: Database; env: Env }, mails: EmailM
     try {
       await sendEmail({ db: deps.db, queue: deps.env.EMAIL }, mail)
     } catch (err) {
-      console.error(JSON.stringify({ level: 'error', msg: 'billing mail not queued', template: mail.template, error: String(err) }))
+      createLogger().error('billing: mail not queued', { template: mail.template, error: err })
     }
   }
 }

@@ -79,7 +79,7 @@ async function runBillingAction(c: AppContext, action: (deps: ManageDeps) => Pro
     return c.redirect(redirect, 303)
   } catch (err) {
     if (err instanceof BillingInputError) return renderError(c, { status: err.status, title: 'Not possible', message: err.message })
-    console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), msg: 'stripe call failed', error: String(err), type: (err as { type?: string }).type }))
+    c.get('log').error('billing: stripe call failed', { error: err, type: (err as { type?: string }).type })
     if (isStripeUnavailable(err)) {
       return renderError(c, { status: 503, title: 'Payments unavailable', message: 'We could not reach our payment provider. Nothing was charged and nothing changed; please try again in a minute.' })
     }
@@ -131,7 +131,7 @@ export const billingRoutes = new Hono<AppEnv>()
       // Verified against the raw body: re-serialised JSON would not match the signature.
       event = await stripe.webhooks.constructEventAsync(payload, signature, config.webhookSecret, undefined, await createCryptoProvider())
     } catch (err) {
-      console.warn(JSON.stringify({ level: 'warn', requestId: c.get('requestId'), msg: 'stripe webhook rejected', error: String((err as Error).message ?? err) }))
+      c.get('log').warn('billing: stripe webhook rejected', { error: err })
       return c.json({ error: 'invalid signature' }, 400)
     }
     const deps = { db: c.get('db'), env: c.env, registry: registryOf(c), now: new Date(), stripe }

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import type { Database } from '../platform/db'
 import type { Registry } from '../platform/feature'
+import { createLogger } from '../platform/logger'
 import { getUserById } from '../auth'
 import type { EmailMessage } from '../email'
 import { customerIdOf, findCustomerId, findUserIdByCustomer, setPaymentFailed, subscriptionIdOfInvoice, upsertInvoice } from './records'
@@ -90,7 +91,7 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
     if (claimed && (await findCustomerId(db, claimed.id)) === null) { userId = claimed.id; adoptCustomer = true }
   }
   if (!userId) {
-    console.warn(JSON.stringify({ level: 'warn', msg: 'stripe webhook for an unknown customer', eventId: event.id, type: event.type, customer: resolved.customerId }))
+    createLogger().warn('billing: stripe webhook for an unknown customer', { eventId: event.id, type: event.type, customer: resolved.customerId })
     return { outcome: 'unknown_customer', mails: [] }
   }
   const owner = userId
