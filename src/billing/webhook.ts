@@ -116,9 +116,10 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
     }
     if (event.type === 'invoice.paid') {
       if (subscriptionId) await setPaymentFailed(tx, subscriptionId, false, now)
+      // The line's own description ("1 × Pro (at $19.00 / month)"): this event may come before the subscription's.
       if (invoice.amount_paid > 0) {
         ctx.mails.push({ template: 'payment-receipt', to: ctx.user.email, props: {
-          name: ctx.user.name, amount, description: `${ctx.before.name} plan`, invoiceUrl: invoice.hosted_invoice_url ?? ctx.billingUrl,
+          name: ctx.user.name, amount, description: (invoice.lines?.data?.[0]?.description || `${ctx.before.name} plan`).slice(0, 200), invoiceUrl: invoice.hosted_invoice_url ?? ctx.billingUrl,
           date: new Date((invoice.status_transitions?.paid_at ?? invoice.created) * 1000).toISOString().slice(0, 10) } })
       }
     }
