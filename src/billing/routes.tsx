@@ -1,11 +1,11 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { createMiddleware } from 'hono/factory'
 import { desc, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Registry } from '../platform/feature'
 import type { AppContext, AppEnv } from '../platform/types'
 import { renderError } from '../platform/errors'
+import { formBodyLimit, readForm } from '../platform/forms'
 import { contentSecurityPolicyWith } from '../platform/security-headers'
 import { setFlash } from '../platform/flash'
 import { isHtmxRequest } from '../platform/htmx'
@@ -38,8 +38,8 @@ async function manageDeps(c: AppContext, config: StripeConfig): Promise<ManageDe
 }
 
 // Billing forms carry two short fields; a Stripe event is at most a few hundred KB.
-const formLimit = bodyLimit({ maxSize: 8 * 1024, onError: (c) => renderError(c as AppContext, { status: 413, title: 'Request too large', message: 'This form submission is too large.' }) })
-const webhookLimit = bodyLimit({ maxSize: 512 * 1024, onError: (c) => c.json({ error: 'payload too large' }, 413) })
+const BILLING_FORM_BYTES = 8 * 1024
+const WEBHOOK_MAX_BYTES = 512 * 1024
 
 // Every state-changing billing action calls Stripe: 20 per user per 10 minutes is plenty for a person and
 // caps what a stolen session or a script can cost in API calls (checklist: throttling).
@@ -119,11 +119,13 @@ export const billingRoutes = new Hono<AppEnv>()
     )
   })
 
-  .post('/billing/webhook', webhookLimit, async (c) => {
+  .post('/billing/webhook', async (c) => {
     const config = readStripeConfig(c.env)
     if (!config) return c.json({ error: 'billing is not configured' }, 503)
     const signature = c.req.header('stripe-signature')
+    if (Number(c.req.header('content-length') ?? 0) > WEBHOOK_MAX_BYTES) return c.json({ error: 'payload too large' }, 413)
     const payload = await c.req.text()
+    if (payload.length > WEBHOOK_MAX_BYTES) return c.json({ error: 'payload too large' }, 413)
     const stripe = await createStripeClient(config)
     let event: Stripe.Event
     try {
@@ -140,8 +142,8 @@ export const billingRoutes = new Hono<AppEnv>()
     return c.json({ received: true, outcome })
   })
 
-  .post('/billing/checkout', requireVerified, formLimit, requireStripe, billingThrottle, async (c) => {
-    const parsed = checkoutForm.safeParse(await c.req.parseBody())
+  .post('/billing/checkout', formBodyLimit({ maxSize: BILLING_FORM_BYTES }), requireVerified, requireStripe, billingThrottle, async (c) => {
+    const parsed = checkoutForm.safeParse(await readForm(c))
     if (!parsed.success) return renderError(c, { status: 400, title: 'Choose a plan', message: 'Pick a plan and a billing period (monthly or yearly).' })
     const user = c.get('user')!
     return runBillingAction(c, async (deps) => {
@@ -206,17 +208,17 @@ export const billingRoutes = new Hono<AppEnv>()
     return c.html(<InvoiceHistory invoices={history.invoices} page={page} hasMore={history.hasMore} />)
   })
 
-  .post('/billing/subscription/cancel', requireUser, formLimit, requireStripe, billingThrottle, (c) =>
+  .post('/billing/subscription/cancel', formBodyLimit({ maxSize: BILLING_FORM_BYTES }), requireUser, requireStripe, billingThrottle, (c) =>
     runBillingAction(c, async (deps) => {
       await queueMails(deps, await setCancelAtPeriodEnd(deps, c.get('user')!.id, true))
       return { redirect: '/billing', flash: 'Your subscription will end at the end of the current period. You can resume it until then.' }
     }))
 
-  .post('/billing/subscription/resume', requireUser, formLimit, requireStripe, billingThrottle, (c) =>
+  .post('/billing/subscription/resume', formBodyLimit({ maxSize: BILLING_FORM_BYTES }), requireUser, requireStripe, billingThrottle, (c) =>
     runBillingAction(c, async (deps) => {
       await queueMails(deps, await setCancelAtPeriodEnd(deps, c.get('user')!.id, false))
       return { redirect: '/billing', flash: 'Your subscription continues and renews as usual.' }
     }))
 
-  .post('/billing/portal', requireUser, formLimit, requireStripe, billingThrottle, (c) =>
+  .post('/billing/portal', formBodyLimit({ maxSize: BILLING_FORM_BYTES }), requireUser, requireStripe, billingThrottle, (c) =>
     runBillingAction(c, async (deps) => ({ redirect: await openPortal(deps, c.get('user')!.id) })))

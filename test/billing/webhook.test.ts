@@ -167,6 +167,13 @@ describe('POST /billing/webhook', () => {
       await expectRejected(await postWebhook(payload, 't=1,v1=deadbeef'), event.id, user.id)
     })
 
+    it('refuses a body over 512 KiB with 413 before verifying it', async () => {
+      const payload = JSON.stringify({ id: 'evt_big', filler: 'x'.repeat(600 * 1024) })
+      const res = await postWebhook(payload, await signedHeader(payload))
+      expect(res.status).toBe(413)
+      expect(await eventRows('evt_big')).toHaveLength(0)
+    })
+
     it('answers 200 to an unknown event type and records nothing', async () => {
       const { event } = await createdEvent()
       const other = { ...event, id: `evt_${crypto.randomUUID().slice(0, 12)}`, type: 'customer.tax_id.created' } as unknown as Stripe.Event
