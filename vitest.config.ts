@@ -18,6 +18,10 @@ function workersProject(name: string, options: { include?: string[]; exclude?: s
             NEON_WS_PROXY: inject('neonWsProxy'),
             // Whatever a developer's .dev.vars holds, tests choose the mail transport themselves.
             RESEND_API_KEY: '',
+            // Billing talks to https://api.stripe.com, answered in tests at the fetch boundary (test/billing/stripe.ts).
+            STRIPE_SECRET_KEY: 'sk_test_workers',
+            STRIPE_WEBHOOK_SECRET: 'whsec_test_workers',
+            STRIPE_API_BASE: '',
             ...options.bindings,
           },
         },

@@ -4,11 +4,12 @@ import { authFeature } from './auth'
 import { emailFeature } from './email'
 import { dashboardFeature } from './dashboard'
 import { adminFeature } from './admin'
+import { billingFeature } from './billing'
 
 // The features this app is made of (docs/decisions/0006-feature-registry.md). Each declares its routes,
 // navbar entries, dashboard cards, cleanups, queues, Durable Objects and jobs; removing one from this
 // list removes it from the site.
-export const features = [pagesFeature, authFeature, emailFeature, dashboardFeature, adminFeature]
+export const features = [pagesFeature, authFeature, emailFeature, dashboardFeature, adminFeature, billingFeature]
 
 const { worker } = createApp(features)
 export default worker

@@ -11,7 +11,7 @@ export { getUserById } from './user'
 export type { User } from './schema'
 export { AuthThrottle } from './auth-throttle'
 // Exact per-key fixed windows for other features' own limits (the contact form's, issue 9).
-export { consumeBucket, type ThrottleDecision } from './auth-throttle'
+export { consumeBucket, throttleMessage, type ThrottleDecision } from './auth-throttle'
 // For the `quickscale` CLI (src/cli): admin accounts and the dev seed go through auth's own hashing and schema.
 export { createAdminAccount, promoteToAdmin, seedDevAccounts, type DevAccount } from './admin-accounts'
 export { emailSchema } from './user'
@@ -30,7 +30,6 @@ export { startImpersonation, stopImpersonation, type ImpersonationRefusal } from
 export { listUserSessions, setSessionCookie, deleteSessionCookie, IMPERSONATION_MAX_MS } from './session'
 export { sendVerificationEmail } from './routes/verify-email'
 export { getPendingVerification } from './email-verification'
-export { throttleMessage } from './auth-throttle'
 export type { Role, SessionRow } from './schema'
 
 export const authFeature: Feature = {

@@ -11,6 +11,11 @@ const configSchema = z.object({
   EMAIL_FROM: z.string().min(3),
   // Unset or empty: mail goes to the local outbox (development and test only; docs/email.md).
   RESEND_API_KEY: z.string().optional(),
+  // Stripe (docs/billing.md). Unset: billing pages say billing is not configured. STRIPE_API_BASE replaces
+  // https://api.stripe.com (the local stand-in in development, test doubles).
+  STRIPE_SECRET_KEY: z.union([z.literal(''), z.string().regex(/^(sk|rk)_(test|live)_\S+$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)')]).optional(),
+  STRIPE_WEBHOOK_SECRET: z.union([z.literal(''), z.string().regex(/^whsec_\S+$/, 'must be a webhook signing secret (whsec_…)')]).optional(),
+  STRIPE_API_BASE: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
   // Dev-only: the address of the local WebSocket→TCP bridge. Never set in production.
   NEON_WS_PROXY: z.string().optional(),
   // The breached-password range API (docs/auth.md). Tests and the browser run point it at a local fake.

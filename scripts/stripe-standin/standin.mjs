@@ -1,0 +1,211 @@
+// A local Stripe stand-in (docs/billing.md, ADR 0030): the slice of Stripe's API the app uses, a checkout page
+// with test card outcomes and a customer-portal page, all in memory. Paying sends webhooks signed like
+// Stripe's. It is one fetch handler, `handle(request)`, so `npm run dev` serves it over HTTP (server.mjs) and
+// the Workers tests answer the app's Stripe calls with it at the fetch boundary. Never part of the Worker.
+import { json, missing, parseStripeForm, randomId, signPayload, stripeError } from './wire.mjs'
+import {
+  makeCheckoutSession, makeCustomer, makeEvent, makeInvoice, makePortalSession, makePrice, makeProduct, makeSubscription, periodEnd, publicSession,
+} from './objects.mjs'
+import { handlePage } from './pages.mjs'
+
+/**
+ * @param {object} options
+ * @param {string} options.baseUrl       where the browser reaches the stand-in (checkout and portal URLs)
+ * @param {string} options.webhookSecret the `whsec_…` secret the app verifies with
+ * @param {(event: object, payload: string, signature: string) => Promise<void>} [options.deliver]
+ *        sends one signed event to the app; without it events are only collected in `events`
+ * @param {() => number} [options.now]   clock in milliseconds (tests inject it)
+ */
+export function createStripeStandin({ baseUrl, webhookSecret, deliver, now = () => Date.now() }) {
+  const state = { customers: new Map(), products: new Map(), prices: new Map(), sessions: new Map(), subscriptions: new Map(), invoices: new Map(), portals: new Map() }
+  const events = []
+  let invoiceCounter = 0
+  const seconds = () => Math.floor(now() / 1000)
+
+  async function emit(type, object, previousAttributes) {
+    const event = makeEvent({ id: `evt_${randomId(24)}`, type, object, previousAttributes, created: seconds() })
+    events.push(event)
+    if (deliver) {
+      const payload = JSON.stringify(event, null, 2)
+      await deliver(event, payload, await signPayload(payload, webhookSecret, seconds()))
+    }
+    return event
+  }
+
+  function createInvoice(subscription, status) {
+    const price = subscription.items.data[0].price
+    const id = `in_${randomId(24)}`
+    invoiceCounter += 1
+    const invoice = makeInvoice({ id, number: `LOCAL-${String(invoiceCounter).padStart(4, '0')}`, customer: subscription.customer, subscription, price, productName: state.products.get(price.product)?.name, status, created: seconds(), baseUrl })
+    state.invoices.set(id, invoice)
+    subscription.latest_invoice = id
+    return invoice
+  }
+
+  /** A checkout session paid: the subscription and its first invoice exist, then Stripe's events go out. */
+  async function completeCheckout(session) {
+    const price = state.prices.get(session._line.price)
+    const subscription = makeSubscription({ id: `sub_${randomId(24)}`, customer: session.customer, price, metadata: session._line.subscriptionMetadata, created: seconds() })
+    state.subscriptions.set(subscription.id, subscription)
+    const invoice = createInvoice(subscription, 'paid')
+    Object.assign(session, { status: 'complete', payment_status: 'paid', subscription: subscription.id, invoice: invoice.id })
+    await emit('customer.subscription.created', subscription)
+    await emit('checkout.session.completed', publicSession(session))
+    await emit('invoice.paid', invoice)
+    return session
+  }
+
+  /** The portal's "renewal fails" and "pay now" buttons: the dunning path without waiting a month. */
+  async function renew(subscription, outcome) {
+    const item = subscription.items.data[0]
+    if (outcome === 'fail') {
+      const invoice = createInvoice(subscription, 'open')
+      invoice.billing_reason = 'subscription_cycle'
+      const previous = { status: subscription.status }
+      subscription.status = 'past_due'
+      await emit('invoice.payment_failed', invoice)
+      await emit('customer.subscription.updated', subscription, previous)
+      return
+    }
+    const open = [...state.invoices.values()].find((inv) => inv.subscription === subscription.id && inv.status === 'open')
+    const invoice = open ?? createInvoice(subscription, 'paid')
+    Object.assign(invoice, { status: 'paid', amount_paid: invoice.amount_due, amount_remaining: 0 })
+    invoice.status_transitions.paid_at = seconds()
+    const previous = { status: subscription.status }
+    subscription.status = 'active'
+    if (!open) {
+      item.current_period_start = item.current_period_end
+      item.current_period_end = periodEnd(item.current_period_start, item.price.recurring.interval)
+    }
+    await emit('invoice.paid', invoice)
+    await emit('customer.subscription.updated', subscription, previous)
+  }
+
+  async function updateSubscription(subscription, params) {
+    const previous = {}
+    if (params.cancel_at_period_end !== undefined) {
+      previous.cancel_at_period_end = subscription.cancel_at_period_end
+      subscription.cancel_at_period_end = params.cancel_at_period_end === 'true'
+      subscription.cancel_at = subscription.cancel_at_period_end ? subscription.items.data[0].current_period_end : null
+      subscription.canceled_at = subscription.cancel_at_period_end ? seconds() : null
+    }
+    const itemParams = params.items?.[0]
+    if (itemParams?.price) {
+      const price = state.prices.get(itemParams.price)
+      if (!price) return missing('price', itemParams.price)
+      const item = subscription.items.data[0]
+      if (itemParams.id && itemParams.id !== item.id) return missing('subscription_item', itemParams.id)
+      previous.items = JSON.parse(JSON.stringify(subscription.items))
+      item.price = price
+      item.plan = { ...item.plan, id: price.id, amount: price.unit_amount, amount_decimal: String(price.unit_amount), interval: price.recurring.interval, product: price.product }
+      // A change of interval starts a new period at once; Stripe prorates the rest (create_prorations).
+      if (price.recurring.interval !== previous.items.data[0].price.recurring.interval) {
+        item.current_period_start = seconds()
+        item.current_period_end = periodEnd(item.current_period_start, price.recurring.interval)
+      }
+    }
+    if (params.metadata) subscription.metadata = { ...subscription.metadata, ...params.metadata }
+    await emit('customer.subscription.updated', subscription, previous)
+    return json(subscription)
+  }
+
+  async function cancelSubscription(subscription) {
+    if (subscription.status === 'canceled') return json(subscription)
+    Object.assign(subscription, { status: 'canceled', canceled_at: seconds(), ended_at: seconds(), cancel_at_period_end: false })
+    await emit('customer.subscription.deleted', subscription)
+    return json(subscription)
+  }
+
+  async function handleApi(request, path) {
+    const auth = request.headers.get('authorization') ?? ''
+    if (!/^Bearer sk_(test|live)_\S+$/.test(auth)) return stripeError(401, 'Invalid API Key provided.')
+    const url = new URL(request.url)
+    const params = request.method === 'GET' || request.method === 'DELETE' ? parseStripeForm(url.search.slice(1)) : parseStripeForm(new TextDecoder().decode(await request.arrayBuffer()))
+    const route = `${request.method} ${path.replace(/\/(cus|prod|price|cs|sub|in|bps)_[\w-]+/, '/:id')}`
+    const id = path.split('/')[path.startsWith('/v1/checkout/') || path.startsWith('/v1/billing_portal/') ? 4 : 3]
+    switch (route) {
+      case 'POST /v1/customers': {
+        const customer = makeCustomer({ id: `cus_${randomId(14)}`, email: params.email, name: params.name, metadata: params.metadata, created: seconds() })
+        state.customers.set(customer.id, customer)
+        return json(customer)
+      }
+      case 'GET /v1/customers/:id':
+        return state.customers.has(id) ? json(state.customers.get(id)) : missing('customer', id)
+      case 'POST /v1/products': {
+        const productId = params.id ?? `prod_${randomId(14)}`
+        if (state.products.has(productId)) return stripeError(400, `Product already exists.`, { code: 'resource_already_exists' })
+        const product = makeProduct({ id: productId, name: params.name, description: params.description, metadata: params.metadata, created: seconds() })
+        state.products.set(product.id, product)
+        return json(product)
+      }
+      case 'GET /v1/products/:id':
+        return state.products.has(id) ? json(state.products.get(id)) : missing('product', id)
+      case 'GET /v1/prices': {
+        const keys = params.lookup_keys ?? []
+        const data = [...state.prices.values()].filter((p) => p.active && (keys.length === 0 || keys.includes(p.lookup_key)))
+        return json({ object: 'list', data, has_more: false, url: '/v1/prices' })
+      }
+      case 'POST /v1/prices': {
+        if (!state.products.has(params.product)) return missing('product', params.product)
+        const unitAmount = Number(params.unit_amount)
+        // Deterministic ids: several stand-ins (one per test file) agree on the ids the plans table stores.
+        const price = makePrice({ id: `price_${params.lookup_key ?? randomId(10)}_${unitAmount}`, product: params.product, unitAmount, currency: params.currency,
+          interval: params.recurring?.interval ?? 'month', lookupKey: params.lookup_key, metadata: params.metadata, created: seconds() })
+        if (params.transfer_lookup_key === 'true') for (const p of state.prices.values()) if (p.lookup_key === price.lookup_key) p.lookup_key = null
+        state.prices.set(price.id, price)
+        return json(price)
+      }
+      case 'POST /v1/checkout/sessions': {
+        if (params.mode !== 'subscription') return stripeError(400, 'The stand-in only knows mode=subscription.')
+        if (!state.customers.has(params.customer)) return missing('customer', params.customer)
+        const price = state.prices.get(params.line_items?.[0]?.price)
+        if (!price) return missing('price', params.line_items?.[0]?.price)
+        if (!params.success_url) return stripeError(400, 'Missing required param: success_url.', { param: 'success_url' })
+        const sessionId = `cs_test_${randomId(40)}`
+        const session = makeCheckoutSession({ id: sessionId, url: `${baseUrl}/checkout/${sessionId}`, customer: params.customer, price, successUrl: params.success_url,
+          cancelUrl: params.cancel_url, metadata: params.metadata, clientReferenceId: params.client_reference_id, allowPromotionCodes: params.allow_promotion_codes === 'true',
+          subscriptionMetadata: params.subscription_data?.metadata, created: seconds() })
+        state.sessions.set(sessionId, session)
+        return json(publicSession(session))
+      }
+      case 'GET /v1/checkout/sessions/:id':
+        return state.sessions.has(id) ? json(publicSession(state.sessions.get(id))) : missing('checkout.session', id)
+      case 'GET /v1/subscriptions/:id':
+        return state.subscriptions.has(id) ? json(state.subscriptions.get(id)) : missing('subscription', id)
+      case 'POST /v1/subscriptions/:id':
+        return state.subscriptions.has(id) ? updateSubscription(state.subscriptions.get(id), params) : missing('subscription', id)
+      case 'DELETE /v1/subscriptions/:id':
+        return state.subscriptions.has(id) ? cancelSubscription(state.subscriptions.get(id)) : missing('subscription', id)
+      case 'GET /v1/invoices/:id':
+        return state.invoices.has(id) ? json(state.invoices.get(id)) : missing('invoice', id)
+      case 'POST /v1/billing_portal/sessions': {
+        if (!state.customers.has(params.customer)) return missing('customer', params.customer)
+        const portalId = `bps_${randomId(24)}`
+        const portal = makePortalSession({ id: portalId, customer: params.customer, returnUrl: params.return_url, url: `${baseUrl}/portal/${portalId}`, created: seconds() })
+        state.portals.set(portalId, portal)
+        return json(portal)
+      }
+      default:
+        return stripeError(404, `Unrecognized request URL (${request.method}: ${path}). The local stand-in implements only what QuickScale uses.`)
+    }
+  }
+
+  const api = { state, events, baseUrl, completeCheckout, renew, updateSubscription, cancelSubscription, emit }
+
+  return {
+    events,
+    state,
+    /** Answers one request: `/v1/*` is the API, everything else the browser pages. */
+    async handle(request) {
+      const path = new URL(request.url).pathname
+      try {
+        if (path.startsWith('/v1/')) return await handleApi(request, path)
+        return await handlePage(api, request, path)
+      } catch (err) {
+        return stripeError(500, `Stand-in error: ${err?.message ?? err}`)
+      }
+    },
+    completeCheckout: (sessionId) => completeCheckout(state.sessions.get(sessionId)),
+    renew: (subscriptionId, outcome) => renew(state.subscriptions.get(subscriptionId), outcome),
+  }
+}

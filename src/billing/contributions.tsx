@@ -1,0 +1,147 @@
+import { count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import type { AnyPgColumn } from 'drizzle-orm/pg-core'
+import type { AdminPanel, AdminUserSection, Banner, DashboardCard, AccountCleanup, ViewerField } from '../platform/feature'
+import { getLiveSubscription, LIVE_STATUSES } from './plans'
+import { invoices, plans, subscriptions, type InvoiceRow, type SubscriptionRow } from './schema'
+import { cancelSubscriptionsForDeletion, deleteBillingRows } from './manage'
+import { createStripeClient, readStripeConfig } from './stripe'
+import { formatDate, formatMoney } from './format'
+import { PlanStatusTag, QuotaList } from './views/billing'
+
+/** What billing adds to the registry (src/platform/feature.ts); index.ts assembles the Feature. */
+
+export const PAYMENT_FAILED_FIELD = 'billingPaymentFailed'
+
+// Read in the session query (one round trip for session + viewer): does a live subscription have a failed payment?
+const paymentFailedSql = (userId: AnyPgColumn | SQL) =>
+  sql<boolean>`exists (select 1 from ${subscriptions} where ${subscriptions.userId} = ${userId} and ${subscriptions.endedAt} is null and (${subscriptions.paymentFailed} or ${subscriptions.status} in ('past_due', 'unpaid')))`
+export const paymentFailedField: ViewerField = (userId) => paymentFailedSql(userId)
+
+export const paymentFailedBanner: Banner = {
+  id: 'billing-payment-failed',
+  render: (c, viewer) => {
+    if (!viewer || viewer.extras?.[PAYMENT_FAILED_FIELD] !== true) return null
+    return (
+      <div class="container flash-container">
+        <div class="notification is-danger is-light payment-failed-banner" role="alert">
+          <strong>Your last payment failed.</strong> Update your payment method to keep your plan.{' '}
+          {c.req.path === '/billing' ? 'Use “Manage payment methods” below.' : <a href="/billing">Go to billing</a>}
+        </div>
+      </div>
+    )
+  },
+}
+
+export const PLAN_SUMMARY_FIELD = 'billingPlan'
+
+/** The dashboard card's data, read with the session (issue 8: the dashboard costs one round trip). */
+export interface PlanSummary {
+  planId: string
+  name: string
+  status: string
+  periodEnd: string | null
+  cancelAtPeriodEnd: boolean | null
+  storageBytes: number
+  fileCount: number
+  uploadsPerMonth: number
+  apiRequestsPerMonth: number
+}
+
+// Same choice as getAccountPlan: the live subscription's plan, else Free.
+export const planSummaryField: ViewerField = (userId) => sql`(
+  select json_build_object('planId', p.id, 'name', p.name, 'status', coalesce(s.status, 'free'), 'periodEnd', s.current_period_end,
+    'cancelAtPeriodEnd', s.cancel_at_period_end, 'storageBytes', p.storage_bytes, 'fileCount', p.file_count,
+    'uploadsPerMonth', p.uploads_per_month, 'apiRequestsPerMonth', p.api_requests_per_month)
+  from ${plans} p left join ${subscriptions} s on s.plan_id = p.id and s.user_id = ${userId} and s.status in ('active', 'trialing', 'past_due')
+  where p.id = 'free' or s.id is not null
+  order by (s.id is null), s.current_period_end desc limit 1)`
+
+export const planCard: DashboardCard<PlanSummary | null> = {
+  id: 'billing-plan',
+  title: 'Plan',
+  order: 10,
+  audience: 'user',
+  render: (_data, viewer) => {
+    const plan = viewer.extras?.[PLAN_SUMMARY_FIELD] as PlanSummary | null | undefined
+    if (!plan) return <p><a href="/billing">Open billing</a></p>
+    const limits = { storageBytes: Number(plan.storageBytes), fileCount: plan.fileCount, uploadsPerMonth: plan.uploadsPerMonth, apiRequestsPerMonth: plan.apiRequestsPerMonth }
+    return (
+      <div class="billing-card">
+        <p class="title is-5 mb-2">{plan.name} <PlanStatusTag status={plan.status} /></p>
+        {plan.periodEnd && <p>{plan.cancelAtPeriodEnd ? 'Ends' : 'Renews'} on {formatDate(new Date(plan.periodEnd))}</p>}
+        <QuotaList limits={limits} />
+        <p class="mt-3"><a href="/billing">Open billing</a> · <a href="/pricing">Compare plans</a></p>
+      </div>
+    )
+  },
+}
+
+type AdminFigures = { byPlan: Array<{ planId: string; name: string; count: number }>; mrr: number; currency: string; failed: number }
+
+export const subscriptionsPanel: AdminPanel<AdminFigures> = {
+  id: 'billing-subscriptions',
+  title: 'Subscriptions',
+  order: 20,
+  load: async (db) => {
+    const rows = await db
+      .select({
+        planId: subscriptions.planId, name: plans.name, interval: subscriptions.interval, currency: plans.currency,
+        monthly: plans.monthlyPrice, yearly: plans.yearlyPrice, count: count(),
+        failed: sql<number>`count(*) filter (where ${subscriptions.paymentFailed} or ${subscriptions.status} in ('past_due', 'unpaid'))`.mapWith(Number),
+      })
+      .from(subscriptions).innerJoin(plans, eq(plans.id, subscriptions.planId))
+      .where(inArray(subscriptions.status, [...LIVE_STATUSES]))
+      .groupBy(subscriptions.planId, plans.name, subscriptions.interval, plans.currency, plans.monthlyPrice, plans.yearlyPrice, plans.sortOrder)
+      .orderBy(plans.sortOrder)
+    const byPlan = new Map<string, { planId: string; name: string; count: number }>()
+    let mrr = 0
+    let failed = 0
+    for (const r of rows) {
+      const entry = byPlan.get(r.planId) ?? { planId: r.planId, name: r.name, count: 0 }
+      entry.count += r.count
+      byPlan.set(r.planId, entry)
+      // MRR: yearly subscriptions count a twelfth of their price each month.
+      mrr += r.count * (r.interval === 'year' ? Math.round(r.yearly / 12) : r.monthly)
+      failed += r.failed
+    }
+    return { byPlan: [...byPlan.values()], mrr, currency: rows[0]?.currency ?? 'usd', failed }
+  },
+  render: (d) => (
+    <div>
+      <p><strong>MRR:</strong> {formatMoney(d.mrr, d.currency)} · <strong>Failed payments:</strong> {d.failed}</p>
+      {d.byPlan.length === 0 ? <p>No active subscriptions.</p> : (
+        <ul>{d.byPlan.map((p) => <li>{p.name}: {p.count} active</li>)}</ul>
+      )}
+    </div>
+  ),
+}
+
+export const userBillingSection: AdminUserSection<{ subscription: SubscriptionRow | null; invoices: InvoiceRow[] }> = {
+  id: 'billing-user',
+  title: 'Subscription and invoices',
+  order: 20,
+  load: async (db, userId) => {
+    const [subscription, recent] = await Promise.all([
+      getLiveSubscription(db, userId),
+      db.select().from(invoices).where(eq(invoices.userId, userId)).orderBy(desc(invoices.stripeCreatedAt)).limit(10),
+    ])
+    return { subscription, invoices: recent }
+  },
+  render: ({ subscription, invoices: rows }) => (
+    <div>
+      {subscription
+        ? <p>{subscription.planId} ({subscription.interval}) · <PlanStatusTag status={subscription.status} /> · {subscription.cancelAtPeriodEnd ? 'ends' : 'renews'} {formatDate(subscription.currentPeriodEnd)} · <code>{subscription.id}</code></p>
+        : <p>Free plan, no subscription.</p>}
+      {rows.length > 0 && (
+        <ul>{rows.map((inv) => <li>{formatDate(inv.stripeCreatedAt)} · {inv.number ?? inv.id} · {formatMoney(inv.amountDue, inv.currency)} · {inv.status}</li>)}</ul>
+      )}
+    </div>
+  ),
+}
+
+export const cancelStripeOnDeletion: AccountCleanup = async (tx, user, env) => {
+  const config = readStripeConfig(env)
+  await cancelSubscriptionsForDeletion(tx, user.id, config ? await createStripeClient(config) : null)
+  await deleteBillingRows(tx, user.id)
+}
+

@@ -1,0 +1,36 @@
+import type { Feature } from '../platform/feature'
+import type { QuotaLimits } from './plans'
+import { billingRoutes } from './routes'
+import { cancelStripeOnDeletion, PAYMENT_FAILED_FIELD, paymentFailedBanner, paymentFailedField, planCard, PLAN_SUMMARY_FIELD, planSummaryField, subscriptionsPanel, userBillingSection } from './contributions'
+
+// Billing's public entry (CONTRACTS.md, docs/billing.md): the Feature, plus what other features may call.
+export { getAccountPlan, listPlans, listPlansForDisplay, getPlan, calendarMonth, limitsOf, FREE_PLAN_ID } from './plans'
+export type { AccountPlan, QuotaLimits, PlanId } from './plans'
+export type { PlanRow } from './schema'
+export { syncPlansToStripe } from './sync'
+export { createStripeClient, readStripeConfig } from './stripe'
+export { formatPrice } from './format'
+
+declare module '../platform/feature' {
+  interface AppEvents {
+    /** A user's effective plan or billing period changed (checkout, plan change, cancellation, lapse). */
+    'billing.plan_changed': { userId: string; planId: string; limits: QuotaLimits; periodStart: Date; periodEnd: Date }
+  }
+}
+
+export const billingFeature: Feature = {
+  name: 'billing',
+  routes: billingRoutes,
+  // Authenticated by its Stripe signature, not by a cookie.
+  csrfExemptPaths: ['/billing/webhook'],
+  nav: [
+    { href: '/pricing', label: 'Pricing', audience: 'everyone', position: 'start', order: 20 },
+    { href: '/billing', label: 'Billing', audience: 'user', position: 'start', order: 40 },
+  ],
+  dashboardCards: [planCard],
+  adminPanels: [subscriptionsPanel],
+  adminUserSections: [userBillingSection],
+  accountCleanups: [cancelStripeOnDeletion],
+  banners: [paymentFailedBanner],
+  viewerFields: { [PAYMENT_FAILED_FIELD]: paymentFailedField, [PLAN_SUMMARY_FIELD]: planSummaryField },
+}

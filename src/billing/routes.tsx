@@ -1,0 +1,224 @@
+import { Hono } from 'hono'
+import { createMiddleware } from 'hono/factory'
+import { desc, eq } from 'drizzle-orm'
+import { z } from 'zod'
+import type { Registry } from '../platform/feature'
+import type { AppContext, AppEnv } from '../platform/types'
+import { renderError } from '../platform/errors'
+import { formBodyLimit, readForm } from '../platform/forms'
+import { contentSecurityPolicyWith } from '../platform/security-headers'
+import { setFlash } from '../platform/flash'
+import { isHtmxRequest } from '../platform/htmx'
+import { consumeBucket, requireUser, requireVerified, throttleMessage } from '../auth'
+import type Stripe from 'stripe'
+import { createCryptoProvider, createStripeClient, isLocalStandin, isStripeError, isStripeUnavailable, isTestMode, readStripeConfig, type StripeConfig } from './stripe'
+import { BillingInputError, changePlan, confirmCheckout, openPortal, queueMails, setCancelAtPeriodEnd, startCheckout, type ManageDeps } from './manage'
+import { getAccountPlan, getLiveSubscription, getPlan, listPlansForDisplay } from './plans'
+import { findCustomerId } from './records'
+import { invoices } from './schema'
+import { processStripeEvent } from './webhook'
+import { BillingPage, CheckoutResultPage, INVOICE_PAGE_SIZE, InvoiceHistory } from './views/billing'
+import { PricingPage } from './views/pricing'
+
+/** The registry createApp puts on the context (null only for an app built without it). */
+function registryOf(c: AppContext): Registry | null {
+  return c.get('registry') ?? null
+}
+
+export function testModeLabel(config: StripeConfig | null): string | null {
+  if (!config || !isTestMode(config)) return null
+  return isLocalStandin(config) ? 'Test mode · local Stripe stand-in' : 'Test mode'
+}
+
+async function manageDeps(c: AppContext, config: StripeConfig): Promise<ManageDeps> {
+  return {
+    db: c.get('db'), env: c.env, registry: registryOf(c), now: new Date(), stripe: await createStripeClient(config),
+    actorId: c.get('viewer')?.id ?? null, ip: c.req.header('cf-connecting-ip') ?? null,
+  }
+}
+
+// Billing forms carry two short fields; a Stripe event is at most a few hundred KB.
+const BILLING_FORM_BYTES = 8 * 1024
+const WEBHOOK_MAX_BYTES = 512 * 1024
+
+// Every state-changing billing action calls Stripe: 20 per user per 10 minutes is plenty for a person and
+// caps what a stolen session or a script can cost in API calls (checklist: throttling).
+const billingThrottle = createMiddleware<AppEnv>(async (c, next) => {
+  const decision = await consumeBucket(c.env, `billing:${c.get('user')!.id}`, { max: 20, windowSeconds: 600 })
+  if (decision.allowed) return next()
+  c.header('Retry-After', String(decision.retryAfterSeconds))
+  return renderError(c, { status: 429, title: 'Too many requests', message: throttleMessage(decision.retryAfterSeconds) })
+})
+
+// Pages whose forms end in a redirect to Stripe Checkout or the portal (browsers apply form-action to it).
+const allowStripeRedirects = createMiddleware<AppEnv>(async (c, next) => {
+  const sources = ['https://checkout.stripe.com', 'https://billing.stripe.com']
+  const base = readStripeConfig(c.env)?.apiBase
+  if (base) sources.push(new URL(base).origin)
+  c.header('Content-Security-Policy', contentSecurityPolicyWith({ formAction: sources }))
+  await next()
+})
+
+const requireStripe = createMiddleware<AppEnv>(async (c, next) => {
+  if (readStripeConfig(c.env)) return next()
+  return renderError(c, { status: 503, title: 'Billing unavailable', message: 'Billing is not configured on this server yet. Nothing was charged.' })
+})
+
+const checkoutForm = z.object({ plan: z.string().trim().min(1).max(40), interval: z.enum(['month', 'year']).default('month') })
+
+/** Turns what can go wrong with Stripe into a message; a redirect goes to Stripe or back to /billing. */
+async function runBillingAction(c: AppContext, action: (deps: ManageDeps) => Promise<{ redirect: string; flash?: string }>) {
+  const deps = await manageDeps(c, readStripeConfig(c.env)!)
+  try {
+    const { redirect, flash } = await action(deps)
+    if (flash) setFlash(c, 'success', flash)
+    if (isHtmxRequest(c)) {
+      c.header('HX-Redirect', redirect)
+      return c.body(null, 204)
+    }
+    return c.redirect(redirect, 303)
+  } catch (err) {
+    if (err instanceof BillingInputError) return renderError(c, { status: err.status, title: 'Not possible', message: err.message })
+    c.get('log').error('billing: stripe call failed', { error: err, type: (err as { type?: string }).type })
+    if (isStripeUnavailable(err)) {
+      return renderError(c, { status: 503, title: 'Payments unavailable', message: 'We could not reach our payment provider. Nothing was charged and nothing changed; please try again in a minute.' })
+    }
+    if (isStripeError(err)) {
+      return renderError(c, { status: 502, title: 'Payment provider error', message: 'Our payment provider refused the request. Nothing was charged; please try again or contact us.' })
+    }
+    throw err
+  }
+}
+
+async function loadInvoicePage(c: AppContext, userId: string, page: number) {
+  const rows = await c.get('db').select().from(invoices).where(eq(invoices.userId, userId))
+    .orderBy(desc(invoices.stripeCreatedAt), desc(invoices.id)).limit(INVOICE_PAGE_SIZE + 1).offset((page - 1) * INVOICE_PAGE_SIZE)
+  return { invoices: rows.slice(0, INVOICE_PAGE_SIZE), hasMore: rows.length > INVOICE_PAGE_SIZE }
+}
+
+const pageParam = (c: AppContext) => {
+  const n = Number(c.req.query('page') ?? '1')
+  return Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1
+}
+
+export const billingRoutes = new Hono<AppEnv>()
+  .get('/pricing', allowStripeRedirects, async (c) => {
+    const db = c.get('db')
+    const user = c.get('user')
+    const interval = c.req.query('interval') === 'year' ? 'year' : 'month'
+    const [plans, current, sub] = await Promise.all([
+      listPlansForDisplay(db, c.env.DATABASE_URL),
+      user ? getAccountPlan(db, user.id, new Date()) : Promise.resolve(null),
+      user ? getLiveSubscription(db, user.id) : Promise.resolve(null),
+    ])
+    const currentMonthlyPrice = plans.find((p) => p.id === current?.planId)?.monthlyPrice ?? 0
+    return c.render(
+      <PricingPage plans={plans} interval={interval} testMode={testModeLabel(readStripeConfig(c.env))}
+        state={{ current, currentInterval: sub?.interval ?? null, cancelAtPeriodEnd: sub?.cancelAtPeriodEnd ?? false, currentMonthlyPrice }} />,
+      { title: 'Pricing', description: 'Plans and prices' },
+    )
+  })
+
+  .post('/billing/webhook', async (c) => {
+    const config = readStripeConfig(c.env)
+    if (!config) return c.json({ error: 'billing is not configured' }, 503)
+    const signature = c.req.header('stripe-signature')
+    if (Number(c.req.header('content-length') ?? 0) > WEBHOOK_MAX_BYTES) return c.json({ error: 'payload too large' }, 413)
+    const payload = await c.req.text()
+    if (payload.length > WEBHOOK_MAX_BYTES) return c.json({ error: 'payload too large' }, 413)
+    const stripe = await createStripeClient(config)
+    let event: Stripe.Event
+    try {
+      if (!signature) throw new Error('missing Stripe-Signature header')
+      // Verified against the raw body: re-serialised JSON would not match the signature.
+      event = await stripe.webhooks.constructEventAsync(payload, signature, config.webhookSecret, undefined, await createCryptoProvider())
+    } catch (err) {
+      c.get('log').warn('billing: stripe webhook rejected', { error: err })
+      return c.json({ error: 'invalid signature' }, 400)
+    }
+    const deps = { db: c.get('db'), env: c.env, registry: registryOf(c), now: new Date(), stripe }
+    const { outcome, mails } = await processStripeEvent(deps, event)
+    await queueMails(deps, mails)
+    return c.json({ received: true, outcome })
+  })
+
+  .post('/billing/checkout', formBodyLimit({ maxSize: BILLING_FORM_BYTES }), requireVerified, requireStripe, billingThrottle, async (c) => {
+    const parsed = checkoutForm.safeParse(await readForm(c))
+    if (!parsed.success) return renderError(c, { status: 400, title: 'Choose a plan', message: 'Pick a plan and a billing period (monthly or yearly).' })
+    const user = c.get('user')!
+    return runBillingAction(c, async (deps) => {
+      const plan = await getPlan(deps.db, parsed.data.plan)
+      if (!plan || !plan.active) throw new BillingInputError(`There is no plan called "${parsed.data.plan}". Choose one on the pricing page.`, 404)
+      const live = await getLiveSubscription(deps.db, user.id)
+      if (plan.monthlyPrice === 0) {
+        if (!live) throw new BillingInputError('You are already on the Free plan.', 409)
+        // Downgrading to Free = ending the subscription when the paid period ends.
+        await queueMails(deps, await setCancelAtPeriodEnd(deps, user.id, true))
+        return { redirect: '/billing', flash: 'Your subscription ends at the end of this period; then you are on Free.' }
+      }
+      if (live) {
+        await queueMails(deps, await changePlan(deps, user.id, plan, parsed.data.interval))
+        return { redirect: '/billing', flash: `You are now on ${plan.name}. Stripe prorates the difference on your next invoice.` }
+      }
+      return { redirect: await startCheckout(deps, user, plan, parsed.data.interval) }
+    })
+  })
+
+  .get('/billing/success', requireUser, requireStripe, async (c) => {
+    const testMode = testModeLabel(readStripeConfig(c.env))
+    const sessionId = c.req.query('session_id') ?? ''
+    const deps = await manageDeps(c, readStripeConfig(c.env)!)
+    try {
+      const result = await confirmCheckout(deps, c.get('user')!.id, sessionId)
+      await queueMails(deps, result.mails)
+      const plan = result.planName ? await getPlan(deps.db, result.planName) : null
+      return c.render(result.paid
+        ? <CheckoutResultPage ok title="Thank you!" message={`Your payment went through and your account is on ${plan?.name ?? 'your new plan'}.`} testMode={testMode} />
+        : <CheckoutResultPage ok={false} title="Payment pending" message="Stripe has not confirmed this payment yet. We will update your plan as soon as it does." testMode={testMode} />,
+      { title: 'Checkout' })
+    } catch (err) {
+      if (err instanceof BillingInputError) return renderError(c, { status: err.status, title: 'Checkout not found', message: err.message })
+      if (isStripeUnavailable(err)) return renderError(c, { status: 503, title: 'Payments unavailable', message: 'We could not reach our payment provider to confirm this checkout. Your plan updates as soon as Stripe tells us; reload in a minute.' })
+      throw err
+    }
+  })
+
+  .get('/billing/cancel', requireUser, (c) =>
+    c.render(<CheckoutResultPage ok={false} title="Checkout canceled" message="You left the checkout. Nothing was charged and your plan did not change." testMode={testModeLabel(readStripeConfig(c.env))} />, { title: 'Checkout canceled' }))
+
+  .get('/billing', requireUser, allowStripeRedirects, async (c) => {
+    const user = c.get('user')!
+    const db = c.get('db')
+    const page = pageParam(c)
+    const [plan, subscription, customerId, history] = await Promise.all([
+      getAccountPlan(db, user.id, new Date()), getLiveSubscription(db, user.id), findCustomerId(db, user.id), loadInvoicePage(c, user.id, page),
+    ])
+    const config = readStripeConfig(c.env)
+    return c.render(
+      <BillingPage plan={plan} subscription={subscription} hasCustomer={customerId !== null} invoices={history.invoices} page={page} hasMore={history.hasMore}
+        testMode={testModeLabel(config)} configured={config !== null} />,
+      { title: 'Billing' },
+    )
+  })
+
+  .get('/billing/invoices', requireUser, async (c) => {
+    const page = pageParam(c)
+    const history = await loadInvoicePage(c, c.get('user')!.id, page)
+    if (!isHtmxRequest(c)) return c.redirect(`/billing?page=${page}`, 303)
+    return c.html(<InvoiceHistory invoices={history.invoices} page={page} hasMore={history.hasMore} />)
+  })
+
+  .post('/billing/subscription/cancel', formBodyLimit({ maxSize: BILLING_FORM_BYTES }), requireUser, requireStripe, billingThrottle, (c) =>
+    runBillingAction(c, async (deps) => {
+      await queueMails(deps, await setCancelAtPeriodEnd(deps, c.get('user')!.id, true))
+      return { redirect: '/billing', flash: 'Your subscription will end at the end of the current period. You can resume it until then.' }
+    }))
+
+  .post('/billing/subscription/resume', formBodyLimit({ maxSize: BILLING_FORM_BYTES }), requireUser, requireStripe, billingThrottle, (c) =>
+    runBillingAction(c, async (deps) => {
+      await queueMails(deps, await setCancelAtPeriodEnd(deps, c.get('user')!.id, false))
+      return { redirect: '/billing', flash: 'Your subscription continues and renews as usual.' }
+    }))
+
+  .post('/billing/portal', formBodyLimit({ maxSize: BILLING_FORM_BYTES }), requireUser, requireStripe, billingThrottle, (c) =>
+    runBillingAction(c, async (deps) => ({ redirect: await openPortal(deps, c.get('user')!.id) })))

@@ -1,0 +1,155 @@
+import type { AccountPlan, QuotaLimits } from '../plans'
+import type { InvoiceRow, SubscriptionRow } from '../schema'
+import { formatBytes, formatDate, formatMoney } from '../format'
+
+export const INVOICE_PAGE_SIZE = 10
+
+export function TestModeTag({ label }: { label: string | null }) {
+  return label ? <span class="tag is-warning ml-2 test-mode-tag">{label}</span> : null
+}
+
+const STATUS_LABEL: Record<string, { text: string; cls: string }> = {
+  active: { text: 'Active', cls: 'is-success' },
+  trialing: { text: 'Trial', cls: 'is-info' },
+  past_due: { text: 'Payment failed', cls: 'is-danger' },
+  unpaid: { text: 'Unpaid', cls: 'is-danger' },
+  incomplete: { text: 'Awaiting payment', cls: 'is-warning' },
+  canceled: { text: 'Canceled', cls: 'is-light' },
+  free: { text: 'Free', cls: 'is-light' },
+}
+
+export function PlanStatusTag({ status }: { status: string }) {
+  const s = STATUS_LABEL[status] ?? { text: status, cls: 'is-light' }
+  return <span class={`tag ${s.cls}`}>{s.text}</span>
+}
+
+export function QuotaList({ limits }: { limits: QuotaLimits }) {
+  return (
+    <ul class="quota-list">
+      <li><strong>{formatBytes(limits.storageBytes)}</strong> of storage</li>
+      <li><strong>{limits.fileCount.toLocaleString('en-US')}</strong> files</li>
+      <li><strong>{limits.uploadsPerMonth.toLocaleString('en-US')}</strong> uploads a month</li>
+      <li><strong>{limits.apiRequestsPerMonth.toLocaleString('en-US')}</strong> API requests a month</li>
+    </ul>
+  )
+}
+
+/** Billing history; the same component is the full page's section and the htmx page fragment. */
+export function InvoiceHistory({ invoices, page, hasMore }: { invoices: InvoiceRow[]; page: number; hasMore: boolean }) {
+  return (
+    <div id="invoice-history">
+      {invoices.length === 0 ? (
+        <p>No invoices yet.</p>
+      ) : (
+        <div class="table-container">
+          <table class="table is-fullwidth is-striped">
+            <caption class="is-sr-only">Invoices, newest first</caption>
+            <thead><tr><th scope="col">Date</th><th scope="col">Number</th><th scope="col">Amount</th><th scope="col">Status</th><th scope="col">Links</th></tr></thead>
+            <tbody>
+              {invoices.map((inv) => (
+                <tr>
+                  <td>{formatDate(inv.stripeCreatedAt)}</td>
+                  <td>{inv.number ?? '—'}</td>
+                  <td>{formatMoney(inv.status === 'paid' ? inv.amountPaid : inv.amountDue, inv.currency)}</td>
+                  <td>{inv.status}</td>
+                  <td>
+                    {inv.hostedInvoiceUrl && <a href={inv.hostedInvoiceUrl} rel="noopener noreferrer" target="_blank">View<span class="is-sr-only"> invoice {inv.number}</span></a>}
+                    {inv.hostedInvoiceUrl && inv.invoicePdf && ' · '}
+                    {inv.invoicePdf && <a href={inv.invoicePdf} rel="noopener noreferrer" target="_blank">PDF<span class="is-sr-only"> of invoice {inv.number}</span></a>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {(page > 1 || hasMore) && (
+        <nav class="buttons" aria-label="Invoice pages">
+          {page > 1 && <a class="button is-small" href={`/billing?page=${page - 1}`} hx-get={`/billing/invoices?page=${page - 1}`} hx-target="#invoice-history" hx-swap="outerHTML">Newer</a>}
+          {hasMore && <a class="button is-small" href={`/billing?page=${page + 1}`} hx-get={`/billing/invoices?page=${page + 1}`} hx-target="#invoice-history" hx-swap="outerHTML">Older</a>}
+        </nav>
+      )}
+    </div>
+  )
+}
+
+export interface BillingPageProps {
+  plan: AccountPlan
+  subscription: SubscriptionRow | null
+  hasCustomer: boolean
+  invoices: InvoiceRow[]
+  page: number
+  hasMore: boolean
+  testMode: string | null
+  configured: boolean
+}
+
+function SubscriptionDetails({ plan, subscription }: { plan: AccountPlan; subscription: SubscriptionRow | null }) {
+  if (!subscription) {
+    return <p>You are on the Free plan. Its quotas reset on {formatDate(plan.periodEnd)}.</p>
+  }
+  return (
+    <dl class="billing-facts">
+      <dt>Billing</dt><dd>{subscription.interval === 'year' ? 'Yearly' : 'Monthly'}</dd>
+      <dt>{subscription.cancelAtPeriodEnd ? 'Ends on' : 'Renews on'}</dt><dd>{formatDate(subscription.currentPeriodEnd)}</dd>
+      {subscription.trialEnd && <><dt>Trial ends</dt><dd>{formatDate(subscription.trialEnd)}</dd></>}
+      <dt>Payment</dt>
+      <dd>{subscription.paymentFailed || subscription.status === 'past_due' ? <strong class="has-text-danger-dark">The last payment failed. Update your payment method.</strong> : 'Up to date'}</dd>
+    </dl>
+  )
+}
+
+export function BillingPage(p: BillingPageProps) {
+  const sub = p.subscription
+  return (
+    <section class="section">
+      <div class="container">
+        <h1 class="title">Billing <TestModeTag label={p.testMode} /></h1>
+        {!p.configured && <div class="notification is-warning is-light" role="status">Billing is not configured on this server (no Stripe keys). See docs/billing.md.</div>}
+        <div class="columns">
+          <div class="column is-half">
+            <div class="box">
+              <h2 class="title is-4">{p.plan.name} <PlanStatusTag status={sub?.status ?? 'free'} /></h2>
+              <SubscriptionDetails plan={p.plan} subscription={sub} />
+              {sub?.cancelAtPeriodEnd && <p class="mt-2">Your plan ends on {formatDate(sub.currentPeriodEnd)}; then your account moves to Free.</p>}
+              <div class="buttons mt-4">
+                <a class="button is-primary" href="/pricing">{sub ? 'Change plan' : 'Upgrade'}</a>
+                {p.configured && sub && !sub.cancelAtPeriodEnd && (
+                  <form method="post" action="/billing/subscription/cancel"><button class="button is-light" type="submit">Cancel at period end</button></form>
+                )}
+                {p.configured && sub?.cancelAtPeriodEnd && (
+                  <form method="post" action="/billing/subscription/resume"><button class="button is-success" type="submit">Resume subscription</button></form>
+                )}
+                {p.configured && p.hasCustomer && (
+                  <form method="post" action="/billing/portal"><button class="button is-light" type="submit">Manage payment methods</button></form>
+                )}
+              </div>
+            </div>
+          </div>
+          <div class="column is-half">
+            <div class="box">
+              <h2 class="title is-5">What your plan includes</h2>
+              <QuotaList limits={p.plan.limits} />
+              <p class="help">Current period: {formatDate(p.plan.periodStart)} to {formatDate(p.plan.periodEnd)}</p>
+            </div>
+          </div>
+        </div>
+        <h2 class="title is-4" id="history-title">Billing history</h2>
+        <InvoiceHistory invoices={p.invoices} page={p.page} hasMore={p.hasMore} />
+      </div>
+    </section>
+  )
+}
+
+/** /billing/success and /billing/cancel. */
+export function CheckoutResultPage({ title, message, ok, testMode }: { title: string; message: string; ok: boolean; testMode: string | null }) {
+  return (
+    <section class="section">
+      <div class="container content">
+        <h1 class="title">{title} <TestModeTag label={testMode} /></h1>
+        <div class={`notification ${ok ? 'is-success' : 'is-info'} is-light`} role="status">{message}</div>
+        <p class="buttons"><a class="button is-primary" href="/billing">Go to billing</a><a class="button is-light" href="/dashboard">Dashboard</a></p>
+      </div>
+    </section>
+  )
+}
