@@ -49,8 +49,10 @@ function tmpDir(prefix) {
 
 async function startWranglerDev(label, args) {
   const port = await freePort()
+  // Its own inspector port too: two wrangler devs starting at once otherwise race for 9229+ and one dies.
+  const inspectorPort = await freePort()
   let output = ''
-  const child = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', ...args], {
+  const child = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--show-interactive-dev-session=false', ...args], {
     detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: WRANGLER_ENV,
   })
   children.push(child)

@@ -32,8 +32,10 @@ function logUsageEvent(c: AppContext, msg: string, fields: Record<string, string
   if (c.env.ENVIRONMENT !== 'test') console.log(JSON.stringify({ level: 'info', requestId: c.get('requestId'), msg, ...fields }))
 }
 
-function when(d: Date | null): string {
-  return d === null ? 'Never' : `${d.toISOString().slice(0, 16).replace('T', ' ')}\u00a0UTC`
+function When({ d }: { d: Date | null }) {
+  if (d === null) return <>Never</>
+  const iso = d.toISOString()
+  return <time datetime={iso}><span class="nowrap">{iso.slice(0, 10)}</span> <span class="nowrap">{`${iso.slice(11, 16)}\u00a0UTC`}</span></time>
 }
 
 /** The whole section: page body and htmx fragment alike (one component, docs/architecture.md). */
@@ -64,14 +66,14 @@ export function ApiKeysSection({ keys, created, errors = {}, name, notice }: Sec
           <div class="table-container">
             <table class="table is-fullwidth" id="api-keys-table">
               <caption class="is-sr-only">API keys: {active.length} active</caption>
-              <thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="is-sr-only">Status or action</span></th></tr></thead>
+              <thead><tr><th scope="col">Key</th><th scope="col" class="is-hidden-mobile">Created</th><th scope="col">Last used</th><th scope="col"><span class="is-sr-only">Status or action</span></th></tr></thead>
               <tbody>
                 {keys.map((k) => (
                   <tr>
-                    <td>{k.name}</td>
-                    <td><code>{maskedKey(k.prefix)}</code></td>
-                    <td>{when(k.createdAt)}</td>
-                    <td>{when(k.lastUsedAt)}</td>
+                    {/* Name and prefix stacked, dates on two lines: four narrow columns fit a 390 px phone. */}
+                    <td><span class="is-block">{k.name}</span><code class="is-size-7">{maskedKey(k.prefix)}</code></td>
+                    <td class="is-hidden-mobile"><When d={k.createdAt} /></td>
+                    <td><When d={k.lastUsedAt} /></td>
                     <td class="has-text-right">
                       {k.revokedAt !== null ? <span class="tag is-light">Revoked</span> : (
                         <form method="post" action={`/settings/api-keys/${k.id}/revoke`} hx-post={`/settings/api-keys/${k.id}/revoke`} hx-target="#api-keys" hx-swap="outerHTML"

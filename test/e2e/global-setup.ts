@@ -12,6 +12,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string
     e2eDatabaseUrl: string
+    e2eWsProxy: string
   }
 }
 
@@ -76,6 +77,7 @@ export default async function setup(project: TestProject) {
   }
   project.provide('baseUrl', baseUrl)
   project.provide('e2eDatabaseUrl', db.databaseUrl)
+  project.provide('e2eWsProxy', db.wsProxy)
   return async () => {
     try { process.kill(-child.pid!, 'SIGTERM') } catch { /* gone */ }
     await new Promise((r) => { child.once('exit', r); setTimeout(r, 5000) })
