@@ -6,11 +6,12 @@ import { dashboardFeature } from './dashboard'
 import { adminFeature } from './admin'
 import { billingFeature } from './billing'
 import { usageFeature } from './usage'
+import { filesFeature } from './files'
 
 // The features this app is made of (docs/decisions/0006-feature-registry.md). Each declares its routes,
 // navbar entries, dashboard cards, cleanups, queues, Durable Objects and jobs; removing one from this
 // list removes it from the site.
-export const features = [pagesFeature, authFeature, emailFeature, dashboardFeature, adminFeature, billingFeature, usageFeature]
+export const features = [pagesFeature, authFeature, emailFeature, dashboardFeature, adminFeature, billingFeature, usageFeature, filesFeature]
 
 const { worker } = createApp(features)
 export default worker
