@@ -211,7 +211,8 @@ try {
   }
   console.log('')
   console.log(`ratio (best rounds): the home page serves ${(home.rps / baseline.rps * 100).toFixed(0)}% of the hello worker's requests/s (${(home.rps / baseline.rps).toFixed(2)}x); medians ${(home.median / baseline.median).toFixed(2)}x`)
-  console.log(`metered request (GET /api/v1/usage vs /api/v1/ping, same key check): p50 +${metered.p50 - unmetered.p50} ms, p99 +${metered.p99 - unmetered.p99} ms; ${(metered.rps / unmetered.rps * 100).toFixed(0)}% of the unmetered requests/s`)
+  const signed = (n) => `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(1)}`
+  console.log(`metered request (GET /api/v1/usage vs /api/v1/ping, same key check): added latency p50 ${signed(metered.p50 - unmetered.p50)} ms, p99 ${signed(metered.p99 - unmetered.p99)} ms; ${(metered.rps / unmetered.rps * 100).toFixed(0)}% of the unmetered requests/s (medians ${(metered.median / unmetered.median * 100).toFixed(0)}%)`)
   console.log(`bundle (wrangler deploy --dry-run): ${kib(bundle.raw)} raw, ${kib(bundle.gzip)} gzip — ${bundle.files.join(', ')}`)
   console.log(`wrangler's own count (Total Upload): ${bundle.wranglerSays}`)
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}`)
