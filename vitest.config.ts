@@ -32,6 +32,8 @@ function workersProject(name: string, options: { include?: string[]; exclude?: s
       include: options.include ?? ['test/**/*.test.{ts,tsx}'],
       exclude: options.exclude ?? [],
       globalSetup: ['./test/setup/global-setup.ts'],
+      // Hermetic: a fetch to any non-local host fails the test that made it.
+      setupFiles: ['./test/setup/no-network.ts'],
       testTimeout: 20_000,
     },
   }

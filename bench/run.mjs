@@ -1,6 +1,8 @@
-// `npm run bench`: home page throughput of the product against a bare Hono "hello" worker, both served
-// by the same wrangler dev / workerd in the same run, plus the size of the deployable bundle.
-// Loopback only, bounded in time (about 1 minute; a hard stop after 4 minutes).
+// `npm run bench`: database round trips and latency per page at 0 ms and a simulated 20 ms Worker↔database
+// round trip (QS_DB_RTT_MS, scripts/ws-bridge.mjs); then throughput of the home page and the signed-in
+// dashboard against a bare Hono "hello" worker with the same [assets] configuration, all served by the same
+// wrangler dev / workerd in the same run; plus the size of the deployable bundle.
+// Loopback only, bounded in time (about 2 minutes; a hard stop after 6 minutes).
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,6 +11,7 @@ import { spawn, execFileSync } from 'node:child_process'
 import autocannon from 'autocannon'
 import { freePort, startLocalDatabase } from '../scripts/local-db.mjs'
 import { applyMigrations } from '../scripts/migrate.mjs'
+import { countRoundTrips, createBenchSession, measureLatency } from './pages.mjs'
 import { createBenchApiKey } from './metered.mjs'
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5) // seconds per round and target
@@ -17,6 +20,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 // A busy shared machine can need longer than the usual few minutes.
 const HARD_STOP_MIN = Number(process.env.BENCH_HARD_STOP_MIN ?? 6)
+const RTT_MS = Number(process.env.BENCH_RTT_MS ?? 20) // the simulated distance for the latency table
+const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 60)
 const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' }
 
 const children = []
@@ -190,33 +195,70 @@ try {
   fs.writeFileSync(envFile, Object.entries(productVars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
   const product = await startWranglerDev('product', ['-c', path.join(bundle.outdir, 'wrangler.toml'), '--persist-to', stateDir, '--env-file', envFile])
 
-  // One at a time, so the two never compete for the CPU.
-  const [baseline, home] = await compare([{ label: 'hello (bare Hono)', url: hello }, { label: 'product GET /', url: product }])
-  console.log(`bench: home page done (${home.rounds.join(' / ')} req/s); now the metered API`)
-  // The meter's cost (usage feature): the same key check with and without one consumed api_requests.
+  const cookie = await createBenchSession(db.databaseUrl)
+  // The usage meter's cost: the same key check without (ping) and with (usage) one api_requests consumed.
   const apiKey = await createBenchApiKey(db.databaseUrl)
-  const [unmetered, metered] = await compare([
-    { label: 'API unmetered', url: `${product}api/v1/ping`, headers: apiKey },
-    { label: 'API metered', url: `${product}api/v1/usage`, headers: apiKey },
-  ])
-  failedChildren = children.filter((_c, i) => [baseline, home][i].non2xx > 0 || [baseline, home][i].errors > 0 || (i === 1 && unmetered.non2xx + unmetered.errors + metered.non2xx + metered.errors > 0))
+  const pages = [
+    { label: 'GET /', path: '/', headers: {} },
+    { label: 'GET /health', path: '/health', headers: {} },
+    { label: 'GET /dashboard (signed in)', path: '/dashboard', headers: { cookie } },
+    { label: 'GET /settings (signed in)', path: '/settings', headers: { cookie } },
+    { label: 'GET /api/v1/ping (key)', path: '/api/v1/ping', headers: apiKey },
+    { label: 'GET /api/v1/usage (metered)', path: '/api/v1/usage', headers: apiKey },
+  ]
+  // Round trips and latency, one request at a time, at no distance and at RTT_MS.
+  const perPage = []
+  for (const rtt of [0, RTT_MS]) {
+    db.setRtt(rtt)
+    for (const page of pages) {
+      const url = new URL(page.path, product).toString()
+      const trips = await countRoundTrips(db, url, page.headers)
+      const latency = await measureLatency(url, page.headers, rtt === 0 ? LATENCY_REQUESTS * 3 : LATENCY_REQUESTS)
+      perPage.push({ page: page.label, rtt, trips, latency })
+    }
+  }
+  db.setRtt(0)
+  // Printed now: the throughput part below is long, and this table must survive a hard stop.
+  console.log('')
+  console.log(`${pad('page', 30)}${pad('RTT ms', 8)}${pad('round trips', 13)}${pad('(tcp/http/ws up/ws flights)', 29)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}status`)
+  for (const r of perPage) {
+    const t = r.trips
+    console.log(`${pad(r.page, 30)}${pad(r.rtt, 8)}${pad(t.roundTrips, 13)}${pad(`${t.tcpConnections}/${t.httpRequests}/${t.wsUpgrades}/${t.wsFlights}`, 29)}${pad(r.latency.p50, 8)}${pad(r.latency.p99, 8)}${t.status}`)
+  }
+  const signed = (n) => `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(1)}`
+  for (const rtt of [0, RTT_MS]) {
+    const ping = perPage.find((r) => r.rtt === rtt && r.page.startsWith('GET /api/v1/ping'))
+    const usage = perPage.find((r) => r.rtt === rtt && r.page.startsWith('GET /api/v1/usage'))
+    console.log(`metered request at RTT ${rtt} ms (usage vs ping, same key check, one at a time): added latency p50 ${signed(usage.latency.p50 - ping.latency.p50)} ms, p99 ${signed(usage.latency.p99 - ping.latency.p99)} ms`)
+  }
+
+  // One at a time, so the targets never compete for the CPU.
+  const targets = [
+    { label: 'hello (bare Hono)', url: hello },
+    { label: 'product GET /', url: product },
+    { label: 'GET /dashboard', url: new URL('/dashboard', product).toString(), headers: { cookie } },
+  ]
+  const results = await compare(targets)
+  const [baseline, home, dashboard] = results
+  failedChildren = results.some((r) => r.non2xx > 0 || r.errors > 0) ? [...children] : []
   await cleanup()
   children.length = 0
   db = null
 
   console.log('')
-  console.log(`${pad('target', 20)}${pad('best req/s', 12)}${pad('median', 8)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('rounds req/s', 20)}non-2xx/errors`)
-  for (const r of [baseline, home, unmetered, metered]) {
-    console.log(`${pad(r.label, 20)}${pad(r.rps.toFixed(0), 12)}${pad(r.median.toFixed(0), 8)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.rounds.join(' / '), 20)}${r.non2xx}/${r.errors}`)
+  console.log(`${pad('target', 20)}${pad('best req/s', 12)}${pad('median', 8)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('rounds req/s', 22)}non-2xx/errors`)
+  for (const r of results) {
+    console.log(`${pad(r.label, 20)}${pad(r.rps.toFixed(0), 12)}${pad(r.median.toFixed(0), 8)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.rounds.join(' / '), 22)}${r.non2xx}/${r.errors}`)
   }
   console.log('')
-  console.log(`ratio (best rounds): the home page serves ${(home.rps / baseline.rps * 100).toFixed(0)}% of the hello worker's requests/s (${(home.rps / baseline.rps).toFixed(2)}x); medians ${(home.median / baseline.median).toFixed(2)}x`)
-  const signed = (n) => `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(1)}`
-  console.log(`metered request (GET /api/v1/usage vs /api/v1/ping, same key check): added latency p50 ${signed(metered.p50 - unmetered.p50)} ms, p99 ${signed(metered.p99 - unmetered.p99)} ms; ${(metered.rps / unmetered.rps * 100).toFixed(0)}% of the unmetered requests/s (medians ${(metered.median / unmetered.median * 100).toFixed(0)}%)`)
+  for (const r of [home, dashboard]) {
+    console.log(`ratio (best rounds): ${r.label} serves ${(r.rps / baseline.rps).toFixed(2)}x the hello worker's requests/s; medians ${(r.median / baseline.median).toFixed(2)}x`)
+  }
   console.log(`bundle (wrangler deploy --dry-run): ${kib(bundle.raw)} raw, ${kib(bundle.gzip)} gzip — ${bundle.files.join(', ')}`)
   console.log(`wrangler's own count (Total Upload): ${bundle.wranglerSays}`)
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}`)
-  if ([home, baseline, unmetered, metered].some((r) => r.non2xx > 0 || r.errors > 0)) {
+  const pageFailed = perPage.some((r) => r.trips.status !== 200 || r.latency.non2xx > 0 || r.latency.errors > 0)
+  if (pageFailed || results.some((r) => r.non2xx > 0 || r.errors > 0)) {
     console.error('bench: some requests failed — the numbers above are not valid')
     for (const child of failedChildren) console.error(`--- ${child.label}: wrangler dev output (tail) ---\n${child.outputTail()}`)
     process.exitCode = 1

@@ -99,3 +99,12 @@ document.addEventListener('htmx:afterSwap', (event) => {
     notice.focus()
   }
 })
+
+// A flash is shown once: it belongs to the page load that carried it. Any htmx answer swapped into the
+// page replaces it, so "Your password has been changed" never sits above the next form's error
+// (issue 9). An answer aimed at the flash region itself (renderError's retarget) replaces it anyway.
+document.addEventListener('htmx:beforeSwap', (event) => {
+  const region = document.getElementById('flash-region')
+  if (!region || event.detail.target === region || !event.detail.shouldSwap) return
+  region.replaceChildren()
+})

@@ -11,6 +11,7 @@ const notes = await seedDatabase(db.databaseUrl)
 writeDevVars({ ENVIRONMENT: 'development', APP_URL: 'http://127.0.0.1:8787', DATABASE_URL: db.databaseUrl, NEON_WS_PROXY: db.wsProxy })
 writeDevVars({ ENVIRONMENT: 'development', DATABASE_URL: db.databaseUrl, NEON_WS_PROXY: db.wsProxy }, 'workers/thumbnailer/.dev.vars')
 for (const note of notes) console.log(`db: ${note}`)
+if (db.rttMs > 0) console.log(`db: simulating ${db.rttMs} ms round trip between the Worker and the database (QS_DB_RTT_MS)`)
 console.log(`db: Postgres ready at ${db.databaseUrl.replace(/:[^:@]+@/, ':***@')}, bridge at ws://${db.wsProxy}`)
 console.log('db: .dev.vars written — run `npx wrangler dev -c wrangler.toml -c workers/thumbnailer/wrangler.toml` in another terminal. Ctrl-C stops the database.')
 const stop = async () => { await db.stop(); process.exit(0) }

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process'
 import { startLocalDatabase } from './local-db.mjs'
 import { applyMigrations } from './migrate.mjs'
 import { seedDatabase } from './seed.mjs'
+import { decideSeed } from './seed-policy.mjs'
 import { writeDevVars } from './dev-vars.mjs'
 
 const PORT = Number(process.env.PORT ?? 8787)
@@ -38,12 +39,13 @@ try {
     databaseUrl = db.databaseUrl
     wsProxy = db.wsProxy
     console.log(`dev: embedded Postgres ${db.fresh ? 'created' : 'started'} (${databaseUrl.replace(/:[^:@]+@/, ':***@')}), data in .data/postgres`)
+    if (db.rttMs > 0) console.log(`dev: simulating ${db.rttMs} ms round trip between the Worker and the database (QS_DB_RTT_MS)`)
   }
   await applyMigrations(databaseUrl)
   console.log('dev: migrations applied')
-  // Demo data only ever goes into a local database: a DATABASE_URL pointing at Neon may be production.
-  const local = db !== null || /@(127\.0\.0\.1|localhost)[:/]/.test(databaseUrl)
-  const notes = local ? await seedDatabase(databaseUrl) : ['external database: demo data not loaded (npm run db:seed is local-only)']
+  // Demo data only goes into the database started above, or where asked for (scripts/seed-policy.mjs).
+  const decision = decideSeed({ startedEmbedded: db !== null, databaseUrl })
+  const notes = decision.seed ? await seedDatabase(databaseUrl) : [decision.note]
   writeDevVars({
     ENVIRONMENT: 'development',
     APP_URL: `http://127.0.0.1:${PORT}`,

@@ -63,6 +63,8 @@ export async function startLocalDatabase({
   database = DEV_DB.database,
   persistent = true,
   fast = false,
+  // The simulated Worker↔database round trip (scripts/ws-bridge.mjs); off unless QS_DB_RTT_MS is set.
+  rttMs = Number(process.env.QS_DB_RTT_MS) || 0,
   log = () => {},
 } = {}) {
   const { user, password } = DEV_DB
@@ -98,11 +100,17 @@ export async function startLocalDatabase({
   const exists = await admin.query('select 1 from pg_database where datname = $1', [database])
   if (exists.rowCount === 0) await admin.query(`create database "${database}"`)
   await admin.end()
-  const bridge = await startWsBridge({ port: bridgePort })
+  const bridge = await startWsBridge({ port: bridgePort, rttMs })
   return {
     fresh,
     databaseUrl: databaseUrl({ user, password, port, database }),
     wsProxy: bridge.proxy,
+    sqlEndpoint: bridge.sqlEndpoint,
+    rttMs: bridge.rtt(),
+    // Round-trip counters and the latency knob, for the bench.
+    stats: bridge.stats,
+    resetStats: bridge.resetStats,
+    setRtt: bridge.setRtt,
     async stop() {
       await bridge.close()
       await server.stop()

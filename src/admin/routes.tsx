@@ -36,7 +36,7 @@ export const adminRoutes = new Hono<AppEnv>().get('/admin', requireAdmin, async 
   const loaded = panels.map((p, i): LoadedPanel => {
     const r = results[i]!
     if (r.status === 'fulfilled') return { id: p.id, title: p.title, content: p.render(r.value) }
-    console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), msg: 'admin panel failed', panel: p.id }))
+    c.get('log').error('admin panel failed', { panel: p.id, error: r.reason })
     return { id: p.id, title: p.title, content: <p class="help is-danger">This panel could not be loaded.</p> }
   })
   return c.render(<AdminPage panels={loaded} />, { title: 'Admin' })

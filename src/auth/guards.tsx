@@ -15,20 +15,25 @@ declare module '../platform/types' {
 }
 
 // After `database`: resolves the cookie to a session and fills `viewer` for the layout. The token is only
-// ever read from the cookie, never from a URL or form field (checklist 8).
+// ever read from the cookie, never from a URL or form field (checklist 8). One database round trip (session,
+// user and viewer fields in one query); the sliding-expiry write runs after the response (issue 8).
+// Viewer fields come from every feature through the registry (`Feature.viewerFields`).
 export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   c.set('user', null)
   c.set('session', null)
   const token = readSessionCookie(c)
   if (token !== undefined) {
     const now = new Date()
-    const { session, user } = await validateSessionToken(c.get('db'), token, now)
+    const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work.catch((err: unknown) => {
+      c.get('log').error('session: deferred write failed', { error: err })
+    }))
+    const { session, user, extras } = await validateSessionToken(c.get('db'), token, now, { viewerFields: c.get('registry')?.viewerFields, defer })
     if (session === null) {
       deleteSessionCookie(c)
     } else {
       c.set('user', user)
       c.set('session', session)
-      c.set('viewer', { id: user.id, name: user.name, email: user.email, role: user.role, emailVerified: user.emailVerifiedAt !== null })
+      c.set('viewer', { id: user.id, name: user.name, email: user.email, role: user.role, emailVerified: user.emailVerifiedAt !== null, ...(extras ? { extras } : {}) })
       // The idle window slid forward: give the cookie the same new lifetime.
       if (session.lastSeenAt.getTime() === now.getTime()) setSessionCookie(c, token, session.expiresAt, now)
     }

@@ -9,7 +9,9 @@ import { usersAdminPanel } from './admin-panel'
 export { requireAdmin, requireUser, requireVerified } from './guards'
 export { getUserById } from './user'
 export type { User } from './schema'
-export { AuthThrottle } from './login-throttle'
+export { AuthThrottle } from './auth-throttle'
+// Exact per-key fixed windows for other features' own limits (the contact form's, issue 9).
+export { consumeBucket, type ThrottleDecision } from './auth-throttle'
 
 export const authFeature: Feature = {
   name: 'auth',

@@ -14,7 +14,7 @@ export async function sendAuthEmail(c: AppContext, message: AuthEmailMessage, db
   try {
     await sendEmail({ db, queue: c.env.EMAIL }, message)
   } catch (err) {
-    console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), msg: 'auth email not queued', template: message.template, error: String(err) }))
+    c.get('log').error('auth email not queued', { template: message.template, error: err })
   }
 }
 

@@ -1,17 +1,19 @@
 import { and, eq, gt, sql } from 'drizzle-orm'
 import type { Database } from '../platform/db'
 import { passwordResetTokens, sessions, users } from './schema'
-import { generateSecureRandomString, hashSecret } from './session'
+import { voidPendingVerifications } from './email-verification'
+import { generateLinkToken, hasTokenShape, hashSecret } from './tokens'
 
 /**
  * Password reset (checklist 21; Copenhagen password-reset): a 160-bit token, only its SHA-256 stored, valid
  * one hour, single-use; a new request invalidates older tokens. The reset itself — token deletion,
- * new hash, email marked verified (the mail proved ownership), every session gone — is one transaction.
+ * new hash, email marked verified (the mail proved ownership), a new security stamp, every session and every
+ * pending email change or verification gone — is one transaction.
  */
 export const RESET_TTL_MINUTES = 60
 
 export async function createPasswordResetToken(db: Database, userId: string, now: Date = new Date()): Promise<{ token: string; expiresAt: Date }> {
-  const token = generateSecureRandomString(20)
+  const token = generateLinkToken()
   const expiresAt = new Date(now.getTime() + RESET_TTL_MINUTES * 60_000)
   await db.transaction(async (tx) => {
     await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId))
@@ -21,7 +23,7 @@ export async function createPasswordResetToken(db: Database, userId: string, now
 }
 
 export async function findValidResetToken(db: Database, token: string, now: Date = new Date()): Promise<{ userId: string } | null> {
-  if (!/^[a-z2-7]{32}$/.test(token)) return null
+  if (!hasTokenShape(token)) return null
   const [row] = await db
     .select({ userId: passwordResetTokens.userId })
     .from(passwordResetTokens)
@@ -32,7 +34,7 @@ export async function findValidResetToken(db: Database, token: string, now: Date
 
 /** Returns the user id, or null when the token is unknown, expired or already used. */
 export async function resetPasswordWithToken(db: Database, token: string, newPasswordHash: string, now: Date = new Date()): Promise<string | null> {
-  if (!/^[a-z2-7]{32}$/.test(token)) return null
+  if (!hasTokenShape(token)) return null
   return db.transaction(async (tx) => {
     const [consumed] = await tx
       .delete(passwordResetTokens)
@@ -43,9 +45,11 @@ export async function resetPasswordWithToken(db: Database, token: string, newPas
     await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId))
     await tx
       .update(users)
-      .set({ passwordHash: newPasswordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})`, updatedAt: now })
+      .set({ passwordHash: newPasswordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})`, securityStamp: sql`gen_random_uuid()`, updatedAt: now })
       .where(eq(users.id, userId))
     await tx.delete(sessions).where(eq(sessions.userId, userId))
+    // A pending email change requested before the reset (perhaps by whoever held the account) dies here.
+    await voidPendingVerifications(tx, userId)
     return userId
   })
 }

@@ -2,6 +2,8 @@ import { constantTimeEqual } from '@oslojs/crypto/subtle'
 import { sha1 } from '@oslojs/crypto/sha1'
 import { decodeBase64IgnorePadding, encodeBase64NoPadding, encodeHexUpperCase } from '@oslojs/encoding'
 import { z } from 'zod'
+import { createLogger, type Logger } from '../platform/logger'
+import { configOf, type AppContext } from '../platform/types'
 import { argon2id, type Argon2Params } from './argon2'
 
 /**
@@ -71,17 +73,38 @@ export async function burnPasswordCheck(password: string): Promise<void> {
   await verifyPassword(dummyHash, password)
 }
 
+export const HIBP_DEFAULT_BASE = 'https://api.pwnedpasswords.com'
+
+export interface BreachCheckOptions {
+  /** HIBP_API_BASE from config: tests and the browser run point it at a local fake. */
+  baseUrl?: string
+  fetch?: typeof fetch
+  log?: Logger
+  /** Development prints one friendly line per isolate instead of one per attempt. */
+  quietAfterFirstFailure?: boolean
+}
+
+// Per isolate and base URL: a developer offline sees the hint once, not on every sign-up.
+const unreachableReported = new Set<string>()
+
+/** The breach check's settings for this request. */
+export function breachCheckFor(c: AppContext): BreachCheckOptions {
+  const config = configOf(c)
+  return { baseUrl: config.HIBP_API_BASE, log: c.get('log'), quietAfterFirstFailure: !config.isProduction }
+}
+
 /**
  * Breached-password check (checklist 2, ASVS 6.2.12) with HIBP's k-anonymity range API: only the first
  * five hex characters of SHA-1(password) leave the Worker. Fails open with a log line: an HIBP outage must
  * not stop sign-ups, and the other password rules still apply.
  */
-export async function isPasswordBreached(password: string, options: { fetch?: typeof fetch; requestId?: string } = {}): Promise<boolean> {
+export async function isPasswordBreached(password: string, options: BreachCheckOptions = {}): Promise<boolean> {
   const digest = encodeHexUpperCase(sha1(encoder.encode(password)))
   const prefix = digest.slice(0, 5)
   const suffix = digest.slice(5)
+  const base = (options.baseUrl ?? HIBP_DEFAULT_BASE).replace(/\/+$/, '')
   try {
-    const res = await (options.fetch ?? fetch)(`https://api.pwnedpasswords.com/range/${prefix}`, {
+    const res = await (options.fetch ?? fetch)(`${base}/range/${prefix}`, {
       headers: { 'Add-Padding': 'true', 'User-Agent': 'QuickScale-Edge' },
       signal: AbortSignal.timeout(2_500),
     })
@@ -93,7 +116,10 @@ export async function isPasswordBreached(password: string, options: { fetch?: ty
     }
     return false
   } catch (err) {
-    console.warn(JSON.stringify({ level: 'warn', requestId: options.requestId, msg: 'hibp unavailable, breach check skipped', error: String(err) }))
+    if (options.quietAfterFirstFailure && unreachableReported.has(base)) return false
+    unreachableReported.add(base)
+    const reason = err instanceof Error ? err.message : String(err)
+    ;(options.log ?? createLogger()).warn(`hibp unavailable, breach check skipped (${base} unreachable: ${reason}); passwords are still checked for length`)
     return false
   }
 }

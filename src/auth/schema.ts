@@ -13,6 +13,9 @@ export const users = pgTable(
     passwordHash: text().notNull(),
     role: text().$type<Role>().notNull().default('user'),
     emailVerifiedAt: timestamp({ withTimezone: true }),
+    // Rotated whenever the account's credentials change (password change or reset, email change). Proofs
+    // issued earlier (an email-change link) carry the stamp of their time and die with it (issue 9, ADR 0025).
+    securityStamp: uuid().notNull().defaultRandom(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -47,6 +50,9 @@ export const emailVerifications = pgTable(
     email: text().notNull(),
     codeHash: text().notNull(),
     tokenHash: text().notNull(),
+    // users.security_stamp when this was requested; confirming needs it to still match. Rows from before
+    // the column existed get a random one, i.e. they are void (safe default).
+    securityStamp: uuid().notNull().defaultRandom(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,11 +1,12 @@
-import { constantTimeEqual } from '@oslojs/crypto/subtle'
-import { sha256 } from '@oslojs/crypto/sha2'
-import { decodeHex, encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding'
 import { and, eq, gt } from 'drizzle-orm'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Database } from '../platform/db'
-import type { AppContext } from '../platform/types'
+import type { Config } from '../platform/env'
+import type { ViewerField } from '../platform/feature'
+import { clientIp } from '../platform/forms'
+import { configOf, type AppContext } from '../platform/types'
 import { sessions, users, type SessionRow, type User } from './schema'
+import { generateSecureRandomString, hasTokenShape, hashSecret, LINK_TOKEN_BYTES, secretMatchesHash, SESSION_ID_BYTES } from './tokens'
 
 /**
  * Sessions in the design of lucia `code/auth_session.ts` (ADR 0021):
@@ -21,22 +22,14 @@ export const ABSOLUTE_TIMEOUT_MS = 30 * 24 * 60 * 60 * 1000
 // the sessions list and keeps the idle window honest.
 export const TOUCH_INTERVAL_MS = 60 * 60 * 1000
 
-export function generateSecureRandomString(bytes: number): string {
-  return encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(bytes)))
-}
-
-export function hashSecret(secret: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)))
-}
-
 export async function createSession(
   db: Database,
   userId: string,
   meta: { userAgent?: string; ipAddress?: string } = {},
   now: Date = new Date(),
 ): Promise<{ token: string; session: SessionRow }> {
-  const id = generateSecureRandomString(15)
-  const secret = generateSecureRandomString(20)
+  const id = generateSecureRandomString(SESSION_ID_BYTES)
+  const secret = generateSecureRandomString(LINK_TOKEN_BYTES)
   const [session] = await db
     .insert(sessions)
     .values({
@@ -53,29 +46,55 @@ export async function createSession(
   return { token: `${id}.${secret}`, session: session! }
 }
 
-export async function validateSessionToken(db: Database, token: string, now: Date = new Date()): Promise<SessionValidationResult> {
+export interface ValidateSessionOptions {
+  /** Columns features add to the viewer (`Feature.viewerFields`), read in the same query. */
+  viewerFields?: Record<string, ViewerField>
+  /**
+   * Where the writes that need not delay the page go (the sliding-expiry touch, deleting an expired row):
+   * `executionCtx.waitUntil` in a request. Without it they are awaited.
+   */
+  defer?: (work: Promise<unknown>) => void
+}
+
+/**
+ * One round trip on the request path (issue 8): the session, its user and any viewer fields in one query.
+ * The writes it may cause (sliding the idle expiry, removing an expired row) go through `defer`, after the
+ * page, when the caller gives one: their result changes nothing the page shows.
+ */
+export async function validateSessionToken(
+  db: Database,
+  token: string,
+  now: Date = new Date(),
+  options: ValidateSessionOptions = {},
+): Promise<SessionValidationResult> {
   const parts = token.split('.')
-  if (parts.length !== 2 || !/^[a-z2-7]{24}$/.test(parts[0]!) || !/^[a-z2-7]{32}$/.test(parts[1]!)) return { session: null, user: null }
+  if (parts.length !== 2 || !hasTokenShape(parts[0], SESSION_ID_BYTES) || !hasTokenShape(parts[1], LINK_TOKEN_BYTES)) return { session: null, user: null }
+  const selection = { session: sessions, user: users }
+  const fields = Object.entries(options.viewerFields ?? {})
+  // Drizzle cannot select an empty nested object, so `extras` is only there when a feature adds a field.
+  if (fields.length > 0) Object.assign(selection, { extras: Object.fromEntries(fields.map(([name, field]) => [name, field(users.id)])) })
   const [row] = await db
-    .select({ session: sessions, user: users })
+    .select(selection)
     .from(sessions)
     .innerJoin(users, eq(sessions.userId, users.id))
     .where(eq(sessions.id, parts[0]!))
     .limit(1)
   if (row === undefined) return { session: null, user: null }
-  if (!constantTimeEqual(decodeHex(hashSecret(parts[1]!)), decodeHex(row.session.secretHash))) return { session: null, user: null }
+  if (!secretMatchesHash(parts[1]!, row.session.secretHash)) return { session: null, user: null }
+  const later = (work: Promise<unknown>) => (options.defer ? options.defer(work) : work)
   const absoluteEnd = row.session.createdAt.getTime() + ABSOLUTE_TIMEOUT_MS
   if (now.getTime() >= row.session.expiresAt.getTime() || now.getTime() >= absoluteEnd) {
-    await db.delete(sessions).where(eq(sessions.id, row.session.id))
+    await later(db.delete(sessions).where(eq(sessions.id, row.session.id)).then(() => undefined))
     return { session: null, user: null }
   }
   let session = row.session
   if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
     const expiresAt = new Date(Math.min(now.getTime() + IDLE_TIMEOUT_MS, absoluteEnd))
-    await db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, session.id))
+    await later(db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, session.id)).then(() => undefined))
     session = { ...session, lastSeenAt: now, expiresAt }
   }
-  return { session, user: row.user }
+  const extras = (row as { extras?: Record<string, unknown> }).extras
+  return extras ? { session, user: row.user, extras } : { session, user: row.user }
 }
 
 export async function invalidateSession(db: Database, sessionId: string): Promise<void> {
@@ -99,15 +118,15 @@ export async function revokeUserSession(db: Database, userId: string, sessionId:
 
 // `__Host-` in production pins the cookie to our origin over HTTPS (checklist 9, ASVS 3.3.1–3.3.4). Local
 // http://127.0.0.1 cannot set Secure cookies in every browser, so development and tests use `session`.
-export function sessionCookieName(env: Pick<Env, 'ENVIRONMENT'>): string {
-  return env.ENVIRONMENT === 'production' ? '__Host-session' : 'session'
+export function sessionCookieName(config: Pick<Config, 'isProduction'>): string {
+  return config.isProduction ? '__Host-session' : 'session'
 }
 
 export function setSessionCookie(c: AppContext, token: string, expiresAt: Date, now: Date = new Date()): void {
-  const production = c.env.ENVIRONMENT === 'production'
-  setCookie(c, sessionCookieName(c.env), token, {
+  const config = configOf(c)
+  setCookie(c, sessionCookieName(config), token, {
     httpOnly: true,
-    secure: production,
+    secure: config.isProduction,
     sameSite: 'Lax',
     path: '/',
     maxAge: Math.max(0, Math.round((expiresAt.getTime() - now.getTime()) / 1000)),
@@ -115,11 +134,24 @@ export function setSessionCookie(c: AppContext, token: string, expiresAt: Date, 
 }
 
 export function deleteSessionCookie(c: AppContext): void {
-  deleteCookie(c, sessionCookieName(c.env), { path: '/', secure: c.env.ENVIRONMENT === 'production' })
+  const config = configOf(c)
+  deleteCookie(c, sessionCookieName(config), { path: '/', secure: config.isProduction })
 }
 
 export function readSessionCookie(c: AppContext): string | undefined {
-  return getCookie(c, sessionCookieName(c.env))
+  return getCookie(c, sessionCookieName(configOf(c)))
 }
 
-export type SessionValidationResult = { session: SessionRow; user: User } | { session: null; user: null }
+/**
+ * Signs this browser in as `user`: a new session (never a reused one: checklist 8) and its cookie. Login,
+ * sign-up, a password change and a verified email change all start one this way.
+ */
+export async function startSession(c: AppContext, user: Pick<User, 'id'>): Promise<SessionRow> {
+  const { token, session } = await createSession(c.get('db'), user.id, { userAgent: c.req.header('user-agent'), ipAddress: clientIp(c) })
+  setSessionCookie(c, token, session.expiresAt)
+  return session
+}
+
+export type SessionValidationResult =
+  | { session: SessionRow; user: User; extras?: Record<string, unknown> }
+  | { session: null; user: null; extras?: undefined }

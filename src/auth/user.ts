@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../platform/db'
 import type { AccountCleanup } from '../platform/feature'
+import { voidPendingVerifications } from './email-verification'
 import { hashPassword } from './password'
 import { passwordResetTokens, sessions, users, type Role, type User } from './schema'
 
@@ -54,15 +55,16 @@ export async function updateUserPasswordHash(db: Database, userId: string, passw
 }
 
 /**
- * A password change in settings, all or nothing: the new hash, every session gone (checklist 3; the caller
- * issues this browser a fresh one) and any pending reset link dead — a link mailed before the change must
- * not undo it.
+ * A password change in settings, all or nothing: the new hash and security stamp, every session gone
+ * (checklist 3; the caller issues this browser a fresh one), any pending reset link and any pending email
+ * change or verification dead — nothing mailed before the change may undo it (issue 9, finding 1).
  */
 export async function changeUserPassword(db: Database, userId: string, passwordHash: string): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, userId))
+    await tx.update(users).set({ passwordHash, securityStamp: sql`gen_random_uuid()`, updatedAt: sql`now()` }).where(eq(users.id, userId))
     await tx.delete(sessions).where(eq(sessions.userId, userId))
     await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId))
+    await voidPendingVerifications(tx, userId)
   })
 }
 

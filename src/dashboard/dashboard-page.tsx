@@ -18,7 +18,7 @@ export async function loadDashboardCards(c: AppContext, viewer: Viewer): Promise
   return cards.map((card, i) => {
     const result = results[i]!
     if (result.status === 'fulfilled') return { card, content: card.render(result.value, viewer) }
-    console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), msg: 'dashboard card failed', card: card.id, error: result.reason instanceof Error ? result.reason.name : 'unknown' }))
+    c.get('log').error('dashboard card failed', { card: card.id, error: result.reason })
     return { card, content: <p class="help is-danger">This card could not be loaded. Try again in a moment.</p> }
   })
 }

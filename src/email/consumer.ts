@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { createDb, type Database } from '../platform/db'
 import { readConfig, type Config } from '../platform/env'
+import { createLogger } from '../platform/logger'
 import { isTemplateName } from '../../templates'
 import { storeInOutbox } from './outbox'
 import { appInfo, renderEmail } from './render'
@@ -20,10 +21,10 @@ export function backoffSeconds(attempts: number): number {
   return Math.min(BACKOFF_BASE_SECONDS * 2 ** Math.max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
 }
 
+// Delivery id and template only: recipients are personal data and stay in the database (the logger
+// would mask an address anyway). Tests keep their output readable: info lines are dropped there.
 function log(config: Pick<Config, 'ENVIRONMENT'>, level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>) {
-  if (level === 'info' && config.ENVIRONMENT === 'test') return
-  // Delivery id and template only: recipients are personal data and stay in the database.
-  console[level](JSON.stringify({ level, msg, ...fields }))
+  createLogger({ minLevel: config.ENVIRONMENT === 'test' ? 'warn' : 'info' })[level](msg, fields)
 }
 
 /**
@@ -92,7 +93,7 @@ async function deliver(db: Database, env: Env, config: Config, msg: Message<unkn
   } catch (err) {
     // The database (or something else of ours) failed: try the whole message again later. A send that
     // did go out is not repeated: Resend answers a retry with the same idempotency key from its record.
-    log(config, 'error', 'email: consumer error, will retry', { ...fields, error: String(err) })
+    log(config, 'error', 'email: consumer error, will retry', { ...fields, error: err })
     msg.retry({ delaySeconds: backoffSeconds(msg.attempts) })
   }
 }
@@ -108,7 +109,7 @@ async function renderAndSend(db: Database, env: Env, config: Config, job: EmailJ
     const outcome = await sendWithResend(apiKey, { from: config.EMAIL_FROM, to: job.to, replyTo: job.replyTo, ...mail }, job.id)
     return { ...outcome, transport: 'resend', subject: mail.subject }
   }
-  if (config.ENVIRONMENT === 'production') {
+  if (config.isProduction) {
     // Never "sent" into a table nobody reads: production without a key is a configuration error.
     return { ok: false, retryable: false, error: 'RESEND_API_KEY is not set: production mail cannot be sent (docs/email.md)', subject: mail.subject }
   }
@@ -142,7 +143,7 @@ export async function consumeEmailDeadLetters(batch: MessageBatch<unknown>, env:
         log(config, 'error', 'email: dead-lettered, marked failed', { deliveryId: parsed.data.id, template: parsed.data.template })
         msg.ack()
       } catch (err) {
-        log(config, 'error', 'email: could not record a dead letter, will retry', { deliveryId: parsed.data.id, error: String(err) })
+        log(config, 'error', 'email: could not record a dead letter, will retry', { deliveryId: parsed.data.id, error: err })
         msg.retry({ delaySeconds: backoffSeconds(msg.attempts) })
       }
     }

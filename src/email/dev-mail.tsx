@@ -1,18 +1,14 @@
 import { Hono } from 'hono'
-import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
-import { isDevelopment } from '../platform/env'
+import { developmentOnly } from '../platform/dev-surface'
 import type { AppContext, AppEnv } from '../platform/types'
 import { isTemplateName, templates } from '../../templates'
 import { findOutboxMail, listOutbox, OUTBOX_LIMIT } from './outbox'
 import { appInfo, renderEmail } from './render'
 
 // The local outbox (docs/email.md): what the consumer stored instead of sending, because no
-// RESEND_API_KEY is set. Development only: in any other environment every /dev/ path is a 404.
-const developmentOnly = createMiddleware<AppEnv>(async (c, next) => {
-  if (!isDevelopment(c.env)) return c.notFound()
-  await next()
-})
+// RESEND_API_KEY is set. Development only (every /dev/ path is a 404 elsewhere), and only under a
+// configured host name (platform/dev-surface.ts).
 
 // A stored mail is untrusted HTML (it quotes contact messages): shown only in a sandboxed frame, with
 // no scripts, no requests but images, and links that open in a new tab.

@@ -1,6 +1,6 @@
 import { bodyLimit } from 'hono/body-limit'
 import { createMiddleware } from 'hono/factory'
-import { consumeBucket, throttleMessage } from '../auth/login-throttle'
+import { consumeBucket, throttleMessage } from '../auth/auth-throttle'
 import { renderError } from '../platform/errors'
 import type { AppEnv } from '../platform/types'
 

@@ -1,17 +1,17 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
-import { Field, FormErrorSummary, TextArea, fieldErrorsFrom, type FieldErrors } from '../platform/components'
-import { renderError } from '../platform/errors'
+import { Field, FormErrorSummary, Notice, TextArea, type FieldErrors } from '../platform/components'
 import { setFlash } from '../platform/flash'
+import { formBodyLimit, parseForm, readForm, respondWithForm } from '../platform/forms'
 import { isHtmxRequest } from '../platform/htmx'
 import type { AppEnv } from '../platform/types'
 import { contactInputSchema, createContactMessage } from './contact-message'
+import { consumeContactAllowance, contactThrottleMessage } from './contact-throttle'
 import { sendEmail } from '../email'
 
 type ContactValues = Partial<Record<'name' | 'email' | 'subject' | 'message', string>>
 
 // One component for the full page and the htmx fragment: htmx swaps the form's outerHTML.
-function ContactForm({ values = {}, errors = {}, sent = false }: { values?: ContactValues; errors?: FieldErrors; sent?: boolean }) {
+function ContactForm({ values = {}, errors = {}, sent = false, notice }: { values?: ContactValues; errors?: FieldErrors; sent?: boolean; notice?: string }) {
   return (
     <form id="contact-form" method="post" action="/contact" hx-post="/contact" hx-target="this" hx-swap="outerHTML" novalidate>
       {sent && (
@@ -19,6 +19,7 @@ function ContactForm({ values = {}, errors = {}, sent = false }: { values?: Cont
           Thank you — your message has been sent. We will reply by email.
         </div>
       )}
+      <Notice kind="danger" message={notice} />
       <FormErrorSummary errors={errors} />
       <Field name="name" label="Your name" value={values.name} error={errors.name} required maxlength={100} autocomplete="name" />
       <Field name="email" label="Email" type="email" value={values.email} error={errors.email} required maxlength={254} autocomplete="email" />
@@ -33,7 +34,7 @@ function ContactForm({ values = {}, errors = {}, sent = false }: { values?: Cont
   )
 }
 
-function ContactPage(props: { values?: ContactValues; errors?: FieldErrors }) {
+function ContactPage(props: { values?: ContactValues; errors?: FieldErrors; notice?: string }) {
   return (
     <section class="section">
       <div class="container">
@@ -49,29 +50,26 @@ function ContactPage(props: { values?: ContactValues; errors?: FieldErrors }) {
   )
 }
 
-function formValues(body: Record<string, unknown>): ContactValues {
-  const pick = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined)
-  return { name: pick('name'), email: pick('email'), subject: pick('subject'), message: pick('message') }
-}
-
 export const contactRoutes = new Hono<AppEnv>()
   .get('/contact', (c) => c.render(<ContactPage />, { title: 'Contact' }))
   .post(
     '/contact',
     // 5,000 characters of message can be up to ~60 kB once percent-encoded (multi-byte UTF-8).
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: (c) => renderError(c, { status: 413, title: 'Message too large', message: 'Your message is too large to send. Please shorten it to at most 5,000 characters.' }),
-    }),
+    formBodyLimit({ title: 'Message too large', message: 'Your message is too large to send. Please shorten it to at most 5,000 characters.' }),
     async (c) => {
-      const values = formValues(await c.req.parseBody())
-      const parsed = contactInputSchema.safeParse(values)
-      if (!parsed.success) {
-        const errors = fieldErrorsFrom(parsed.error.issues)
-        c.status(422)
-        return isHtmxRequest(c)
-          ? c.html(<ContactForm values={values} errors={errors} />)
-          : c.render(<ContactPage values={values} errors={errors} />, { title: 'Contact' })
+      const form = await readForm(c)
+      const values: ContactValues = { name: form.name, email: form.email, subject: form.subject, message: form.message }
+      const parsed = parseForm(contactInputSchema, values)
+      if (!parsed.ok) {
+        const errors = parsed.errors
+        return respondWithForm(c, 422, <ContactForm values={values} errors={errors} />, <ContactPage values={values} errors={errors} />, 'Contact')
+      }
+      // Per client address, after validation so that fixing a typo costs nothing (issue 9, finding 3).
+      const throttle = await consumeContactAllowance(c.env, c.req.header('cf-connecting-ip') ?? 'unknown')
+      if (!throttle.allowed) {
+        const notice = contactThrottleMessage(throttle.retryAfterSeconds)
+        c.header('Retry-After', String(throttle.retryAfterSeconds))
+        return respondWithForm(c, 429, <ContactForm values={values} notice={notice} />, <ContactPage values={values} notice={notice} />, 'Contact')
       }
       await createContactMessage(c.get('db'), parsed.data)
       // The admin hears of it by mail, queued (never sent on this request). The message is stored
@@ -84,7 +82,7 @@ export const contactRoutes = new Hono<AppEnv>()
           props: parsed.data,
         })
       } catch (err) {
-        console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), msg: 'contact: admin mail not queued', error: String(err) }))
+        c.get('log').error('contact: admin mail not queued', { error: err })
       }
       if (isHtmxRequest(c)) return c.html(<ContactForm sent />)
       setFlash(c, 'success', 'Thank you — your message has been sent. We will reply by email.')

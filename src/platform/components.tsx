@@ -79,16 +79,6 @@ export function FormErrorSummary({ errors }: { errors: FieldErrors }) {
   )
 }
 
-// Turns zod issues into one message per field (the first one wins).
-export function fieldErrorsFrom(issues: { path: PropertyKey[]; message: string }[]): FieldErrors {
-  const errors: FieldErrors = {}
-  for (const issue of issues) {
-    const key = String(issue.path[0] ?? 'form')
-    errors[key] ??= issue.message
-  }
-  return errors
-}
-
 // One notification box: flash messages and form-level messages alike. Errors are alerts (announced at
 // once); everything else is a polite status.
 export function Notice({ kind, message }: { kind: 'success' | 'info' | 'warning' | 'danger'; message?: string | null }) {

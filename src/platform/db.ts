@@ -1,48 +1,72 @@
-import { Pool, neonConfig } from '@neondatabase/serverless'
-import { drizzle, type NeonDatabase } from 'drizzle-orm/neon-serverless'
+import { Pool, neon, neonConfig } from '@neondatabase/serverless'
+import { drizzle as drizzleHttp, type NeonHttpDatabase } from 'drizzle-orm/neon-http'
+import { drizzle as drizzleWs, type NeonDatabase } from 'drizzle-orm/neon-serverless'
+import { coalesceQueries } from './db-coalesce'
+import { createLogger } from './logger'
 
-export type Database = NeonDatabase<Record<string, never>>
+type WsDatabase = NeonDatabase<Record<string, never>>
+/** What `db.transaction(async (tx) => …)` hands its callback: one connection held for the whole function. */
+export type Transaction = Parameters<Parameters<WsDatabase['transaction']>[0]>[0]
+/**
+ * The request's database (docs/decisions/0008-database-transport.md): queries go over Neon's SQL-over-HTTP
+ * transport (one round trip each, no connection setup; queries issued together share one trip), while
+ * `transaction` keeps its interactive semantics on a WebSocket connection opened only when it is called.
+ */
+export type Database = Omit<NeonHttpDatabase<Record<string, never>>, 'transaction'> & Pick<WsDatabase, 'transaction'>
+/** The one type for "a database or a transaction": services that may run inside a caller's transaction take this. */
+export type DatabaseOrTransaction = Database | Transaction
 
 let localProxyConfigured = false
 
-// Only a local run sets NEON_WS_PROXY: it points the Neon driver at the ws→TCP bridge in scripts/.
-// Production never sets it, so its neonConfig stays at the driver's defaults (TLS WebSockets to Neon).
+// Only a local run sets NEON_WS_PROXY: it points the Neon driver at the bridge in scripts/ (WebSockets for
+// transactions, POST /sql on the same port for queries). Production never sets it, so its neonConfig
+// stays at the driver's defaults (TLS WebSockets to Neon, HTTPS to the endpoint's api host).
 function configureLocalProxy(proxy: string | undefined): void {
   if (!proxy || localProxyConfigured) return
+  const origin = proxy.split('/')[0]
   neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`
   neonConfig.useSecureWebSocket = false
   neonConfig.pipelineTLS = false
   neonConfig.pipelineConnect = false
+  neonConfig.fetchEndpoint = () => `http://${origin}/sql`
   localProxyConfigured = true
 }
 
-// WebSocket failures arrive as ErrorEvent, whose String() is "[object ErrorEvent]".
-function describeError(err: unknown): string {
-  if (err instanceof Error) return err.message
-  if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message)
-  return String(err)
-}
 
 export interface DbHandle {
   db: Database
   close: () => Promise<void>
 }
 
-// A Pool lives for one request or one queue batch: Workers cannot keep sockets across requests.
-export function createDb(env: Pick<Env, 'DATABASE_URL'> & { NEON_WS_PROXY?: string }): DbHandle {
+type DbEnv = Pick<Env, 'DATABASE_URL'> & { NEON_WS_PROXY?: string }
+
+// Built per request or per queue batch: Workers cannot keep sockets across requests, and the HTTP client
+// holds no socket at all. close() ends the transaction Pool if one was opened.
+export function createDb(env: DbEnv): DbHandle {
   configureLocalProxy(env.NEON_WS_PROXY)
-  const pool = new Pool({ connectionString: env.DATABASE_URL, max: 5, connectionTimeoutMillis: 5_000 })
+  const db = drizzleHttp({ client: coalesceQueries(neon(env.DATABASE_URL)), casing: 'snake_case' }) as unknown as Database
+  let pool: Pool | null = null
+  let wsDb: WsDatabase | null = null
   let closing = false
-  // A dropped connection must not crash the isolate; the failing query still rejects. Once we end
-  // the pool, the socket's own disconnect event is expected and not worth a log line.
-  pool.on('error', (err: unknown) => {
-    if (!closing) console.error(JSON.stringify({ level: 'error', msg: 'db pool error', error: describeError(err) }))
-  })
+  function openPool(): WsDatabase {
+    if (wsDb) return wsDb
+    pool = new Pool({ connectionString: env.DATABASE_URL, max: 5, connectionTimeoutMillis: 5_000 })
+    // A dropped connection must not crash the isolate; the failing query still rejects. Once we end
+    // the pool, the socket's own disconnect event is expected and not worth a log line.
+    pool.on('error', (err: unknown) => {
+      // WebSocket failures arrive as ErrorEvent (message but no Error prototype); the logger describes both.
+      if (!closing) createLogger().error('db pool error', { error: err })
+    })
+    wsDb = drizzleWs({ client: pool, casing: 'snake_case' })
+    return wsDb
+  }
+  // neon-http has no interactive transactions; this one runs on the WebSocket Pool, opened lazily.
+  db.transaction = ((fn, config) => openPool().transaction(fn, config)) as Database['transaction']
   return {
-    db: drizzle({ client: pool, casing: 'snake_case' }),
-    close: () => {
+    db,
+    close: async () => {
       closing = true
-      return pool.end().catch(() => undefined)
+      if (pool) await pool.end().catch(() => undefined)
     },
   }
 }

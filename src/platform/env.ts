@@ -18,9 +18,25 @@ const configSchema = z.object({
   STRIPE_API_BASE: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
   // Dev-only: the address of the local WebSocket→TCP bridge. Never set in production.
   NEON_WS_PROXY: z.string().optional(),
-})
+  // The breached-password range API (docs/auth.md). Tests and the browser run point it at a local fake.
+  HIBP_API_BASE: z.url().default('https://api.pwnedpasswords.com'),
+  // Optional, comma-separated origins besides APP_URL's that may post forms (a second domain):
+  // "https://www.example.com, https://admin.example.com". Never derived from the Host header (issue 9).
+  TRUSTED_ORIGINS: z.string().optional().refine(
+    (v) => v === undefined || splitOrigins(v).every((o) => URL.canParse(o) && new URL(o).origin === o),
+    'must be comma-separated origins such as https://www.example.com (scheme and host, no path)',
+  ),
+}).transform((vars) => ({
+  ...vars,
+  isProduction: vars.ENVIRONMENT === 'production',
+  isDevelopment: vars.ENVIRONMENT === 'development',
+}))
 
-export type Config = z.infer<typeof configSchema>
+function splitOrigins(value: string): string[] {
+  return value.split(',').map((o) => o.trim()).filter((o) => o !== '')
+}
+
+export type Config = z.output<typeof configSchema>
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -50,5 +66,21 @@ export function readConfig(env: Env): Config {
 }
 
 export function isDevelopment(env: Env): boolean {
-  return env.ENVIRONMENT === 'development'
+  return readConfig(env).isDevelopment
+}
+
+/** APP_URL's origin plus TRUSTED_ORIGINS: the only origins a state-changing request may come from. */
+export function trustedOrigins(env: Env): Set<string> {
+  const config = readConfig(env)
+  return new Set([new URL(config.APP_URL).origin, ...splitOrigins(config.TRUSTED_ORIGINS ?? '')])
+}
+
+// Loopback names a developer types, plus the configured ones. A DNS-rebinding page reaches the loopback
+// server under its own name, which is in none of these.
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]']
+
+/** Whether the request names one of our configured hosts (the port does not matter). */
+export function isConfiguredHost(env: Env, requestUrl: string): boolean {
+  const hosts = new Set([...LOOPBACK_HOSTS, ...[...trustedOrigins(env)].map((o) => new URL(o).hostname)])
+  return hosts.has(new URL(requestUrl).hostname)
 }

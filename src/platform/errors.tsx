@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { ErrorHandler, NotFoundHandler } from 'hono'
 import { ConfigError } from './env'
 import { isHtmxRequest } from './htmx'
+import { createLogger } from './logger'
 import type { AppContext, AppEnv } from './types'
 
 interface ErrorView {
@@ -45,17 +46,23 @@ export function renderError(c: AppContext, view: ErrorView): Response | Promise<
 export const notFoundPage: NotFoundHandler<AppEnv> = (c) =>
   renderError(c, { status: 404, title: 'Page not found', message: 'The page you asked for does not exist or has moved.' })
 
-// Never a stack trace to the user (checklist 18): the details go to the log with the request id.
+const CLIENT_ERROR_TITLES: Partial<Record<number, string>> = { 413: 'Too large', 415: 'Unsupported form encoding' }
+
+// Never a stack trace to the user (checklist 18): the details go to the log with the request id. A
+// database error is logged by its SQLSTATE and SQL text, never its parameters (platform/logger.ts).
 export const errorPage: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof HTTPException && err.status < 500) {
     const message = err.status === 413 ? 'The request is too large.' : err.message || 'The request could not be processed.'
-    return renderError(c, { status: err.status as ContentfulStatusCode, title: err.status === 413 ? 'Too large' : 'Bad request', message })
+    return renderError(c, { status: err.status as ContentfulStatusCode, title: CLIENT_ERROR_TITLES[err.status] ?? 'Bad request', message })
   }
   const requestId = c.get('requestId') ?? 'unknown'
-  console.error(JSON.stringify({
-    level: 'error', requestId, path: c.req.path, error: err.message, name: err.name,
-    stack: err instanceof ConfigError ? undefined : err.stack,
-  }))
+  const log = c.get('log') ?? createLogger({ fields: { requestId } })
+  log.error('unhandled error', {
+    path: c.req.path,
+    error: err,
+    // Frames only: the stack's first lines repeat the message, and a failed query's message lists its parameters.
+    stack: err instanceof ConfigError ? undefined : err.stack?.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 5).join('\n'),
+  })
   c.header('X-Request-Id', requestId)
   return renderError(c, {
     status: 500,

@@ -1,6 +1,6 @@
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { createMiddleware } from 'hono/factory'
-import type { AppContext, AppEnv, Flash } from './types'
+import { configOf, type AppContext, type AppEnv, type Flash } from './types'
 
 const COOKIE = 'qs_flash'
 const KINDS = new Set(['success', 'info', 'warning', 'danger'])
@@ -8,7 +8,7 @@ const KINDS = new Set(['success', 'info', 'warning', 'danger'])
 // One-shot message carried across a POST → redirect → GET (no-JS forms keep working).
 export function setFlash(c: AppContext, kind: Flash['kind'], message: string): void {
   setCookie(c, COOKIE, JSON.stringify({ kind, message: message.slice(0, 300) }), {
-    path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60, secure: c.env.ENVIRONMENT === 'production',
+    path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60, secure: configOf(c).isProduction,
   })
 }
 

@@ -11,7 +11,7 @@ export const healthRoutes = new Hono<AppEnv>().get('/health', async (c) => {
     await c.get('db').execute(sql`select 1`)
     return c.json({ status: 'ok', version: version, database: { status: 'ok', latencyMs: Date.now() - started } })
   } catch (err) {
-    console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), msg: 'health: database unreachable', error: String(err) }))
+    c.get('log').error('health: database unreachable', { error: err })
     return c.json({ status: 'error', version: version, database: { status: 'unreachable', latencyMs: Date.now() - started } }, 503)
   }
 })

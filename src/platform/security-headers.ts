@@ -2,7 +2,8 @@ import { secureHeaders } from 'hono/secure-headers'
 
 type SecureHeadersOptions = NonNullable<Parameters<typeof secureHeaders>[0]>
 import { createMiddleware } from 'hono/factory'
-import type { AppEnv } from './types'
+import { preventCachingOfPrivateResponses } from './cache-control'
+import { configOf, type AppEnv } from './types'
 
 // Security checklist 15 (ASVS 3.4.x). No inline script or style anywhere: Alpine comes as its CSP
 // build (no unsafe-eval, see docs/decisions/0003-frontend-csp.md) and htmx runs with allowEval=false.
@@ -40,6 +41,7 @@ const production = secureHeaders({
 // No HSTS on http://127.0.0.1: a browser would pin HTTPS for localhost and break other dev servers.
 const development = secureHeaders({ ...common, strictTransportSecurity: false })
 
-export const securityHeaders = createMiddleware<AppEnv>((c, next) =>
-  c.env.ENVIRONMENT === 'production' ? production(c, next) : development(c, next),
-)
+export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
+  await (configOf(c).isProduction ? production(c, next) : development(c, next))
+  preventCachingOfPrivateResponses(c)
+})

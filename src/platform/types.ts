@@ -1,5 +1,7 @@
 import type { Context } from 'hono'
 import type { Database } from './db'
+import { readConfig, type Config } from './env'
+import type { Logger } from './logger'
 
 // What the layout needs to know about the signed-in person. The auth feature fills it in;
 // platform only defines its shape so that it never imports a feature.
@@ -20,6 +22,10 @@ export interface Flash {
 
 export interface AppVariables {
   requestId: string
+  // Validated once per isolate (readConfig); read settings from here, not from c.env.
+  config: Config
+  // Carries the request id; redacts by design (platform/logger.ts).
+  log: Logger
   db: Database
   viewer: Viewer | null
   flash: Flash | null
@@ -27,3 +33,8 @@ export interface AppVariables {
 
 export type AppEnv = { Bindings: Env; Variables: AppVariables }
 export type AppContext = Context<AppEnv>
+
+/** The validated config of a request; falls back to reading it for code run outside the middleware chain. */
+export function configOf(c: AppContext): Config {
+  return c.get('config') ?? readConfig(c.env)
+}

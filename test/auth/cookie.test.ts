@@ -13,14 +13,14 @@ async function cookieFor(environment: string): Promise<string> {
     setSessionCookie(c, 'id.secret', new Date(now.getTime() + 3600_000), now)
     return c.text('ok')
   })
-  const res = await app.request('/', {}, { ENVIRONMENT: environment } as Env)
+  const res = await app.request('/', {}, { ...env, ENVIRONMENT: environment } as Env)
   return res.headers.get('set-cookie')!
 }
 
 describe('session cookie attributes (checklist 9)', () => {
   it('production: __Host- prefix, Secure, HttpOnly, SameSite=Lax, Path=/, explicit Max-Age, no Domain', async () => {
     const header = await cookieFor('production')
-    expect(sessionCookieName({ ENVIRONMENT: 'production' })).toBe('__Host-session')
+    expect(sessionCookieName({ isProduction: true })).toBe('__Host-session')
     expect(header).toMatch(/^__Host-session=id\.secret;/)
     for (const attr of ['Secure', 'HttpOnly', 'SameSite=Lax', 'Path=/', 'Max-Age=3600']) expect(header).toContain(attr)
     expect(header).not.toMatch(/Domain=/i)

@@ -4,7 +4,7 @@ import { createEmailVerification } from '../../src/auth/email-verification'
 import { createPasswordResetToken } from '../../src/auth/password-reset'
 import { emailVerifications, passwordResetTokens, sessions, users } from '../../src/auth/schema'
 import { withDb } from '../helpers/db'
-import { postForm } from '../helpers/http'
+import { postFormSettled } from '../helpers/http'
 import { PASSWORD, createTestUser, loginCookie, mockHibp, randomEmail, randomIp, sessionCookieFrom } from './helpers'
 
 beforeEach(() => { mockHibp() })
@@ -56,13 +56,12 @@ describe('cross-origin POSTs to every auth route get 403 and change nothing (che
       { origin: 'http://localhost', 'sec-fetch-site': 'cross-site' }, // fetch metadata wins over a lookalike Origin
       { origin: 'null' },
     ]) {
-      const res = await postForm(path, body, { headers: { ...headers, cookie, 'cf-connecting-ip': randomIp() } })
+      // Settled: any work after the response (waitUntil) has finished before the snapshot below.
+      const res = await postFormSettled(path, body, { headers: { ...headers, cookie, 'cf-connecting-ip': randomIp() } })
       expect(res.status).toBe(403)
       expect(await res.text()).toContain('blocked to protect your account')
       expect(sessionCookieFrom(res)).toBeNull()
     }
-    // Give any background work (waitUntil) the chance to show up before comparing.
-    await new Promise((r) => setTimeout(r, 200))
     expect(await snapshot(user.id, newEmail)).toEqual(before)
   })
 })

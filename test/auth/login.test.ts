@@ -1,10 +1,21 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { env } from 'cloudflare:workers'
+import { runInDurableObject } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { sessions, users } from '../../src/auth/schema'
 import { CURRENT_PARAMS, hashPassword, verifyPassword } from '../../src/auth/password'
 import { withDb } from '../helpers/db'
 import { postForm } from '../helpers/http'
 import { PASSWORD, createTestUser, get, login, loginCookie, post, randomEmail, randomIp, sessionCookieFrom } from './helpers'
+
+/** Injects the clock into the throttle's state: its last recorded attempt happened `ms` earlier. */
+async function ageThrottle(key: string, ms: number) {
+  await runInDurableObject(env.AUTH_THROTTLE.get(env.AUTH_THROTTLE.idFromName(key)), (_instance, state) => {
+    const delay = state.storage.kv.get<{ index: number; updatedAt: number }>('delay')
+    expect(delay).toBeDefined()
+    state.storage.kv.put('delay', { ...delay!, updatedAt: delay!.updatedAt - ms })
+  })
+}
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -103,7 +114,8 @@ describe('login', () => {
     expect(blocked.status).toBe(429)
     expect(blocked.headers.get('retry-after')).toBe('1')
     expect(await blocked.text()).toContain('Too many attempts. Try again in 1 second.')
-    await new Promise((r) => setTimeout(r, 1100))
+    // The clock moves instead of the test sleeping: the account's last attempt becomes a second older.
+    await ageThrottle(`acct:${user.email}`, 1_000)
     expect((await login(user.email, PASSWORD)).status).toBe(303)
     // Reset on success: the next two attempts are free again.
     expect((await login(user.email, 'wrong again')).status).toBe(401)
@@ -164,10 +176,12 @@ describe('login', () => {
 
   it('logs success and failure as JSON lines with the request id and no secrets (checklist 34)', async () => {
     const user = await createTestUser()
+    // Successes are info lines (console.log), failures warnings (console.warn).
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined)
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
     const ok = await login(user.email)
     await login(user.email, 'the wrong secret')
-    const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('"auth.'))
+    const lines = [...log.mock.calls, ...warn.mock.calls].map((c) => String(c[0])).filter((l) => l.includes('"auth.'))
     const success = JSON.parse(lines.find((l) => l.includes('auth.login.success'))!)
     expect(success).toMatchObject({ userId: user.id, requestId: expect.any(String) })
     expect(lines.some((l) => l.includes('auth.login.failure'))).toBe(true)

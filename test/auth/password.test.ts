@@ -92,4 +92,32 @@ describe('breached password check (checklist 2)', () => {
     expect(await isPasswordBreached('password1234', { fetch: failing })).toBe(false)
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('hibp unavailable'))
   })
+
+  it('asks the base URL it is given (HIBP_API_BASE), so tests and the browser run use a local fake', async () => {
+    const urls: string[] = []
+    const fake = vi.fn(async (input: RequestInfo | URL) => {
+      urls.push(String(input))
+      return new Response('0018A45C4D1DEF81644B54AB7F969B88D65:1', { status: 200 })
+    }) as unknown as typeof fetch
+    expect(await isPasswordBreached('password1234', { baseUrl: 'http://127.0.0.1:9/hibp/', fetch: fake })).toBe(false)
+    expect(urls).toEqual([expect.stringMatching(/^http:\/\/127\.0\.0\.1:9\/hibp\/range\/[0-9A-F]{5}$/)])
+  })
+
+  it('a non-200 answer fails open too', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    const unavailable = vi.fn(async () => new Response('busy', { status: 503 })) as unknown as typeof fetch
+    expect(await isPasswordBreached('password1234', { baseUrl: 'http://127.0.0.1:9/busy', fetch: unavailable })).toBe(false)
+  })
+
+  it('outside production an unreachable check says so in one friendly line, not one per attempt', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    const failing = vi.fn(async () => { throw new TypeError('getaddrinfo ENOTFOUND') }) as unknown as typeof fetch
+    const options = { baseUrl: 'http://127.0.0.1:9/offline', fetch: failing, quietAfterFirstFailure: true }
+    expect(await isPasswordBreached('first attempt pass', options)).toBe(false)
+    expect(await isPasswordBreached('second attempt pass', options)).toBe(false)
+    const lines = warn.mock.calls.map((c) => String(c[0]))
+    expect(lines).toHaveLength(1)
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'warn', msg: expect.stringMatching(/^hibp unavailable, breach check skipped \(http:\/\/127\.0\.0\.1:9\/offline unreachable/) })
+    expect(lines[0]).not.toMatch(/\bat \S+:\d+/)
+  })
 })

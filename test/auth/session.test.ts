@@ -2,9 +2,10 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { sessions } from '../../src/auth/schema'
 import {
-  ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, TOUCH_INTERVAL_MS, createSession, hashSecret, invalidateSession,
+  ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, TOUCH_INTERVAL_MS, createSession, invalidateSession,
   invalidateUserSessions, validateSessionToken,
 } from '../../src/auth/session'
+import { hashSecret } from '../../src/auth/tokens'
 import { withDb } from '../helpers/db'
 import { createTestUser } from './helpers'
 

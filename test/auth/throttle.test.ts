@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { DELAY_FORGET_AFTER_MS, LOGIN_ACCOUNT_DELAYS, LOGIN_IP_DELAYS, throttleMessage, type AuthThrottle } from '../../src/auth/login-throttle'
+import { DELAY_FORGET_AFTER_MS, LOGIN_ACCOUNT_DELAYS, LOGIN_IP_DELAYS, throttleMessage, type AuthThrottle } from '../../src/auth/auth-throttle'
 
 function stubFor(key: string) {
   return env.AUTH_THROTTLE.get(env.AUTH_THROTTLE.idFromName(key))

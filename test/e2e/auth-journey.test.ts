@@ -43,6 +43,8 @@ describe('account journey in Chromium', () => {
     await page.getByLabel('Password', { exact: true }).fill(firstPassword)
     await Promise.all([page.waitForURL(`${baseUrl}/verify-email`), page.getByRole('button', { name: 'Create account' }).click()])
     await expect(page.locator('h1').textContent()).resolves.toContain('Verify your email')
+    // The breach check went to the local fake HIBP (HIBP_API_BASE), not to the internet.
+    expect(Number(await (await fetch(`${inject('hibpBaseUrl')}/__calls`)).text())).toBeGreaterThan(0)
     await expectNoSeriousA11yViolations(page, '/verify-email')
 
     // The mail in the local outbox carries the link and the code.

@@ -2,6 +2,8 @@ import os from 'node:os'
 import fs from 'node:fs'
 import path from 'node:path'
 import { spawn } from 'node:child_process'
+import http from 'node:http'
+import { createHash } from 'node:crypto'
 import type { TestProject } from 'vitest/node'
 // @ts-expect-error plain .mjs helpers shared with `npm run dev`
 import { freePort, startLocalDatabase } from '../../scripts/local-db.mjs'
@@ -13,7 +15,35 @@ declare module 'vitest' {
     baseUrl: string
     e2eDatabaseUrl: string
     e2eWsProxy: string
+    hibpBaseUrl: string
   }
+}
+
+// Passwords the fake reports as breached (the browser tests may use them to see the refusal).
+export const FAKE_BREACHED = ['password1234']
+
+/**
+ * A local stand-in for HIBP's range API (third-party HTTP, faked at the boundary): the Worker under
+ * `wrangler dev` asks it instead of api.pwnedpasswords.com, so the browser run makes no DNS lookup or
+ * outbound request. GET /__calls answers how many range requests it served.
+ */
+async function startFakeHibp(): Promise<{ baseUrl: string; calls: () => number; close: () => Promise<void> }> {
+  let calls = 0
+  const breached = FAKE_BREACHED.map((p) => createHash('sha1').update(p).digest('hex').toUpperCase())
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fake')
+    if (url.pathname === '/__calls') return void res.end(String(calls))
+    const m = /^\/range\/([0-9A-F]{5})$/.exec(url.pathname)
+    if (!m) { res.statusCode = 404; return void res.end() }
+    calls++
+    const lines = ['0018A45C4D1DEF81644B54AB7F969B88D65:0']
+    for (const digest of breached) if (digest.startsWith(m[1]!)) lines.push(`${digest.slice(5)}:12345`)
+    res.setHeader('content-type', 'text/plain')
+    res.end(lines.join('\r\n'))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  return { baseUrl: `http://127.0.0.1:${port}`, calls: () => calls, close: () => new Promise((r) => server.close(() => r())) }
 }
 
 async function waitForServer(url: string, child: ReturnType<typeof spawn>, log: () => string, timeoutMs = 60_000) {
@@ -44,6 +74,7 @@ export default async function setup(project: TestProject) {
     fast: true,
   })
   await applyMigrations(db.databaseUrl)
+  const hibp = await startFakeHibp()
   const port = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-e2e-state-'))
@@ -54,6 +85,8 @@ export default async function setup(project: TestProject) {
     NEON_WS_PROXY: db.wsProxy,
     // Mail goes to the local outbox, whatever the developer's own .dev.vars says.
     RESEND_API_KEY: '',
+    // The breach check asks the local fake: no test reaches the internet.
+    HIBP_API_BASE: hibp.baseUrl,
   }
   // An explicit --env-file makes wrangler skip .dev.vars entirely: a developer's real secrets (Resend,
   // Stripe keys) never reach the browser tests, and a fresh clone behaves like this checkout.
@@ -82,15 +115,18 @@ export default async function setup(project: TestProject) {
   } catch (err) {
     try { process.kill(-child.pid!, 'SIGTERM') } catch { /* gone */ }
     await db.stop()
+    await hibp.close()
     throw err
   }
   project.provide('baseUrl', baseUrl)
   project.provide('e2eDatabaseUrl', db.databaseUrl)
   project.provide('e2eWsProxy', db.wsProxy)
+  project.provide('hibpBaseUrl', hibp.baseUrl)
   return async () => {
     try { process.kill(-child.pid!, 'SIGTERM') } catch { /* gone */ }
     await new Promise((r) => { child.once('exit', r); setTimeout(r, 5000) })
     await db.stop()
+    await hibp.close()
     fs.rmSync(stateDir, { recursive: true, force: true })
     fs.mkdirSync('test-results', { recursive: true })
     fs.writeFileSync('test-results/wrangler-dev.log', output)

@@ -35,12 +35,19 @@ async function visit(page: Page, path: string, name: string, status = 200) {
   await look(page, name)
 }
 
+/** Waits until htmx has settled and no CSS transition or animation is running (instead of a fixed sleep). */
+async function settleAnimations(page: Page) {
+  await page.waitForFunction(() =>
+    !document.querySelector('.htmx-settling, .htmx-swapping, .htmx-request')
+    && document.getAnimations().every((a) => a.playState !== 'running'))
+}
+
 /** Opens the burger menu at phone width, waits for `shown` inside it, photographs it, back to desktop. */
 async function photographPhoneMenu(page: Page, shown: Locator, name: string) {
   await page.setViewportSize(WIDTHS[1])
   await page.getByRole('button', { name: 'Menu' }).click()
   await shown.waitFor({ state: 'visible' })
-  await page.waitForTimeout(400) // the burger's cross animates
+  await settleAnimations(page) // the burger's cross animates
   await page.screenshot({ path: screenshotPath(name) })
   await page.setViewportSize(WIDTHS[0])
 }
@@ -51,7 +58,7 @@ async function submit(page: Page, button: string, status: number, path: string) 
   await page.getByRole('button', { name: button }).click()
   expect((await response).status()).toBe(status)
   await page.waitForFunction(() => !document.querySelector('.htmx-request'))
-  await page.waitForTimeout(350) // htmx settles, Bulma's colour transitions (294 ms) finish: photograph the result
+  await settleAnimations(page) // htmx settles, Bulma's colour transitions finish: photograph the result
 }
 
 // Chromium logs every non-2xx resource as a console error; the statuses a page is expected to answer

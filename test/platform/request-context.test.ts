@@ -27,10 +27,26 @@ describe('request id', () => {
 })
 
 describe('request log', () => {
-  it('one JSON line per request with the same id as the response header (outside tests)', async () => {
+  async function linesFor(environment: string) {
     const logged = vi.spyOn(console, 'log').mockImplementation(() => {})
     const ctx = createExecutionContext()
-    const res = await worker.fetch(new Request('http://127.0.0.1:8787/no-such-page?token=secret'), { ...env, ENVIRONMENT: 'development' }, ctx)
+    const res = await worker.fetch(new Request('http://127.0.0.1:8787/no-such-page?token=secret'), { ...env, ENVIRONMENT: environment }, ctx)
+    await waitOnExecutionContext(ctx)
+    const lines = logged.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('"requestId"'))
+    logged.mockRestore()
+    return { res, lines }
+  }
+
+  it('under wrangler dev (development): no request line of ours, wrangler prints its own', async () => {
+    const { res, lines } = await linesFor('development')
+    expect(res.status).toBe(404)
+    expect(lines).toEqual([])
+  })
+
+  it('production: one JSON line per request with the same id as the response header', async () => {
+    const logged = vi.spyOn(console, 'log').mockImplementation(() => {})
+    const ctx = createExecutionContext()
+    const res = await worker.fetch(new Request('http://127.0.0.1:8787/no-such-page?token=secret'), { ...env, ENVIRONMENT: 'production' }, ctx)
     await waitOnExecutionContext(ctx)
     const lines = logged.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('"requestId"'))
     logged.mockRestore()

@@ -2,15 +2,14 @@ import { Hono } from 'hono'
 import { Field, Notice } from '../../platform/components'
 import { setFlash } from '../../platform/flash'
 import type { AppEnv } from '../../platform/types'
-import { clientIp, readForm, redirectAfterPost, respondWithForm } from '../forms'
+import { clientIp, formBodyLimit, readForm, redirectAfterPost, respondWithForm } from '../../platform/forms'
 import { logAuthEvent } from '../log'
-import { consumeDelays, LOGIN_ACCOUNT_DELAYS, LOGIN_IP_DELAYS, refundDelay, resetThrottle, throttleMessage } from '../login-throttle'
+import { consumeDelays, LOGIN_ACCOUNT_DELAYS, LOGIN_IP_DELAYS, refundDelay, resetThrottle, throttleMessage } from '../auth-throttle'
 import { burnPasswordCheck, hashPassword, needsRehash, PASSWORD_MAX, verifyPassword } from '../password'
 import { safeNextPath } from '../redirect'
-import { createSession, deleteSessionCookie, invalidateSession, setSessionCookie } from '../session'
+import { deleteSessionCookie, invalidateSession, startSession } from '../session'
 import { getUserByEmail, normaliseEmail, updateUserPasswordHash } from '../user'
 import { AuthPage, SubmitButton } from '../views/components'
-import { authBodyLimit } from './body-limit'
 
 // Generic on purpose (checklist 18): never say which of the two was wrong.
 export const LOGIN_FAILED = 'Incorrect email or password.'
@@ -43,7 +42,7 @@ export const loginRoutes = new Hono<AppEnv>()
     if (c.get('user')) return c.redirect(next, 303)
     return c.render(<LoginPage next={next} />, { title: 'Log in' })
   })
-  .post('/login', authBodyLimit, async (c) => {
+  .post('/login', formBodyLimit(), async (c) => {
     const form = await readForm(c)
     const next = safeNextPath(c.req.query('next') ?? form.next)
     const email = normaliseEmail(form.email ?? '')
@@ -85,13 +84,12 @@ export const loginRoutes = new Hono<AppEnv>()
     // Session fixation defence (checklist 8): whatever cookie came in is discarded and a new session made.
     const previous = c.get('session')
     if (previous) await invalidateSession(db, previous.id)
-    const { token, session } = await createSession(db, user.id, { userAgent: c.req.header('user-agent'), ipAddress: clientIp(c) })
-    setSessionCookie(c, token, session.expiresAt)
+    await startSession(c, user)
     logAuthEvent(c, 'login.success', { userId: user.id })
     return redirectAfterPost(c, next)
   })
   // POST only: a GET must never change state (checklist 13), and the CSRF middleware guards POSTs.
-  .post('/logout', async (c) => {
+  .post('/logout', formBodyLimit(), async (c) => {
     const session = c.get('session')
     if (session) {
       await invalidateSession(c.get('db'), session.id)

@@ -1,19 +1,19 @@
 import { Hono } from 'hono'
-import { Field, FormErrorSummary, fieldErrorsFrom, type FieldErrors, Notice } from '../../platform/components'
+import { z } from 'zod'
+import { runAfterResponse } from '../../platform/after-response'
+import { Field, FormErrorSummary, type FieldErrors, Notice } from '../../platform/components'
 import { setFlash } from '../../platform/flash'
-import { createDb } from '../../platform/db'
+import { clientIp, formBodyLimit, parseForm, readForm, redirectAfterPost, respondWithForm } from '../../platform/forms'
 import type { AppContext, AppEnv } from '../../platform/types'
-import { clientIp, readForm, redirectAfterPost, respondWithForm } from '../forms'
 import { logAuthEvent } from '../log'
-import { consumeBucket, RESET_REQUEST_IP_LIMIT, RESET_REQUEST_LIMIT, throttleMessage } from '../login-throttle'
+import { consumeBucket, RESET_REQUEST_IP_LIMIT, RESET_REQUEST_LIMIT, throttleMessage } from '../auth-throttle'
 import { appUrl, sendAuthEmail } from '../mail'
-import { hashPassword, isPasswordBreached, passwordSchema, PASSWORD_MIN } from '../password'
+import { breachCheckFor, hashPassword, isPasswordBreached, passwordSchema, PASSWORD_MIN } from '../password'
 import { createPasswordResetToken, findValidResetToken, resetPasswordWithToken, RESET_TTL_MINUTES } from '../password-reset'
 import { deleteSessionCookie } from '../session'
 import type { User } from '../schema'
 import { emailSchema, getUserByEmail } from '../user'
 import { AuthPage, SubmitButton } from '../views/components'
-import { authBodyLimit } from './body-limit'
 import { BREACHED_MESSAGE } from './signup'
 
 // Same answer whether or not the account exists (checklist 18, Copenhagen password-reset).
@@ -69,34 +69,32 @@ function InvalidLinkPage() {
   )
 }
 
-// Runs after the response: the request's pool is ended once the handler returns, so this uses its own.
-async function issuePasswordReset(c: AppContext, user: Pick<User, 'id' | 'name' | 'email'>): Promise<void> {
-  const handle = createDb(c.env)
-  try {
-    const { token } = await createPasswordResetToken(handle.db, user.id)
+const emailFormSchema = z.object({ email: emailSchema })
+const resetFormSchema = z.object({ password: passwordSchema })
+
+// Runs after the response (runAfterResponse gives it its own database handle and logs a failure).
+function issuePasswordReset(c: AppContext, user: Pick<User, 'id' | 'name' | 'email'>): void {
+  runAfterResponse(c, 'password reset', async (db) => {
+    const { token } = await createPasswordResetToken(db, user.id)
     await sendAuthEmail(c, {
       template: 'password-reset',
       to: user.email,
       props: { name: user.name, resetUrl: appUrl(c, `/reset-password?token=${token}`), expiresInMinutes: RESET_TTL_MINUTES },
-    }, handle.db)
+    }, db)
     logAuthEvent(c, 'password.reset_requested', { userId: user.id })
-  } catch (err) {
-    console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), msg: 'password reset not issued', userId: user.id, error: String(err) }))
-  } finally {
-    await handle.close()
-  }
+  })
 }
 
 export const passwordResetRoutes = new Hono<AppEnv>()
   .get('/forgot-password', (c) => c.render(<ForgotPage />, { title: 'Reset your password' }))
-  .post('/forgot-password', authBodyLimit, async (c) => {
+  .post('/forgot-password', formBodyLimit(), async (c) => {
     const form = await readForm(c)
-    const parsed = emailSchema.safeParse(form.email ?? '')
-    if (!parsed.success) {
-      const error = parsed.error.issues[0]!.message
+    const parsed = parseForm(emailFormSchema, form)
+    if (!parsed.ok) {
+      const error = parsed.errors.email
       return respondWithForm(c, 422, <ForgotForm email={form.email} emailError={error} />, <ForgotPage email={form.email} emailError={error} />, 'Reset your password')
     }
-    const email = parsed.data
+    const email = parsed.data.email
     // Limits mail bombing of one address and sweeping from one client; the per-address limit answers
     // the same way as success so it reveals nothing either.
     const ipThrottle = await consumeBucket(c.env, `reset-ip:${clientIp(c)}`, RESET_REQUEST_IP_LIMIT)
@@ -109,7 +107,7 @@ export const passwordResetRoutes = new Hono<AppEnv>()
     // Issuing the token and queueing the mail happen after the answer is sent: done inline, their extra
     // writes would make a known address answer measurably later than an unknown one (OWASP Forgot Password
     // cheat sheet: consistent response time; checklist 18).
-    if (user !== null) c.executionCtx.waitUntil(issuePasswordReset(c, user))
+    if (user !== null) issuePasswordReset(c, user)
     return respondWithForm(c, 200, <ForgotForm sent />, <ForgotPage sent />, 'Reset your password')
   })
   .get('/reset-password', async (c) => {
@@ -122,7 +120,7 @@ export const passwordResetRoutes = new Hono<AppEnv>()
     c.header('Referrer-Policy', 'no-referrer')
     return c.render(<ResetPage token={token} />, { title: 'Choose a new password' })
   })
-  .post('/reset-password', authBodyLimit, async (c) => {
+  .post('/reset-password', formBodyLimit(), async (c) => {
     const form = await readForm(c)
     const token = form.token ?? ''
     const db = c.get('db')
@@ -130,13 +128,13 @@ export const passwordResetRoutes = new Hono<AppEnv>()
       c.status(400)
       return c.render(<InvalidLinkPage />, { title: 'Invalid reset link' })
     }
-    const parsed = passwordSchema.safeParse(form.password ?? '')
-    let errors: FieldErrors = parsed.success ? {} : fieldErrorsFrom(parsed.error.issues.map((i) => ({ ...i, path: ['password'] })))
-    if (parsed.success && (await isPasswordBreached(parsed.data, { requestId: c.get('requestId') }))) errors = { password: BREACHED_MESSAGE }
-    if (!parsed.success || errors.password) {
-      return respondWithForm(c, 422, <ResetForm token={token} errors={errors} />, <ResetPage token={token} errors={errors} />, 'Choose a new password')
+    const parsed = parseForm(resetFormSchema, form)
+    const errors: FieldErrors | null = !parsed.ok ? parsed.errors
+      : (await isPasswordBreached(parsed.data.password, breachCheckFor(c))) ? { password: BREACHED_MESSAGE } : null
+    if (errors !== null || !parsed.ok) {
+      return respondWithForm(c, 422, <ResetForm token={token} errors={errors ?? {}} />, <ResetPage token={token} errors={errors ?? {}} />, 'Choose a new password')
     }
-    const userId = await resetPasswordWithToken(db, token, await hashPassword(parsed.data))
+    const userId = await resetPasswordWithToken(db, token, await hashPassword(parsed.data.password))
     if (userId === null) {
       c.status(400)
       return c.render(<InvalidLinkPage />, { title: 'Invalid reset link' })

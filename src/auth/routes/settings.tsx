@@ -1,26 +1,31 @@
 import { Hono } from 'hono'
+import { z } from 'zod'
 import type { FieldErrors } from '../../platform/components'
 import { renderError } from '../../platform/errors'
 import { setFlash } from '../../platform/flash'
-import { isHtmxRequest } from '../../platform/htmx'
+import { formBodyLimit, parseForm, readForm, redirectAfterPost, respondWithForm } from '../../platform/forms'
 import type { AppContext, AppEnv } from '../../platform/types'
+import { consumeEmailChangeAllowance, emailChangeThrottleMessage, SAME_PASSWORD_MESSAGE } from '../email-change'
 import { getPendingVerification } from '../email-verification'
-import { clientIp, readForm, redirectAfterPost } from '../forms'
 import { requireUser } from '../guards'
 import { logAuthEvent } from '../log'
-import { LOGIN_ACCOUNT_DELAYS, consumeDelays, resetThrottle, throttleMessage } from '../login-throttle'
-import { hashPassword, isPasswordBreached, passwordSchema, verifyPassword } from '../password'
+import { LOGIN_ACCOUNT_DELAYS, consumeDelays, resetThrottle, throttleMessage } from '../auth-throttle'
+import { breachCheckFor, hashPassword, isPasswordBreached, passwordSchema, verifyPassword } from '../password'
 import type { User } from '../schema'
-import {
-  createSession, deleteSessionCookie, listUserSessions, revokeUserSession, setSessionCookie,
-} from '../session'
+import { deleteSessionCookie, listUserSessions, revokeUserSession, startSession } from '../session'
 import { changeUserPassword, deleteUserAccount, emailSchema, getUserByEmail, nameSchema, updateUserName } from '../user'
 import { DeleteForm, EmailForm, NameForm, PasswordForm, SettingsPage, type SettingsErrors } from '../views/settings'
-import { authBodyLimit } from './body-limit'
 import { BREACHED_MESSAGE } from './signup'
 import { sendVerificationEmail } from './verify-email'
 
 type Errors = FieldErrors & { form?: string }
+// A refusal carries its status with it: nothing downstream guesses it from the message text.
+type Refusal = { status: 401 | 422 | 429; errors: Errors }
+
+const refuse = (errors: Errors, status: Refusal['status'] = 422): Refusal => ({ status, errors })
+const nameFormSchema = z.object({ name: nameSchema })
+const emailFormSchema = z.object({ email: emailSchema })
+const passwordFormSchema = z.object({ new_password: passwordSchema })
 
 async function renderSettings(c: AppContext, status: 200 | 401 | 422 | 429, errors: SettingsErrors = {}, emailValue?: string) {
   const user = c.get('user')!
@@ -37,76 +42,78 @@ async function renderSettings(c: AppContext, status: 200 | 401 | 422 | 429, erro
  * Re-authentication for sensitive changes (checklist 11): the current password, behind the same delay
  * ladder as login so that a stolen session cannot brute-force it.
  */
-async function confirmPassword(c: AppContext, user: User, password: string, field = 'current_password'): Promise<Errors | null> {
+async function confirmPassword(c: AppContext, user: User, password: string, field = 'current_password'): Promise<Refusal | null> {
   const key = `reauth:${user.id}`
   const throttle = await consumeDelays(c.env, [key], () => LOGIN_ACCOUNT_DELAYS)
-  if (!throttle.allowed) return { form: throttleMessage(throttle.retryAfterSeconds) }
+  if (!throttle.allowed) return refuse({ form: throttleMessage(throttle.retryAfterSeconds) }, 429)
   if (!(await verifyPassword(user.passwordHash, password))) {
     logAuthEvent(c, 'access.denied', { userId: user.id, reason: 'wrong current password', path: c.req.path })
-    return { [field]: 'Your current password is not correct.' }
+    return refuse({ [field]: 'Your current password is not correct.' }, 401)
   }
   await resetThrottle(c.env, [key])
   return null
-}
-
-function statusFor(errors: Errors): 401 | 422 | 429 {
-  return errors.form?.startsWith('Too many') ? 429 : Object.keys(errors).some((k) => k.endsWith('current_password')) ? 401 : 422
 }
 
 export const settingsRoutes = new Hono<AppEnv>()
   .use('/settings', requireUser)
   .use('/settings/*', requireUser)
   .get('/settings', (c) => renderSettings(c, 200))
-  .post('/settings/name', authBodyLimit, async (c) => {
+  .post('/settings/name', formBodyLimit(), async (c) => {
     const user = c.get('user')!
-    const parsed = nameSchema.safeParse((await readForm(c)).name ?? '')
-    if (!parsed.success) {
-      const errors = { name: parsed.error.issues[0]!.message }
-      if (isHtmxRequest(c)) return c.html(<NameForm user={user} errors={errors} />, 422)
-      return renderSettings(c, 422, { name: errors })
+    const parsed = parseForm(nameFormSchema, await readForm(c))
+    if (!parsed.ok) {
+      const errors = parsed.errors
+      return respondWithForm(c, 422, <NameForm user={user} errors={errors} />, () => renderSettings(c, 422, { name: errors }), 'Settings')
     }
-    await updateUserName(c.get('db'), user.id, parsed.data)
+    await updateUserName(c.get('db'), user.id, parsed.data.name)
     setFlash(c, 'success', 'Your name has been saved.')
     return redirectAfterPost(c, '/settings')
   })
-  .post('/settings/email', authBodyLimit, async (c) => {
+  .post('/settings/email', formBodyLimit(), async (c) => {
     const user = c.get('user')!
     const form = await readForm(c)
     const db = c.get('db')
-    const fail = (errors: Errors) =>
-      isHtmxRequest(c) ? c.html(<EmailForm user={user} errors={errors} values={{ email: form.email }} />, statusFor(errors)) : renderSettings(c, statusFor(errors), { email: errors }, form.email)
-    const parsed = emailSchema.safeParse(form.email ?? '')
-    if (!parsed.success) return fail({ email: parsed.error.issues[0]!.message })
-    if (parsed.data === user.email) return fail({ email: 'That is already your email address.' })
+    const fail = ({ status, errors }: Refusal) =>
+      respondWithForm(c, status, <EmailForm user={user} errors={errors} values={{ email: form.email }} />, () => renderSettings(c, status, { email: errors }, form.email), 'Settings')
+    const parsed = parseForm(emailFormSchema, form)
+    if (!parsed.ok) return fail(refuse(parsed.errors))
+    const email = parsed.data.email
+    if (email === user.email) return fail(refuse({ email: 'That is already your email address.' }))
     const denied = await confirmPassword(c, user, form.email_current_password ?? '', 'email_current_password')
     if (denied) return fail(denied)
     // Settings is behind a session, so saying "taken" here reveals nothing the sign-up form would not.
-    if ((await getUserByEmail(db, parsed.data)) !== null) return fail({ email: 'An account with this email already exists.' })
-    await sendVerificationEmail(c, user, parsed.data)
+    if ((await getUserByEmail(db, email)) !== null) return fail(refuse({ email: 'An account with this email already exists.' }))
+    const allowance = await consumeEmailChangeAllowance(c.env, user.id, email)
+    if (!allowance.allowed) {
+      c.header('Retry-After', String(allowance.retryAfterSeconds))
+      return fail(refuse({ form: emailChangeThrottleMessage(allowance.retryAfterSeconds) }, 429))
+    }
+    await sendVerificationEmail(c, user, email)
     logAuthEvent(c, 'email.change_requested', { userId: user.id })
-    setFlash(c, 'info', `We sent a code to ${parsed.data}. Enter it to confirm the change.`)
+    setFlash(c, 'info', `We sent a code to ${email}. Enter it to confirm the change.`)
     return redirectAfterPost(c, '/verify-email')
   })
-  .post('/settings/password', authBodyLimit, async (c) => {
+  .post('/settings/password', formBodyLimit(), async (c) => {
     const user = c.get('user')!
     const form = await readForm(c)
     const db = c.get('db')
-    const fail = (errors: Errors) =>
-      isHtmxRequest(c) ? c.html(<PasswordForm errors={errors} />, statusFor(errors)) : renderSettings(c, statusFor(errors), { password: errors })
-    const parsed = passwordSchema.safeParse(form.new_password ?? '')
-    if (!parsed.success) return fail({ new_password: parsed.error.issues[0]!.message })
+    const fail = ({ status, errors }: Refusal) =>
+      respondWithForm(c, status, <PasswordForm errors={errors} />, () => renderSettings(c, status, { password: errors }), 'Settings')
+    const parsed = parseForm(passwordFormSchema, form)
+    if (!parsed.ok) return fail(refuse(parsed.errors))
     const denied = await confirmPassword(c, user, form.current_password ?? '')
     if (denied) return fail(denied)
-    if (await isPasswordBreached(parsed.data, { requestId: c.get('requestId') })) return fail({ new_password: BREACHED_MESSAGE })
+    // The current one was just verified, so plain equality is enough (no normalisation: checklist 1).
+    if (parsed.data.new_password === form.current_password) return fail(refuse({ new_password: SAME_PASSWORD_MESSAGE }))
+    if (await isPasswordBreached(parsed.data.new_password, breachCheckFor(c))) return fail(refuse({ new_password: BREACHED_MESSAGE }))
     // Every other session ends (checklist 3); this browser gets a fresh one (step-up, checklist 8).
-    await changeUserPassword(db, user.id, await hashPassword(parsed.data))
-    const { token, session } = await createSession(db, user.id, { userAgent: c.req.header('user-agent'), ipAddress: clientIp(c) })
-    setSessionCookie(c, token, session.expiresAt)
+    await changeUserPassword(db, user.id, await hashPassword(parsed.data.new_password))
+    await startSession(c, user)
     logAuthEvent(c, 'password.changed', { userId: user.id })
     setFlash(c, 'success', 'Your password has been changed. Your other sessions were signed out.')
     return redirectAfterPost(c, '/settings')
   })
-  .post('/settings/sessions/:id/revoke', async (c) => {
+  .post('/settings/sessions/:id/revoke', formBodyLimit(), async (c) => {
     const user = c.get('user')!
     const id = c.req.param('id')
     // Scoped to the owner: another user's session id matches nothing and gets the same 404 as a typo.
@@ -122,11 +129,11 @@ export const settingsRoutes = new Hono<AppEnv>()
     setFlash(c, 'success', 'That session has been signed out.')
     return redirectAfterPost(c, '/settings')
   })
-  .post('/settings/delete', authBodyLimit, async (c) => {
+  .post('/settings/delete', formBodyLimit(), async (c) => {
     const user = c.get('user')!
     const form = await readForm(c)
     const denied = await confirmPassword(c, user, form.delete_current_password ?? '', 'delete_current_password')
-    if (denied) return isHtmxRequest(c) ? c.html(<DeleteForm errors={denied} />, statusFor(denied)) : renderSettings(c, statusFor(denied), { delete: denied })
+    if (denied) return respondWithForm(c, denied.status, <DeleteForm errors={denied.errors} />, () => renderSettings(c, denied.status, { delete: denied.errors }), 'Settings')
     await deleteUserAccount(c.get('db'), c.env, user.id, c.get('registry').accountCleanups)
     logAuthEvent(c, 'account.deleted', { userId: user.id })
     deleteSessionCookie(c)

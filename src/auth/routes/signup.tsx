@@ -1,22 +1,21 @@
 import { Hono } from 'hono'
-import { Field, FormErrorSummary, fieldErrorsFrom, type FieldErrors, Notice } from '../../platform/components'
+import { Field, FormErrorSummary, type FieldErrors, Notice } from '../../platform/components'
 import type { AppEnv } from '../../platform/types'
-import { clientIp, readForm, redirectAfterPost, respondWithForm } from '../forms'
+import { clientIp, formBodyLimit, parseForm, readForm, redirectAfterPost, respondWithForm } from '../../platform/forms'
 import { logAuthEvent } from '../log'
-import { consumeBucket, throttleMessage } from '../login-throttle'
-import { isPasswordBreached, passwordSchema, PASSWORD_MIN } from '../password'
-import { createSession, setSessionCookie } from '../session'
+import { consumeBucket, throttleMessage } from '../auth-throttle'
+import { breachCheckFor, isPasswordBreached, passwordSchema, PASSWORD_MIN } from '../password'
+import { startSession } from '../session'
 import { createUser, emailSchema, nameSchema } from '../user'
 import { z } from 'zod'
 import { AuthPage, SubmitButton } from '../views/components'
-import { authBodyLimit } from './body-limit'
 import { sendVerificationEmail } from './verify-email'
 
 type Values = Partial<Record<'name' | 'email', string>>
 
 const signupSchema = z.object({ name: nameSchema, email: emailSchema, password: passwordSchema })
 // Each address may create a handful of accounts an hour: enough for a family, not for enumeration.
-const SIGNUP_IP_LIMIT = { max: 20, windowSeconds: 60 * 60 }
+export const SIGNUP_IP_LIMIT = { max: 20, windowSeconds: 60 * 60 }
 
 export const BREACHED_MESSAGE = 'This password has appeared in a known data breach. Please choose a different one.'
 
@@ -45,17 +44,17 @@ function SignupPage(props: { values?: Values; errors?: FieldErrors; notice?: str
 
 export const signupRoutes = new Hono<AppEnv>()
   .get('/signup', (c) => (c.get('user') ? c.redirect('/dashboard', 303) : c.render(<SignupPage />, { title: 'Sign up' })))
-  .post('/signup', authBodyLimit, async (c) => {
+  .post('/signup', formBodyLimit(), async (c) => {
     const form = await readForm(c)
     const values: Values = { name: form.name, email: form.email }
     const fail = (status: 422 | 429, errors: FieldErrors, notice?: string) =>
       respondWithForm(c, status, <SignupForm values={values} errors={errors} notice={notice} />, <SignupPage values={values} errors={errors} notice={notice} />, 'Sign up')
 
-    const parsed = signupSchema.safeParse(form)
-    if (!parsed.success) return fail(422, fieldErrorsFrom(parsed.error.issues))
+    const parsed = parseForm(signupSchema, form)
+    if (!parsed.ok) return fail(422, parsed.errors)
     const throttle = await consumeBucket(c.env, `signup-ip:${clientIp(c)}`, SIGNUP_IP_LIMIT)
     if (!throttle.allowed) return fail(429, {}, throttleMessage(throttle.retryAfterSeconds))
-    if (await isPasswordBreached(parsed.data.password, { requestId: c.get('requestId') })) return fail(422, { password: BREACHED_MESSAGE })
+    if (await isPasswordBreached(parsed.data.password, breachCheckFor(c))) return fail(422, { password: BREACHED_MESSAGE })
 
     const db = c.get('db')
     const user = await createUser(db, parsed.data)
@@ -63,8 +62,7 @@ export const signupRoutes = new Hono<AppEnv>()
     if (user === null) return fail(422, { email: 'An account with this email already exists. Log in, or reset your password.' })
 
     await sendVerificationEmail(c, user, user.email)
-    const { token, session } = await createSession(db, user.id, { userAgent: c.req.header('user-agent'), ipAddress: clientIp(c) })
-    setSessionCookie(c, token, session.expiresAt)
+    await startSession(c, user)
     logAuthEvent(c, 'signup', { userId: user.id })
     return redirectAfterPost(c, '/verify-email')
   })

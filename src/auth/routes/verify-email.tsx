@@ -6,16 +6,15 @@ import {
   applyEmailVerification, checkVerificationCode, checkVerificationToken, createEmailVerification, getPendingVerification,
   VERIFICATION_TTL_MINUTES, type VerificationCheck,
 } from '../email-verification'
-import { clientIp, readForm, redirectAfterPost, respondWithForm } from '../forms'
+import { formBodyLimit, readForm, redirectAfterPost, respondWithForm } from '../../platform/forms'
 import { requireUser } from '../guards'
 import { logAuthEvent } from '../log'
-import { consumeBucket, throttleMessage, VERIFY_CODE_LIMIT, VERIFY_RESEND_LIMIT } from '../login-throttle'
+import { consumeBucket, throttleMessage, VERIFY_CODE_LIMIT, VERIFY_RESEND_LIMIT } from '../auth-throttle'
 import { appUrl, sendAuthEmail } from '../mail'
 import type { User } from '../schema'
-import { createSession, invalidateUserSessions, setSessionCookie } from '../session'
+import { invalidateUserSessions, startSession } from '../session'
 import { getUserById } from '../user'
 import { AuthPage, SubmitButton } from '../views/components'
-import { authBodyLimit } from './body-limit'
 
 function CodeForm({ error }: { error?: string }) {
   return (
@@ -88,8 +87,7 @@ async function completeVerification(c: AppContext, check: Extract<VerificationCh
     setFlash(c, 'success', 'Your email address is verified. Log in to continue.')
     return redirectAfterPost(c, '/login')
   }
-  const { token, session } = await createSession(db, user.id, { userAgent: c.req.header('user-agent'), ipAddress: clientIp(c) })
-  setSessionCookie(c, token, session.expiresAt)
+  await startSession(c, user)
   setFlash(c, 'success', result.previousEmail ? `Your email address is now ${user.email}.` : 'Your email address is verified. Welcome!')
   return redirectAfterPost(c, '/dashboard')
 }
@@ -115,7 +113,7 @@ export const verifyEmailRoutes = new Hono<AppEnv>()
     }
     return c.render(<VerifyPage email={pending?.email ?? user.email} />, { title: 'Verify your email' })
   })
-  .post('/verify-email', authBodyLimit, async (c) => {
+  .post('/verify-email', formBodyLimit(), async (c) => {
     const form = await readForm(c)
     if (form.token !== undefined) {
       const check = await checkVerificationToken(c.get('db'), form.token)
@@ -144,7 +142,7 @@ export const verifyEmailRoutes = new Hono<AppEnv>()
     }
     return completeVerification(c, check)
   })
-  .post('/verify-email/resend', requireUser, async (c) => {
+  .post('/verify-email/resend', requireUser, formBodyLimit(), async (c) => {
     const user = c.get('user')!
     const pending = await getPendingVerification(c.get('db'), user.id)
     if (user.emailVerifiedAt !== null && pending === null) return redirectAfterPost(c, '/dashboard')

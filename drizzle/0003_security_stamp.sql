@@ -1,0 +1,2 @@
+ALTER TABLE "email_verifications" ADD COLUMN "security_stamp" uuid DEFAULT gen_random_uuid() NOT NULL;--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "security_stamp" uuid DEFAULT gen_random_uuid() NOT NULL;
