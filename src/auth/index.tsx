@@ -11,7 +11,7 @@ export { getUserById } from './user'
 export type { User } from './schema'
 export { AuthThrottle } from './auth-throttle'
 // Exact per-key fixed windows for other features' own limits (the contact form's, issue 9).
-export { consumeBucket, type ThrottleDecision } from './auth-throttle'
+export { consumeBucket, throttleMessage, type ThrottleDecision } from './auth-throttle'
 
 export const authFeature: Feature = {
   name: 'auth',

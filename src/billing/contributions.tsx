@@ -1,10 +1,12 @@
-import { count, desc, eq, inArray, sql } from 'drizzle-orm'
+import { count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { AdminPanel, AdminUserSection, Banner, DashboardCard, AccountCleanup, ViewerField } from '../platform/feature'
 import type { Database } from '../platform/db'
-import type { Viewer } from '../platform/types'
+import type { AppEnv, Viewer } from '../platform/types'
+import { createMiddleware } from 'hono/factory'
 import { getAccountPlan, getLiveSubscription, LIVE_STATUSES, type AccountPlan } from './plans'
 import { invoices, plans, subscriptions, type InvoiceRow, type SubscriptionRow } from './schema'
-import { cancelSubscriptionsForDeletion } from './manage'
+import { cancelSubscriptionsForDeletion, deleteBillingRows } from './manage'
 import { createStripeClient, readStripeConfig } from './stripe'
 import { formatDate, formatMoney } from './format'
 import { PlanStatusTag, QuotaList } from './views/billing'
@@ -14,8 +16,22 @@ import { PlanStatusTag, QuotaList } from './views/billing'
 export const PAYMENT_FAILED_FIELD = 'billingPaymentFailed'
 
 // Read in the session query (one round trip for session + viewer): does a live subscription have a failed payment?
-export const paymentFailedField: ViewerField = (userId) =>
-  sql`exists (select 1 from ${subscriptions} where ${subscriptions.userId} = ${userId} and ${subscriptions.endedAt} is null and (${subscriptions.paymentFailed} or ${subscriptions.status} in ('past_due', 'unpaid')))`
+const paymentFailedSql = (userId: AnyPgColumn | SQL) =>
+  sql<boolean>`exists (select 1 from ${subscriptions} where ${subscriptions.userId} = ${userId} and ${subscriptions.endedAt} is null and (${subscriptions.paymentFailed} or ${subscriptions.status} in ('past_due', 'unpaid')))`
+export const paymentFailedField: ViewerField = (userId) => paymentFailedSql(userId)
+
+/**
+ * Until the session query selects registry.viewerFields (issue 8), the flag is read here, one small query
+ * per signed-in page. Once auth fills `viewer.extras`, this finds the key present and costs nothing.
+ */
+export const loadPaymentFailedFlag = createMiddleware<AppEnv>(async (c, next) => {
+  const viewer = c.get('viewer')
+  if (viewer && !(viewer.extras && PAYMENT_FAILED_FIELD in viewer.extras)) {
+    const result = await c.get('db').execute<{ failed: boolean }>(sql`select ${paymentFailedSql(sql`${viewer.id}::uuid`)} as failed`)
+    c.set('viewer', { ...viewer, extras: { ...viewer.extras, [PAYMENT_FAILED_FIELD]: result.rows[0]?.failed === true } })
+  }
+  await next()
+})
 
 export const paymentFailedBanner: Banner = {
   id: 'billing-payment-failed',
@@ -117,6 +133,7 @@ export const userBillingSection: AdminUserSection<{ subscription: SubscriptionRo
 
 export const cancelStripeOnDeletion: AccountCleanup = async (tx, user, env) => {
   const config = readStripeConfig(env)
-  await cancelSubscriptionsForDeletion(tx, user.id, config ? createStripeClient(config) : null)
+  await cancelSubscriptionsForDeletion(tx, user.id, config ? await createStripeClient(config) : null)
+  await deleteBillingRows(tx, user.id)
 }
 

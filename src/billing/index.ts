@@ -1,7 +1,7 @@
 import type { Feature } from '../platform/feature'
 import type { QuotaLimits } from './plans'
 import { billingRoutes } from './routes'
-import { cancelStripeOnDeletion, PAYMENT_FAILED_FIELD, paymentFailedBanner, paymentFailedField, planCard, subscriptionsPanel, userBillingSection } from './contributions'
+import { cancelStripeOnDeletion, loadPaymentFailedFlag, PAYMENT_FAILED_FIELD, paymentFailedBanner, paymentFailedField, planCard, subscriptionsPanel, userBillingSection } from './contributions'
 
 // Billing's public entry (CONTRACTS.md, docs/billing.md): the Feature, plus what other features may call.
 export { getAccountPlan, listPlans, getPlan, calendarMonth, limitsOf, FREE_PLAN_ID } from './plans'
@@ -21,6 +21,7 @@ declare module '../platform/feature' {
 export const billingFeature: Feature = {
   name: 'billing',
   routes: billingRoutes,
+  middleware: [loadPaymentFailedFlag],
   // Authenticated by its Stripe signature, not by a cookie.
   csrfExemptPaths: ['/billing/webhook'],
   nav: [

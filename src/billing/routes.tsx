@@ -6,11 +6,12 @@ import { z } from 'zod'
 import type { Registry } from '../platform/feature'
 import type { AppContext, AppEnv } from '../platform/types'
 import { renderError } from '../platform/errors'
+import { contentSecurityPolicyWith } from '../platform/security-headers'
 import { setFlash } from '../platform/flash'
 import { isHtmxRequest } from '../platform/htmx'
-import { requireUser, requireVerified } from '../auth/guards'
-import { consumeBucket, throttleMessage } from '../auth/auth-throttle'
-import { createStripeClient, cryptoProvider, isLocalStandin, isStripeUnavailable, isTestMode, readStripeConfig, Stripe, type StripeConfig } from './stripe'
+import { consumeBucket, requireUser, requireVerified, throttleMessage } from '../auth'
+import type Stripe from 'stripe'
+import { createCryptoProvider, createStripeClient, isLocalStandin, isStripeError, isStripeUnavailable, isTestMode, readStripeConfig, type StripeConfig } from './stripe'
 import { BillingInputError, changePlan, confirmCheckout, openPortal, queueMails, setCancelAtPeriodEnd, startCheckout, type ManageDeps } from './manage'
 import { getAccountPlan, getLiveSubscription, getPlan, listPlans } from './plans'
 import { findCustomerId } from './records'
@@ -19,9 +20,9 @@ import { processStripeEvent } from './webhook'
 import { BillingPage, CheckoutResultPage, INVOICE_PAGE_SIZE, InvoiceHistory } from './views/billing'
 import { PricingPage } from './views/pricing'
 
-/** The registry on the context (platform's createApp puts it there); null while a test app has none. */
-export function registryOf(c: AppContext): Registry | null {
-  return (c.var as unknown as { registry?: Registry }).registry ?? null
+/** The registry createApp puts on the context (null only for an app built without it). */
+function registryOf(c: AppContext): Registry | null {
+  return c.get('registry') ?? null
 }
 
 export function testModeLabel(config: StripeConfig | null): string | null {
@@ -29,8 +30,11 @@ export function testModeLabel(config: StripeConfig | null): string | null {
   return isLocalStandin(config) ? 'Test mode · local Stripe stand-in' : 'Test mode'
 }
 
-function manageDeps(c: AppContext, config: StripeConfig): ManageDeps {
-  return { db: c.get('db'), env: c.env, registry: registryOf(c), now: new Date(), stripe: createStripeClient(config) }
+async function manageDeps(c: AppContext, config: StripeConfig): Promise<ManageDeps> {
+  return {
+    db: c.get('db'), env: c.env, registry: registryOf(c), now: new Date(), stripe: await createStripeClient(config),
+    actorId: c.get('viewer')?.id ?? null, ip: c.req.header('cf-connecting-ip') ?? null,
+  }
 }
 
 // Billing forms carry two short fields; a Stripe event is at most a few hundred KB.
@@ -46,6 +50,15 @@ const billingThrottle = createMiddleware<AppEnv>(async (c, next) => {
   return renderError(c, { status: 429, title: 'Too many requests', message: throttleMessage(decision.retryAfterSeconds) })
 })
 
+// Pages whose forms end in a redirect to Stripe Checkout or the portal (browsers apply form-action to it).
+const allowStripeRedirects = createMiddleware<AppEnv>(async (c, next) => {
+  const sources = ['https://checkout.stripe.com', 'https://billing.stripe.com']
+  const base = readStripeConfig(c.env)?.apiBase
+  if (base) sources.push(new URL(base).origin)
+  c.header('Content-Security-Policy', contentSecurityPolicyWith({ formAction: sources }))
+  await next()
+})
+
 const requireStripe = createMiddleware<AppEnv>(async (c, next) => {
   if (readStripeConfig(c.env)) return next()
   return renderError(c, { status: 503, title: 'Billing unavailable', message: 'Billing is not configured on this server yet. Nothing was charged.' })
@@ -55,7 +68,7 @@ const checkoutForm = z.object({ plan: z.string().trim().min(1).max(40), interval
 
 /** Turns what can go wrong with Stripe into a message; a redirect goes to Stripe or back to /billing. */
 async function runBillingAction(c: AppContext, action: (deps: ManageDeps) => Promise<{ redirect: string; flash?: string }>) {
-  const deps = manageDeps(c, readStripeConfig(c.env)!)
+  const deps = await manageDeps(c, readStripeConfig(c.env)!)
   try {
     const { redirect, flash } = await action(deps)
     if (flash) setFlash(c, 'success', flash)
@@ -70,7 +83,7 @@ async function runBillingAction(c: AppContext, action: (deps: ManageDeps) => Pro
     if (isStripeUnavailable(err)) {
       return renderError(c, { status: 503, title: 'Payments unavailable', message: 'We could not reach our payment provider. Nothing was charged and nothing changed; please try again in a minute.' })
     }
-    if (err instanceof Stripe.errors.StripeError) {
+    if (isStripeError(err)) {
       return renderError(c, { status: 502, title: 'Payment provider error', message: 'Our payment provider refused the request. Nothing was charged; please try again or contact us.' })
     }
     throw err
@@ -89,7 +102,7 @@ const pageParam = (c: AppContext) => {
 }
 
 export const billingRoutes = new Hono<AppEnv>()
-  .get('/pricing', async (c) => {
+  .get('/pricing', allowStripeRedirects, async (c) => {
     const db = c.get('db')
     const user = c.get('user')
     const interval = c.req.query('interval') === 'year' ? 'year' : 'month'
@@ -111,12 +124,12 @@ export const billingRoutes = new Hono<AppEnv>()
     if (!config) return c.json({ error: 'billing is not configured' }, 503)
     const signature = c.req.header('stripe-signature')
     const payload = await c.req.text()
-    const stripe = createStripeClient(config)
+    const stripe = await createStripeClient(config)
     let event: Stripe.Event
     try {
       if (!signature) throw new Error('missing Stripe-Signature header')
       // Verified against the raw body: re-serialised JSON would not match the signature.
-      event = await stripe.webhooks.constructEventAsync(payload, signature, config.webhookSecret, undefined, cryptoProvider())
+      event = await stripe.webhooks.constructEventAsync(payload, signature, config.webhookSecret, undefined, await createCryptoProvider())
     } catch (err) {
       console.warn(JSON.stringify({ level: 'warn', requestId: c.get('requestId'), msg: 'stripe webhook rejected', error: String((err as Error).message ?? err) }))
       return c.json({ error: 'invalid signature' }, 400)
@@ -152,7 +165,7 @@ export const billingRoutes = new Hono<AppEnv>()
   .get('/billing/success', requireUser, requireStripe, async (c) => {
     const testMode = testModeLabel(readStripeConfig(c.env))
     const sessionId = c.req.query('session_id') ?? ''
-    const deps = manageDeps(c, readStripeConfig(c.env)!)
+    const deps = await manageDeps(c, readStripeConfig(c.env)!)
     try {
       const result = await confirmCheckout(deps, c.get('user')!.id, sessionId)
       await queueMails(deps, result.mails)
@@ -171,7 +184,7 @@ export const billingRoutes = new Hono<AppEnv>()
   .get('/billing/cancel', requireUser, (c) =>
     c.render(<CheckoutResultPage ok={false} title="Checkout canceled" message="You left the checkout. Nothing was charged and your plan did not change." testMode={testModeLabel(readStripeConfig(c.env))} />, { title: 'Checkout canceled' }))
 
-  .get('/billing', requireUser, async (c) => {
+  .get('/billing', requireUser, allowStripeRedirects, async (c) => {
     const user = c.get('user')!
     const db = c.get('db')
     const page = pageParam(c)

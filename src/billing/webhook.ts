@@ -2,9 +2,9 @@ import { eq } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import type { Database } from '../platform/db'
 import type { Registry } from '../platform/feature'
-import { users } from '../auth/schema'
-import type { EmailMessage } from '../email/send-email'
-import { customerIdOf, findUserIdByCustomer, setPaymentFailed, subscriptionIdOfInvoice, upsertInvoice } from './records'
+import { getUserById } from '../auth'
+import type { EmailMessage } from '../email'
+import { customerIdOf, findCustomerId, findUserIdByCustomer, setPaymentFailed, subscriptionIdOfInvoice, upsertInvoice } from './records'
 import { billingCustomers, stripeEvents } from './schema'
 import { applyBillingChange, writeSubscription } from './apply'
 import { formatMoney } from './format'
@@ -86,9 +86,8 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
     // Our checkout stores the customer before redirecting; this covers a crash between Stripe's answer and
     // that insert. The metadata was set by our server and the event is signed, and the user must not
     // already have another customer.
-    const [owner] = await db.select({ id: users.id, customer: billingCustomers.stripeCustomerId }).from(users)
-      .leftJoin(billingCustomers, eq(billingCustomers.userId, users.id)).where(eq(users.id, resolved.claimedUserId)).limit(1)
-    if (owner && owner.customer === null) { userId = owner.id; adoptCustomer = true }
+    const claimed = await getUserById(db, resolved.claimedUserId).catch(() => null)
+    if (claimed && (await findCustomerId(db, claimed.id)) === null) { userId = claimed.id; adoptCustomer = true }
   }
   if (!userId) {
     console.warn(JSON.stringify({ level: 'warn', msg: 'stripe webhook for an unknown customer', eventId: event.id, type: event.type, customer: resolved.customerId }))
