@@ -66,8 +66,6 @@ CREATE TABLE "usage_records" (
 	CONSTRAINT "usage_records_user_id_metric_day_pk" PRIMARY KEY("user_id","metric","day")
 );
 --> statement-breakpoint
-ALTER TABLE "file_projects" ADD CONSTRAINT "file_projects_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "files" ADD CONSTRAINT "files_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "files" ADD CONSTRAINT "files_project_id_file_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."file_projects"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "file_projects_user_name_idx" ON "file_projects" USING btree ("user_id","name");--> statement-breakpoint
 CREATE INDEX "files_user_created_idx" ON "files" USING btree ("user_id","created_at");--> statement-breakpoint

@@ -1,8 +1,11 @@
-import { bodyLimit } from 'hono/body-limit'
 import { createMiddleware } from 'hono/factory'
-import { consumeBucket, throttleMessage } from '../auth/auth-throttle'
+import { consumeBucket } from '../auth'
 import { renderError } from '../platform/errors'
 import type { AppEnv } from '../platform/types'
+
+export function throttleMessage(retryAfterSeconds: number): string {
+  return `Too many changes at once. Try again in ${retryAfterSeconds} ${retryAfterSeconds === 1 ? 'second' : 'seconds'}.`
+}
 
 /** State-changing file requests per account and minute (uploads, renames, moves, deletes, projects). */
 export const FILES_WRITE_LIMIT = { max: 60, windowSeconds: 60 }
@@ -18,11 +21,8 @@ export const throttleFileWrites = createMiddleware<AppEnv>(async (c, next) => {
   return renderError(c, { status: 429, title: 'Too many changes', message: throttleMessage(decision.retryAfterSeconds) })
 })
 
-// Rename, move, delete and project forms carry a few short fields (checklist 30 for everything but the upload body).
-export const fileFormBodyLimit = bodyLimit({
-  maxSize: 16 * 1024,
-  onError: (c) => renderError(c, { status: 413, title: 'Request too large', message: 'This form submission is too large.' }),
-})
+/** Rename, move, delete and project forms carry a few short fields (checklist 30; the upload body has its own limit). */
+export const FILE_FORM_MAX_BYTES = 16 * 1024
 
 /** Where to go back after a form without JavaScript: only a path of the file browser (no open redirect, checklist 17). */
 export function safeBack(value: unknown): string {

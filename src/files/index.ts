@@ -3,7 +3,7 @@ import type { Feature } from '../platform/feature'
 import type { AppEnv } from '../platform/types'
 import { fileRoutes } from './routes'
 import { projectRoutes } from './project-routes'
-import { getStorageSummary } from './service'
+import { deleteAccountFiles, getStorageSummary } from './service'
 import { deletePrefix } from './storage'
 import { StorageCard } from './views/card'
 
@@ -30,7 +30,11 @@ export const filesFeature: Feature = {
     load: (db, userId) => getStorageSummary(db, userId),
     render: (summary: { bytes: number; files: number }) => StorageCard({ summary, verified: true, admin: true }),
   }],
-  // Account deletion: every object under the account's prefix goes before the rows do. A failure throws,
-  // which keeps the account (and its rows, so nothing is orphaned) for another try.
-  accountCleanups: [async (_tx, user, env) => { await deletePrefix(env.FILES, `${user.id}/`) }],
+  // Account deletion (inside its transaction): the rows go with the transaction, then every object under
+  // the account's prefix. R2 cannot roll back, so it comes last: a failure throws and keeps the account
+  // (and its rows) for another try; a later rollback could only leave rows whose objects are gone.
+  accountCleanups: [async (tx, user, env) => {
+    await deleteAccountFiles(tx, user.id)
+    await deletePrefix(env.FILES, `${user.id}/`)
+  }],
 }

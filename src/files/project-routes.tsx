@@ -3,7 +3,8 @@ import { requireVerified } from '../auth'
 import { renderError } from '../platform/errors'
 import { setFlash } from '../platform/flash'
 import type { AppContext, AppEnv } from '../platform/types'
-import { fileFormBodyLimit, throttleFileWrites } from './guards'
+import { FILE_FORM_MAX_BYTES, throttleFileWrites } from './guards'
+import { formBodyLimit, readForm } from '../platform/forms'
 import { validateName } from './names'
 import { releaseFiles } from './quota'
 import { createProject, deleteProjectWithFiles, getProject, renameProject } from './service'
@@ -22,8 +23,8 @@ const projectNotFound = (c: AppContext) => renderError(c, { status: 404, title: 
 
 // Project forms are plain POST + redirect (they work without JavaScript); errors are a 4xx page.
 export const projectRoutes = new Hono<AppEnv>()
-  .post('/files/projects', requireVerified, throttleFileWrites, fileFormBodyLimit, async (c) => {
-    const body = await c.req.parseBody()
+  .post('/files/projects', formBodyLimit({ maxSize: FILE_FORM_MAX_BYTES }), requireVerified, throttleFileWrites, async (c) => {
+    const body = await readForm(c)
     const named = projectName(body.name)
     if (!named.ok) return renderError(c, { status: 422, title: 'Project not created', message: named.message })
     const description = typeof body.description === 'string' ? body.description.slice(0, 500) : ''
@@ -32,8 +33,8 @@ export const projectRoutes = new Hono<AppEnv>()
     setFlash(c, 'success', `Project “${project.name}” created.`)
     return c.redirect(`/files?project=${project.id}`, 303)
   })
-  .post('/files/projects/:id/rename', requireVerified, throttleFileWrites, fileFormBodyLimit, async (c) => {
-    const body = await c.req.parseBody()
+  .post('/files/projects/:id/rename', formBodyLimit({ maxSize: FILE_FORM_MAX_BYTES }), requireVerified, throttleFileWrites, async (c) => {
+    const body = await readForm(c)
     const named = projectName(body.name)
     if (!named.ok) return renderError(c, { status: 422, title: 'Project not renamed', message: named.message })
     const outcome = await renameProject(c.get('db'), c.get('user')!.id, c.req.param('id'), named.name)
@@ -47,7 +48,7 @@ export const projectRoutes = new Hono<AppEnv>()
     if (!project) return projectNotFound(c)
     return c.render(<DeleteProjectPage project={project} />, { title: 'Delete project' })
   })
-  .post('/files/projects/:id/delete', requireVerified, throttleFileWrites, fileFormBodyLimit, async (c) => {
+  .post('/files/projects/:id/delete', formBodyLimit({ maxSize: FILE_FORM_MAX_BYTES }), requireVerified, throttleFileWrites, async (c) => {
     const user = c.get('user')!
     const removed = await deleteProjectWithFiles(c.get('db'), user.id, c.req.param('id'))
     if (removed === null) return projectNotFound(c)

@@ -5,7 +5,8 @@ import { isHtmxRequest } from '../platform/htmx'
 import { renderError } from '../platform/errors'
 import type { AppContext, AppEnv } from '../platform/types'
 import { parseBrowserQuery } from './format'
-import { fileFormBodyLimit, safeBack, throttleFileWrites } from './guards'
+import { FILE_FORM_MAX_BYTES, safeBack, throttleFileWrites } from './guards'
+import { formBodyLimit, readForm } from '../platform/forms'
 import { validateName } from './names'
 import { readStorageQuota, releaseFiles, uploadQuota } from './quota'
 import { canDisplayInline, serveObject } from './serve'
@@ -35,11 +36,6 @@ async function loadBrowser(c: AppContext, query: ReturnType<typeof parseBrowserQ
   return { ...page, quota }
 }
 
-async function formFields(c: AppContext): Promise<Record<string, string>> {
-  const body = await c.req.parseBody()
-  return Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string')) as Record<string, string>
-}
-
 export const fileRoutes = new Hono<AppEnv>()
   .get('/files', requireVerified, async (c) => {
     const query = parseBrowserQuery(c.req.query())
@@ -63,24 +59,24 @@ export const fileRoutes = new Hono<AppEnv>()
     const f = result.file
     return c.json({ id: f.id, name: f.name, size: f.size, contentType: f.contentType, thumbnailState: f.thumbnailState, sha256: f.sha256 }, 201)
   })
-  .post('/files/:id/rename', requireVerified, throttleFileWrites, fileFormBodyLimit, async (c) => {
-    const fields = await formFields(c)
+  .post('/files/:id/rename', formBodyLimit({ maxSize: FILE_FORM_MAX_BYTES }), requireVerified, throttleFileWrites, async (c) => {
+    const fields = await readForm(c)
     const named = validateName(fields.name)
     if (!named.ok) return renderError(c, { status: 422, title: 'Not renamed', message: named.message })
     const file = await renameFile(c.get('db'), c.get('user')!.id, c.req.param('id'), named.name, new Date())
     if (!file) return notFound(c)
     return answerChange(c, safeBack(fields.back), `Renamed to “${file.name}”.`)
   })
-  .post('/files/:id/move', requireVerified, throttleFileWrites, fileFormBodyLimit, async (c) => {
-    const fields = await formFields(c)
+  .post('/files/:id/move', formBodyLimit({ maxSize: FILE_FORM_MAX_BYTES }), requireVerified, throttleFileWrites, async (c) => {
+    const fields = await readForm(c)
     const projectId = fields.projectId ? fields.projectId : null
     if (projectId !== null && !isUuid(projectId)) return renderError(c, { status: 404, title: 'Project not found', message: 'That project does not exist.' })
     const file = await moveFile(c.get('db'), c.get('user')!.id, c.req.param('id'), projectId, new Date())
     if (!file) return notFound(c)
     return answerChange(c, safeBack(fields.back), `Moved “${file.name}”.`)
   })
-  .post('/files/:id/delete', requireVerified, throttleFileWrites, fileFormBodyLimit, async (c) => {
-    const fields = await formFields(c)
+  .post('/files/:id/delete', formBodyLimit({ maxSize: FILE_FORM_MAX_BYTES }), requireVerified, throttleFileWrites, async (c) => {
+    const fields = await readForm(c)
     const user = c.get('user')!
     const file = await deleteFileRow(c.get('db'), user.id, c.req.param('id'))
     if (!file) return notFound(c)

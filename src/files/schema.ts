@@ -1,15 +1,15 @@
 import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
-import { users } from '../auth/schema'
 
 /** pending: queued for the thumbnailer; ready: thumbnailKey holds a JPEG; failed: retries ran out; none: not an image, or above the pixel cap. */
 export type ThumbnailState = 'pending' | 'ready' | 'failed' | 'none'
 
-// A user's folders. Every query filters on userId (checklist 34).
+// A user's folders. Every query filters on userId (checklist 34). No foreign key into auth's table (features
+// own their tables, ADR 0006): account deletion removes these rows through the files cleanup.
 export const fileProjects = pgTable(
   'file_projects',
   {
     id: uuid().primaryKey().defaultRandom(),
-    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid().notNull(),
     name: text().notNull(),
     description: text().notNull().default(''),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -21,7 +21,7 @@ export const files = pgTable(
   'files',
   {
     id: uuid().primaryKey().defaultRandom(),
-    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid().notNull(),
     // No cascade: deleting a project deletes its files in code first, so their R2 objects and quota go too.
     projectId: uuid().references(() => fileProjects.id),
     name: text().notNull(),

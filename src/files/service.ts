@@ -196,3 +196,9 @@ export async function getStorageSummary(db: Database, userId: string): Promise<{
 export async function countFilesByUser(db: Database, userId: string): Promise<number> {
   return (await getStorageSummary(db, userId)).files
 }
+
+/** Every file row and project of an account (account deletion; the caller deletes the objects). */
+export async function deleteAccountFiles(db: Database, userId: string): Promise<void> {
+  await db.delete(files).where(eq(files.userId, userId))
+  await db.delete(fileProjects).where(eq(fileProjects.userId, userId))
+}

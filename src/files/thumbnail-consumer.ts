@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { createDb, type Database } from '../platform/db'
+import { createLogger, describeError, type Logger } from '../platform/logger'
 import { files } from './schema'
 import { setThumbnail } from './service'
 import { readImageSize } from './sniff'
@@ -18,9 +19,9 @@ export interface ThumbnailerEnv {
 // The pixel dimensions sit in the first few KiB (JPEG: after any EXIF block, at most 64 KiB each).
 const HEADER_BYTES = 256 * 1024
 
-function log(env: ThumbnailerEnv, level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>) {
-  if (level === 'info' && env.ENVIRONMENT === 'test') return
-  console[level](JSON.stringify({ level, msg, ...fields }))
+function loggerFor(env: ThumbnailerEnv): Logger {
+  // Tests assert on behaviour, not log lines: only warnings and errors there.
+  return createLogger({ minLevel: env.ENVIRONMENT === 'test' ? 'warn' : 'info', fields: { worker: 'thumbnailer' } })
 }
 
 /**
@@ -31,10 +32,11 @@ function log(env: ThumbnailerEnv, level: 'info' | 'warn' | 'error', msg: string,
  */
 export async function consumeThumbnailQueue(batch: MessageBatch<unknown>, env: ThumbnailerEnv): Promise<void> {
   const { db, close } = createDb(env)
+  const log = loggerFor(env)
   try {
     for (const msg of batch.messages) {
       const parsed = thumbnailJobSchema.safeParse(msg.body)
-      if (!parsed.success) { log(env, 'error', 'thumbnail: malformed message dropped', { messageId: msg.id }); msg.ack(); continue }
+      if (!parsed.success) { log.error('thumbnail: malformed message dropped', { messageId: msg.id }); msg.ack(); continue }
       const job = parsed.data
       if (batch.queue === THUMBNAIL_DEAD_LETTER_QUEUE) {
         await markFailed(db, job)
@@ -45,13 +47,13 @@ export async function consumeThumbnailQueue(batch: MessageBatch<unknown>, env: T
         await processJob(db, env, job)
         msg.ack()
       } catch (err) {
-        const fields = { fileId: job.fileId, attempt: msg.attempts, error: err instanceof Error ? err.message : String(err) }
+        const fields = { fileId: job.fileId, attempt: msg.attempts, ...describeError(err) }
         if (msg.attempts >= THUMBNAIL_MAX_ATTEMPTS) {
-          log(env, 'error', 'thumbnail: failed, no retries left', fields)
+          log.error('thumbnail: failed, no retries left', fields)
           await markFailed(db, job).catch(() => undefined)
           msg.ack()
         } else {
-          log(env, 'warn', 'thumbnail: attempt failed, retrying', fields)
+          log.warn('thumbnail: attempt failed, retrying', fields)
           msg.retry({ delaySeconds: thumbnailBackoffSeconds(msg.attempts) })
         }
       }

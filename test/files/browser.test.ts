@@ -150,7 +150,7 @@ describe('state-changing file routes: CSRF, throttle, body limit (checklist 14, 
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
     const uploadLimited = await upload(cookie, 'a.txt', text('x'))
     expect(uploadLimited.status).toBe(429)
-    expect((await uploadLimited.json() as { error: string }).error).toMatch(/Too many attempts/)
+    expect((await uploadLimited.json() as { error: string }).error).toMatch(/Too many changes at once/)
   })
 
   it('an oversized form body is 413', async () => {
