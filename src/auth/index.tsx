@@ -12,6 +12,10 @@ export type { User } from './schema'
 export { AuthThrottle } from './auth-throttle'
 // Exact per-key fixed windows for other features' own limits (the contact form's, issue 9).
 export { consumeBucket, throttleMessage, type ThrottleDecision } from './auth-throttle'
+// For the `quickscale` CLI (src/cli): admin accounts and the dev seed go through auth's own hashing and schema.
+export { createAdminAccount, promoteToAdmin, seedDevAccounts, type DevAccount } from './admin-accounts'
+export { emailSchema } from './user'
+export { passwordSchema } from './password'
 
 export const authFeature: Feature = {
   name: 'auth',

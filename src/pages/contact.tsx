@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { Field, FormErrorSummary, Notice, TextArea, type FieldErrors } from '../platform/components'
 import { setFlash } from '../platform/flash'
-import { formBodyLimit, parseForm, readForm, respondWithForm } from '../platform/forms'
+import { clientIp, formBodyLimit, parseForm, readForm, respondWithForm } from '../platform/forms'
 import { isHtmxRequest } from '../platform/htmx'
 import type { AppEnv } from '../platform/types'
 import { contactInputSchema, createContactMessage } from './contact-message'
@@ -65,7 +65,7 @@ export const contactRoutes = new Hono<AppEnv>()
         return respondWithForm(c, 422, <ContactForm values={values} errors={errors} />, <ContactPage values={values} errors={errors} />, 'Contact')
       }
       // Per client address, after validation so that fixing a typo costs nothing (issue 9, finding 3).
-      const throttle = await consumeContactAllowance(c.env, c.req.header('cf-connecting-ip') ?? 'unknown')
+      const throttle = await consumeContactAllowance(c.env, clientIp(c))
       if (!throttle.allowed) {
         const notice = contactThrottleMessage(throttle.retryAfterSeconds)
         c.header('Retry-After', String(throttle.retryAfterSeconds))

@@ -5,6 +5,8 @@ import { contactRoutes } from './contact'
 import { homeRoutes } from './home'
 import { contactMessagesAdminPanel } from './admin-panel'
 
+export { seedDemoContactMessage } from './contact-message'
+
 // Public pages: home, about and contact (docs/user-guide.md).
 export const pagesFeature: Feature = {
   name: 'pages',
