@@ -44,7 +44,22 @@ export default defineConfig({
     // The usual console report, plus a JSON summary that .ci/run turns into one closing line.
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     projects: [
-      workersProject('workers', { exclude: ['test/e2e/**', 'test/email/resend/**', 'test/scripts/**', 'test/cli/**'] }),
+      workersProject('workers', { exclude: ['test/e2e/**', 'test/email/resend/**', 'test/scripts/**', 'test/thumbnailer/**', 'test/cli/**'] }),
+      // The thumbnailer Worker (workers/thumbnailer/, ADR 0050) from its own config: its R2 bucket and queue
+      // consumer are real miniflare bindings; a producer binding lets a test send through the real queue.
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            main: './workers/thumbnailer/index.ts',
+            wrangler: { configPath: './workers/thumbnailer/wrangler.toml' },
+            miniflare: {
+              bindings: { ENVIRONMENT: 'test', DATABASE_URL: inject('databaseUrl'), NEON_WS_PROXY: inject('neonWsProxy') },
+              queueProducers: { THUMBNAILS: { queueName: 'quickscale-thumbnails' } },
+            },
+          })),
+        ],
+        test: { name: 'thumbnailer', include: ['test/thumbnailer/**/*.test.ts'], globalSetup: ['./test/setup/global-setup.ts'], testTimeout: 60_000 },
+      },
       // The same Worker with RESEND_API_KEY set: mail goes to Resend (intercepted at fetch) instead of
       // the local outbox. Only the tests of that path run here.
       workersProject('workers-resend', { include: ['test/email/resend/**/*.test.ts'], bindings: { RESEND_API_KEY: 're_test_key' } }),

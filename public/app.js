@@ -13,6 +13,72 @@ document.addEventListener('alpine:init', () => {
     },
   }))
 
+  // File uploads (src/files/views/upload.tsx): checks type and size before sending, then one XHR per file
+  // with the raw bytes as the body, so the progress bar follows real upload progress and the server can
+  // stream the file to storage. The server checks everything again (magic bytes, size, quota).
+  window.Alpine.data('uploader', () => ({
+    items: [],
+    projectId: '',
+    nextId: 1,
+    init() {
+      const select = this.$root.querySelector('#upload-project')
+      if (select) this.projectId = select.value
+    },
+    picker: {
+      ['@change'](event) {
+        this.addFiles(Array.from(event.target.files || []))
+        event.target.value = ''
+      },
+    },
+    check(file) {
+      // $root: inside the input's @change handler, $el is the input, not the panel that carries the limits.
+      const data = this.$root.dataset
+      const accept = (data.accept || '').split(',')
+      const dot = file.name.lastIndexOf('.')
+      const ext = dot > 0 ? file.name.slice(dot).toLowerCase() : ''
+      if (!accept.includes(ext)) return 'This file type is not accepted.'
+      if (file.size === 0) return 'This file is empty.'
+      if (file.size > Number(data.maxBytes)) return `This file is too large: the limit is ${data.maxLabel}.`
+      return ''
+    },
+    addFiles(files) {
+      for (const file of files) {
+        const problem = this.check(file)
+        this.items.push({
+          id: this.nextId++, name: file.name, percent: 0, sent: !problem, status: problem ? 'error' : 'sending',
+          message: problem || 'Uploading…', messageClass: problem ? 'has-text-danger-dark' : '', progressLabel: `Uploading ${file.name}`,
+        })
+        if (!problem) this.send(this.items[this.items.length - 1], file)
+      }
+    },
+    finish(item, ok, message) {
+      item.status = ok ? 'done' : 'error'
+      item.message = message
+      item.messageClass = ok ? 'has-text-success-dark' : 'has-text-danger-dark'
+    },
+    send(item, file) {
+      const params = new URLSearchParams({ name: file.name })
+      if (this.projectId) params.set('projectId', this.projectId)
+      const xhr = new XMLHttpRequest()
+      xhr.open('POST', `/files/upload?${params}`)
+      xhr.upload.addEventListener('progress', (event) => {
+        if (event.lengthComputable) item.percent = Math.round((event.loaded / event.total) * 100)
+      })
+      xhr.addEventListener('load', () => {
+        let body = null
+        try { body = JSON.parse(xhr.responseText) } catch { /* an HTML error page */ }
+        if (xhr.status === 201) {
+          this.finish(item, true, 'Uploaded.')
+          window.htmx.trigger(document.body, 'files-changed')
+        } else {
+          this.finish(item, false, (body && body.error) || `Upload refused (${xhr.status}).`)
+        }
+      })
+      xhr.addEventListener('error', () => this.finish(item, false, 'The upload failed: check your connection and try again.'))
+      xhr.send(file)
+    },
+  }))
+
   // /pricing: monthly/yearly switch without a reload (src/billing/views/pricing.tsx renders both panels).
   const intervalButton = (value) => ({
     ['@click.prevent']() { this.interval = value },

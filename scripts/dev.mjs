@@ -60,7 +60,10 @@ try {
     NEON_WS_PROXY: wsProxy,
     ...stripe.vars,
   })
-  wrangler = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(PORT)], {
+  // The thumbnailer Worker (workers/thumbnailer/) runs in the same wrangler dev, sharing the local R2
+  // bucket and queue; wrangler reads an auxiliary Worker's variables from the .dev.vars beside its config.
+  writeDevVars({ ENVIRONMENT: 'development', DATABASE_URL: databaseUrl, NEON_WS_PROXY: wsProxy }, 'workers/thumbnailer/.dev.vars')
+  wrangler = spawn('npx', ['wrangler', 'dev', '-c', 'wrangler.toml', '-c', 'workers/thumbnailer/wrangler.toml', '--ip', '127.0.0.1', '--port', String(PORT)], {
     stdio: 'inherit',
     detached: true,
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },

@@ -5,11 +5,13 @@ import { emailFeature } from './email'
 import { dashboardFeature } from './dashboard'
 import { adminFeature } from './admin'
 import { billingFeature } from './billing'
+import { usageFeature } from './usage'
+import { filesFeature } from './files'
 
 // The features this app is made of (docs/decisions/0006-feature-registry.md). Each declares its routes,
 // navbar entries, dashboard cards, cleanups, queues, Durable Objects and jobs; removing one from this
 // list removes it from the site.
-export const features = [pagesFeature, authFeature, emailFeature, dashboardFeature, adminFeature, billingFeature]
+export const features = [pagesFeature, authFeature, emailFeature, dashboardFeature, adminFeature, billingFeature, usageFeature, filesFeature]
 
 const { worker } = createApp(features)
 export default worker
@@ -17,3 +19,4 @@ export default worker
 // Durable Object classes must be exported from the Worker's main module (each feature lists its own in
 // `durableObjects`; test/platform/registry.test.ts checks these exports against wrangler.toml).
 export { AuthThrottle } from './auth'
+export { UsageMeter } from './usage'

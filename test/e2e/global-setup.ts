@@ -16,6 +16,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string
     e2eDatabaseUrl: string
+    e2eWsProxy: string
     stripeStandinUrl: string
     hibpBaseUrl: string
   }
@@ -99,11 +100,20 @@ export default async function setup(project: TestProject) {
   // Stripe keys) never reach the browser tests, and a fresh clone behaves like this checkout.
   const envFile = path.join(stateDir, 'e2e.env')
   fs.writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
+  // The thumbnailer Worker runs beside the app (as in `npm run dev`). wrangler reads an auxiliary Worker's
+  // variables only from the .dev.vars next to its config, so it gets a copy of its config in the state
+  // folder with its own .dev.vars: the developer's workers/thumbnailer/.dev.vars is never touched.
+  const thumbnailerDir = path.join(stateDir, 'thumbnailer')
+  fs.mkdirSync(thumbnailerDir)
+  const thumbnailerConfig = fs.readFileSync('workers/thumbnailer/wrangler.toml', 'utf8')
+    .replace(/^main = "index.ts"$/m, `main = ${JSON.stringify(path.resolve('workers/thumbnailer/index.ts'))}`)
+  fs.writeFileSync(path.join(thumbnailerDir, 'wrangler.toml'), thumbnailerConfig)
+  fs.writeFileSync(path.join(thumbnailerDir, '.dev.vars'), `ENVIRONMENT=development\nDATABASE_URL=${db.databaseUrl}\nNEON_WS_PROXY=${db.wsProxy}\n`)
   let output = ''
   const child = spawn(
     'npx',
-    ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', stateDir, '--show-interactive-dev-session=false',
-      '--env-file', envFile],
+    ['wrangler', 'dev', '-c', 'wrangler.toml', '-c', path.join(thumbnailerDir, 'wrangler.toml'), '--ip', '127.0.0.1', '--port', String(port),
+      '--persist-to', stateDir, '--show-interactive-dev-session=false', '--env-file', envFile],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' } },
   )
   child.stdout?.on('data', (d) => { output += d })
@@ -119,6 +129,7 @@ export default async function setup(project: TestProject) {
   }
   project.provide('baseUrl', baseUrl)
   project.provide('e2eDatabaseUrl', db.databaseUrl)
+  project.provide('e2eWsProxy', db.wsProxy)
   project.provide('stripeStandinUrl', stripe.baseUrl)
   project.provide('hibpBaseUrl', hibp.baseUrl)
   return async () => {

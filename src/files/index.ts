@@ -1,0 +1,40 @@
+import { Hono } from 'hono'
+import type { Feature } from '../platform/feature'
+import type { AppEnv } from '../platform/types'
+import { fileRoutes } from './routes'
+import { projectRoutes } from './project-routes'
+import { deleteAccountFiles, getStorageSummary } from './service'
+import { deletePrefix } from './storage'
+import { StorageCard } from './views/card'
+
+// The files feature's public entry (CONTRACTS.md): R2 storage, projects, the browser, thumbnails.
+export { getStorageSummary, countFilesByUser } from './service'
+export { THUMBNAIL_QUEUE } from './thumbnails'
+
+export const filesFeature: Feature = {
+  name: 'files',
+  routes: new Hono<AppEnv>().route('/', projectRoutes).route('/', fileRoutes),
+  nav: [{ href: '/files', label: 'Files', audience: 'verified', position: 'start', order: 20 }],
+  dashboardCards: [{
+    id: 'files',
+    title: 'Files',
+    order: 20,
+    audience: 'user',
+    load: (db, viewer) => getStorageSummary(db, viewer.id),
+    render: (summary: { bytes: number; files: number }, viewer) => StorageCard({ summary, verified: viewer.emailVerified }),
+  }],
+  adminUserSections: [{
+    id: 'files',
+    title: 'Files',
+    order: 20,
+    load: (db, userId) => getStorageSummary(db, userId),
+    render: (summary: { bytes: number; files: number }) => StorageCard({ summary, verified: true, admin: true }),
+  }],
+  // Account deletion (inside its transaction): the rows go with the transaction, then every object under
+  // the account's prefix. R2 cannot roll back, so it comes last: a failure throws and keeps the account
+  // (and its rows) for another try; a later rollback could only leave rows whose objects are gone.
+  accountCleanups: [async (tx, user, env) => {
+    await deleteAccountFiles(tx, user.id)
+    await deletePrefix(env.FILES, `${user.id}/`)
+  }],
+}

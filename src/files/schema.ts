@@ -1,0 +1,49 @@
+import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+
+/** pending: queued for the thumbnailer; ready: thumbnailKey holds a JPEG; failed: retries ran out; none: not an image, or above the pixel cap. */
+export type ThumbnailState = 'pending' | 'ready' | 'failed' | 'none'
+
+// A user's folders. Every query filters on userId (checklist 34). No foreign key into auth's table (features
+// own their tables, ADR 0006): account deletion removes these rows through the files cleanup.
+export const fileProjects = pgTable(
+  'file_projects',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid().notNull(),
+    name: text().notNull(),
+    description: text().notNull().default(''),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('file_projects_user_name_idx').on(t.userId, t.name)],
+)
+
+export const files = pgTable(
+  'files',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid().notNull(),
+    // No cascade: deleting a project deletes its files in code first, so their R2 objects and quota go too.
+    projectId: uuid().references(() => fileProjects.id),
+    name: text().notNull(),
+    // Server-generated `<userId>/<uuid>`, never derived from the file name (checklist 31).
+    r2Key: text().notNull(),
+    size: bigint({ mode: 'number' }).notNull(),
+    // From the magic bytes, not from the browser's Content-Type.
+    contentType: text().notNull(),
+    sha256: text().notNull(),
+    width: integer(),
+    height: integer(),
+    thumbnailKey: text(),
+    thumbnailState: text().$type<ThumbnailState>().notNull().default('none'),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('files_user_created_idx').on(t.userId, t.createdAt),
+    index('files_project_idx').on(t.projectId),
+    uniqueIndex('files_r2_key_idx').on(t.r2Key),
+  ],
+)
+
+export type FileRow = typeof files.$inferSelect
+export type FileProject = typeof fileProjects.$inferSelect

@@ -1,0 +1,95 @@
+import { and, eq } from 'drizzle-orm'
+import { createDb, type Database } from '../platform/db'
+import { createLogger, describeError, type Logger } from '../platform/logger'
+import { files } from './schema'
+import { setThumbnail } from './service'
+import { readImageSize } from './sniff'
+import { thumbnailKeyFor } from './storage'
+import { makeThumbnail } from './thumbnail-image'
+import { THUMBNAIL_DEAD_LETTER_QUEUE, THUMBNAIL_MAX_ATTEMPTS, THUMBNAIL_PIXEL_CAP, thumbnailBackoffSeconds, thumbnailJobSchema, type ThumbnailJob } from './thumbnails'
+
+/** What the thumbnailer Worker is given (workers/thumbnailer/wrangler.toml plus its secrets). */
+export interface ThumbnailerEnv {
+  FILES: R2Bucket
+  DATABASE_URL: string
+  NEON_WS_PROXY?: string
+  ENVIRONMENT?: string
+}
+
+// The pixel dimensions sit in the first few KiB (JPEG: after any EXIF block, at most 64 KiB each).
+const HEADER_BYTES = 256 * 1024
+
+function loggerFor(env: ThumbnailerEnv): Logger {
+  // Tests assert on behaviour, not log lines: only warnings and errors there.
+  return createLogger({ minLevel: env.ENVIRONMENT === 'test' ? 'warn' : 'info', fields: { worker: 'thumbnailer' } })
+}
+
+/**
+ * The THUMBNAILS consumer (run by workers/thumbnailer/). Per message: skip a file that is gone or no
+ * longer pending (a redelivery), read the header for the dimensions, give images above the pixel cap
+ * state `none` without decoding them, otherwise decode, shrink to 320 px wide, store the JPEG beside the
+ * original and mark the row ready. Errors retry with backoff; the last attempt marks the row `failed`.
+ */
+export async function consumeThumbnailQueue(batch: MessageBatch<unknown>, env: ThumbnailerEnv): Promise<void> {
+  const { db, close } = createDb(env)
+  const log = loggerFor(env)
+  try {
+    for (const msg of batch.messages) {
+      const parsed = thumbnailJobSchema.safeParse(msg.body)
+      if (!parsed.success) { log.error('thumbnail: malformed message dropped', { messageId: msg.id }); msg.ack(); continue }
+      const job = parsed.data
+      if (batch.queue === THUMBNAIL_DEAD_LETTER_QUEUE) {
+        await markFailed(db, job)
+        msg.ack()
+        continue
+      }
+      try {
+        await processJob(db, env, job)
+        msg.ack()
+      } catch (err) {
+        const fields = { fileId: job.fileId, attempt: msg.attempts, ...describeError(err) }
+        if (msg.attempts >= THUMBNAIL_MAX_ATTEMPTS) {
+          log.error('thumbnail: failed, no retries left', fields)
+          await markFailed(db, job).catch(() => undefined)
+          msg.ack()
+        } else {
+          log.warn('thumbnail: attempt failed, retrying', fields)
+          msg.retry({ delaySeconds: thumbnailBackoffSeconds(msg.attempts) })
+        }
+      }
+    }
+  } finally {
+    await close()
+  }
+}
+
+async function isPending(db: Database, job: ThumbnailJob): Promise<boolean> {
+  const [row] = await db.select({ state: files.thumbnailState }).from(files).where(and(eq(files.id, job.fileId), eq(files.userId, job.userId)))
+  return row?.state === 'pending'
+}
+
+async function markFailed(db: Database, job: ThumbnailJob): Promise<void> {
+  await db.update(files).set({ thumbnailState: 'failed', updatedAt: new Date() })
+    .where(and(eq(files.id, job.fileId), eq(files.userId, job.userId), eq(files.thumbnailState, 'pending')))
+}
+
+async function processJob(db: Database, env: ThumbnailerEnv, job: ThumbnailJob): Promise<void> {
+  if (!(await isPending(db, job))) return
+  const header = await env.FILES.get(job.key, { range: { offset: 0, length: HEADER_BYTES } })
+  if (header === null) return // deleted while queued: nothing to do
+  const size = readImageSize(new Uint8Array(await header.arrayBuffer()), job.contentType)
+  if (size === null) throw new Error('image dimensions not found in the header')
+  if (size.width * size.height > THUMBNAIL_PIXEL_CAP) {
+    await setThumbnail(db, job.fileId, { state: 'none', width: size.width, height: size.height }, new Date())
+    return
+  }
+  const original = await env.FILES.get(job.key)
+  if (original === null) return
+  const thumb = makeThumbnail(new Uint8Array(await original.arrayBuffer()))
+  const thumbKey = thumbnailKeyFor(job.key)
+  await env.FILES.put(thumbKey, thumb.jpeg, { httpMetadata: { contentType: 'image/jpeg' } })
+  const updated = await db.update(files).set({ thumbnailState: 'ready', thumbnailKey: thumbKey, width: thumb.width, height: thumb.height, updatedAt: new Date() })
+    .where(and(eq(files.id, job.fileId), eq(files.thumbnailState, 'pending'))).returning({ id: files.id })
+  // The file was deleted while we worked: its thumbnail must not outlive it.
+  if (updated.length === 0) await env.FILES.delete(thumbKey)
+}

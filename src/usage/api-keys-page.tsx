@@ -1,0 +1,161 @@
+import { Hono } from 'hono'
+import { Field, Notice } from '../platform/components'
+import { renderError } from '../platform/errors'
+import { formBodyLimit, readForm } from '../platform/forms'
+import { setFlash } from '../platform/flash'
+import { isHtmxRequest } from '../platform/htmx'
+import type { AppContext, AppEnv } from '../platform/types'
+import { requireVerified } from '../auth'
+import { API_KEY_NAME_MAX, MAX_ACTIVE_KEYS, createApiKey, listApiKeys, maskedKey, revokeApiKey } from './api-keys'
+import { meterStub } from './quota'
+import type { ApiKey } from './schema'
+
+// Key management on the account's own meter object: 20 changes an hour is plenty for a person and
+// stops a script from minting keys in a loop (checklist 23).
+export const API_KEY_CHANGES = { max: 20, windowSeconds: 60 * 60 }
+
+// A key's name is short: 8 KiB is plenty and keeps an oversized body from being read at all.
+const KEY_FORM_MAX_BYTES = 8 * 1024
+
+interface SectionProps {
+  keys: ApiKey[]
+  created?: { key: string; name: string }
+  errors?: { name?: string; form?: string }
+  name?: string
+  notice?: string
+}
+
+// Key prefixes only, never a key: the log must not become a place to steal one from.
+function logUsageEvent(c: AppContext, msg: string, fields: Record<string, string>): void {
+  if (c.env.ENVIRONMENT !== 'test') console.log(JSON.stringify({ level: 'info', requestId: c.get('requestId'), msg, ...fields }))
+}
+
+function When({ d }: { d: Date | null }) {
+  if (d === null) return <>Never</>
+  const iso = d.toISOString()
+  return <time datetime={iso}><span class="nowrap">{iso.slice(0, 10)}</span> <span class="nowrap">{`${iso.slice(11, 16)}\u00a0UTC`}</span></time>
+}
+
+/** The whole section: page body and htmx fragment alike (one component, docs/architecture.md). */
+export function ApiKeysSection({ keys, created, errors = {}, name, notice }: SectionProps) {
+  const active = keys.filter((k) => k.revokedAt === null)
+  return (
+    <div id="api-keys">
+      <Notice kind="success" message={notice} />
+      {created && (
+        <div class="notification is-success is-light" role="status">
+          <p class="mb-2"><strong>Key “{created.name}” created.</strong> Copy it now: it is shown only this once and cannot be recovered.</p>
+          <label class="label" for="new-api-key">Your new API key</label>
+          <input id="new-api-key" class="input is-family-monospace" type="text" readonly value={created.key} autocomplete="off" spellcheck={false} />
+        </div>
+      )}
+      <section class="box" aria-labelledby="create-key-title">
+        <h2 class="title is-5" id="create-key-title">Create a key</h2>
+        <form method="post" action="/settings/api-keys" hx-post="/settings/api-keys" hx-target="#api-keys" hx-swap="outerHTML" novalidate>
+          <Notice kind="danger" message={errors.form} />
+          <Field name="name" label="Name" value={name} error={errors.name} required maxlength={API_KEY_NAME_MAX}
+            help={`What the key is for, e.g. "CI upload script". At most ${MAX_ACTIVE_KEYS} active keys.`} />
+          <button class="button is-primary" type="submit">Create key</button>
+        </form>
+      </section>
+      <section class="box" aria-labelledby="keys-title">
+        <h2 class="title is-5" id="keys-title">Your keys</h2>
+        {keys.length === 0 ? <p>No keys yet.</p> : (
+          <div class="table-container">
+            <table class="table is-fullwidth" id="api-keys-table">
+              <caption class="is-sr-only">API keys: {active.length} active</caption>
+              <thead><tr><th scope="col">Key</th><th scope="col" class="is-hidden-mobile">Created</th><th scope="col">Last used</th><th scope="col"><span class="is-sr-only">Status or action</span></th></tr></thead>
+              <tbody>
+                {keys.map((k) => (
+                  <tr>
+                    {/* Name and prefix stacked, dates on two lines: four narrow columns fit a 390 px phone. */}
+                    <td><span class="is-block">{k.name}</span><code class="is-size-7">{maskedKey(k.prefix)}</code></td>
+                    <td class="is-hidden-mobile"><When d={k.createdAt} /></td>
+                    <td><When d={k.lastUsedAt} /></td>
+                    <td class="has-text-right">
+                      {k.revokedAt !== null ? <span class="tag is-light">Revoked</span> : (
+                        <form method="post" action={`/settings/api-keys/${k.id}/revoke`} hx-post={`/settings/api-keys/${k.id}/revoke`} hx-target="#api-keys" hx-swap="outerHTML"
+                          hx-confirm={`Revoke the key “${k.name}”? Programs using it stop working at once.`}>
+                          <button class="button is-small is-danger is-light" type="submit" aria-label={`Revoke ${k.name}`}>Revoke</button>
+                        </form>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  )
+}
+
+function ApiKeysPage(props: SectionProps) {
+  return (
+    <section class="section">
+      <div class="container">
+        <nav class="breadcrumb" aria-label="breadcrumbs"><ul><li><a href="/settings">Settings</a></li><li class="is-active"><a href="/settings/api-keys" aria-current="page">API keys</a></li></ul></nav>
+        <h1 class="title">API keys</h1>
+        <p class="subtitle">Keys let programs use the JSON API under <code>/api/v1/</code> as you. Each request counts towards your plan's API requests (see <a href="/usage">Usage</a>).</p>
+        <ApiKeysSection {...props} />
+      </div>
+    </section>
+  )
+}
+
+function respond(c: AppContext, status: 200 | 422 | 429, props: SectionProps) {
+  c.status(status)
+  // A response that may hold a fresh key is never stored by a cache (ASVS 14.3.2 spirit: secrets once).
+  c.header('Cache-Control', 'no-store')
+  return isHtmxRequest(c) ? c.html(<ApiKeysSection {...props} />) : c.render(<ApiKeysPage {...props} />, { title: 'API keys' })
+}
+
+async function throttled(c: AppContext, userId: string): Promise<number> {
+  const d = await meterStub(c.env, userId).hit('api-key-changes', API_KEY_CHANGES.max, API_KEY_CHANGES.windowSeconds)
+  return d.allowed ? 0 : d.retryAfterSeconds
+}
+
+export const apiKeyRoutes = new Hono<AppEnv>()
+  .get('/settings/api-keys', requireVerified, async (c) => {
+    const user = c.get('user')!
+    return respond(c, 200, { keys: await listApiKeys(c.get('db'), user.id) })
+  })
+  .post('/settings/api-keys', requireVerified, formBodyLimit({ maxSize: KEY_FORM_MAX_BYTES }), async (c) => {
+    const user = c.get('user')!
+    const db = c.get('db')
+    const form = await readForm(c)
+    const name = (form.name ?? '').trim()
+    const wait = await throttled(c, user.id)
+    if (wait > 0) {
+      c.header('Retry-After', String(wait))
+      return respond(c, 429, { keys: await listApiKeys(db, user.id), name, errors: { form: `Too many key changes. Try again in ${Math.ceil(wait / 60)} minutes.` } })
+    }
+    if (name === '' || name.length > API_KEY_NAME_MAX) {
+      const error = name === '' ? 'Give the key a name.' : `At most ${API_KEY_NAME_MAX} characters.`
+      return respond(c, 422, { keys: await listApiKeys(db, user.id), name, errors: { name: error } })
+    }
+    const result = await createApiKey(db, user.id, name)
+    if (!result.ok) {
+      return respond(c, 422, { keys: await listApiKeys(db, user.id), name, errors: { form: `You already have ${MAX_ACTIVE_KEYS} active keys. Revoke one first.` } })
+    }
+    logUsageEvent(c, 'api key created', { userId: user.id, prefix: result.row.prefix })
+    return respond(c, 200, { keys: await listApiKeys(db, user.id), created: { key: result.key, name } })
+  })
+  .post('/settings/api-keys/:id/revoke', requireVerified, formBodyLimit({ maxSize: KEY_FORM_MAX_BYTES }), async (c) => {
+    const user = c.get('user')!
+    const db = c.get('db')
+    const wait = await throttled(c, user.id)
+    if (wait > 0) {
+      c.header('Retry-After', String(wait))
+      return respond(c, 429, { keys: await listApiKeys(db, user.id), errors: { form: `Too many key changes. Try again in ${Math.ceil(wait / 60)} minutes.` } })
+    }
+    const revoked = await revokeApiKey(db, user.id, c.req.param('id'))
+    // Someone else's key looks exactly like a missing one.
+    if (!revoked) return renderError(c, { status: 404, title: 'Key not found', message: 'This key does not exist or is already revoked.' })
+    logUsageEvent(c, 'api key revoked', { userId: user.id, prefix: revoked.prefix })
+    const notice = `Key “${revoked.name}” revoked.`
+    if (isHtmxRequest(c)) return respond(c, 200, { keys: await listApiKeys(db, user.id), notice })
+    setFlash(c, 'success', notice)
+    return c.redirect('/settings/api-keys', 303)
+  })

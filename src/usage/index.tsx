@@ -1,0 +1,78 @@
+import type { Feature } from '../platform/feature'
+import { usageRoutes } from './routes'
+import { deleteUsageData } from './cleanup'
+import { configureMeter } from './quota'
+import { getUsageOverview, getUsageSummary, listUsageAdjustments, type UsageSummary } from './summary'
+import { AdminUsageSection, UsageCard } from './views/usage-page'
+import type { UsageAdjustment } from './schema'
+import { createReconcileJob } from './reconcile'
+// Last on purpose: files imports usage's entry too; by now every usage module it uses is evaluated.
+import { getStorageSummary } from '../files'
+
+/** Nightly, as declared in wrangler.toml [triggers] crons. */
+export const RECONCILE_CRON = '17 3 * * *'
+
+// The usage feature's public entry (CONTRACTS.md, docs/usage.md): the meter, the quota calls and
+// middleware other features use, the admin functions, and the Feature object the registry composes.
+// Other features import from here only.
+export { UsageMeter } from './meter'
+export { consumeQuota, releaseQuota, readQuota, configureMeter } from './quota'
+export { meter, requireApiKey, apiError, quotaExceeded } from './middleware'
+export { getUsageSummary, getDailyUsage, listUsageAdjustments } from './summary'
+export { adjustUsage, resetUsage } from './admin'
+export { reconcileGauges, createReconcileJob, type GaugeSource } from './reconcile'
+export type { Metric, QuotaItem, QuotaResult, QuotaDenial, MetricUsage, QuotaLimits } from './metrics'
+
+export const usageFeature: Feature = {
+  name: 'usage',
+  routes: usageRoutes,
+  // Bearer keys only, no cookies: a cross-site page cannot attach an Authorization header (checklist 14).
+  csrfExemptPaths: ['/api/v1/*'],
+  nav: [{ href: '/usage', label: 'Usage', audience: 'user', position: 'start', order: 30 }],
+  dashboardCards: [{
+    id: 'usage',
+    title: 'Usage',
+    order: 30,
+    audience: 'user',
+    load: (db, viewer) => getUsageSummary(db, viewer.id),
+    render: (summary: UsageSummary) => UsageCard({ summary }),
+  }],
+  adminPanels: [{
+    id: 'usage',
+    title: 'Usage',
+    order: 40,
+    load: (db) => getUsageOverview(db),
+    render: (o: Awaited<ReturnType<typeof getUsageOverview>>) => (
+      <>
+        <p>{o.nearLimit} {o.nearLimit === 1 ? 'account is' : 'accounts are'} at 80% or more of a limit.</p>
+        {o.top.length > 0 && (
+          <table class="table is-narrow is-fullwidth">
+            <caption class="has-text-left has-text-weight-semibold">Most API requests this period</caption>
+            <thead><tr><th scope="col">Account</th><th scope="col" class="has-text-right">Requests</th></tr></thead>
+            <tbody>{o.top.map((t) => <tr><td><a href={`/admin/users/${t.userId}`}>{t.userId.slice(0, 8)}</a></td><td class="has-text-right">{t.used}{t.limit !== null ? ` / ${t.limit}` : ''}</td></tr>)}</tbody>
+          </table>
+        )}
+      </>
+    ),
+  }],
+  adminUserSections: [{
+    id: 'usage',
+    title: 'Usage',
+    order: 30,
+    load: async (db, userId) => {
+      const [summary, adjustments] = await Promise.all([getUsageSummary(db, userId), listUsageAdjustments(db, userId)])
+      return { summary, adjustments }
+    },
+    render: (data: { summary: UsageSummary; adjustments: UsageAdjustment[] }, userId) => AdminUsageSection({ userId, ...data }),
+  }],
+  durableObjects: ['UsageMeter'],
+  // Gauges against the real file rows (files' getStorageSummary); drift is logged and corrected.
+  scheduled: [createReconcileJob((db, userId) => getStorageSummary(db, userId), RECONCILE_CRON)],
+  accountCleanups: [deleteUsageData],
+  on: {
+    // A checkout, plan change, cancellation or lapse: the meter's limits move at once (ADR 0041).
+    'billing.plan_changed': async (p, { env }) => {
+      await configureMeter(env, { userId: p.userId, limits: p.limits, periodStart: p.periodStart.getTime(), periodEnd: p.periodEnd.getTime() })
+    },
+  },
+}

@@ -1,0 +1,288 @@
+import { DurableObject } from 'cloudflare:workers'
+import { COUNTERS, GAUGES, LIMIT_KEY, METRICS, isMetric, normaliseLimit, sumItems, type Metric, type MetricUsage, type QuotaItem, type QuotaLimits, type QuotaResult } from './metrics'
+import { advancePeriod, utcDay, type Period } from './period'
+import { writeMeterSnapshot, sendQuotaWarnings, type DailyRow, type PendingWarning } from './meter-flush'
+
+/**
+ * One object per account (ADR 0040): the live meters of the current period. Every decision is a
+ * synchronous read-modify-write on the object's own SQLite with no `await` in between (the same rule as
+ * AuthThrottle), so concurrent requests are serialised by the object itself and cannot overshoot a limit.
+ * Postgres only hears about usage later, from the alarm (`flush`), in batches.
+ */
+interface MeterConfig {
+  userId: string
+  limits: QuotaLimits
+  periodStart: number
+  periodEnd: number
+}
+
+export type ConsumeResult = QuotaResult | { needsPlan: true }
+
+export interface PlanForMeter {
+  userId: string
+  limits: QuotaLimits
+  periodStart: number
+  periodEnd: number
+}
+
+/** How long usage may sit in the object before the alarm writes it to Postgres. */
+export const FLUSH_DELAY_MS = 5_000
+const RETRY_DELAY_MS = 30_000
+const WARN_SHARE = 0.8
+const KEEP_DAYS = 40
+
+export class UsageMeter extends DurableObject<Env> {
+  private flushing: Promise<void> | null = null
+  private alarmSet = false
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    const sql = ctx.storage.sql
+    sql.exec('CREATE TABLE IF NOT EXISTS meters (metric TEXT PRIMARY KEY, used INTEGER NOT NULL)')
+    // version: the mutation number that last changed the row; rows newer than the last flush are sent.
+    sql.exec('CREATE TABLE IF NOT EXISTS daily (metric TEXT NOT NULL, day TEXT NOT NULL, amount INTEGER NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (metric, day))')
+    sql.exec('CREATE TABLE IF NOT EXISTS warnings (metric TEXT NOT NULL, period_start INTEGER NOT NULL, used INTEGER NOT NULL, lim INTEGER NOT NULL, mailed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (metric, period_start))')
+    sql.exec('CREATE TABLE IF NOT EXISTS windows (name TEXT PRIMARY KEY, count INTEGER NOT NULL, window_start INTEGER NOT NULL)')
+  }
+
+  // ---- decisions (synchronous: no await between read and write) ----
+
+  /** Checks and takes every item, or none (an upload takes bytes, a file and an upload at once). */
+  consume(items: QuotaItem[], now: number = Date.now()): ConsumeResult {
+    const amounts = sumItems(items)
+    const config = this.config()
+    if (config === undefined) return { needsPlan: true }
+    const result = this.ctx.storage.transactionSync((): QuotaResult => {
+      const period = this.rollPeriod(config, now)
+      for (const [metric, amount] of amounts) {
+        const used = this.used(metric)
+        const limit = normaliseLimit(config.limits[LIMIT_KEY[metric]])
+        if (amount > 0 && limit !== null && used + amount > limit) {
+          return {
+            ...this.result(false, config, period),
+            denied: { metric, used, limit, ...(COUNTERS.has(metric) ? { retryAfterSeconds: Math.max(1, Math.ceil((period.end - now) / 1000)) } : {}) },
+          }
+        }
+      }
+      const version = this.nextVersion()
+      for (const [metric, amount] of amounts) {
+        if (amount === 0) continue
+        const before = this.used(metric)
+        this.setUsed(metric, before + amount, now, version)
+        this.noteWarning(metric, before, before + amount, config, period)
+      }
+      return this.result(true, config, period)
+    })
+    this.scheduleFlush()
+    return result
+  }
+
+  /** Gives items back: gauges go down when a file is deleted; a counter refund never goes below zero. */
+  release(items: QuotaItem[], now: number = Date.now()): ConsumeResult {
+    const amounts = sumItems(items)
+    const config = this.config()
+    if (config === undefined) return { needsPlan: true }
+    const result = this.ctx.storage.transactionSync(() => {
+      const period = this.rollPeriod(config, now)
+      const version = this.nextVersion()
+      for (const [metric, amount] of amounts) {
+        if (amount > 0) this.setUsed(metric, Math.max(0, this.used(metric) - amount), now, version)
+      }
+      return this.result(true, config, period)
+    })
+    this.scheduleFlush()
+    return result
+  }
+
+  /**
+   * Limits and period from the plan. Limits apply at once (an upgrade lifts a 429 on the next request);
+   * a later period start begins a new period: counters go to zero, gauges stay.
+   */
+  configure(plan: PlanForMeter, now: number = Date.now()): QuotaResult {
+    const previous = this.config()
+    const result = this.ctx.storage.transactionSync(() => {
+      const next: MeterConfig = { userId: plan.userId, limits: plan.limits, periodStart: plan.periodStart, periodEnd: plan.periodEnd }
+      this.nextVersion()
+      // Only a period that starts later is a new one. A cancellation mid-period moves to the calendar
+      // month, which started earlier: the counts carry on (no free reset by downgrading).
+      if (previous !== undefined && next.periodStart > previous.periodStart) this.resetCounters()
+      this.ctx.storage.kv.put('config', next)
+      return this.result(true, next, this.rollPeriod(next, now))
+    })
+    this.scheduleFlush()
+    return result
+  }
+
+  /** The figures now, without consuming (the API's /usage, admin). */
+  read(now: number = Date.now()): ConsumeResult {
+    const config = this.config()
+    if (config === undefined) return { needsPlan: true }
+    const result = this.ctx.storage.transactionSync(() => this.result(true, config, this.rollPeriod(config, now)))
+    this.scheduleFlush()
+    return result
+  }
+
+  /** Admin: sets one meter to a value. Returns the value before, for the adjustment record. */
+  adjust(metric: Metric, value: number, now: number = Date.now()): { before: number; after: number } {
+    if (!isMetric(metric)) throw new TypeError(`Unknown metric ${JSON.stringify(metric)}`)
+    if (!Number.isSafeInteger(value) || value < 0) throw new TypeError('A meter value is a whole number, 0 or more')
+    const result = this.ctx.storage.transactionSync(() => {
+      const before = this.used(metric)
+      this.setUsed(metric, value, now, this.nextVersion())
+      return { before, after: value }
+    })
+    this.scheduleFlush()
+    return result
+  }
+
+  /** Fixed window per name (`max` per `windowSeconds`): API-key management throttles on the account. */
+  hit(name: string, max: number, windowSeconds: number, now: number = Date.now()): { allowed: boolean; retryAfterSeconds: number } {
+    const row = this.ctx.storage.sql.exec<{ count: number; window_start: number }>('SELECT count, window_start FROM windows WHERE name = ?', name).toArray()[0]
+    if (row === undefined || now - row.window_start >= windowSeconds * 1000) {
+      this.ctx.storage.sql.exec('INSERT OR REPLACE INTO windows (name, count, window_start) VALUES (?, 1, ?)', name, now)
+      return { allowed: true, retryAfterSeconds: 0 }
+    }
+    if (row.count >= max) return { allowed: false, retryAfterSeconds: Math.ceil((row.window_start + windowSeconds * 1000 - now) / 1000) }
+    this.ctx.storage.sql.exec('UPDATE windows SET count = count + 1 WHERE name = ?', name)
+    return { allowed: true, retryAfterSeconds: 0 }
+  }
+
+  /** The account is being deleted: forget everything, including a pending flush. */
+  async wipe(): Promise<void> {
+    await this.ctx.storage.deleteAlarm()
+    await this.ctx.storage.deleteAll()
+    this.alarmSet = false
+  }
+
+  // ---- writing to Postgres ----
+
+  override async alarm(): Promise<void> {
+    this.alarmSet = false
+    try {
+      await this.flush()
+    } catch (err) {
+      // Keep trying for as long as it takes: the counts are safe in the object meanwhile.
+      console.error(JSON.stringify({ level: 'error', msg: 'usage flush failed', error: String(err) }))
+      await this.ctx.storage.setAlarm(Date.now() + RETRY_DELAY_MS)
+      this.alarmSet = true
+      return
+    }
+    this.scheduleFlush()
+  }
+
+  /**
+   * Writes changed days and the current figures to Postgres, then sends pending 80% warnings. One at a
+   * time: two overlapping flushes could land an older snapshot after a newer one.
+   */
+  async flush(): Promise<void> {
+    // Another caller's failure is theirs to report; this flush starts afresh once that one is over.
+    while (this.flushing) await this.flushing.catch(() => undefined)
+    this.flushing = this.flushOnce().finally(() => { this.flushing = null })
+    return this.flushing
+  }
+
+  private async flushOnce(): Promise<void> {
+    const config = this.config()
+    if (config === undefined) return
+    const upTo = this.version()
+    const flushed = this.flushedVersion()
+    const warnings = this.ctx.storage.sql.exec<PendingWarning>('SELECT metric, period_start AS periodStart, used, lim AS "limit" FROM warnings WHERE mailed = 0').toArray()
+    if (upTo > flushed) {
+      const days = this.ctx.storage.sql.exec<DailyRow>('SELECT metric, day, amount FROM daily WHERE version > ?', flushed).toArray()
+      const meters = METRICS.map((metric) => ({ metric, used: this.used(metric), limit: normaliseLimit(config.limits[LIMIT_KEY[metric]]) }))
+      await writeMeterSnapshot(this.env, { userId: config.userId, periodStart: config.periodStart, periodEnd: config.periodEnd, days, meters })
+      // Only what was read above is now in Postgres; anything changed meanwhile has a newer version.
+      this.ctx.storage.kv.put('flushed', Math.max(this.flushedVersion(), upTo))
+      this.ctx.storage.sql.exec('DELETE FROM daily WHERE day < ? AND version <= ?', utcDay(Date.now() - KEEP_DAYS * 86_400_000), upTo)
+    }
+    if (warnings.length > 0) {
+      const sent = await sendQuotaWarnings(this.env, config.userId, warnings)
+      for (const w of sent) this.ctx.storage.sql.exec('UPDATE warnings SET mailed = 1 WHERE metric = ? AND period_start = ?', w.metric, w.periodStart)
+    }
+  }
+
+  // ---- internals ----
+
+  private config(): MeterConfig | undefined {
+    return this.ctx.storage.kv.get<MeterConfig>('config')
+  }
+
+  private version(): number {
+    return this.ctx.storage.kv.get<number>('version') ?? 0
+  }
+
+  private flushedVersion(): number {
+    return this.ctx.storage.kv.get<number>('flushed') ?? 0
+  }
+
+  private nextVersion(): number {
+    const v = this.version() + 1
+    this.ctx.storage.kv.put('version', v)
+    return v
+  }
+
+  private used(metric: Metric): number {
+    return this.ctx.storage.sql.exec<{ used: number }>('SELECT used FROM meters WHERE metric = ?', metric).toArray()[0]?.used ?? 0
+  }
+
+  private setUsed(metric: Metric, value: number, now: number, version: number): void {
+    const delta = value - this.used(metric)
+    this.ctx.storage.sql.exec('INSERT INTO meters (metric, used) VALUES (?, ?) ON CONFLICT (metric) DO UPDATE SET used = excluded.used', metric, value)
+    const day = utcDay(now)
+    // Counters record the day's events (a refund or reset takes back at most what the day holds); gauges
+    // record the day's closing level.
+    const dayAmount = GAUGES.has(metric)
+      ? value
+      : Math.max(0, (this.ctx.storage.sql.exec<{ amount: number }>('SELECT amount FROM daily WHERE metric = ? AND day = ?', metric, day).toArray()[0]?.amount ?? 0) + delta)
+    this.ctx.storage.sql.exec(
+      'INSERT INTO daily (metric, day, amount, version) VALUES (?, ?, ?, ?) ON CONFLICT (metric, day) DO UPDATE SET amount = excluded.amount, version = excluded.version',
+      metric, day, dayAmount, version,
+    )
+  }
+
+  private resetCounters(): void {
+    for (const metric of COUNTERS) {
+      // The old period's events stay in their days; the live counter starts again.
+      this.ctx.storage.sql.exec('INSERT INTO meters (metric, used) VALUES (?, 0) ON CONFLICT (metric) DO UPDATE SET used = 0', metric)
+    }
+  }
+
+  /** Moves an ended period forward (counters to zero) and returns the current one. */
+  private rollPeriod(config: MeterConfig, now: number): Period {
+    const period = advancePeriod({ start: config.periodStart, end: config.periodEnd }, now)
+    if (period.start !== config.periodStart) {
+      this.nextVersion()
+      this.resetCounters()
+      config.periodStart = period.start
+      config.periodEnd = period.end
+      this.ctx.storage.kv.put('config', config)
+    }
+    return period
+  }
+
+  private noteWarning(metric: Metric, before: number, after: number, config: MeterConfig, period: Period): void {
+    const limit = normaliseLimit(config.limits[LIMIT_KEY[metric]])
+    if (limit === null || limit === 0) return
+    const threshold = limit * WARN_SHARE
+    if (before >= threshold || after < threshold) return
+    // Once per metric and period: the primary key ignores a second crossing (after a release, say).
+    this.ctx.storage.sql.exec('INSERT OR IGNORE INTO warnings (metric, period_start, used, lim) VALUES (?, ?, ?, ?)', metric, period.start, after, limit)
+  }
+
+  private result(allowed: boolean, config: MeterConfig, period: Period): QuotaResult {
+    const usage = {} as Record<Metric, MetricUsage>
+    for (const metric of METRICS) {
+      const used = this.used(metric)
+      const limit = normaliseLimit(config.limits[LIMIT_KEY[metric]])
+      usage[metric] = { used, limit, remaining: limit === null ? null : Math.max(0, limit - used) }
+    }
+    return { allowed, usage, periodStart: period.start, periodEnd: period.end }
+  }
+
+  private scheduleFlush(): void {
+    if (this.alarmSet || this.version() <= this.flushedVersion()) return
+    this.alarmSet = true
+    // setAlarm is queued with this turn's writes (output gate): no await needed inside the decision.
+    void this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS)
+  }
+}

@@ -1,0 +1,100 @@
+import { env } from 'cloudflare:workers'
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
+import { eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import worker from '../../workers/thumbnailer/index'
+import { createTestUser } from '../auth/helpers'
+import { withDb } from '../helpers/db'
+import { PHOTO_JPG } from '../fixtures/files/images'
+import { files, type FileRow } from '../../src/files/schema'
+import { readImageSize } from '../../src/files/sniff'
+import { THUMBNAIL_DEAD_LETTER_QUEUE, THUMBNAIL_MAX_ATTEMPTS, THUMBNAIL_QUEUE, type ThumbnailJob } from '../../src/files/thumbnails'
+import type { ThumbnailerEnv } from '../../src/files/thumbnail-consumer'
+
+const testEnv = env as unknown as ThumbnailerEnv & { THUMBNAILS: Queue }
+
+/** A pending image file: its bytes in the real R2 bucket and its row in Postgres, as an upload leaves them. */
+async function pendingImage(bytes: Uint8Array, contentType = 'image/jpeg'): Promise<{ file: FileRow; job: ThumbnailJob }> {
+  const user = await createTestUser()
+  const key = `${user.id}/${crypto.randomUUID()}`
+  await testEnv.FILES.put(key, bytes, { httpMetadata: { contentType } })
+  const [file] = await withDb((db) => db.insert(files).values({
+    userId: user.id, name: 'photo.jpg', r2Key: key, size: bytes.length, contentType, sha256: 'x', thumbnailState: 'pending',
+  }).returning())
+  return { file: file!, job: { fileId: file!.id, userId: user.id, key, contentType } }
+}
+
+async function deliver(job: ThumbnailJob, attempts = 1, queue = THUMBNAIL_QUEUE) {
+  const batch = createMessageBatch(queue, [{ id: `msg-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body: job }])
+  const ctx = createExecutionContext()
+  await worker.queue(batch as MessageBatch<unknown>, testEnv)
+  return getQueueResult(batch, ctx)
+}
+
+const rowOf = async (id: string) => (await withDb((db) => db.select().from(files).where(eq(files.id, id))))[0]!
+
+/** A JPEG whose header claims `width`×`height` and whose scan data is garbage: the decoder must fail on it. */
+function fakeJpeg(width: number, height: number): Uint8Array {
+  const sof = [0xff, 0xc0, 0x00, 0x11, 0x08, height >> 8, height & 255, width >> 8, width & 255, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]
+  return new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, ...sof, ...new Array(64).fill(0x55), 0xff, 0xd9])
+}
+
+describe('thumbnail consumer (its own Worker, real R2 and queue bindings)', () => {
+  it('success: a 320 px JPEG is stored beside the original and the row is ready, with the dimensions', async () => {
+    const { file, job } = await pendingImage(PHOTO_JPG)
+    const result = await deliver(job)
+    expect(result.explicitAcks).toHaveLength(1)
+    expect(result.retryMessages).toHaveLength(0)
+    const row = await rowOf(file.id)
+    expect(row).toMatchObject({ thumbnailState: 'ready', thumbnailKey: `${file.r2Key}.thumb.jpg`, width: 400, height: 300 })
+    const thumb = await testEnv.FILES.get(row.thumbnailKey!)
+    expect(thumb!.httpMetadata!.contentType).toBe('image/jpeg')
+    expect(readImageSize(new Uint8Array(await thumb!.arrayBuffer()), 'image/jpeg')).toEqual({ width: 320, height: 240 })
+  })
+
+  it('through the real queue: a sent message reaches the consumer and the row becomes ready', async () => {
+    const { file, job } = await pendingImage(PHOTO_JPG)
+    await testEnv.THUMBNAILS.send(job, { contentType: 'json' })
+    // Waits for the condition (queue delivery takes about a second locally), bounded by the test timeout.
+    await expect.poll(async () => (await rowOf(file.id)).thumbnailState, { timeout: 30_000, interval: 250 }).toBe('ready')
+  })
+
+  it('retry: a failing decode is retried while attempts remain; the row stays pending', async () => {
+    const { file, job } = await pendingImage(fakeJpeg(100, 100))
+    const result = await deliver(job, 1)
+    expect(result.explicitAcks).toHaveLength(0)
+    expect(result.retryMessages).toHaveLength(1)
+    expect((await rowOf(file.id)).thumbnailState).toBe('pending')
+  })
+
+  it('failure: the last attempt marks the row failed and acknowledges the message', async () => {
+    const { file, job } = await pendingImage(fakeJpeg(100, 100))
+    const result = await deliver(job, THUMBNAIL_MAX_ATTEMPTS)
+    expect(result.explicitAcks).toHaveLength(1)
+    expect(result.retryMessages).toHaveLength(0)
+    expect((await rowOf(file.id)).thumbnailState).toBe('failed')
+    expect((await testEnv.FILES.list({ prefix: `${file.r2Key}.thumb` })).objects).toEqual([])
+  })
+
+  it('dead-letter queue: a message that ends there marks the row failed', async () => {
+    const { file, job } = await pendingImage(fakeJpeg(100, 100))
+    const result = await deliver(job, 1, THUMBNAIL_DEAD_LETTER_QUEUE)
+    expect(result.explicitAcks).toHaveLength(1)
+    expect((await rowOf(file.id)).thumbnailState).toBe('failed')
+  })
+
+  it('over the pixel cap: state none with the dimensions, never decoded (the garbage body would fail to decode)', async () => {
+    const { file, job } = await pendingImage(fakeJpeg(4000, 3000))
+    const result = await deliver(job)
+    expect(result.explicitAcks).toHaveLength(1)
+    expect(await rowOf(file.id)).toMatchObject({ thumbnailState: 'none', width: 4000, height: 3000, thumbnailKey: null })
+  })
+
+  it('a file deleted while queued: acknowledged, nothing written', async () => {
+    const { file, job } = await pendingImage(PHOTO_JPG)
+    await withDb((db) => db.delete(files).where(eq(files.id, file.id)))
+    const result = await deliver(job)
+    expect(result.explicitAcks).toHaveLength(1)
+    expect((await testEnv.FILES.list({ prefix: `${file.r2Key}.thumb` })).objects).toEqual([])
+  })
+})

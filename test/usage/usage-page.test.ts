@@ -1,0 +1,210 @@
+import { env } from 'cloudflare:workers'
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test'
+import wranglerToml from '../../wrangler.toml?raw'
+import worker from '../../src/index'
+import { Hono } from 'hono'
+import { and, eq } from 'drizzle-orm'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { withDb } from '../helpers/db'
+import { createTestUser, get, loginCookie, post } from '../auth/helpers'
+import { consumeQuota, meterStub, readQuota } from '../../src/usage/quota'
+import { getDailyUsage, getUsageSummary } from '../../src/usage/summary'
+import { reconcileGauges } from '../../src/usage/reconcile'
+import { usageAdjustments, usageMeters, usageRecords } from '../../src/usage/schema'
+import { ADMIN_CHANGES } from '../../src/usage/pages'
+import { getAccountPlan } from '../../src/billing'
+import { requireUser } from '../../src/auth'
+import { meter, RECONCILE_CRON } from '../../src/usage'
+import { configureMeter } from '../../src/usage/quota'
+import { calendarMonth } from '../../src/usage/period'
+import { createApp } from '../../src/platform/app'
+import type { Feature } from '../../src/platform/feature'
+import type { AppEnv } from '../../src/platform/types'
+import { features } from '../../src/index'
+
+beforeAll(async () => { await loginCookie((await createTestUser()).email) }, 120_000)
+
+async function signedIn(opts: { role?: 'admin' | 'user' } = {}) {
+  const user = await createTestUser(opts)
+  return { user, cookie: await loginCookie(user.email) }
+}
+
+describe('/usage', () => {
+  it('signed out: to the log-in page', async () => {
+    const res = await get('/usage')
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/login?next=%2Fusage')
+  })
+
+  it('shows a bar per quota with the plan limit, and an SVG chart per metric with a table alternative', async () => {
+    const { user, cookie } = await signedIn()
+    await consumeQuota(env, user.id, [{ metric: 'api_requests', amount: 7 }, { metric: 'storage_bytes', amount: 2560 }])
+    await meterStub(env, user.id).flush()
+    const plan = await withDb((db) => getAccountPlan(db, user.id, new Date()))
+    const html = await (await get('/usage', cookie)).text()
+    expect(html).toContain(`7 of ${new Intl.NumberFormat('en-US').format(plan.limits.apiRequestsPerMonth)}`)
+    expect(html).toMatch(/<progress class="progress is-primary\s*mb-1" value="7"/)
+    expect(html).toContain('2.5 KB of')
+    for (const metric of ['api_requests', 'uploads', 'storage_bytes', 'file_count']) {
+      expect(html).toContain(`<svg id="chart-${metric}"`)
+      expect(html).toMatch(new RegExp(`id="chart-${metric}"[^>]*role="img"[^>]*aria-labelledby="chart-${metric}-title chart-${metric}-desc"`))
+    }
+    expect(html).toContain('the numbers as a table')
+    expect(html.match(/<h1[\s>]/g)).toHaveLength(1)
+    expect(html).not.toMatch(/\sstyle=|<script>/)
+    // 30 bars per chart, today's API requests among them.
+    expect(html.match(/<rect /g)).toHaveLength(120)
+    expect(html).toContain(`${new Date().toISOString().slice(0, 10)}: 7</title>`)
+  })
+
+  it('the dashboard shows the compact card', async () => {
+    const { cookie } = await signedIn()
+    const html = await (await get('/dashboard', cookie)).text()
+    expect(html).toContain('<h2 class="title is-5">Usage</h2>')
+    expect(html).toContain('href="/usage"')
+    expect(html).toContain('progress is-primary is-small')
+  })
+})
+
+describe('figures from Postgres', () => {
+  it('30 days: counters are zero on quiet days, gauges carry their level forward', async () => {
+    const user = await createTestUser()
+    const now = new Date(Date.UTC(2026, 10, 20, 12))
+    await withDb((db) => db.insert(usageRecords).values([
+      { userId: user.id, metric: 'storage_bytes', day: '2026-10-01', amount: 100 }, // before the window
+      { userId: user.id, metric: 'storage_bytes', day: '2026-11-10', amount: 300 },
+      { userId: user.id, metric: 'api_requests', day: '2026-11-10', amount: 5 },
+      { userId: user.id, metric: 'api_requests', day: '2026-11-20', amount: 2 },
+    ]))
+    const daily = await withDb((db) => getDailyUsage(db, user.id, now))
+    expect(daily.api_requests).toHaveLength(30)
+    expect(daily.api_requests[0]).toEqual({ day: '2026-10-22', amount: 0 })
+    expect(daily.api_requests.find((d) => d.day === '2026-11-10')!.amount).toBe(5)
+    expect(daily.api_requests.at(-1)).toEqual({ day: '2026-11-20', amount: 2 })
+    expect(daily.storage_bytes[0]!.amount).toBe(100)
+    expect(daily.storage_bytes.find((d) => d.day === '2026-11-09')!.amount).toBe(100)
+    expect(daily.storage_bytes.at(-1)!.amount).toBe(300)
+  })
+})
+
+describe('admin functions', () => {
+  it('adjust sets a meter, is recorded with who and why, and Postgres shows it at once', async () => {
+    const { user: admin, cookie } = await signedIn({ role: 'admin' })
+    const user = await createTestUser()
+    await consumeQuota(env, user.id, [{ metric: 'api_requests', amount: 40 }])
+    const res = await post(`/admin/usage/${user.id}/adjust`, { metric: 'api_requests', value: '10', reason: 'support ticket 42' }, cookie)
+    expect(res.status).toBe(303)
+    expect((await readQuota(env, user.id)).usage.api_requests.used).toBe(10)
+    const [row] = await withDb((db) => db.select().from(usageAdjustments).where(eq(usageAdjustments.userId, user.id)))
+    expect(row).toMatchObject({ actorId: admin.id, metric: 'api_requests', kind: 'adjust', before: 40, after: 10, reason: 'support ticket 42' })
+    const summary = await withDb((db) => getUsageSummary(db, user.id))
+    expect(summary.meters.api_requests.used).toBe(10)
+  })
+
+  it("reset zeroes this period's counters, not the gauges, and records each", async () => {
+    const { cookie } = await signedIn({ role: 'admin' })
+    const user = await createTestUser()
+    await consumeQuota(env, user.id, [{ metric: 'api_requests', amount: 3 }, { metric: 'uploads', amount: 2 }, { metric: 'storage_bytes', amount: 99 }])
+    expect((await post(`/admin/usage/${user.id}/reset`, {}, cookie)).status).toBe(303)
+    const live = await readQuota(env, user.id)
+    expect([live.usage.api_requests.used, live.usage.uploads.used, live.usage.storage_bytes.used]).toEqual([0, 0, 99])
+    const rows = await withDb((db) => db.select().from(usageAdjustments).where(and(eq(usageAdjustments.userId, user.id), eq(usageAdjustments.kind, 'reset'))))
+    expect(rows.map((r) => r.metric).sort()).toEqual(['api_requests', 'uploads'])
+  })
+
+  it('refuses bad input with 4xx, non-admins with 403, cross-site with 403, big bodies with 413', async () => {
+    const { cookie } = await signedIn({ role: 'admin' })
+    const user = await createTestUser()
+    const adjust = (fields: Record<string, string>, c = cookie, init = {}) => post(`/admin/usage/${user.id}/adjust`, fields, c, init)
+    expect((await adjust({ metric: 'nope', value: '1', reason: 'x' })).status).toBe(422)
+    expect((await adjust({ metric: 'uploads', value: '-1', reason: 'x' })).status).toBe(422)
+    expect((await adjust({ metric: 'uploads', value: '1.5', reason: 'x' })).status).toBe(422)
+    expect((await adjust({ metric: 'uploads', value: '1', reason: '' })).status).toBe(422)
+    expect((await post(`/admin/usage/${crypto.randomUUID()}/adjust`, { metric: 'uploads', value: '1', reason: 'x' }, cookie)).status).toBe(404)
+    expect((await post('/admin/usage/not-a-uuid/reset', {}, cookie)).status).toBe(404)
+    const { cookie: plain } = await signedIn()
+    expect((await adjust({ metric: 'uploads', value: '1', reason: 'x' }, plain)).status).toBe(403)
+    expect((await adjust({ metric: 'uploads', value: '1', reason: 'x' }, cookie, { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } })).status).toBe(403)
+    expect((await adjust({ metric: 'uploads', value: '1', reason: 'x'.repeat(20_000) })).status).toBe(413)
+    expect(await withDb((db) => db.select().from(usageAdjustments).where(eq(usageAdjustments.userId, user.id)))).toHaveLength(0)
+  })
+
+  it('admin changes are throttled per admin (checklist 23)', async () => {
+    const { user: admin, cookie } = await signedIn({ role: 'admin' })
+    for (let i = 0; i < ADMIN_CHANGES.max; i++) await meterStub(env, admin.id).hit('admin-usage-changes', ADMIN_CHANGES.max, ADMIN_CHANGES.windowSeconds)
+    const res = await post(`/admin/usage/${admin.id}/reset`, {}, cookie)
+    expect(res.status).toBe(429)
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+  })
+})
+
+describe('reconcile', () => {
+  it('sets drifted gauges to what the files hold, logs and records it', async () => {
+    const user = await createTestUser()
+    await consumeQuota(env, user.id, [{ metric: 'storage_bytes', amount: 500 }, { metric: 'file_count', amount: 3 }])
+    await meterStub(env, user.id).flush()
+    // What the file rows say (files' getStorageSummary in production): one file of 200 bytes.
+    const truth = new Map([[user.id, { bytes: 200, files: 1 }]])
+    const drifts = await withDb((db) => reconcileGauges({ db, env }, async (_db, id) => truth.get(id) ?? { bytes: 0, files: 0 }))
+    expect(drifts.filter((d) => d.userId === user.id)).toEqual([
+      { userId: user.id, metric: 'storage_bytes', meter: 500, actual: 200 },
+      { userId: user.id, metric: 'file_count', meter: 3, actual: 1 },
+    ])
+    const live = await readQuota(env, user.id)
+    expect([live.usage.storage_bytes.used, live.usage.file_count.used]).toEqual([200, 1])
+    const [meterRow] = await withDb((db) => db.select().from(usageMeters).where(and(eq(usageMeters.userId, user.id), eq(usageMeters.metric, 'storage_bytes'))))
+    expect(meterRow.used).toBe(200)
+    const recorded = await withDb((db) => db.select().from(usageAdjustments).where(eq(usageAdjustments.userId, user.id)))
+    expect(recorded.every((r) => r.reason === 'reconcile' && r.actorId === null)).toBe(true)
+  })
+})
+
+describe('meter() on a page (not the API)', () => {
+  // A feature of the test's own making, composed with the real ones: what any feature gets from meter().
+  const probe: Feature = {
+    name: 'probe',
+    routes: new Hono<AppEnv>().post('/probe/upload', requireUser, meter('uploads'), (c) => c.text('stored')),
+  }
+  const { worker } = createApp([...features, probe])
+  const send = async (cookie: string, htmx = false) => {
+    const ctx = createExecutionContext()
+    const headers: Record<string, string> = { cookie, origin: 'http://localhost' }
+    if (htmx) headers['hx-request'] = 'true'
+    const res = await worker.fetch(new Request('http://localhost/probe/upload', { method: 'POST', headers }), env, ctx)
+    await waitOnExecutionContext(ctx)
+    return res
+  }
+
+  it('over the limit: 429 page naming the limit with a link to /pricing; htmx gets a fragment for the flash region', async () => {
+    const { user, cookie } = await signedIn()
+    const period = calendarMonth(Date.now())
+    await configureMeter(env, { userId: user.id, limits: { storageBytes: 10, fileCount: 10, uploadsPerMonth: 1, apiRequestsPerMonth: 10 }, periodStart: period.start, periodEnd: period.end })
+    expect((await send(cookie)).status).toBe(200)
+    const page = await send(cookie)
+    expect(page.status).toBe(429)
+    expect(Number(page.headers.get('retry-after'))).toBeGreaterThan(0)
+    const html = await page.text()
+    expect(html).toContain('<h1 class="title">Limit reached</h1>')
+    expect(html).toContain("limit of uploads for this period (1 of 1)")
+    expect(html).toContain('href="/pricing"')
+    const fragment = await send(cookie, true)
+    expect(fragment.status).toBe(429)
+    expect(fragment.headers.get('hx-retarget')).toBe('#flash-region')
+    expect(await fragment.text()).not.toContain('<html')
+  })
+})
+
+describe('the nightly reconcile job', () => {
+  it("is declared in wrangler.toml and, run by the Worker's scheduled handler, trues gauges up to the real file rows", async () => {
+    expect(wranglerToml).toContain(`crons = ["${RECONCILE_CRON}"]`)
+    const user = await createTestUser()
+    // Metered as if two files were stored, but the files table has none for this account.
+    await consumeQuota(env, user.id, [{ metric: 'storage_bytes', amount: 700 }, { metric: 'file_count', amount: 2 }])
+    await meterStub(env, user.id).flush()
+    const ctx = createExecutionContext()
+    await worker.scheduled(createScheduledController({ cron: RECONCILE_CRON, scheduledTime: Date.now() }), env, ctx)
+    await waitOnExecutionContext(ctx)
+    const live = await readQuota(env, user.id)
+    expect([live.usage.storage_bytes.used, live.usage.file_count.used]).toEqual([0, 0])
+  })
+})
