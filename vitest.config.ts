@@ -44,7 +44,7 @@ export default defineConfig({
     // The usual console report, plus a JSON summary that .ci/run turns into one closing line.
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     projects: [
-      workersProject('workers', { exclude: ['test/e2e/**', 'test/email/resend/**', 'test/scripts/**', 'test/thumbnailer/**'] }),
+      workersProject('workers', { exclude: ['test/e2e/**', 'test/email/resend/**', 'test/scripts/**', 'test/thumbnailer/**', 'test/cli/**'] }),
       // The thumbnailer Worker (workers/thumbnailer/, ADR 0050) from its own config: its R2 bucket and queue
       // consumer are real miniflare bindings; a producer binding lets a test send through the real queue.
       {
@@ -65,6 +65,17 @@ export default defineConfig({
       workersProject('workers-resend', { include: ['test/email/resend/**/*.test.ts'], bindings: { RESEND_API_KEY: 're_test_key' } }),
       // The Node-side dev scripts (ws bridge, .dev.vars writer): plain Node, no workerd, no Postgres.
       { test: { name: 'scripts', environment: 'node', include: ['test/scripts/**/*.test.ts'] } },
+      // The `quickscale` CLI run as a process (src/cli/, docs/cli.md), against its own throw-away Postgres.
+      {
+        test: {
+          name: 'cli',
+          environment: 'node',
+          include: ['test/cli/**/*.test.ts'],
+          globalSetup: ['./test/cli/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
       {
         test: {
           name: 'browser',

@@ -78,6 +78,21 @@ document.addEventListener('alpine:init', () => {
       xhr.send(file)
     },
   }))
+
+  // /pricing: monthly/yearly switch without a reload (src/billing/views/pricing.tsx renders both panels).
+  const intervalButton = (value) => ({
+    ['@click.prevent']() { this.interval = value },
+    [':aria-pressed']() { return this.interval === value ? 'true' : 'false' },
+    [':class']() { return { 'is-primary': this.interval === value, 'is-selected': this.interval === value } },
+  })
+  window.Alpine.data('pricing', () => ({
+    interval: 'month',
+    init() { this.interval = this.$el.dataset.interval === 'year' ? 'year' : 'month' },
+    monthlyButton: intervalButton('month'),
+    yearlyButton: intervalButton('year'),
+    monthlyPanel: { [':hidden']() { return this.interval !== 'month' } },
+    yearlyPanel: { [':hidden']() { return this.interval !== 'year' } },
+  }))
 })
 
 // Move keyboard focus to the first invalid field after htmx swaps in a form with errors.

@@ -7,11 +7,13 @@ import { applyMigrations } from './migrate.mjs'
 import { seedDatabase } from './seed.mjs'
 import { decideSeed } from './seed-policy.mjs'
 import { writeDevVars } from './dev-vars.mjs'
+import { stripeDevVars } from './stripe-standin/dev.mjs'
 
 const PORT = Number(process.env.PORT ?? 8787)
 const external = process.env.DATABASE_URL
 let db = null
 let wrangler = null
+let stripeStandin = null
 let stopping = false
 
 async function stop(code = 0) {
@@ -23,6 +25,7 @@ async function stop(code = 0) {
     try { process.kill(-wrangler.pid, 'SIGTERM') } catch { /* already gone */ }
     await new Promise((r) => { wrangler.once('exit', r); setTimeout(r, 5000) })
   }
+  if (stripeStandin) await stripeStandin.close().catch(() => {})
   if (db) await db.stop().catch((e) => console.error('dev: could not stop Postgres cleanly:', e.message))
   process.exit(code)
 }
@@ -46,11 +49,16 @@ try {
   // Demo data only goes into the database started above, or where asked for (scripts/seed-policy.mjs).
   const decision = decideSeed({ startedEmbedded: db !== null, databaseUrl })
   const notes = decision.seed ? await seedDatabase(databaseUrl) : [decision.note]
+  // Billing: real Stripe test keys if you set them, otherwise the local stand-in (docs/billing.md).
+  const stripe = await stripeDevVars({ appUrl: `http://127.0.0.1:${PORT}` })
+  stripeStandin = stripe.standin
+  notes.push(stripe.note)
   writeDevVars({
     ENVIRONMENT: 'development',
     APP_URL: `http://127.0.0.1:${PORT}`,
     DATABASE_URL: databaseUrl,
     NEON_WS_PROXY: wsProxy,
+    ...stripe.vars,
   })
   // The thumbnailer Worker (workers/thumbnailer/) runs in the same wrangler dev, sharing the local R2
   // bucket and queue; wrangler reads an auxiliary Worker's variables from the .dev.vars beside its config.

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import contactReceived from './contact-received'
+import contactReply from './contact-reply'
 import emailChanged from './email-changed'
 import passwordReset from './password-reset'
 import paymentFailed from './payment-failed'
@@ -16,6 +17,7 @@ export const templates = {
   welcome,
   'email-changed': emailChanged,
   'contact-received': contactReceived,
+  'contact-reply': contactReply,
   'payment-receipt': paymentReceipt,
   'payment-failed': paymentFailed,
   'subscription-changed': subscriptionChanged,

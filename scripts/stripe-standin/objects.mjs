@@ -55,12 +55,12 @@ export function periodEnd(start, interval) {
   return addMonths(start, interval === 'year' ? 12 : 1)
 }
 
-export function makeInvoice({ id, number, customer, subscription, price, status, created, baseUrl }) {
+export function makeInvoice({ id, number, customer, subscription, price, productName, status, created, baseUrl }) {
   const base = clone(fixtures.invoice)
   const paid = status === 'paid'
   const item = subscription.items.data[0]
   const line = { ...clone(base.lines.data[0] ?? {}), id: `il_${id.slice(3, 17)}`, invoice: id, amount: price.unit_amount, currency: price.currency,
-    description: `1 × ${price.product} (at ${(price.unit_amount / 100).toFixed(2)} / ${price.recurring.interval})`, livemode: false, metadata: {}, quantity: 1,
+    description: `1 × ${productName ?? price.product} (at ${(price.unit_amount / 100).toFixed(2)} / ${price.recurring.interval})`, livemode: false, metadata: {}, quantity: 1,
     subscription: subscription.id, period: { start: item.current_period_start, end: item.current_period_end } }
   return {
     ...base, id, number, customer, created, livemode: false, status, currency: price.currency, collection_method: 'charge_automatically',

@@ -42,5 +42,5 @@ export async function startStripeStandin({ port, webhookUrl, webhookSecret = LOC
     }
   })
   await new Promise((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', resolve) })
-  return { baseUrl, standin, close: () => new Promise((r) => server.close(() => r())) }
+  return { baseUrl, standin, close: () => new Promise((r) => { server.close(() => r()); server.closeAllConnections() }) }
 }

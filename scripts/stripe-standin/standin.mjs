@@ -36,7 +36,7 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, now = () 
     const price = subscription.items.data[0].price
     const id = `in_${randomId(24)}`
     invoiceCounter += 1
-    const invoice = makeInvoice({ id, number: `LOCAL-${String(invoiceCounter).padStart(4, '0')}`, customer: subscription.customer, subscription, price, status, created: seconds(), baseUrl })
+    const invoice = makeInvoice({ id, number: `LOCAL-${String(invoiceCounter).padStart(4, '0')}`, customer: subscription.customer, subscription, price, productName: state.products.get(price.product)?.name, status, created: seconds(), baseUrl })
     state.invoices.set(id, invoice)
     subscription.latest_invoice = id
     return invoice

@@ -1,7 +1,14 @@
 import type { Feature } from '../platform/feature'
+import { createDb } from '../platform/db'
+import { createLogger } from '../platform/logger'
+import { pruneAuditEvents, recordAuditEvent } from './audit'
+import { impersonationBanner } from './impersonation'
 import { adminRoutes } from './routes'
 
-// Operating the SaaS (docs/user-guide.md#admin): admins only.
+// Daily at 03:17 UTC (wrangler.toml [triggers] crons): the audit log's retention (ADR 0060).
+export const AUDIT_RETENTION_CRON = '17 3 * * *'
+
+// Operating the SaaS (docs/user-guide.md#admin, issue 13): admins only.
 export const adminFeature: Feature = {
   name: 'admin',
   routes: adminRoutes,
@@ -14,10 +21,30 @@ export const adminFeature: Feature = {
       order: 100,
       render: () => (
         <>
-          <p>Users, contact messages and mail deliveries.</p>
+          <p>Users, contact messages, mail deliveries and the audit log.</p>
           <p class="mt-3"><a href="/admin">Open admin</a></p>
         </>
       ),
     },
   ],
+  banners: [impersonationBanner],
+  on: {
+    // The audit log (CONTRACTS.md): any feature emits 'audit.record', admin stores it.
+    'audit.record': (record, { db }) => recordAuditEvent(db, record),
+  },
+  scheduled: [{
+    cron: AUDIT_RETENTION_CRON,
+    name: 'audit-retention',
+    run: async (controller, env) => {
+      const { db, close } = createDb(env)
+      try {
+        const deleted = await pruneAuditEvents(db, new Date(controller.scheduledTime))
+        createLogger().info('audit retention', { deleted })
+      } finally {
+        await close()
+      }
+    },
+  }],
 }
+
+export { AUDIT_RETENTION_DAYS, pruneAuditEvents, recordAuditEvent, type AuditRecord } from './audit'

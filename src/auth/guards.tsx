@@ -83,3 +83,11 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   logAuthEvent(c, 'access.denied', { userId: user.id, reason: 'not an admin', path: c.req.path })
   return renderError(c, { status: 403, title: 'Forbidden', message: 'You do not have permission to view this page.' })
 })
+
+// Password, email address and account deletion belong to the person, not to support acting as them
+// (issue 13): the impersonation session cannot change them, nor get a normal session out of a step-up.
+export const refuseWhileImpersonating = createMiddleware<AppEnv>(async (c, next) => {
+  if (!c.get('session')?.impersonatorId) return next()
+  logAuthEvent(c, 'access.denied', { userId: c.get('session')!.userId, reason: 'impersonating', path: c.req.path })
+  return renderError(c, { status: 403, title: 'Not while logged in as someone else', message: 'The password, email address and deletion of an account are only for its owner. Return to your admin account first.' })
+})

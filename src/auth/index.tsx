@@ -2,7 +2,7 @@ import type { Feature } from '../platform/feature'
 import { loadSession } from './guards'
 import { authRoutes } from './routes'
 import { verifyEmailBanner } from './views/verify-banner'
-import { usersAdminPanel } from './admin-panel'
+import { signupChartPanel, userFiguresPanel } from './admin-panels'
 
 // Accounts (docs/auth.md). Other features use the guards and the User type from here, never auth's
 // modules directly (the boundary test in test/platform/boundaries.test.ts holds that).
@@ -11,7 +11,26 @@ export { getUserById } from './user'
 export type { User } from './schema'
 export { AuthThrottle } from './auth-throttle'
 // Exact per-key fixed windows for other features' own limits (the contact form's, issue 9).
-export { consumeBucket, type ThrottleDecision } from './auth-throttle'
+export { consumeBucket, throttleMessage, type ThrottleDecision } from './auth-throttle'
+// For the `quickscale` CLI (src/cli): admin accounts and the dev seed go through auth's own hashing and schema.
+export { createAdminAccount, promoteToAdmin, seedDevAccounts, type DevAccount } from './admin-accounts'
+export { emailSchema } from './user'
+export { passwordSchema } from './password'
+
+// For the admin area (issue 13): accounts, roles, sessions and impersonation stay auth's; admin acts on
+// them only through these.
+export { loadSession } from './guards'
+export { auditActor, recordAuthAudit } from './audit'
+export { reauthenticate } from './reauth'
+export {
+  changeUserRole, countSignupsByDay, deactivateUser, deleteUserByAdmin, getUserFigures, LastAdminError,
+  reactivateUser, searchUsers, USERS_PAGE_SIZE, type UserListRow, type UserSearch, type UserSort,
+} from './account-admin'
+export { startImpersonation, stopImpersonation, type ImpersonationRefusal } from './impersonation'
+export { listUserSessions, setSessionCookie, deleteSessionCookie, IMPERSONATION_MAX_MS } from './session'
+export { sendVerificationEmail } from './routes/verify-email'
+export { getPendingVerification } from './email-verification'
+export type { Role, SessionRow } from './schema'
 
 export const authFeature: Feature = {
   name: 'auth',
@@ -38,5 +57,5 @@ export const authFeature: Feature = {
     },
   ],
   durableObjects: ['AuthThrottle'],
-  adminPanels: [usersAdminPanel],
+  adminPanels: [userFiguresPanel, signupChartPanel],
 }

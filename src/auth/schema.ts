@@ -13,13 +13,15 @@ export const users = pgTable(
     passwordHash: text().notNull(),
     role: text().$type<Role>().notNull().default('user'),
     emailVerifiedAt: timestamp({ withTimezone: true }),
+    // Set by an admin (src/auth/account-admin.ts): every session ends and login is refused until cleared.
+    deactivatedAt: timestamp({ withTimezone: true }),
     // Rotated whenever the account's credentials change (password change or reset, email change). Proofs
     // issued earlier (an email-change link) carry the stamp of their time and die with it (issue 9, ADR 0025).
     securityStamp: uuid().notNull().defaultRandom(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('users_email_idx').on(t.email)],
+  (t) => [uniqueIndex('users_email_idx').on(t.email), index('users_created_at_idx').on(t.createdAt)],
 )
 
 // Lucia's current design (ADR 0021): the cookie carries `<id>.<secret>`; only SHA-256(secret) is stored,
@@ -36,6 +38,9 @@ export const sessions = pgTable(
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     userAgent: text().notNull().default(''),
     ipAddress: text().notNull().default(''),
+    // Set on an impersonation session (src/auth/impersonation.ts): the admin acting as userId. Such a
+    // session has a short absolute cap and is attributed to both people in the audit log.
+    impersonatorId: uuid().references(() => users.id, { onDelete: 'cascade' }),
   },
   (t) => [index('sessions_user_id_idx').on(t.userId)],
 )

@@ -21,6 +21,8 @@ export const ABSOLUTE_TIMEOUT_MS = 30 * 24 * 60 * 60 * 1000
 // Writing lastSeenAt on every request would make every page a DB write; an hour is precise enough for
 // the sessions list and keeps the idle window honest.
 export const TOUCH_INTERVAL_MS = 60 * 60 * 1000
+// An admin acting as a user (src/auth/impersonation.ts) gets half an hour, then signs in again (issue 13).
+export const IMPERSONATION_MAX_MS = 30 * 60 * 1000
 
 export async function createSession(
   db: Database,
@@ -82,8 +84,9 @@ export async function validateSessionToken(
   if (row === undefined) return { session: null, user: null }
   if (!secretMatchesHash(parts[1]!, row.session.secretHash)) return { session: null, user: null }
   const later = (work: Promise<unknown>) => (options.defer ? options.defer(work) : work)
-  const absoluteEnd = row.session.createdAt.getTime() + ABSOLUTE_TIMEOUT_MS
-  if (now.getTime() >= row.session.expiresAt.getTime() || now.getTime() >= absoluteEnd) {
+  const absoluteEnd = row.session.createdAt.getTime() + (row.session.impersonatorId ? IMPERSONATION_MAX_MS : ABSOLUTE_TIMEOUT_MS)
+  // A deactivated account's sessions are deleted when it is deactivated; this catches any made in a race.
+  if (now.getTime() >= row.session.expiresAt.getTime() || now.getTime() >= absoluteEnd || row.user.deactivatedAt !== null) {
     await later(db.delete(sessions).where(eq(sessions.id, row.session.id)).then(() => undefined))
     return { session: null, user: null }
   }

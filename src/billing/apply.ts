@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import type { Database } from '../platform/db'
 import type { Registry } from '../platform/feature'
-import { users } from '../auth/schema'
-import type { EmailMessage } from '../email/send-email'
+import { getUserById } from '../auth'
+import type { EmailMessage } from '../email'
 import { getAccountPlan, type AccountPlan } from './plans'
 import { upsertSubscription } from './records'
 import { subscriptions } from './schema'
@@ -14,6 +14,9 @@ export interface ApplyDeps {
   env: Env
   registry: Registry | null
   now: Date
+  /** Who acted, for the audit log: the signed-in user, or null for Stripe's webhooks. */
+  actorId?: string | null
+  ip?: string | null
 }
 
 export interface ApplyContext {
@@ -41,7 +44,7 @@ export async function applyBillingChange(
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Database
     const before = await getAccountPlan(tx, userId, deps.now)
-    const [user] = await tx.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, userId))
+    const user = await getUserById(tx, userId)
     if (!user) return null
     const ctx: ApplyContext = { tx, user, before, billingUrl: new URL('/billing', deps.env.APP_URL).toString(), mails: [] }
     if (!(await apply(ctx))) return null
@@ -54,7 +57,7 @@ export async function applyBillingChange(
           effectiveDate: deps.now.toISOString().slice(0, 10), billingUrl: ctx.billingUrl } })
       }
     }
-    await recordAudit(deps.registry, { action, actorId: null, targetType: 'user', targetId: userId, detail: { ...detail, planId: after.planId, status: after.status } }, { db: tx, env: deps.env })
+    await recordAudit(deps.registry, { action, actorId: deps.actorId ?? null, ip: deps.ip ?? null, targetType: 'user', targetId: userId, detail: { ...detail, planId: after.planId, status: after.status } }, { db: tx, env: deps.env })
     return ctx.mails
   })
 }

@@ -1,10 +1,9 @@
-import { count, desc, eq, inArray, sql } from 'drizzle-orm'
+import { count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { AdminPanel, AdminUserSection, Banner, DashboardCard, AccountCleanup, ViewerField } from '../platform/feature'
-import type { Database } from '../platform/db'
-import type { Viewer } from '../platform/types'
-import { getAccountPlan, getLiveSubscription, LIVE_STATUSES, type AccountPlan } from './plans'
+import { getLiveSubscription, LIVE_STATUSES } from './plans'
 import { invoices, plans, subscriptions, type InvoiceRow, type SubscriptionRow } from './schema'
-import { cancelSubscriptionsForDeletion } from './manage'
+import { cancelSubscriptionsForDeletion, deleteBillingRows } from './manage'
 import { createStripeClient, readStripeConfig } from './stripe'
 import { formatDate, formatMoney } from './format'
 import { PlanStatusTag, QuotaList } from './views/billing'
@@ -14,8 +13,9 @@ import { PlanStatusTag, QuotaList } from './views/billing'
 export const PAYMENT_FAILED_FIELD = 'billingPaymentFailed'
 
 // Read in the session query (one round trip for session + viewer): does a live subscription have a failed payment?
-export const paymentFailedField: ViewerField = (userId) =>
-  sql`exists (select 1 from ${subscriptions} where ${subscriptions.userId} = ${userId} and ${subscriptions.endedAt} is null and (${subscriptions.paymentFailed} or ${subscriptions.status} in ('past_due', 'unpaid')))`
+const paymentFailedSql = (userId: AnyPgColumn | SQL) =>
+  sql<boolean>`exists (select 1 from ${subscriptions} where ${subscriptions.userId} = ${userId} and ${subscriptions.endedAt} is null and (${subscriptions.paymentFailed} or ${subscriptions.status} in ('past_due', 'unpaid')))`
+export const paymentFailedField: ViewerField = (userId) => paymentFailedSql(userId)
 
 export const paymentFailedBanner: Banner = {
   id: 'billing-payment-failed',
@@ -32,24 +32,48 @@ export const paymentFailedBanner: Banner = {
   },
 }
 
-export const planCard: DashboardCard<{ plan: AccountPlan; subscription: SubscriptionRow | null }> = {
+export const PLAN_SUMMARY_FIELD = 'billingPlan'
+
+/** The dashboard card's data, read with the session (issue 8: the dashboard costs one round trip). */
+export interface PlanSummary {
+  planId: string
+  name: string
+  status: string
+  periodEnd: string | null
+  cancelAtPeriodEnd: boolean | null
+  storageBytes: number
+  fileCount: number
+  uploadsPerMonth: number
+  apiRequestsPerMonth: number
+}
+
+// Same choice as getAccountPlan: the live subscription's plan, else Free.
+export const planSummaryField: ViewerField = (userId) => sql`(
+  select json_build_object('planId', p.id, 'name', p.name, 'status', coalesce(s.status, 'free'), 'periodEnd', s.current_period_end,
+    'cancelAtPeriodEnd', s.cancel_at_period_end, 'storageBytes', p.storage_bytes, 'fileCount', p.file_count,
+    'uploadsPerMonth', p.uploads_per_month, 'apiRequestsPerMonth', p.api_requests_per_month)
+  from ${plans} p left join ${subscriptions} s on s.plan_id = p.id and s.user_id = ${userId} and s.status in ('active', 'trialing', 'past_due')
+  where p.id = 'free' or s.id is not null
+  order by (s.id is null), s.current_period_end desc limit 1)`
+
+export const planCard: DashboardCard<PlanSummary | null> = {
   id: 'billing-plan',
   title: 'Plan',
   order: 10,
   audience: 'user',
-  load: async (db: Database, viewer: Viewer) => {
-    const now = new Date()
-    const [plan, subscription] = await Promise.all([getAccountPlan(db, viewer.id, now), getLiveSubscription(db, viewer.id)])
-    return { plan, subscription }
+  render: (_data, viewer) => {
+    const plan = viewer.extras?.[PLAN_SUMMARY_FIELD] as PlanSummary | null | undefined
+    if (!plan) return <p><a href="/billing">Open billing</a></p>
+    const limits = { storageBytes: Number(plan.storageBytes), fileCount: plan.fileCount, uploadsPerMonth: plan.uploadsPerMonth, apiRequestsPerMonth: plan.apiRequestsPerMonth }
+    return (
+      <div class="billing-card">
+        <p class="title is-5 mb-2">{plan.name} <PlanStatusTag status={plan.status} /></p>
+        {plan.periodEnd && <p>{plan.cancelAtPeriodEnd ? 'Ends' : 'Renews'} on {formatDate(new Date(plan.periodEnd))}</p>}
+        <QuotaList limits={limits} />
+        <p class="mt-3"><a href="/billing">Open billing</a> · <a href="/pricing">Compare plans</a></p>
+      </div>
+    )
   },
-  render: ({ plan, subscription }) => (
-    <div class="billing-card">
-      <p class="title is-5 mb-2">{plan.name} <PlanStatusTag status={subscription?.status ?? 'free'} /></p>
-      {subscription && <p>{subscription.cancelAtPeriodEnd ? 'Ends' : 'Renews'} on {formatDate(subscription.currentPeriodEnd)}</p>}
-      <QuotaList plan={plan} />
-      <p class="mt-3"><a href="/billing">Open billing</a> · <a href="/pricing">Compare plans</a></p>
-    </div>
-  ),
 }
 
 type AdminFigures = { byPlan: Array<{ planId: string; name: string; count: number }>; mrr: number; currency: string; failed: number }
@@ -117,6 +141,7 @@ export const userBillingSection: AdminUserSection<{ subscription: SubscriptionRo
 
 export const cancelStripeOnDeletion: AccountCleanup = async (tx, user, env) => {
   const config = readStripeConfig(env)
-  await cancelSubscriptionsForDeletion(tx, user.id, config ? createStripeClient(config) : null)
+  await cancelSubscriptionsForDeletion(tx, user.id, config ? await createStripeClient(config) : null)
+  await deleteBillingRows(tx, user.id)
 }
 

@@ -1,10 +1,10 @@
 import type { Feature } from '../platform/feature'
 import type { QuotaLimits } from './plans'
 import { billingRoutes } from './routes'
-import { cancelStripeOnDeletion, PAYMENT_FAILED_FIELD, paymentFailedBanner, paymentFailedField, planCard, subscriptionsPanel, userBillingSection } from './contributions'
+import { cancelStripeOnDeletion, PAYMENT_FAILED_FIELD, paymentFailedBanner, paymentFailedField, planCard, PLAN_SUMMARY_FIELD, planSummaryField, subscriptionsPanel, userBillingSection } from './contributions'
 
 // Billing's public entry (CONTRACTS.md, docs/billing.md): the Feature, plus what other features may call.
-export { getAccountPlan, listPlans, getPlan, calendarMonth, limitsOf, FREE_PLAN_ID } from './plans'
+export { getAccountPlan, listPlans, listPlansForDisplay, getPlan, calendarMonth, limitsOf, FREE_PLAN_ID } from './plans'
 export type { AccountPlan, QuotaLimits, PlanId } from './plans'
 export type { PlanRow } from './schema'
 export { syncPlansToStripe } from './sync'
@@ -32,5 +32,5 @@ export const billingFeature: Feature = {
   adminUserSections: [userBillingSection],
   accountCleanups: [cancelStripeOnDeletion],
   banners: [paymentFailedBanner],
-  viewerFields: { [PAYMENT_FAILED_FIELD]: paymentFailedField },
+  viewerFields: { [PAYMENT_FAILED_FIELD]: paymentFailedField, [PLAN_SUMMARY_FIELD]: planSummaryField },
 }

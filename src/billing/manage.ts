@@ -1,11 +1,13 @@
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm'
+import { HTTPException } from 'hono/http-exception'
+import { createLogger } from '../platform/logger'
 import type Stripe from 'stripe'
 import type { Database } from '../platform/db'
-import { sendEmail, type EmailMessage } from '../email/send-email'
+import { sendEmail, type EmailMessage } from '../email'
 import { applyBillingChange, writeSubscription, type ApplyDeps } from './apply'
 import { getLiveSubscription } from './plans'
 import { findCustomerId } from './records'
-import { billingCustomers, subscriptions, type PlanRow } from './schema'
+import { billingCustomers, invoices, subscriptions, type PlanRow } from './schema'
 import { resolvePriceId, type Interval } from './sync'
 
 /** A refusal the user can act on (shown as a 4xx message), as opposed to Stripe being unreachable. */
@@ -136,12 +138,19 @@ export async function cancelSubscriptionsForDeletion(tx: Database, userId: strin
   }
 }
 
-export class AccountDeletionBlockedError extends Error {
-  readonly userMessage = 'We could not cancel your subscription with our payment provider, so your account was not deleted. Nothing has changed; please try again in a few minutes.'
+/** A 409 with its message: the platform error page shows it, and the deletion transaction rolls back. */
+export class AccountDeletionBlockedError extends HTTPException {
   constructor() {
-    super('Stripe could not cancel the subscription; account deletion stopped.')
+    super(409, { message: 'We could not cancel your subscription with our payment provider, so your account was not deleted. Nothing has changed; please try again in a few minutes.' })
     this.name = 'AccountDeletionBlockedError'
   }
+}
+
+/** After Stripe has canceled: the user's billing rows go in the same transaction as the account. */
+export async function deleteBillingRows(tx: Database, userId: string): Promise<void> {
+  await tx.delete(invoices).where(eq(invoices.userId, userId))
+  await tx.delete(subscriptions).where(eq(subscriptions.userId, userId))
+  await tx.delete(billingCustomers).where(eq(billingCustomers.userId, userId))
 }
 
 /** Mails are queued after the transaction committed; a queue hiccup is logged and never undoes the billing change. */
@@ -150,7 +159,7 @@ export async function queueMails(deps: { db: Database; env: Env }, mails: EmailM
     try {
       await sendEmail({ db: deps.db, queue: deps.env.EMAIL }, mail)
     } catch (err) {
-      console.error(JSON.stringify({ level: 'error', msg: 'billing mail not queued', template: mail.template, error: String(err) }))
+      createLogger().error('billing: mail not queued', { template: mail.template, error: err })
     }
   }
 }

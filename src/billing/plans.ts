@@ -40,6 +40,21 @@ export function listPlans(db: Database): Promise<PlanRow[]> {
   return db.select().from(plans).where(eq(plans.active, true)).orderBy(asc(plans.sortOrder), asc(plans.monthlyPrice))
 }
 
+// The catalogue changes only with a migration, while the home page and /pricing are public pages that
+// should cost no database trip (issue 8). Each isolate keeps it for a minute; checkout and quota checks
+// read the table itself (getPlan, getAccountPlan), so a price change never charges a stale amount.
+const CATALOGUE_TTL_MS = 60_000
+const catalogueCache = new Map<string, { rows: PlanRow[]; expires: number }>()
+
+/** listPlans for display, cached per isolate for a minute. `cacheKey` separates databases (DATABASE_URL). */
+export async function listPlansForDisplay(db: Database, cacheKey: string, now = Date.now()): Promise<PlanRow[]> {
+  const hit = catalogueCache.get(cacheKey)
+  if (hit && hit.expires > now) return hit.rows
+  const rows = await listPlans(db)
+  catalogueCache.set(cacheKey, { rows, expires: now + CATALOGUE_TTL_MS })
+  return rows
+}
+
 export async function getPlan(db: Database, planId: string): Promise<PlanRow | null> {
   const [row] = await db.select().from(plans).where(eq(plans.id, planId)).limit(1)
   return row ?? null

@@ -1,27 +1,28 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { createMiddleware } from 'hono/factory'
 import { desc, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Registry } from '../platform/feature'
 import type { AppContext, AppEnv } from '../platform/types'
 import { renderError } from '../platform/errors'
+import { formBodyLimit, readForm } from '../platform/forms'
+import { contentSecurityPolicyWith } from '../platform/security-headers'
 import { setFlash } from '../platform/flash'
 import { isHtmxRequest } from '../platform/htmx'
-import { requireUser, requireVerified } from '../auth/guards'
-import { consumeBucket, throttleMessage } from '../auth/auth-throttle'
-import { createStripeClient, cryptoProvider, isLocalStandin, isStripeUnavailable, isTestMode, readStripeConfig, Stripe, type StripeConfig } from './stripe'
+import { consumeBucket, requireUser, requireVerified, throttleMessage } from '../auth'
+import type Stripe from 'stripe'
+import { createCryptoProvider, createStripeClient, isLocalStandin, isStripeError, isStripeUnavailable, isTestMode, readStripeConfig, type StripeConfig } from './stripe'
 import { BillingInputError, changePlan, confirmCheckout, openPortal, queueMails, setCancelAtPeriodEnd, startCheckout, type ManageDeps } from './manage'
-import { getAccountPlan, getLiveSubscription, getPlan, listPlans } from './plans'
+import { getAccountPlan, getLiveSubscription, getPlan, listPlansForDisplay } from './plans'
 import { findCustomerId } from './records'
 import { invoices } from './schema'
 import { processStripeEvent } from './webhook'
 import { BillingPage, CheckoutResultPage, INVOICE_PAGE_SIZE, InvoiceHistory } from './views/billing'
 import { PricingPage } from './views/pricing'
 
-/** The registry on the context (platform's createApp puts it there); null while a test app has none. */
-export function registryOf(c: AppContext): Registry | null {
-  return (c.var as unknown as { registry?: Registry }).registry ?? null
+/** The registry createApp puts on the context (null only for an app built without it). */
+function registryOf(c: AppContext): Registry | null {
+  return c.get('registry') ?? null
 }
 
 export function testModeLabel(config: StripeConfig | null): string | null {
@@ -29,13 +30,16 @@ export function testModeLabel(config: StripeConfig | null): string | null {
   return isLocalStandin(config) ? 'Test mode · local Stripe stand-in' : 'Test mode'
 }
 
-function manageDeps(c: AppContext, config: StripeConfig): ManageDeps {
-  return { db: c.get('db'), env: c.env, registry: registryOf(c), now: new Date(), stripe: createStripeClient(config) }
+async function manageDeps(c: AppContext, config: StripeConfig): Promise<ManageDeps> {
+  return {
+    db: c.get('db'), env: c.env, registry: registryOf(c), now: new Date(), stripe: await createStripeClient(config),
+    actorId: c.get('viewer')?.id ?? null, ip: c.req.header('cf-connecting-ip') ?? null,
+  }
 }
 
 // Billing forms carry two short fields; a Stripe event is at most a few hundred KB.
-const formLimit = bodyLimit({ maxSize: 8 * 1024, onError: (c) => renderError(c as AppContext, { status: 413, title: 'Request too large', message: 'This form submission is too large.' }) })
-const webhookLimit = bodyLimit({ maxSize: 512 * 1024, onError: (c) => c.json({ error: 'payload too large' }, 413) })
+const BILLING_FORM_BYTES = 8 * 1024
+const WEBHOOK_MAX_BYTES = 512 * 1024
 
 // Every state-changing billing action calls Stripe: 20 per user per 10 minutes is plenty for a person and
 // caps what a stolen session or a script can cost in API calls (checklist: throttling).
@@ -44,6 +48,15 @@ const billingThrottle = createMiddleware<AppEnv>(async (c, next) => {
   if (decision.allowed) return next()
   c.header('Retry-After', String(decision.retryAfterSeconds))
   return renderError(c, { status: 429, title: 'Too many requests', message: throttleMessage(decision.retryAfterSeconds) })
+})
+
+// Pages whose forms end in a redirect to Stripe Checkout or the portal (browsers apply form-action to it).
+const allowStripeRedirects = createMiddleware<AppEnv>(async (c, next) => {
+  const sources = ['https://checkout.stripe.com', 'https://billing.stripe.com']
+  const base = readStripeConfig(c.env)?.apiBase
+  if (base) sources.push(new URL(base).origin)
+  c.header('Content-Security-Policy', contentSecurityPolicyWith({ formAction: sources }))
+  await next()
 })
 
 const requireStripe = createMiddleware<AppEnv>(async (c, next) => {
@@ -55,7 +68,7 @@ const checkoutForm = z.object({ plan: z.string().trim().min(1).max(40), interval
 
 /** Turns what can go wrong with Stripe into a message; a redirect goes to Stripe or back to /billing. */
 async function runBillingAction(c: AppContext, action: (deps: ManageDeps) => Promise<{ redirect: string; flash?: string }>) {
-  const deps = manageDeps(c, readStripeConfig(c.env)!)
+  const deps = await manageDeps(c, readStripeConfig(c.env)!)
   try {
     const { redirect, flash } = await action(deps)
     if (flash) setFlash(c, 'success', flash)
@@ -66,11 +79,11 @@ async function runBillingAction(c: AppContext, action: (deps: ManageDeps) => Pro
     return c.redirect(redirect, 303)
   } catch (err) {
     if (err instanceof BillingInputError) return renderError(c, { status: err.status, title: 'Not possible', message: err.message })
-    console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), msg: 'stripe call failed', error: String(err), type: (err as { type?: string }).type }))
+    c.get('log').error('billing: stripe call failed', { error: err, type: (err as { type?: string }).type })
     if (isStripeUnavailable(err)) {
       return renderError(c, { status: 503, title: 'Payments unavailable', message: 'We could not reach our payment provider. Nothing was charged and nothing changed; please try again in a minute.' })
     }
-    if (err instanceof Stripe.errors.StripeError) {
+    if (isStripeError(err)) {
       return renderError(c, { status: 502, title: 'Payment provider error', message: 'Our payment provider refused the request. Nothing was charged; please try again or contact us.' })
     }
     throw err
@@ -89,12 +102,12 @@ const pageParam = (c: AppContext) => {
 }
 
 export const billingRoutes = new Hono<AppEnv>()
-  .get('/pricing', async (c) => {
+  .get('/pricing', allowStripeRedirects, async (c) => {
     const db = c.get('db')
     const user = c.get('user')
     const interval = c.req.query('interval') === 'year' ? 'year' : 'month'
     const [plans, current, sub] = await Promise.all([
-      listPlans(db),
+      listPlansForDisplay(db, c.env.DATABASE_URL),
       user ? getAccountPlan(db, user.id, new Date()) : Promise.resolve(null),
       user ? getLiveSubscription(db, user.id) : Promise.resolve(null),
     ])
@@ -106,19 +119,21 @@ export const billingRoutes = new Hono<AppEnv>()
     )
   })
 
-  .post('/billing/webhook', webhookLimit, async (c) => {
+  .post('/billing/webhook', async (c) => {
     const config = readStripeConfig(c.env)
     if (!config) return c.json({ error: 'billing is not configured' }, 503)
     const signature = c.req.header('stripe-signature')
+    if (Number(c.req.header('content-length') ?? 0) > WEBHOOK_MAX_BYTES) return c.json({ error: 'payload too large' }, 413)
     const payload = await c.req.text()
-    const stripe = createStripeClient(config)
+    if (payload.length > WEBHOOK_MAX_BYTES) return c.json({ error: 'payload too large' }, 413)
+    const stripe = await createStripeClient(config)
     let event: Stripe.Event
     try {
       if (!signature) throw new Error('missing Stripe-Signature header')
       // Verified against the raw body: re-serialised JSON would not match the signature.
-      event = await stripe.webhooks.constructEventAsync(payload, signature, config.webhookSecret, undefined, cryptoProvider())
+      event = await stripe.webhooks.constructEventAsync(payload, signature, config.webhookSecret, undefined, await createCryptoProvider())
     } catch (err) {
-      console.warn(JSON.stringify({ level: 'warn', requestId: c.get('requestId'), msg: 'stripe webhook rejected', error: String((err as Error).message ?? err) }))
+      c.get('log').warn('billing: stripe webhook rejected', { error: err })
       return c.json({ error: 'invalid signature' }, 400)
     }
     const deps = { db: c.get('db'), env: c.env, registry: registryOf(c), now: new Date(), stripe }
@@ -127,8 +142,8 @@ export const billingRoutes = new Hono<AppEnv>()
     return c.json({ received: true, outcome })
   })
 
-  .post('/billing/checkout', requireVerified, formLimit, requireStripe, billingThrottle, async (c) => {
-    const parsed = checkoutForm.safeParse(await c.req.parseBody())
+  .post('/billing/checkout', formBodyLimit({ maxSize: BILLING_FORM_BYTES }), requireVerified, requireStripe, billingThrottle, async (c) => {
+    const parsed = checkoutForm.safeParse(await readForm(c))
     if (!parsed.success) return renderError(c, { status: 400, title: 'Choose a plan', message: 'Pick a plan and a billing period (monthly or yearly).' })
     const user = c.get('user')!
     return runBillingAction(c, async (deps) => {
@@ -152,7 +167,7 @@ export const billingRoutes = new Hono<AppEnv>()
   .get('/billing/success', requireUser, requireStripe, async (c) => {
     const testMode = testModeLabel(readStripeConfig(c.env))
     const sessionId = c.req.query('session_id') ?? ''
-    const deps = manageDeps(c, readStripeConfig(c.env)!)
+    const deps = await manageDeps(c, readStripeConfig(c.env)!)
     try {
       const result = await confirmCheckout(deps, c.get('user')!.id, sessionId)
       await queueMails(deps, result.mails)
@@ -171,7 +186,7 @@ export const billingRoutes = new Hono<AppEnv>()
   .get('/billing/cancel', requireUser, (c) =>
     c.render(<CheckoutResultPage ok={false} title="Checkout canceled" message="You left the checkout. Nothing was charged and your plan did not change." testMode={testModeLabel(readStripeConfig(c.env))} />, { title: 'Checkout canceled' }))
 
-  .get('/billing', requireUser, async (c) => {
+  .get('/billing', requireUser, allowStripeRedirects, async (c) => {
     const user = c.get('user')!
     const db = c.get('db')
     const page = pageParam(c)
@@ -193,17 +208,17 @@ export const billingRoutes = new Hono<AppEnv>()
     return c.html(<InvoiceHistory invoices={history.invoices} page={page} hasMore={history.hasMore} />)
   })
 
-  .post('/billing/subscription/cancel', requireUser, formLimit, requireStripe, billingThrottle, (c) =>
+  .post('/billing/subscription/cancel', formBodyLimit({ maxSize: BILLING_FORM_BYTES }), requireUser, requireStripe, billingThrottle, (c) =>
     runBillingAction(c, async (deps) => {
       await queueMails(deps, await setCancelAtPeriodEnd(deps, c.get('user')!.id, true))
       return { redirect: '/billing', flash: 'Your subscription will end at the end of the current period. You can resume it until then.' }
     }))
 
-  .post('/billing/subscription/resume', requireUser, formLimit, requireStripe, billingThrottle, (c) =>
+  .post('/billing/subscription/resume', formBodyLimit({ maxSize: BILLING_FORM_BYTES }), requireUser, requireStripe, billingThrottle, (c) =>
     runBillingAction(c, async (deps) => {
       await queueMails(deps, await setCancelAtPeriodEnd(deps, c.get('user')!.id, false))
       return { redirect: '/billing', flash: 'Your subscription continues and renews as usual.' }
     }))
 
-  .post('/billing/portal', requireUser, formLimit, requireStripe, billingThrottle, (c) =>
+  .post('/billing/portal', formBodyLimit({ maxSize: BILLING_FORM_BYTES }), requireUser, requireStripe, billingThrottle, (c) =>
     runBillingAction(c, async (deps) => ({ redirect: await openPortal(deps, c.get('user')!.id) })))

@@ -1,5 +1,7 @@
+// No foreign keys to auth's users table: features reach each other only through their public entries
+// (ADR 0006), and drizzle-kit loads schema files outside workerd. Billing's account cleanup deletes these
+// rows inside the deletion transaction, after canceling the subscription at Stripe.
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
-import { users } from '../auth/schema'
 
 /**
  * The plan catalogue: the one source of truth for prices and quota limits. The home page teaser,
@@ -34,7 +36,7 @@ export const plans = pgTable('plans', {
 export const billingCustomers = pgTable(
   'billing_customers',
   {
-    userId: uuid().primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid().primaryKey(),
     stripeCustomerId: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -46,7 +48,7 @@ export const subscriptions = pgTable(
   'subscriptions',
   {
     id: text().primaryKey(),
-    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid().notNull(),
     stripeCustomerId: text().notNull(),
     planId: text().notNull().references(() => plans.id),
     interval: text({ enum: ['month', 'year'] }).notNull(),
@@ -72,7 +74,7 @@ export const invoices = pgTable(
   'invoices',
   {
     id: text().primaryKey(),
-    userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid().notNull(),
     subscriptionId: text(),
     number: text(),
     status: text().notNull(),

@@ -1,4 +1,4 @@
-import Stripe from 'stripe'
+import type Stripe from 'stripe'
 
 /**
  * Stripe on Workers: the SDK's fetch HTTP client and SubtleCrypto provider (no Node http/crypto), built per
@@ -27,7 +27,12 @@ export function isLocalStandin(config: StripeConfig): boolean {
   return config.apiBase !== undefined && /^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(config.apiBase)
 }
 
-export function createStripeClient(config: StripeConfig): Stripe {
+// Loaded on first use: the SDK is hundreds of modules, and pages that never call Stripe (most of them) need
+// not wait for it where modules load one by one (vitest in workerd); the deployed bundle is one file anyway.
+const loadSdk = () => import('stripe').then((m) => m.default)
+
+export async function createStripeClient(config: StripeConfig): Promise<Stripe> {
+  const Stripe = await loadSdk()
   const base = config.apiBase ? new URL(config.apiBase) : null
   return new Stripe(config.secretKey, {
     // Looked up at call time, so a test's vi.spyOn(globalThis, 'fetch') sees the SDK's requests.
@@ -41,12 +46,20 @@ export function createStripeClient(config: StripeConfig): Stripe {
   })
 }
 
-export const cryptoProvider = () => Stripe.createSubtleCryptoProvider()
+export async function createCryptoProvider() {
+  return (await loadSdk()).createSubtleCryptoProvider()
+}
+
+/** The SDK's error classes set `type` (StripeConnectionError, StripeAPIError, StripeCardError …). */
+function stripeErrorOf(err: unknown): { type: string; statusCode?: number } | null {
+  const type = (err as { type?: unknown } | null)?.type
+  return typeof type === 'string' && type.startsWith('Stripe') ? (err as { type: string; statusCode?: number }) : null
+}
+
+export const isStripeError = (err: unknown): boolean => stripeErrorOf(err) !== null
 
 /** An error worth a clear "Stripe could not be reached" message rather than a 500. */
 export function isStripeUnavailable(err: unknown): boolean {
-  return err instanceof Stripe.errors.StripeConnectionError || err instanceof Stripe.errors.StripeAPIError ||
-    (err instanceof Stripe.errors.StripeError && (err.statusCode ?? 0) >= 500)
+  const e = stripeErrorOf(err)
+  return e !== null && (e.type === 'StripeConnectionError' || e.type === 'StripeAPIError' || (e.statusCode ?? 0) >= 500)
 }
-
-export { Stripe }

@@ -2,9 +2,10 @@ import { eq } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import type { Database } from '../platform/db'
 import type { Registry } from '../platform/feature'
-import { users } from '../auth/schema'
-import type { EmailMessage } from '../email/send-email'
-import { customerIdOf, findUserIdByCustomer, setPaymentFailed, subscriptionIdOfInvoice, upsertInvoice } from './records'
+import { createLogger } from '../platform/logger'
+import { getUserById } from '../auth'
+import type { EmailMessage } from '../email'
+import { customerIdOf, findCustomerId, findUserIdByCustomer, setPaymentFailed, subscriptionIdOfInvoice, upsertInvoice } from './records'
 import { billingCustomers, stripeEvents } from './schema'
 import { applyBillingChange, writeSubscription } from './apply'
 import { formatMoney } from './format'
@@ -86,12 +87,11 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
     // Our checkout stores the customer before redirecting; this covers a crash between Stripe's answer and
     // that insert. The metadata was set by our server and the event is signed, and the user must not
     // already have another customer.
-    const [owner] = await db.select({ id: users.id, customer: billingCustomers.stripeCustomerId }).from(users)
-      .leftJoin(billingCustomers, eq(billingCustomers.userId, users.id)).where(eq(users.id, resolved.claimedUserId)).limit(1)
-    if (owner && owner.customer === null) { userId = owner.id; adoptCustomer = true }
+    const claimed = await getUserById(db, resolved.claimedUserId).catch(() => null)
+    if (claimed && (await findCustomerId(db, claimed.id)) === null) { userId = claimed.id; adoptCustomer = true }
   }
   if (!userId) {
-    console.warn(JSON.stringify({ level: 'warn', msg: 'stripe webhook for an unknown customer', eventId: event.id, type: event.type, customer: resolved.customerId }))
+    createLogger().warn('billing: stripe webhook for an unknown customer', { eventId: event.id, type: event.type, customer: resolved.customerId })
     return { outcome: 'unknown_customer', mails: [] }
   }
   const owner = userId
@@ -116,9 +116,10 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
     }
     if (event.type === 'invoice.paid') {
       if (subscriptionId) await setPaymentFailed(tx, subscriptionId, false, now)
+      // The line's own description ("1 × Pro (at $19.00 / month)"): this event may come before the subscription's.
       if (invoice.amount_paid > 0) {
         ctx.mails.push({ template: 'payment-receipt', to: ctx.user.email, props: {
-          name: ctx.user.name, amount, description: `${ctx.before.name} plan`, invoiceUrl: invoice.hosted_invoice_url ?? ctx.billingUrl,
+          name: ctx.user.name, amount, description: (invoice.lines?.data?.[0]?.description || `${ctx.before.name} plan`).slice(0, 200), invoiceUrl: invoice.hosted_invoice_url ?? ctx.billingUrl,
           date: new Date((invoice.status_transitions?.paid_at ?? invoice.created) * 1000).toISOString().slice(0, 10) } })
       }
     }

@@ -76,7 +76,7 @@ async function deliver(db: Database, env: Env, config: Config, msg: Message<unkn
 
     if (outcome.ok) {
       await db.update(emailDeliveries)
-        .set({ status: 'sent', transport: outcome.transport, providerId: outcome.providerId, subject: outcome.subject, error: null, sentAt: new Date(), updatedAt: new Date() })
+        .set({ status: 'sent', transport: outcome.transport, providerId: outcome.providerId, subject: outcome.subject, error: null, retryProps: null, sentAt: new Date(), updatedAt: new Date() })
         .where(eq(emailDeliveries.id, job.id))
       log(config, 'info', 'email: sent', { ...fields, transport: outcome.transport })
       msg.ack()

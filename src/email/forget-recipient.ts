@@ -10,6 +10,6 @@ export const FORGOTTEN_RECIPIENT = 'deleted-account'
  * the person's name and links) are deleted outright.
  */
 export async function forgetEmailRecipient(db: Database, address: string): Promise<void> {
-  await db.update(emailDeliveries).set({ recipient: FORGOTTEN_RECIPIENT, updatedAt: new Date() }).where(eq(emailDeliveries.recipient, address))
+  await db.update(emailDeliveries).set({ recipient: FORGOTTEN_RECIPIENT, retryProps: null, updatedAt: new Date() }).where(eq(emailDeliveries.recipient, address))
   await db.delete(emailOutbox).where(eq(emailOutbox.recipient, address))
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 
 export const EMAIL_DELIVERY_STATUSES = ['queued', 'sent', 'failed'] as const
 export type EmailDeliveryStatus = (typeof EMAIL_DELIVERY_STATUSES)[number]
@@ -21,6 +21,9 @@ export const emailDeliveries = pgTable(
     transport: text(),
     providerId: text(),
     error: text(),
+    // What an admin's retry re-queues (src/email/admin.ts). Kept only until the mail is sent, and never for
+    // templates whose props carry one-time links or codes (SECRET_TEMPLATES): those the user asks for again.
+    retryProps: jsonb(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp({ withTimezone: true }),

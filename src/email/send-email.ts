@@ -22,6 +22,12 @@ export const emailJobSchema = z.object({
 })
 export type EmailJob = z.infer<typeof emailJobSchema>
 
+/**
+ * Templates whose props carry one-time links or codes: never stored for a retry (the user asks for a new
+ * mail instead, and an admin can resend verification from the user page).
+ */
+export const SECRET_TEMPLATES: ReadonlySet<string> = new Set(['verify-email', 'password-reset'])
+
 /** A mail refused before anything was queued: unknown template, bad recipient or bad props. */
 export class EmailRejectedError extends Error {
   constructor(message: string) {
@@ -59,7 +65,9 @@ export async function sendEmail(deps: { db: Database; queue: Queue }, message: E
     throw err
   }
 
-  const [row] = await deps.db.insert(emailDeliveries).values({ template, recipient: to }).returning({ id: emailDeliveries.id })
+  // Kept for an admin's retry unless the props hold a one-time link or code (SECRET_TEMPLATES).
+  const retryProps = SECRET_TEMPLATES.has(template) ? null : { props, replyTo: replyTo ?? null }
+  const [row] = await deps.db.insert(emailDeliveries).values({ template, recipient: to, retryProps }).returning({ id: emailDeliveries.id })
   const job: EmailJob = { id: row.id, template, to, replyTo, props }
   try {
     await deps.queue.send(job, { contentType: 'json' })

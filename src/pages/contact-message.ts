@@ -16,3 +16,17 @@ export async function createContactMessage(db: Database, input: ContactInput): P
   const [row] = await db.insert(contactMessages).values(input).returning()
   return row
 }
+
+/** The dev seed's sample message (fixed id: seeding twice changes nothing). */
+export async function seedDemoContactMessage(db: Database): Promise<void> {
+  await db
+    .insert(contactMessages)
+    .values({
+      id: '00000000-0000-4000-8000-000000000001',
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      subject: 'Hello from the seed',
+      message: 'This message was created by the dev seed (`quickscale db seed`) so that the admin area has something to show.',
+    })
+    .onConflictDoNothing()
+}

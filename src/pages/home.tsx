@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../platform/types'
+import { formatPrice, listPlansForDisplay } from '../billing'
 
 const FEATURES = [
   { title: 'Accounts that hold up', text: 'Sign-up, email verification, sessions in Lucia’s design, password reset and roles.' },
@@ -10,15 +11,12 @@ const FEATURES = [
   { title: 'Email that arrives', text: 'React Email templates sent through Resend, with a local outbox in development.' },
 ]
 
-const PLANS = [
-  { name: 'Free', price: '$0', blurb: 'For trying things out', points: ['1 project', '100 requests a day', 'Community support'] },
-  { name: 'Pro', price: '$19', blurb: 'For a growing product', points: ['Unlimited projects', '50,000 requests a day', 'Email support'] },
-  { name: 'Business', price: '$99', blurb: 'For teams', points: ['Everything in Pro', 'Higher quotas', 'Priority support'] },
-]
+// The teaser reads the plan catalogue (billing's one source of truth), like /pricing and checkout.
 
 export const homeRoutes = new Hono<AppEnv>()
-  .get('/', (c) =>
-    c.render(
+  .get('/', async (c) => {
+    const plans = await listPlansForDisplay(c.get('db'), c.env.DATABASE_URL)
+    return c.render(
       <>
         <section class="hero is-primary is-medium">
           <div class="hero-body">
@@ -54,27 +52,28 @@ export const homeRoutes = new Hono<AppEnv>()
           <div class="container">
             <h2 class="title is-3 has-text-centered" id="pricing-title">Simple pricing</h2>
             <div class="columns">
-              {PLANS.map((p) => (
+              {plans.map((p) => (
                 <div class="column">
                   <div class="card pricing-card">
                     <div class="card-content">
                       <h3 class="title is-4">{p.name}</h3>
-                      <p class="is-size-3 has-text-weight-bold">{p.price}<span class="is-size-6 has-text-grey-dark"> / month</span></p>
+                      <p class="is-size-3 has-text-weight-bold">{formatPrice(p.monthlyPrice, p.currency)}<span class="is-size-6 has-text-grey-dark"> / month</span></p>
                       <p class="has-text-grey-dark">{p.blurb}</p>
                       <ul class="pricing-points">
-                        {p.points.map((point) => <li>{point}</li>)}
+                        {p.highlights.map((point) => <li>{point}</li>)}
                       </ul>
                     </div>
                   </div>
                 </div>
               ))}
             </div>
+            <p class="has-text-centered"><a class="button is-primary" href="/pricing">See plans and yearly prices</a></p>
           </div>
         </section>
       </>,
       { title: 'Home' },
-    ),
-  )
+    )
+  })
   .get('/about', (c) =>
     c.render(
       <section class="section">

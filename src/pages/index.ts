@@ -3,7 +3,9 @@ import type { Feature } from '../platform/feature'
 import type { AppEnv } from '../platform/types'
 import { contactRoutes } from './contact'
 import { homeRoutes } from './home'
-import { contactMessagesAdminPanel } from './admin-panel'
+import { contactMessagesPanel } from './admin-panel'
+
+export { seedDemoContactMessage } from './contact-message'
 
 // Public pages: home, about and contact (docs/user-guide.md).
 export const pagesFeature: Feature = {
@@ -16,5 +18,9 @@ export const pagesFeature: Feature = {
     { href: '/about', label: 'About', audience: 'everyone', position: 'footer', order: 0 },
     { href: '/contact', label: 'Contact', audience: 'everyone', position: 'footer', order: 1 },
   ],
-  adminPanels: [contactMessagesAdminPanel],
+  adminPanels: [contactMessagesPanel],
 }
+
+// The contact inbox for the admin area (issue 13): admin never reads pages' tables.
+export { countContactMessages, getContactMessage, listContactMessages, setContactMessageHandled, MESSAGES_PAGE_SIZE } from './admin'
+export type { ContactMessage } from './schema'

@@ -9,6 +9,8 @@ export const contactMessages = pgTable(
     subject: text().notNull(),
     message: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    // Set when an admin marks the message handled (inbox at /admin/messages).
+    handledAt: timestamp({ withTimezone: true }),
   },
   (t) => [index('contact_messages_created_at_idx').on(t.createdAt)],
 )

@@ -20,6 +20,19 @@ const contentSecurityPolicy = {
   frameAncestors: ["'none'"],
 }
 
+type Directive = keyof typeof contentSecurityPolicy
+
+/**
+ * The same policy as a header value, with extra sources for one page (a route sets it itself and the
+ * middleware keeps it). Billing needs it: its forms post to the app, which redirects to Stripe Checkout or
+ * the customer portal, and browsers apply form-action to that redirect too.
+ */
+export function contentSecurityPolicyWith(extra: Partial<Record<Directive, string[]>>): string {
+  return Object.entries(contentSecurityPolicy)
+    .map(([name, sources]) => `${name.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`)} ${[...sources, ...(extra[name as Directive] ?? [])].join(' ')}`)
+    .join('; ')
+}
+
 const common = {
   contentSecurityPolicy,
   xFrameOptions: 'DENY' as string,

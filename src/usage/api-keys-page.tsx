@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { Field, Notice } from '../platform/components'
 import { renderError } from '../platform/errors'
+import { formBodyLimit, readForm } from '../platform/forms'
 import { setFlash } from '../platform/flash'
 import { isHtmxRequest } from '../platform/htmx'
 import type { AppContext, AppEnv } from '../platform/types'
@@ -14,10 +14,8 @@ import type { ApiKey } from './schema'
 // stops a script from minting keys in a loop (checklist 23).
 export const API_KEY_CHANGES = { max: 20, windowSeconds: 60 * 60 }
 
-const formBodyLimit = bodyLimit({
-  maxSize: 8 * 1024,
-  onError: (c) => renderError(c, { status: 413, title: 'Request too large', message: 'This form submission is too large.' }),
-})
+// A key's name is short: 8 KiB is plenty and keeps an oversized body from being read at all.
+const KEY_FORM_MAX_BYTES = 8 * 1024
 
 interface SectionProps {
   keys: ApiKey[]
@@ -32,8 +30,10 @@ function logUsageEvent(c: AppContext, msg: string, fields: Record<string, string
   if (c.env.ENVIRONMENT !== 'test') console.log(JSON.stringify({ level: 'info', requestId: c.get('requestId'), msg, ...fields }))
 }
 
-function when(d: Date | null): string {
-  return d === null ? 'Never' : `${d.toISOString().slice(0, 16).replace('T', ' ')}\u00a0UTC`
+function When({ d }: { d: Date | null }) {
+  if (d === null) return <>Never</>
+  const iso = d.toISOString()
+  return <time datetime={iso}><span class="nowrap">{iso.slice(0, 10)}</span> <span class="nowrap">{`${iso.slice(11, 16)}\u00a0UTC`}</span></time>
 }
 
 /** The whole section: page body and htmx fragment alike (one component, docs/architecture.md). */
@@ -64,14 +64,14 @@ export function ApiKeysSection({ keys, created, errors = {}, name, notice }: Sec
           <div class="table-container">
             <table class="table is-fullwidth" id="api-keys-table">
               <caption class="is-sr-only">API keys: {active.length} active</caption>
-              <thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="is-sr-only">Status or action</span></th></tr></thead>
+              <thead><tr><th scope="col">Key</th><th scope="col" class="is-hidden-mobile">Created</th><th scope="col">Last used</th><th scope="col"><span class="is-sr-only">Status or action</span></th></tr></thead>
               <tbody>
                 {keys.map((k) => (
                   <tr>
-                    <td>{k.name}</td>
-                    <td><code>{maskedKey(k.prefix)}</code></td>
-                    <td>{when(k.createdAt)}</td>
-                    <td>{when(k.lastUsedAt)}</td>
+                    {/* Name and prefix stacked, dates on two lines: four narrow columns fit a 390 px phone. */}
+                    <td><span class="is-block">{k.name}</span><code class="is-size-7">{maskedKey(k.prefix)}</code></td>
+                    <td class="is-hidden-mobile"><When d={k.createdAt} /></td>
+                    <td><When d={k.lastUsedAt} /></td>
                     <td class="has-text-right">
                       {k.revokedAt !== null ? <span class="tag is-light">Revoked</span> : (
                         <form method="post" action={`/settings/api-keys/${k.id}/revoke`} hx-post={`/settings/api-keys/${k.id}/revoke`} hx-target="#api-keys" hx-swap="outerHTML"
@@ -121,11 +121,11 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     const user = c.get('user')!
     return respond(c, 200, { keys: await listApiKeys(c.get('db'), user.id) })
   })
-  .post('/settings/api-keys', requireVerified, formBodyLimit, async (c) => {
+  .post('/settings/api-keys', requireVerified, formBodyLimit({ maxSize: KEY_FORM_MAX_BYTES }), async (c) => {
     const user = c.get('user')!
     const db = c.get('db')
-    const body = await c.req.parseBody()
-    const name = typeof body.name === 'string' ? body.name.trim() : ''
+    const form = await readForm(c)
+    const name = (form.name ?? '').trim()
     const wait = await throttled(c, user.id)
     if (wait > 0) {
       c.header('Retry-After', String(wait))
@@ -142,7 +142,7 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     logUsageEvent(c, 'api key created', { userId: user.id, prefix: result.row.prefix })
     return respond(c, 200, { keys: await listApiKeys(db, user.id), created: { key: result.key, name } })
   })
-  .post('/settings/api-keys/:id/revoke', requireVerified, formBodyLimit, async (c) => {
+  .post('/settings/api-keys/:id/revoke', requireVerified, formBodyLimit({ maxSize: KEY_FORM_MAX_BYTES }), async (c) => {
     const user = c.get('user')!
     const db = c.get('db')
     const wait = await throttled(c, user.id)

@@ -175,7 +175,8 @@ export class UsageMeter extends DurableObject<Env> {
    * time: two overlapping flushes could land an older snapshot after a newer one.
    */
   async flush(): Promise<void> {
-    while (this.flushing) await this.flushing
+    // Another caller's failure is theirs to report; this flush starts afresh once that one is over.
+    while (this.flushing) await this.flushing.catch(() => undefined)
     this.flushing = this.flushOnce().finally(() => { this.flushing = null })
     return this.flushing
   }

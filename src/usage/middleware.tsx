@@ -67,7 +67,11 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
   const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1]
   if (!token) return apiError(c, 401, 'unauthorized', 'Send your API key as "Authorization: Bearer qs_…". Create one at /settings/api-keys.')
   const caller = await verifyApiKey(c.get('db'), token)
-  if (!caller) return apiError(c, 401, 'invalid_api_key', 'This API key is not valid or has been revoked.')
+  if (!caller) {
+    // Denials are logged (checklist 34) with the key's public prefix at most, never the key.
+    if (c.env.ENVIRONMENT !== 'test') console.warn(JSON.stringify({ level: 'warn', requestId: c.get('requestId'), msg: 'api key refused', path: c.req.path, prefix: /^qs_([a-z2-7]{8})_/.exec(token)?.[1] ?? null }))
+    return apiError(c, 401, 'invalid_api_key', 'This API key is not valid or has been revoked.')
+  }
   c.set('apiCaller', caller)
   await next()
 })

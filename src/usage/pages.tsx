@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { renderError } from '../platform/errors'
+import { formBodyLimit, readForm } from '../platform/forms'
 import { setFlash } from '../platform/flash'
 import type { AppEnv } from '../platform/types'
 import { getUserById, requireAdmin, requireUser } from '../auth'
@@ -13,10 +13,7 @@ import { UsagePage } from './views/usage-page'
 // An admin changes meters by hand rarely; 60 an hour stops a runaway script, not a person.
 export const ADMIN_CHANGES = { max: 60, windowSeconds: 60 * 60 }
 
-const adminBodyLimit = bodyLimit({
-  maxSize: 8 * 1024,
-  onError: (c) => renderError(c, { status: 413, title: 'Request too large', message: 'This form submission is too large.' }),
-})
+const ADMIN_FORM_MAX_BYTES = 8 * 1024
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -29,13 +26,13 @@ export const usagePageRoutes = new Hono<AppEnv>()
     const [summary, daily] = await Promise.all([getUsageSummary(db, viewer.id, now), getDailyUsage(db, viewer.id, now)])
     return c.render(<UsagePage summary={summary} daily={daily} />, { title: 'Usage' })
   })
-  .post('/admin/usage/:userId/adjust', requireAdmin, adminBodyLimit, async (c) => {
+  .post('/admin/usage/:userId/adjust', requireAdmin, formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES }), async (c) => {
     const admin = c.get('viewer')!
     const userId = c.req.param('userId')
-    const body = await c.req.parseBody()
-    const metric = body.metric
-    const valueText = typeof body.value === 'string' ? body.value.trim() : ''
-    const reason = typeof body.reason === 'string' ? body.reason.trim() : ''
+    const form = await readForm(c)
+    const metric = form.metric
+    const valueText = (form.value ?? '').trim()
+    const reason = (form.reason ?? '').trim()
     const throttle = await meterStub(c.env, admin.id).hit('admin-usage-changes', ADMIN_CHANGES.max, ADMIN_CHANGES.windowSeconds)
     if (!throttle.allowed) {
       c.header('Retry-After', String(throttle.retryAfterSeconds))
@@ -49,11 +46,11 @@ export const usagePageRoutes = new Hono<AppEnv>()
     setFlash(c, 'success', `Meter ${metric} set from ${row.before} to ${row.after}.`)
     return c.redirect(`/admin/users/${userId}`, 303)
   })
-  .post('/admin/usage/:userId/reset', requireAdmin, adminBodyLimit, async (c) => {
+  .post('/admin/usage/:userId/reset', requireAdmin, formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES }), async (c) => {
     const admin = c.get('viewer')!
     const userId = c.req.param('userId')
-    const body = await c.req.parseBody()
-    const reason = typeof body.reason === 'string' && body.reason.trim() !== '' ? body.reason.trim().slice(0, 200) : 'reset by admin'
+    const form = await readForm(c)
+    const reason = (form.reason ?? '').trim().slice(0, 200) || 'reset by admin'
     const throttle = await meterStub(c.env, admin.id).hit('admin-usage-changes', ADMIN_CHANGES.max, ADMIN_CHANGES.windowSeconds)
     if (!throttle.allowed) {
       c.header('Retry-After', String(throttle.retryAfterSeconds))

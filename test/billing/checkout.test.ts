@@ -1,13 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { env } from 'cloudflare:workers'
 import { eq } from 'drizzle-orm'
 import { withDb } from '../helpers/db'
 import { request } from '../helpers/http'
-import { createTestUser, get, loginCookie, post, randomIp } from '../auth/helpers'
+import { createTestUser, get, loginCookie, post, randomIp, PASSWORD } from '../auth/helpers'
 import { billingCustomers, subscriptions } from '../../src/billing/schema'
-import { deleteUserAccount } from '../../src/auth/user'
 import { users } from '../../src/auth/schema'
-import { billingFeature } from '../../src/billing'
 import { deliver, fakeStripe, syncPlans, type FakeStripe } from './stripe'
 
 let fake: FakeStripe
@@ -156,26 +153,32 @@ describe('success, cancel, portal', () => {
   })
 })
 
-describe('account deletion', () => {
-  const cleanups = billingFeature.accountCleanups!.map((cleanup) => (tx: Parameters<typeof cleanup>[0], user: { id: string; email: string }) => cleanup(tx, user, env))
-
-  it('cancels the Stripe subscription first, then the account goes', async () => {
+describe('account deletion (POST /settings/delete)', () => {
+  it('cancels the Stripe subscription first, then the account and its billing rows go', async () => {
     const { user, cookie } = await signedIn()
     await subscribeAndDeliver(cookie)
     const [sub] = await withDb((db) => db.select().from(subscriptions).where(eq(subscriptions.userId, user.id)))
-    await withDb((db) => deleteUserAccount(db, env, user.id, cleanups))
+    const res = await post('/settings/delete', { delete_current_password: PASSWORD }, cookie)
+    expect(res.status).toBe(303)
     expect(fake.standin.state.subscriptions.get(sub.id).status).toBe('canceled')
     expect(await withDb((db) => db.select().from(users).where(eq(users.id, user.id)))).toHaveLength(0)
+    expect(await withDb((db) => db.select().from(subscriptions).where(eq(subscriptions.userId, user.id)))).toHaveLength(0)
+    expect(await customerRow(user.id)).toHaveLength(0)
   })
 
   it('stops with a clear message and changes nothing when Stripe cannot be reached', async () => {
     const { user, cookie } = await signedIn()
     await subscribeAndDeliver(cookie)
     fake.fail(/^DELETE \/v1\/subscriptions\//, 'timeout')
-    await expect(withDb((db) => deleteUserAccount(db, env, user.id, cleanups))).rejects.toMatchObject({ name: 'AccountDeletionBlockedError', userMessage: expect.stringContaining('was not deleted') })
+    const res = await post('/settings/delete', { delete_current_password: PASSWORD }, cookie)
+    expect(res.status).toBe(409)
+    expect(await res.text()).toContain('your account was not deleted')
     expect(await withDb((db) => db.select().from(users).where(eq(users.id, user.id)))).toHaveLength(1)
     const [sub] = await withDb((db) => db.select().from(subscriptions).where(eq(subscriptions.userId, user.id)))
     expect(sub.status).toBe('active')
     expect(fake.standin.state.subscriptions.get(sub.id).status).toBe('active')
+    expect(await customerRow(user.id)).toHaveLength(1)
+    // The session still works: nothing was deleted.
+    expect((await get('/billing', cookie)).status).toBe(200)
   })
 })

@@ -60,12 +60,12 @@ export function fakeStripe() {
 export type FakeStripe = ReturnType<typeof fakeStripe>
 
 /** The app's own client (as the Worker builds it), for set-up steps such as syncing the plans. */
-export function appStripeClient(): Stripe {
+export function appStripeClient(): Promise<Stripe> {
   return createStripeClient(readStripeConfig(env)!)
 }
 
 export function syncPlans() {
-  return withDb((db) => syncPlansToStripe(db, appStripeClient()))
+  return withDb(async (db) => syncPlansToStripe(db, await appStripeClient()))
 }
 
 /** Signs a payload the way Stripe does, with the real SDK's test helper. */

@@ -48,6 +48,10 @@ describe('POST /billing/webhook', () => {
     expect(page).toContain('50,000')
     expect(page).toContain('LOCAL-')
     expect(page).toMatch(/href="https:\/\/api\.stripe\.com\/invoices\/in_\w+\/pdf"/)
+    // The dashboard card (through the registry) shows the plan and its quotas too.
+    const dashboard = await (await get('/dashboard', cookie)).text()
+    expect(dashboard).toMatch(/Pro\s*<span class="tag is-success">Active<\/span>/)
+    expect(dashboard).toContain('5,000</strong> uploads a month')
     const [invoice] = await withDb((db) => db.select().from(invoices).where(eq(invoices.userId, user.id)))
     expect(invoice).toMatchObject({ status: 'paid', amountPaid: 1900, currency: 'usd' })
     const templates = (await mailsTo(user.email)).map((m) => m.template).sort()
@@ -74,7 +78,7 @@ describe('POST /billing/webhook', () => {
     const { user, events, subscriptionId } = await subscribe()
     const created = events.find((e) => e.type === 'customer.subscription.created')!
     const from = fake.standin.events.length
-    await appStripeClient().subscriptions.update(subscriptionId, { cancel_at_period_end: true })
+    await (await appStripeClient()).subscriptions.update(subscriptionId, { cancel_at_period_end: true })
     const updated = fake.eventsSince(from).find((e) => e.type === 'customer.subscription.updated')!
     expect(await deliver(updated)).toMatchObject({ outcome: 'processed' })
     expect(await deliver(created)).toMatchObject({ outcome: 'processed' })
@@ -100,7 +104,7 @@ describe('POST /billing/webhook', () => {
     expect(row.cancelAtPeriodEnd).toBe(false)
 
     const from = fake.standin.events.length
-    await appStripeClient().subscriptions.cancel(subscriptionId)
+    await (await appStripeClient()).subscriptions.cancel(subscriptionId)
     const deleted = fake.eventsSince(from).find((e) => e.type === 'customer.subscription.deleted')!
     expect((await deliver(deleted)).outcome).toBe('processed')
     const plan = await withDb((db) => getAccountPlan(db, user.id, new Date()))
@@ -118,12 +122,15 @@ describe('POST /billing/webhook', () => {
     let [row] = await withDb((db) => db.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId)))
     expect(row).toMatchObject({ status: 'past_due', paymentFailed: true })
     expect(await (await get('/billing', cookie)).text()).toContain('The last payment failed')
+    // The banner is on every signed-in page until the payment is fixed.
+    expect(await (await get('/settings', cookie)).text()).toContain('Your last payment failed.')
     expect((await mailsTo(user.email)).map((m) => m.template)).toContain('payment-failed')
     const from2 = fake.standin.events.length
     await fake.standin.renew(subscriptionId, 'pay')
     for (const e of fake.eventsSince(from2)) await deliver(e)
     ;[row] = await withDb((db) => db.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId)))
     expect(row).toMatchObject({ status: 'active', paymentFailed: false })
+    expect(await (await get('/settings', cookie)).text()).not.toContain('Your last payment failed.')
   })
 
   describe('bad input', () => {
@@ -158,6 +165,13 @@ describe('POST /billing/webhook', () => {
       await expectRejected(await postWebhook(payload, stale), event.id, user.id)
       await expectRejected(await postWebhook(payload, null), event.id, user.id)
       await expectRejected(await postWebhook(payload, 't=1,v1=deadbeef'), event.id, user.id)
+    })
+
+    it('refuses a body over 512 KiB with 413 before verifying it', async () => {
+      const payload = JSON.stringify({ id: 'evt_big', filler: 'x'.repeat(600 * 1024) })
+      const res = await postWebhook(payload, await signedHeader(payload))
+      expect(res.status).toBe(413)
+      expect(await eventRows('evt_big')).toHaveLength(0)
     })
 
     it('answers 200 to an unknown event type and records nothing', async () => {

@@ -9,11 +9,15 @@ import type { TestProject } from 'vitest/node'
 import { freePort, startLocalDatabase } from '../../scripts/local-db.mjs'
 // @ts-expect-error plain .mjs helpers shared with `npm run dev`
 import { applyMigrations } from '../../scripts/migrate.mjs'
+// @ts-expect-error plain .mjs helpers shared with `npm run dev`
+import { LOCAL_STRIPE_SECRET_KEY, LOCAL_STRIPE_WEBHOOK_SECRET, startStripeStandin } from '../../scripts/stripe-standin/server.mjs'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string
     e2eDatabaseUrl: string
+    e2eWsProxy: string
+    stripeStandinUrl: string
     hibpBaseUrl: string
   }
 }
@@ -77,6 +81,8 @@ export default async function setup(project: TestProject) {
   const port = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-e2e-state-'))
+  // Billing runs against the local Stripe stand-in (docs/billing.md), which sends its webhooks to this app.
+  const stripe = await startStripeStandin({ port: await freePort(), webhookUrl: `${baseUrl}/billing/webhook`, log: () => {} })
   const vars = {
     ENVIRONMENT: 'development',
     APP_URL: baseUrl,
@@ -84,6 +90,9 @@ export default async function setup(project: TestProject) {
     NEON_WS_PROXY: db.wsProxy,
     // Mail goes to the local outbox, whatever the developer's own .dev.vars says.
     RESEND_API_KEY: '',
+    STRIPE_SECRET_KEY: LOCAL_STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET: LOCAL_STRIPE_WEBHOOK_SECRET,
+    STRIPE_API_BASE: stripe.baseUrl,
     // The breach check asks the local fake: no test reaches the internet.
     HIBP_API_BASE: hibp.baseUrl,
   }
@@ -113,16 +122,20 @@ export default async function setup(project: TestProject) {
     await waitForServer(`${baseUrl}/health`, child, () => output)
   } catch (err) {
     try { process.kill(-child.pid!, 'SIGTERM') } catch { /* gone */ }
+    await stripe.close()
     await db.stop()
     await hibp.close()
     throw err
   }
   project.provide('baseUrl', baseUrl)
   project.provide('e2eDatabaseUrl', db.databaseUrl)
+  project.provide('e2eWsProxy', db.wsProxy)
+  project.provide('stripeStandinUrl', stripe.baseUrl)
   project.provide('hibpBaseUrl', hibp.baseUrl)
   return async () => {
     try { process.kill(-child.pid!, 'SIGTERM') } catch { /* gone */ }
     await new Promise((r) => { child.once('exit', r); setTimeout(r, 5000) })
+    await stripe.close()
     await db.stop()
     await hibp.close()
     fs.rmSync(stateDir, { recursive: true, force: true })

@@ -6,6 +6,7 @@ import { sendEmail } from '../../src/email/send-email'
 import { withDb } from '../helpers/db'
 import { request } from '../helpers/http'
 import { uniqueAddress, waitForMail } from '../helpers/mail'
+import { templates } from '../../templates'
 
 // The worker as `npm run dev` runs it (ENVIRONMENT=development), or as production.
 async function fetchAs(environment: string, path: string): Promise<Response> {
@@ -97,7 +98,7 @@ describe('/dev/mail in development', () => {
     const res = await fetchAs('development', '/dev/mail/templates')
     expect(res.status).toBe(200)
     const html = await res.text()
-    expect(html.match(/<iframe class="mail-frame" src="\/dev\/mail\/templates\/[a-z-]+"/g)).toHaveLength(9)
+    expect(html.match(/<iframe class="mail-frame" src="\/dev\/mail\/templates\/[a-z-]+"/g)).toHaveLength(Object.keys(templates).length)
     const one = await fetchAs('development', '/dev/mail/templates/quota-warning')
     expect(one.status).toBe(200)
     expect(await one.text()).toContain('40,000 of 50,000 API requests')

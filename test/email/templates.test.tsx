@@ -15,6 +15,7 @@ const KEY_CONTENT: Record<TemplateName, { subject: RegExp; both: string[] }> = {
   welcome: { subject: /Welcome to Acme Cloud/, both: ['Ada Lovelace', 'https://app.example.com/dashboard'] },
   'email-changed': { subject: /email address was changed/, both: ['ada@old.example.com', 'ada@new.example.com', 'https://acme.example.com/contact'] },
   'contact-received': { subject: /^Contact form: Pricing for a team of 12$/, both: ['Grace Hopper', 'grace@example.com', 'Do you offer an annual plan for a team of 12?'] },
+  'contact-reply': { subject: /^Re: Pricing for a team of 12 — Acme Cloud$/, both: ['Grace Hopper', 'the Business plan has annual billing', 'Do you offer an annual plan for a team of 12?'] },
   'payment-receipt': { subject: /receipt for \$19\.00/, both: ['$19.00', 'Pro plan, monthly', 'November 26, 2026', 'https://invoice.stripe.com/i/sample'] },
   'payment-failed': { subject: /payment of \$19\.00 failed/, both: ['$19.00', 'https://app.example.com/billing', 'Update payment method'] },
   'subscription-changed': { subject: /subscription has changed/, both: ['Pro', 'December 1, 2026', 'https://app.example.com/billing'] },

@@ -26,6 +26,7 @@ const FORM_ROUTES: FormRoute[] = [
   { path: '/settings/email', field: 'email', signedIn: true },
   { path: '/settings/password', field: 'new_password', signedIn: true },
   { path: '/settings/delete', field: 'delete_current_password', signedIn: true },
+  { path: '/billing/checkout', field: 'plan', signedIn: true },
   // Files (issue 12): the id is checked after the form, so a literal ':id' still reaches the form reader.
   { path: '/files/:id/rename', field: 'name', signedIn: true },
   { path: '/files/:id/move', field: 'projectId', signedIn: true },
@@ -36,7 +37,7 @@ const FORM_ROUTES: FormRoute[] = [
 
 // POST routes that read no field but still cap their body like every auth route (issue 9: an oversized
 // body gets 413 everywhere); malformed-field checks do not apply to them.
-const FIELDLESS_ROUTES = ['/logout', '/settings/sessions/:id/revoke', '/verify-email/resend', '/files/projects/:id/delete']
+const FIELDLESS_ROUTES = ['/logout', '/settings/sessions/:id/revoke', '/verify-email/resend', '/billing/portal', '/billing/subscription/cancel', '/billing/subscription/resume', '/files/projects/:id/delete']
 
 const sources = import.meta.glob('../../src/**/*.{ts,tsx}', { query: '?raw', import: 'default', eager: true }) as Record<string, string>
 

@@ -1,5 +1,7 @@
 import { env } from 'cloudflare:workers'
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test'
+import wranglerToml from '../../wrangler.toml?raw'
+import worker from '../../src/index'
 import { Hono } from 'hono'
 import { and, eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -12,7 +14,7 @@ import { usageAdjustments, usageMeters, usageRecords } from '../../src/usage/sch
 import { ADMIN_CHANGES } from '../../src/usage/pages'
 import { getAccountPlan } from '../../src/billing'
 import { requireUser } from '../../src/auth'
-import { meter } from '../../src/usage'
+import { meter, RECONCILE_CRON } from '../../src/usage'
 import { configureMeter } from '../../src/usage/quota'
 import { calendarMonth } from '../../src/usage/period'
 import { createApp } from '../../src/platform/app'
@@ -189,5 +191,20 @@ describe('meter() on a page (not the API)', () => {
     expect(fragment.status).toBe(429)
     expect(fragment.headers.get('hx-retarget')).toBe('#flash-region')
     expect(await fragment.text()).not.toContain('<html')
+  })
+})
+
+describe('the nightly reconcile job', () => {
+  it("is declared in wrangler.toml and, run by the Worker's scheduled handler, trues gauges up to the real file rows", async () => {
+    expect(wranglerToml).toContain(`crons = ["${RECONCILE_CRON}"]`)
+    const user = await createTestUser()
+    // Metered as if two files were stored, but the files table has none for this account.
+    await consumeQuota(env, user.id, [{ metric: 'storage_bytes', amount: 700 }, { metric: 'file_count', amount: 2 }])
+    await meterStub(env, user.id).flush()
+    const ctx = createExecutionContext()
+    await worker.scheduled(createScheduledController({ cron: RECONCILE_CRON, scheduledTime: Date.now() }), env, ctx)
+    await waitOnExecutionContext(ctx)
+    const live = await readQuota(env, user.id)
+    expect([live.usage.storage_bytes.used, live.usage.file_count.used]).toEqual([0, 0])
   })
 })

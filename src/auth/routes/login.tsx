@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { Field, Notice } from '../../platform/components'
 import { setFlash } from '../../platform/flash'
 import type { AppEnv } from '../../platform/types'
+import { recordAuthAudit } from '../audit'
 import { clientIp, formBodyLimit, readForm, redirectAfterPost, respondWithForm } from '../../platform/forms'
 import { logAuthEvent } from '../log'
 import { consumeDelays, LOGIN_ACCOUNT_DELAYS, LOGIN_IP_DELAYS, refundDelay, resetThrottle, throttleMessage } from '../auth-throttle'
@@ -13,6 +14,8 @@ import { AuthPage, SubmitButton } from '../views/components'
 
 // Generic on purpose (checklist 18): never say which of the two was wrong.
 export const LOGIN_FAILED = 'Incorrect email or password.'
+// Said only after the right password, so it reveals nothing to someone guessing (issue 13).
+export const ACCOUNT_DEACTIVATED = 'This account has been deactivated. Contact us through the contact page if you think this is a mistake.'
 
 function LoginForm({ email, next, error, status }: { email?: string; next: string; error?: string; status?: string }) {
   const action = next === '/dashboard' ? '/login' : `/login?next=${encodeURIComponent(next)}`
@@ -47,7 +50,7 @@ export const loginRoutes = new Hono<AppEnv>()
     const next = safeNextPath(c.req.query('next') ?? form.next)
     const email = normaliseEmail(form.email ?? '')
     const password = form.password ?? ''
-    const fail = (status: 401 | 422 | 429, error: string) =>
+    const fail = (status: 401 | 403 | 422 | 429, error: string) =>
       respondWithForm(c, status, <LoginForm email={form.email} next={next} error={error} />, <LoginPage email={form.email} next={next} error={error} />, 'Log in')
 
     if (email === '' || password === '') return fail(422, 'Enter your email and password.')
@@ -69,15 +72,23 @@ export const loginRoutes = new Hono<AppEnv>()
     if (user === null) {
       await burnPasswordCheck(password)
       logAuthEvent(c, 'login.failure', { reason: 'unknown email' })
+      await recordAuthAudit(c, 'auth.login_failed', { actorId: null, detail: { reason: 'unknown email' } })
       return fail(401, LOGIN_FAILED)
     }
     if (!(await verifyPassword(user.passwordHash, password))) {
       logAuthEvent(c, 'login.failure', { userId: user.id, reason: 'wrong password' })
+      await recordAuthAudit(c, 'auth.login_failed', { actorId: null, targetId: user.id, detail: { reason: 'wrong password' } })
       return fail(401, LOGIN_FAILED)
     }
     // The account ladder starts over; the IP ladder only gets this attempt's slot back, so logging into an
     // account of one's own between guesses does not clear the failures from that address (checklist 23).
     await Promise.all([resetThrottle(c.env, [acctKey]), refundDelay(c.env, ipKey)])
+    // The right password: the ladders count it as a success, then the account is refused.
+    if (user.deactivatedAt !== null) {
+      logAuthEvent(c, 'login.failure', { userId: user.id, reason: 'deactivated' })
+      await recordAuthAudit(c, 'auth.login_failed', { actorId: null, targetId: user.id, detail: { reason: 'deactivated' } })
+      return fail(403, ACCOUNT_DEACTIVATED)
+    }
     // Parameters raised since this hash was made: upgrade it now that we hold the plaintext (ADR 0020).
     if (needsRehash(user.passwordHash)) await updateUserPasswordHash(db, user.id, await hashPassword(password))
 
@@ -86,6 +97,7 @@ export const loginRoutes = new Hono<AppEnv>()
     if (previous) await invalidateSession(db, previous.id)
     await startSession(c, user)
     logAuthEvent(c, 'login.success', { userId: user.id })
+    await recordAuthAudit(c, 'auth.login', { actorId: user.id, targetId: user.id })
     return redirectAfterPost(c, next)
   })
   // POST only: a GET must never change state (checklist 13), and the CSRF middleware guards POSTs.

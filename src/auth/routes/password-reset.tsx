@@ -5,6 +5,7 @@ import { Field, FormErrorSummary, type FieldErrors, Notice } from '../../platfor
 import { setFlash } from '../../platform/flash'
 import { clientIp, formBodyLimit, parseForm, readForm, redirectAfterPost, respondWithForm } from '../../platform/forms'
 import type { AppContext, AppEnv } from '../../platform/types'
+import { recordAuthAudit } from '../audit'
 import { logAuthEvent } from '../log'
 import { consumeBucket, RESET_REQUEST_IP_LIMIT, RESET_REQUEST_LIMIT, throttleMessage } from '../auth-throttle'
 import { appUrl, sendAuthEmail } from '../mail'
@@ -140,6 +141,7 @@ export const passwordResetRoutes = new Hono<AppEnv>()
       return c.render(<InvalidLinkPage />, { title: 'Invalid reset link' })
     }
     logAuthEvent(c, 'password.reset', { userId })
+    await recordAuthAudit(c, 'auth.password_reset', { actorId: userId, targetId: userId })
     deleteSessionCookie(c)
     setFlash(c, 'success', 'Your password has been changed and you were signed out everywhere. Log in with the new password.')
     return redirectAfterPost(c, '/login')

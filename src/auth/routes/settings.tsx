@@ -7,7 +7,8 @@ import { formBodyLimit, parseForm, readForm, redirectAfterPost, respondWithForm 
 import type { AppContext, AppEnv } from '../../platform/types'
 import { consumeEmailChangeAllowance, emailChangeThrottleMessage, SAME_PASSWORD_MESSAGE } from '../email-change'
 import { getPendingVerification } from '../email-verification'
-import { requireUser } from '../guards'
+import { recordAuthAudit } from '../audit'
+import { refuseWhileImpersonating, requireUser } from '../guards'
 import { logAuthEvent } from '../log'
 import { LOGIN_ACCOUNT_DELAYS, consumeDelays, resetThrottle, throttleMessage } from '../auth-throttle'
 import { breachCheckFor, hashPassword, isPasswordBreached, passwordSchema, verifyPassword } from '../password'
@@ -57,6 +58,10 @@ async function confirmPassword(c: AppContext, user: User, password: string, fiel
 export const settingsRoutes = new Hono<AppEnv>()
   .use('/settings', requireUser)
   .use('/settings/*', requireUser)
+  // An admin acting as this user (support) may look and fix a name, never take over the credentials.
+  .use('/settings/email', refuseWhileImpersonating)
+  .use('/settings/password', refuseWhileImpersonating)
+  .use('/settings/delete', refuseWhileImpersonating)
   .get('/settings', (c) => renderSettings(c, 200))
   .post('/settings/name', formBodyLimit(), async (c) => {
     const user = c.get('user')!
@@ -66,6 +71,7 @@ export const settingsRoutes = new Hono<AppEnv>()
       return respondWithForm(c, 422, <NameForm user={user} errors={errors} />, () => renderSettings(c, 422, { name: errors }), 'Settings')
     }
     await updateUserName(c.get('db'), user.id, parsed.data.name)
+    await recordAuthAudit(c, 'auth.name_changed', { targetId: user.id })
     setFlash(c, 'success', 'Your name has been saved.')
     return redirectAfterPost(c, '/settings')
   })
@@ -90,6 +96,7 @@ export const settingsRoutes = new Hono<AppEnv>()
     }
     await sendVerificationEmail(c, user, email)
     logAuthEvent(c, 'email.change_requested', { userId: user.id })
+    await recordAuthAudit(c, 'auth.email_change_requested', { targetId: user.id })
     setFlash(c, 'info', `We sent a code to ${email}. Enter it to confirm the change.`)
     return redirectAfterPost(c, '/verify-email')
   })
@@ -110,6 +117,7 @@ export const settingsRoutes = new Hono<AppEnv>()
     await changeUserPassword(db, user.id, await hashPassword(parsed.data.new_password))
     await startSession(c, user)
     logAuthEvent(c, 'password.changed', { userId: user.id })
+    await recordAuthAudit(c, 'auth.password_changed', { targetId: user.id })
     setFlash(c, 'success', 'Your password has been changed. Your other sessions were signed out.')
     return redirectAfterPost(c, '/settings')
   })

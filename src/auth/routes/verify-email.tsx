@@ -8,6 +8,7 @@ import {
 } from '../email-verification'
 import { formBodyLimit, readForm, redirectAfterPost, respondWithForm } from '../../platform/forms'
 import { requireUser } from '../guards'
+import { recordAuthAudit } from '../audit'
 import { logAuthEvent } from '../log'
 import { consumeBucket, throttleMessage, VERIFY_CODE_LIMIT, VERIFY_RESEND_LIMIT } from '../auth-throttle'
 import { appUrl, sendAuthEmail } from '../mail'
@@ -79,6 +80,8 @@ async function completeVerification(c: AppContext, check: Extract<VerificationCh
   await invalidateUserSessions(db, user.id)
   logAuthEvent(c, 'email.verified', { userId: user.id })
   if (result.previousEmail !== null) {
+    // By the link without a session, the owner of the mailbox acted; with one, the session's person(s).
+    await recordAuthAudit(c, 'auth.email_changed', { ...(c.get('session') ? {} : { actorId: user.id }), targetId: user.id })
     await sendAuthEmail(c, { template: 'email-changed', to: result.previousEmail, props: { name: user.name, oldEmail: result.previousEmail, newEmail: user.email } })
   } else {
     await sendAuthEmail(c, { template: 'welcome', to: user.email, props: { name: user.name, dashboardUrl: appUrl(c, '/dashboard') } })

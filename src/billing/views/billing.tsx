@@ -1,4 +1,4 @@
-import type { AccountPlan } from '../plans'
+import type { AccountPlan, QuotaLimits } from '../plans'
 import type { InvoiceRow, SubscriptionRow } from '../schema'
 import { formatBytes, formatDate, formatMoney } from '../format'
 
@@ -23,8 +23,7 @@ export function PlanStatusTag({ status }: { status: string }) {
   return <span class={`tag ${s.cls}`}>{s.text}</span>
 }
 
-export function QuotaList({ plan }: { plan: AccountPlan }) {
-  const { limits } = plan
+export function QuotaList({ limits }: { limits: QuotaLimits }) {
   return (
     <ul class="quota-list">
       <li><strong>{formatBytes(limits.storageBytes)}</strong> of storage</li>
@@ -130,7 +129,7 @@ export function BillingPage(p: BillingPageProps) {
           <div class="column is-half">
             <div class="box">
               <h2 class="title is-5">What your plan includes</h2>
-              <QuotaList plan={p.plan} />
+              <QuotaList limits={p.plan.limits} />
               <p class="help">Current period: {formatDate(p.plan.periodStart)} to {formatDate(p.plan.periodEnd)}</p>
             </div>
           </div>

@@ -39,13 +39,13 @@ function PlanAction({ plan, interval, state }: { plan: PlanRow; interval: Interv
   return (
     <form method="post" action="/billing/checkout">
       <input type="hidden" name="plan" value={plan.id} />
-      <input type="hidden" name="interval" value={interval} x-bind="intervalInput" />
+      <input type="hidden" name="interval" value={interval} />
       <button class={`button is-fullwidth ${upgrade ? 'is-primary' : 'is-light'}`} type="submit">{label}</button>
     </form>
   )
 }
 
-function PlanCard({ plan, interval, state, other }: { plan: PlanRow; interval: Interval; state: PricingState; other?: boolean }) {
+function PlanCard({ plan, interval, state }: { plan: PlanRow; interval: Interval; state: PricingState }) {
   const current = state.current?.planId === plan.id
   const price = interval === 'year' ? plan.yearlyPrice : plan.monthlyPrice
   const saving = yearlySaving(plan)
@@ -61,7 +61,7 @@ function PlanCard({ plan, interval, state, other }: { plan: PlanRow; interval: I
           {formatPrice(price, plan.currency)}
           <span class="is-size-6 has-text-grey-dark"> / {interval === 'year' ? 'year' : 'month'}</span>
         </p>
-        {interval === 'year' && saving > 0 && !other && <p class="help">Save {saving}% against monthly</p>}
+        {interval === 'year' && saving > 0 && <p class="help">Save {saving}% against monthly</p>}
         <p class="has-text-grey-dark">{plan.blurb}</p>
         <ul class="pricing-points">{plan.highlights.map((point) => <li>{point}</li>)}</ul>
         <div class="mt-4"><PlanAction plan={plan} interval={interval} state={state} /></div>
@@ -78,10 +78,11 @@ export function PricingPage({ plans, interval, state, testMode }: { plans: PlanR
       <div class="container" x-data="pricing" data-interval={interval}>
         <h1 class="title has-text-centered">Pricing {testMode && <span class="tag is-warning ml-2">{testMode}</span>}</h1>
         <p class="subtitle has-text-centered">Start free. Upgrade when you need more room; change or cancel any time.</p>
-        <div class="buttons has-addons is-centered" role="group" aria-label="Billing period">
-          <a class={`button${interval === 'month' ? ' is-primary is-selected' : ''}`} href="/pricing?interval=month" aria-pressed={interval === 'month' ? 'true' : 'false'} x-bind="monthlyButton">Monthly</a>
-          <a class={`button${interval === 'year' ? ' is-primary is-selected' : ''}`} href="/pricing?interval=year" aria-pressed={interval === 'year' ? 'true' : 'false'} x-bind="yearlyButton">Yearly</a>
-        </div>
+        {/* Without JavaScript the buttons submit ?interval=…; Alpine switches in place. */}
+        <form method="get" action="/pricing" class="buttons has-addons is-centered" role="group" aria-label="Billing period">
+          <button type="submit" name="interval" value="month" class={`button${interval === 'month' ? ' is-primary is-selected' : ''}`} aria-pressed={interval === 'month' ? 'true' : 'false'} x-bind="monthlyButton">Monthly</button>
+          <button type="submit" name="interval" value="year" class={`button${interval === 'year' ? ' is-primary is-selected' : ''}`} aria-pressed={interval === 'year' ? 'true' : 'false'} x-bind="yearlyButton">Yearly</button>
+        </form>
         {(['month', 'year'] as const).map((shown) => (
           <div class="columns" data-interval-panel={shown} hidden={shown !== interval} x-bind={shown === 'month' ? 'monthlyPanel' : 'yearlyPanel'}>
             {plans.map((plan) => (

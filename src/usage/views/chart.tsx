@@ -2,10 +2,11 @@ import { formatAmount, type Metric } from '../metrics'
 import type { DayFigure } from '../summary'
 import type { MeterFigure } from '../summary'
 
-const W = 600
-const H = 160
-const PAD_LEFT = 8
-const PAD_BOTTOM = 22
+// Small user units, so that 11-unit text stays readable when the chart shrinks to a 390 px phone.
+const W = 320
+const H = 140
+const PAD_LEFT = 4
+const PAD_BOTTOM = 20
 const PAD_TOP = 18
 
 /**
@@ -22,12 +23,14 @@ export function UsageChart({ id, metric, label, days }: { id: string; metric: Me
   const slot = (W - PAD_LEFT) / Math.max(1, days.length)
   const barW = Math.max(2, slot * 0.7)
   const plotH = H - PAD_BOTTOM - PAD_TOP
-  const summary = isLevel
-    ? `Now ${formatAmount(metric, latest?.amount ?? 0)}; highest ${formatAmount(metric, peak.amount)} on ${peak.day}.`
-    : `${formatAmount(metric, total)} in total; busiest day ${peak.day} with ${formatAmount(metric, peak.amount)}.`
+  const summary = peak.amount === 0
+    ? `Nothing in the last ${days.length} days.`
+    : isLevel
+      ? `Now ${formatAmount(metric, latest?.amount ?? 0)}; highest ${formatAmount(metric, peak.amount)} on ${peak.day}.`
+      : `${formatAmount(metric, total)} in total; busiest day ${peak.day} with ${formatAmount(metric, peak.amount)}.`
   return (
     <figure class="usage-chart mb-5">
-      <svg id={id} class="usage-chart-svg has-text-primary" viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-labelledby={`${id}-title ${id}-desc`} preserveAspectRatio="none">
+      <svg id={id} class="usage-chart-svg has-text-primary" viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-labelledby={`${id}-title ${id}-desc`}>
         <title id={`${id}-title`}>{label}, last {days.length} days</title>
         <desc id={`${id}-desc`}>{summary}</desc>
         <line x1={PAD_LEFT} x2={W} y1={H - PAD_BOTTOM} y2={H - PAD_BOTTOM} stroke="#4a4a4a" stroke-width="1" />
@@ -62,7 +65,7 @@ export function QuotaBar({ id, metric, label, figure, compact }: { id: string; m
   return (
     <div class={compact ? 'mb-2' : 'mb-4'}>
       <p class={`is-flex is-justify-content-space-between is-flex-wrap-wrap ${compact ? 'is-size-7' : ''}`}>
-        <span id={`${id}-label`} class="has-text-weight-semibold">{label}</span>
+        <span id={`${id}-label`} class="has-text-weight-semibold">{label.charAt(0).toUpperCase() + label.slice(1)}</span>
         <span id={`${id}-text`}>{text}</span>
       </p>
       {limit !== null && (

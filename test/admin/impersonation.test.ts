@@ -1,0 +1,121 @@
+import { describe, expect, it, vi } from 'vitest'
+import { eq, sql } from 'drizzle-orm'
+import { createTestUser, get, post, sessionCookieFrom, PASSWORD } from '../auth/helpers'
+import { withDb } from '../helpers/db'
+import { changeUserRole, deactivateUser, deleteUserByAdmin, LastAdminError } from '../../src/auth/account-admin'
+import { users, sessions } from '../../src/auth/schema'
+import { IMPERSONATION_MAX_MS, validateSessionToken } from '../../src/auth/session'
+import type { Database } from '../../src/platform/db'
+import { env } from 'cloudflare:workers'
+import { auditRowsBy, signedInAdmin } from './helpers'
+
+vi.setConfig({ testTimeout: 60_000 })
+
+describe('impersonation', () => {
+  it('asks for the admin password, refuses admins, and shows a banner with a way back', async () => {
+    const { admin, cookie } = await signedInAdmin()
+    const other = await createTestUser({ role: 'admin' })
+    const user = await createTestUser({ name: 'Ivy Impersonated' })
+
+    const wrong = await post(`/admin/users/${user.id}/impersonate`, { password: 'not my password' }, cookie)
+    expect(wrong.status).toBe(401)
+    expect(sessionCookieFrom(wrong)).toBeNull()
+
+    const refused = await post(`/admin/users/${other.id}/impersonate`, { password: PASSWORD }, cookie)
+    expect(refused.status).toBe(403)
+    expect(await refused.text()).toContain('Administrators cannot be impersonated.')
+    expect(sessionCookieFrom(refused)).toBeNull()
+    expect(await auditRowsBy(admin.id, 'admin.impersonation.started')).toEqual([])
+
+    const started = await post(`/admin/users/${user.id}/impersonate`, { password: PASSWORD }, cookie)
+    expect(started.status).toBe(303)
+    expect(started.headers.get('location')).toBe('/dashboard')
+    const asUser = sessionCookieFrom(started)!
+    const [startRow] = await auditRowsBy(admin.id, 'admin.impersonation.started')
+    expect(startRow).toMatchObject({ actorId: admin.id, onBehalfOfId: user.id, targetId: user.id })
+    // The admin's own session ended: the old cookie is worthless.
+    expect((await get('/admin', cookie)).status).toBe(303)
+
+    const dashboard = await get('/dashboard', asUser)
+    expect(dashboard.status).toBe(200)
+    const html = await dashboard.text()
+    expect(html).toContain('Welcome, Ivy Impersonated')
+    expect(html).toContain('You are logged in as <strong>Ivy Impersonated</strong>')
+    expect(html).toContain('action="/impersonation/stop"')
+    // The impersonated user is no admin: the admin area stays closed meanwhile.
+    expect((await get('/admin', asUser)).status).toBe(403)
+
+    // What the admin does meanwhile is attributed to both people.
+    expect((await post('/settings/name', { name: 'Ivy Renamed' }, asUser)).status).toBe(303)
+    const [nameRow] = await auditRowsBy(admin.id, 'auth.name_changed')
+    expect(nameRow).toMatchObject({ actorId: admin.id, onBehalfOfId: user.id, targetId: user.id })
+    // The credentials stay the owner's: no password change (which would also mint a normal session).
+    const pw = await post('/settings/password', { current_password: PASSWORD, new_password: 'a brand new passphrase' }, asUser)
+    expect(pw.status).toBe(403)
+    expect(await pw.text()).toContain('only for its owner')
+    expect((await post('/settings/delete', { delete_current_password: PASSWORD }, asUser)).status).toBe(403)
+    const afterChange = asUser
+
+    const stopped = await post('/impersonation/stop', {}, afterChange)
+    expect(stopped.status).toBe(303)
+    expect(stopped.headers.get('location')).toBe(`/admin/users/${user.id}`)
+    const back = sessionCookieFrom(stopped)!
+    expect((await get('/admin', back)).status).toBe(200)
+    const [stopRow] = await auditRowsBy(admin.id, 'admin.impersonation.stopped')
+    expect(stopRow).toMatchObject({ actorId: admin.id, onBehalfOfId: user.id, targetId: user.id })
+    expect((await post('/impersonation/stop', {}, back)).status).toBe(400)
+  })
+
+  it('is time-limited: the session is refused after the cap, however active', async () => {
+    const { cookie } = await signedInAdmin()
+    const user = await createTestUser()
+    const started = await post(`/admin/users/${user.id}/impersonate`, { password: PASSWORD }, cookie)
+    const token = sessionCookieFrom(started)!.split('=')[1]!
+    const [row] = await withDb((db) => db.select().from(sessions).where(eq(sessions.userId, user.id)))
+    const justBefore = new Date(row!.createdAt.getTime() + IMPERSONATION_MAX_MS - 1000)
+    const after = new Date(row!.createdAt.getTime() + IMPERSONATION_MAX_MS)
+    expect((await withDb((db) => validateSessionToken(db, token, justBefore))).session).not.toBeNull()
+    expect((await withDb((db) => validateSessionToken(db, token, after))).session).toBeNull()
+  })
+})
+
+// The guard counts every active admin in the database, which other test files share: each case runs in a
+// transaction that first demotes every other admin, and rolls back, so no other test ever sees it. Inside
+// `fn`, use only `tx`: another connection touching users would wait for the lock held here.
+async function asOnlyAdmin(adminId: string, fn: (tx: Database) => Promise<void>) {
+  const rollback = new Error('rollback')
+  await withDb((db) => db.transaction(async (tx) => {
+    // No other file's new admin may slip in between (their inserts wait the few ms this takes).
+    await tx.execute(sql`lock table users in share row exclusive mode`)
+    await tx.update(users).set({ role: 'user' }).where(sql`${users.role} = 'admin' and ${users.id} <> ${adminId}`)
+    await fn(tx as unknown as Database)
+    throw rollback
+  })).catch((err) => { if (err !== rollback) throw err })
+}
+
+describe('the last-admin guard', () => {
+  it('the only active admin cannot demote, deactivate or delete themself; with a second admin they can', async () => {
+    const admin = await createTestUser({ role: 'admin' })
+    // Made before the transaction: inside it, the table lock would make another connection's insert wait.
+    const second = await createTestUser({ role: 'user' })
+    await asOnlyAdmin(admin.id, async (tx) => {
+      await expect(changeUserRole(tx, admin.id, 'user')).rejects.toBeInstanceOf(LastAdminError)
+      await expect(deactivateUser(tx, admin.id, new Date())).rejects.toBeInstanceOf(LastAdminError)
+      await expect(deleteUserByAdmin(tx, admin.id, [], env)).rejects.toBeInstanceOf(LastAdminError)
+      const [still] = await tx.select().from(users).where(eq(users.id, admin.id))
+      expect(still).toMatchObject({ role: 'admin', deactivatedAt: null })
+      // A deactivated admin does not count: promoting one would not help, an active one does.
+      await tx.update(users).set({ role: 'admin' }).where(eq(users.id, second.id))
+      expect(await changeUserRole(tx, admin.id, 'user')).toBe('admin')
+    })
+  })
+
+  it('through the route, an admin may demote themself while another admin remains', async () => {
+    const { admin, cookie } = await signedInAdmin()
+    // Through the route the guard sees the shared database, where other admins exist; demoting oneself
+    // there succeeds, which shows the guard does not refuse when another admin remains.
+    const res = await post(`/admin/users/${admin.id}/role`, { role: 'user' }, cookie)
+    expect(res.status).toBe(303)
+    expect((await get('/admin', cookie)).status).toBe(403)
+  })
+})

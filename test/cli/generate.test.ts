@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ROOT, runCli } from './helpers'
+
+// The slow one: a fresh project from `quickscale init`, a feature generated into it, and then that
+// project's own typecheck, the generated test file and the boundary test, run as a developer would.
+// Relies on test/scripts/feature-boundaries.test.ts (the registry's boundary test) being in the template.
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-cli-generate-'))
+// As root, the project's embedded Postgres runs as the `postgres` user, who must reach its binaries here.
+fs.chmodSync(work, 0o755)
+const project = path.join(work, 'app')
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }))
+
+function run(command: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd, timeout: 540_000, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', CI: 'true' } }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, output: `${stdout}${stderr}` })
+    })
+  })
+}
+
+describe('quickscale generate feature', () => {
+  it('scaffolds a registered, migrated feature whose own tests pass as generated', async () => {
+    expect((await runCli(['init', project, '--name', 'generated-app'])).code).toBe(0)
+    // Hard links: the new project gets the same installed packages without copying 500 MB (a symlink
+    // would point the test pool's module paths outside the project).
+    await run('cp', ['-al', path.join(ROOT, 'node_modules'), path.join(project, 'node_modules')], work)
+
+    const gen = await runCli(['generate', 'feature', 'team-notes', '--metered', '2'], { cwd: project })
+    expect(gen.stderr).toBe('')
+    expect(gen.code).toBe(0)
+    for (const file of ['index.ts', 'schema.ts', 'service.ts', 'view.tsx', 'routes.tsx', 'meter.ts']) {
+      expect(fs.existsSync(path.join(project, 'src/team-notes', file)), file).toBe(true)
+    }
+    expect(gen.stdout).toMatch(/\+ drizzle\/\d{4}_team_notes_init\.sql/)
+    const index = fs.readFileSync(path.join(project, 'src/index.tsx'), 'utf8')
+    expect(index).toContain("import { teamNotesFeature } from './team-notes'")
+    expect(index).toMatch(/teamNotesFeature/g)
+
+    const again = await runCli(['generate', 'feature', 'team-notes'], { cwd: project })
+    expect(again.code).toBe(6)
+    expect(again.stderr).toContain('src/team-notes already exists.')
+
+    const typecheck = await run('npx', ['tsc', '--noEmit'], project)
+    expect(typecheck.output).toBe('')
+    expect(typecheck.code).toBe(0)
+
+    // With the registry test (it composes like the built-in features) and the malformed-forms test (its
+    // form route takes every bad body with a clear 4xx).
+    expect(fs.readFileSync(path.join(project, 'test/platform/malformed-forms.test.ts'), 'utf8')).toContain("{ path: '/team-notes', field: 'title', signedIn: true },")
+    const tests = await run('npx', ['vitest', 'run', '--project', 'workers', 'test/team-notes/', 'test/platform/registry.test.ts', 'test/platform/malformed-forms.test.ts'], project)
+    expect(tests.output).toMatch(/Tests\s+\d+ passed/)
+    expect(tests.code, tests.output.slice(-3000)).toBe(0)
+
+    // The registry's boundary rules, scanned over the project with the generated feature in it.
+    const boundary = await run('npx', ['vitest', 'run', '--project', 'scripts', 'test/scripts/feature-boundaries.test.ts'], project)
+    expect(boundary.output).toContain('feature-boundaries.test.ts')
+    expect(boundary.output).toMatch(/Tests\s+\d+ passed/)
+    expect(boundary.code, boundary.output.slice(-3000)).toBe(0)
+  }, 600_000)
+
+  it('refuses a bad name with the rule and exit code 2', async () => {
+    const run = await runCli(['generate', 'feature', 'Bad_Name'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('"Bad_Name" is not a usable feature name.')
+    expect(run.stderr).toContain('fix: Use lowercase letters')
+  })
+})

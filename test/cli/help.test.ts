@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { runCli } from './helpers'
+
+// Every command the issue names; the test also walks whatever --help lists, so a new command gets covered.
+const EXPECTED = ['init', 'check', 'db migrate', 'db seed', 'db reset', 'db status', 'admin create', 'admin promote', 'stripe sync', 'logs', 'deploy', 'generate feature', 'crawl']
+
+function listedCommands(help: string): string[] {
+  // The Commands: block ends at the first blank line (examples follow).
+  const section = help.split(/^Commands:$/m)[1]?.split(/\n\s*\n/)[0]
+  if (!section) return []
+  return [...section.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!).filter((name) => name !== 'help')
+}
+
+async function collect(prefix: string[]): Promise<string[]> {
+  const run = await runCli([...prefix, '--help'])
+  expect(run.code, `${prefix.join(' ')} --help`).toBe(0)
+  expect(run.stdout).toContain(`Usage: quickscale ${prefix.join(' ')}`.trimEnd())
+  const children = listedCommands(run.stdout)
+  if (children.length === 0) return [prefix.join(' ')]
+  // One process at a time: the machine is shared, and parallel starts only contend for the same cores.
+  const leaves: string[] = []
+  for (const child of children) leaves.push(...(await collect([...prefix, child])))
+  return leaves
+}
+
+describe('quickscale --help', () => {
+  it('prints usage for every command and subcommand, with exit code 0', async () => {
+    const leaves = (await collect([])).filter(Boolean)
+    expect(leaves).toEqual(expect.arrayContaining(EXPECTED))
+  }, 120_000)
+
+  it('suggests the closest command for a typo and exits 2 without a stack trace', async () => {
+    const run = await runCli(['chek'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("unknown command 'chek'")
+    expect(run.stderr).toContain('Did you mean check?')
+    expect(run.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('suggests the closest subcommand too', async () => {
+    const run = await runCli(['db', 'migrat'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('Did you mean migrate?')
+  })
+
+  it('names the fix for a bad option value (exit 2)', async () => {
+    const run = await runCli(['check', '--env', 'staging', '--skip-build'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('Unknown environment "staging"')
+    expect(run.stderr).toContain('fix: Use --env development or --env production.')
+  })
+})
+
+describe('quickscale crawl and logs without what they need', () => {
+  it('crawl: nothing answering at --url is a clear exit 5', async () => {
+    const run = await runCli(['crawl', '--url', 'http://127.0.0.1:1'])
+    expect(run.code).toBe(5)
+    expect(run.stderr).toContain('Nothing answers at http://127.0.0.1:1.')
+    expect(run.stderr).toContain('fix: Start the app with `npm run dev`')
+  })
+
+  it('logs: without a Cloudflare login it says how to log in (exit 5)', async () => {
+    const run = await runCli(['logs'], { env: { CLOUDFLARE_API_TOKEN: undefined, HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent' } })
+    expect(run.code).toBe(5)
+    expect(run.stderr).toContain('not logged in to Cloudflare')
+    expect(run.stderr).toContain('fix: Run `npx wrangler login`')
+  })
+})

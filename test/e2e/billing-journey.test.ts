@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import pg from 'pg'
+import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
+
+// The whole paid journey with no Stripe account and no network: the app under `wrangler dev` talks to the
+// local Stripe stand-in (started by global-setup), whose checkout page sends signed webhooks back.
+const baseUrl = inject('baseUrl')
+const standinUrl = inject('stripeStandinUrl')
+const email = `billing-${Date.now()}@example.com`
+
+let chrome: LaunchedBrowser
+beforeAll(async () => { chrome = await launchBrowser() })
+afterAll(async () => { await chrome?.close() })
+
+describe('billing journey in Chromium (local Stripe stand-in)', () => {
+  it('pricing → checkout → pay → success page → /billing shows Pro and an invoice', async () => {
+    const page = await chrome.newPage()
+    const problems = await watchPage(page)
+
+    // A signed-up user; the address is confirmed in the database (the mail journey has its own test).
+    await page.goto(`${baseUrl}/signup`)
+    await waitForScripts(page)
+    await page.getByLabel('Name', { exact: true }).fill('Billing Tester')
+    await page.getByLabel('Email', { exact: true }).fill(email)
+    await page.getByLabel('Password', { exact: true }).fill('billing journey passphrase')
+    await Promise.all([page.waitForURL(`${baseUrl}/verify-email`), page.getByRole('button', { name: 'Create account' }).click()])
+    const client = new pg.Client({ connectionString: inject('e2eDatabaseUrl') })
+    await client.connect()
+    await client.query('update users set email_verified_at = now() where email = $1', [email])
+    await client.end()
+
+    // Pricing: the current plan is marked; the Alpine toggle flips to yearly prices and back in place.
+    await page.goto(`${baseUrl}/pricing`)
+    await waitForScripts(page)
+    await expect(page.locator('.test-mode-tag, .tag.is-warning').first().textContent()).resolves.toContain('Test mode')
+    const monthly = page.locator('[data-interval-panel="month"]')
+    const yearly = page.locator('[data-interval-panel="year"]')
+    expect(await monthly.getByText('Your current plan').isVisible()).toBe(true)
+    await page.getByRole('button', { name: 'Yearly' }).click()
+    await yearly.waitFor({ state: 'visible' })
+    expect(await monthly.isVisible()).toBe(false)
+    expect(await yearly.textContent()).toContain('$190')
+    expect(await page.getByRole('button', { name: 'Yearly' }).getAttribute('aria-pressed')).toBe('true')
+    await page.getByRole('button', { name: 'Monthly' }).click()
+    await monthly.waitFor({ state: 'visible' })
+    expect(page.url()).toBe(`${baseUrl}/pricing`)
+    await expectNoSeriousA11yViolations(page, '/pricing')
+    await page.screenshot({ path: screenshotPath('billing-pricing'), fullPage: true })
+
+    // Checkout on the stand-in: a declined card first, then one that pays.
+    await Promise.all([page.waitForURL(`${standinUrl}/checkout/**`), monthly.getByRole('button', { name: 'Upgrade to Pro' }).click()])
+    expect(await page.textContent('body')).toContain('Test mode')
+    await page.getByLabel(/card declined/).check()
+    await page.getByRole('button', { name: 'Pay and subscribe' }).click()
+    await page.getByRole('alert').getByText('Your card was declined').waitFor()
+    await page.getByLabel(/payment succeeds/).check()
+    await Promise.all([page.waitForURL(`${baseUrl}/billing/success?session_id=*`), page.getByRole('button', { name: 'Pay and subscribe' }).click()])
+    await waitForScripts(page)
+    expect(await page.locator('main').textContent()).toContain('your account is on Pro')
+    await expectNoSeriousA11yViolations(page, '/billing/success')
+
+    // /billing: Pro, active, the quotas, and the invoice the webhook stored, with its PDF.
+    await page.goto(`${baseUrl}/billing`)
+    await waitForScripts(page)
+    const main = page.locator('main')
+    await expect(main.locator('h2').first().textContent()).resolves.toContain('Pro')
+    expect(await main.textContent()).toContain('Active')
+    expect(await main.textContent()).toContain('50,000')
+    const row = main.locator('#invoice-history tbody tr').first()
+    expect(await row.textContent()).toContain('LOCAL-')
+    expect(await row.textContent()).toContain('$19.00')
+    const pdf = await row.getByRole('link', { name: /PDF/ }).getAttribute('href')
+    const pdfResponse = await fetch(pdf!)
+    expect(pdfResponse.headers.get('content-type')).toBe('application/pdf')
+    expect((await pdfResponse.text()).startsWith('%PDF-')).toBe(true)
+    await expectNoSeriousA11yViolations(page, '/billing')
+    await page.screenshot({ path: screenshotPath('billing-page'), fullPage: true })
+
+    expect(problems.cspViolations).toEqual([])
+    expect(problems.pageErrors).toEqual([])
+    await page.close()
+  })
+})

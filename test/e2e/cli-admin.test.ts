@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process'
+import path from 'node:path'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchBrowser, waitForScripts, type LaunchedBrowser } from './browser'
+
+// `quickscale admin create` against the database the real `wrangler dev` uses, then a real login in
+// Chromium: the CLI's hashing and rows are exactly what the app accepts. Each CLI run loads auth's
+// entry through tsx (seconds of CPU on a busy machine), hence the long timeouts.
+const baseUrl = inject('baseUrl')
+const databaseUrl = inject('e2eDatabaseUrl')
+const BIN = path.resolve(__dirname, '../../bin/quickscale.mjs')
+
+function quickscale(args: string[], input = '', env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile('node', [BIN, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl, ...env }, timeout: 240_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout: String(stdout), stderr: String(stderr) })
+    })
+    child.stdin?.end(input)
+  })
+}
+
+let browser: LaunchedBrowser
+beforeAll(async () => { browser = await launchBrowser() })
+afterAll(async () => { await browser?.close() })
+
+async function logInAndOpenAdmin(email: string, password: string) {
+  // Each login starts signed out (the launch shares one cookie jar).
+  await browser.context.clearCookies()
+  const page = await browser.newPage()
+  await page.goto(`${baseUrl}/login`)
+  await waitForScripts(page)
+  await page.getByLabel('Email', { exact: true }).fill(email)
+  await page.getByLabel('Password', { exact: true }).fill(password)
+  await Promise.all([page.waitForURL(`${baseUrl}/dashboard`), page.getByRole('button', { name: 'Log in' }).click()])
+  const res = await page.goto(`${baseUrl}/admin`)
+  return { status: res?.status(), heading: await page.getByRole('heading', { level: 1 }).first().textContent() }
+}
+
+describe('quickscale admin create → log in', () => {
+  it('creates an admin with a generated password, printed once, that logs in to /admin', async () => {
+    const email = `cli-admin-${Date.now()}@example.com`
+    const run = await quickscale(['admin', 'create', email, '--name', 'Ops'])
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    const password = /password: (\S+)/.exec(run.stdout)?.[1]
+    expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/)
+    const admin = await logInAndOpenAdmin(email, password!)
+    expect(admin.status).toBe(200)
+    expect(admin.heading).toMatch(/admin/i)
+
+    const again = await quickscale(['admin', 'create', email])
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain(`fix: Run \`npx quickscale admin promote ${email}\``)
+  }, 180_000)
+
+  it('takes a password from stdin, and promote turns an existing account into an admin', async () => {
+    const email = `cli-stdin-${Date.now()}@example.com`
+    const created = await quickscale(['admin', 'create', email, '--password-stdin'], 'a long enough passphrase\n')
+    expect(created.code).toBe(0)
+    expect(created.stdout).not.toContain('password:')
+    // Made an ordinary account, as if it had signed up, so that promote has something to do.
+    const client = new pg.Client({ connectionString: databaseUrl })
+    await client.connect()
+    await client.query("update users set role = 'user' where email = $1", [email])
+    await client.end()
+    expect((await logInAndOpenAdmin(email, 'a long enough passphrase')).status).toBe(403)
+
+    const promoted = await quickscale(['admin', 'promote', email])
+    expect(promoted.code).toBe(0)
+    expect(promoted.stdout).toContain(`${email} is now an admin`)
+    expect((await logInAndOpenAdmin(email, 'a long enough passphrase')).status).toBe(200)
+    expect((await quickscale(['admin', 'promote', email])).stdout).toContain('is already an admin')
+    const missing = await quickscale(['admin', 'promote', `nobody-${Date.now()}@example.com`])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('No account for')
+  }, 180_000)
+
+  it('crawl signs in as that admin and finds every reachable page healthy', async () => {
+    const email = `cli-crawl-${Date.now()}@example.com`
+    const password = 'crawler passphrase for the test'
+    expect((await quickscale(['admin', 'create', email, '--password-stdin'], password)).code).toBe(0)
+    const run = await quickscale(['crawl', '--url', baseUrl, '--email', email], '', { QUICKSCALE_PASSWORD: password })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    for (const path of ['/', '/dashboard', '/settings', '/admin', '/contact']) expect(run.stdout).toContain(`200 ${path}\n`)
+    expect(run.stdout).toContain('✔ no problems found')
+    expect(run.stdout).not.toContain('/logout')
+  }, 300_000)
+})

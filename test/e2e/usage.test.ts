@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import pg from 'pg'
+import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
+
+// /usage and /settings/api-keys in Chromium at 1280 and 390 px: axe finds nothing serious, no CSP
+// violation, the key is shown once and works against the API, the charts are there with their tables.
+const baseUrl = inject('baseUrl')
+const WIDTHS = [{ width: 1280, height: 900 }, { width: 390, height: 844 }] as const
+const email = `usage-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.com`
+const password = 'usage passphrase one two'
+
+let chrome: LaunchedBrowser
+beforeAll(async () => { chrome = await launchBrowser() })
+afterAll(async () => { await chrome?.close() })
+
+async function look(page: Page, name: string) {
+  for (const size of WIDTHS) {
+    await page.setViewportSize(size)
+    await page.screenshot({ path: screenshotPath(`usage-${name}-${size.width}`), fullPage: true })
+    await expectNoSeriousA11yViolations(page, `${name} at ${size.width}px`)
+    // Usable on a phone: nothing wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${size.width}px`).toBeLessThanOrEqual(size.width)
+  }
+  await page.setViewportSize(WIDTHS[0])
+}
+
+describe('usage pages in Chromium', () => {
+  it('API keys and the usage page are accessible at both widths, and a new key works once copied', async () => {
+    const page = await chrome.newPage()
+    const problems = await watchPage(page)
+    // Sign up through the real form, then mark the address verified (the tour covers the mail path).
+    await page.goto(`${baseUrl}/signup`)
+    await waitForScripts(page)
+    await page.getByLabel('Name', { exact: true }).fill('Usage Tester')
+    await page.getByLabel('Email', { exact: true }).fill(email)
+    await page.getByLabel('Password', { exact: true }).fill(password)
+    await Promise.all([page.waitForURL(/\/verify-email|\/dashboard/), page.getByRole('button', { name: 'Create account' }).click()])
+    const client = new pg.Client({ connectionString: inject('e2eDatabaseUrl') })
+    await client.connect()
+    await client.query('update users set email_verified_at = now() where email = $1', [email])
+    await client.end()
+
+    await page.goto(`${baseUrl}/settings/api-keys`)
+    await waitForScripts(page)
+    await look(page, 'api-keys-empty')
+    await page.getByLabel('Name', { exact: true }).fill('Browser test')
+    const created = page.waitForResponse((r) => new URL(r.url()).pathname === '/settings/api-keys' && r.request().method() === 'POST')
+    await page.getByRole('button', { name: 'Create key' }).click()
+    expect((await created).status()).toBe(200)
+    await page.waitForFunction(() => !document.querySelector('.htmx-request'))
+    const key = await page.getByLabel('Your new API key').inputValue()
+    expect(key).toMatch(/^qs_[a-z2-7]{8}_[a-z2-7]{32}$/)
+    await look(page, 'api-keys-created')
+
+    const api = await fetch(`${baseUrl}/api/v1/usage`, { headers: { authorization: `Bearer ${key}` } })
+    expect(api.status).toBe(200)
+    // Shown once: a fresh load lists the key by its prefix only.
+    await page.goto(`${baseUrl}/settings/api-keys`)
+    expect(await page.content()).not.toContain(key)
+    expect(await page.content()).toContain(key.slice(0, 11))
+
+    await page.goto(`${baseUrl}/usage`)
+    await waitForScripts(page)
+    expect(await page.locator('svg[role="img"]').count()).toBe(4)
+    await page.getByText('API requests per day: the numbers as a table').click()
+    await look(page, 'usage')
+    await page.goto(`${baseUrl}/dashboard`)
+    await waitForScripts(page)
+    await look(page, 'dashboard')
+
+    expect(problems.cspViolations).toEqual([])
+    expect(problems.pageErrors).toEqual([])
+  })
+})
