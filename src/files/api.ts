@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../platform/types'
 import { apiError, meter, requireApiKey } from '../usage'
 import { parseBrowserQuery } from './format'
@@ -12,12 +12,17 @@ function fileJson(f: FileRow) {
   }
 }
 
+// usage's entry imports files' entry (its reconcile reads storage), so when usage is evaluated first its
+// middleware is not initialised yet while this module runs: look the middleware up per request.
+const apiKey: MiddlewareHandler<AppEnv> = (c, next) => requireApiKey(c, next)
+const meterRequest: MiddlewareHandler<AppEnv> = (c, next) => meter('api_requests')(c, next)
+
 /**
  * The files JSON API (docs/files.md): a bearer key (usage's requireApiKey), one `api_requests` counted per
  * call (usage's meter), and only the key owner's files. Downloads stay on the cookie routes.
  */
 export const fileApiRoutes = new Hono<AppEnv>()
-  .get('/api/v1/files', requireApiKey, meter('api_requests'), async (c) => {
+  .get('/api/v1/files', apiKey, meterRequest, async (c) => {
     const query = parseBrowserQuery(c.req.query())
     const page = await listFilesPage(c.get('db'), c.get('apiCaller')!.userId, query)
     c.header('Cache-Control', 'no-store')
@@ -27,7 +32,7 @@ export const fileApiRoutes = new Hono<AppEnv>()
       page: query.page, pageSize: PAGE_SIZE, total: page.total,
     })
   })
-  .get('/api/v1/files/:id', requireApiKey, meter('api_requests'), async (c) => {
+  .get('/api/v1/files/:id', apiKey, meterRequest, async (c) => {
     const file = await getFile(c.get('db'), c.get('apiCaller')!.userId, c.req.param('id'))
     c.header('Cache-Control', 'no-store')
     if (!file) return apiError(c, 404, 'not_found', 'No such file.')
