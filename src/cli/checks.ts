@@ -1,6 +1,17 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Environment, WranglerConfig } from './project'
+import { readWranglerConfig, type Environment, type WranglerConfig } from './project'
+
+// Workers of their own in this repo (workers/<name>/wrangler.toml, e.g. the thumbnailer): they consume
+// queues the main Worker produces.
+function companionConsumers(root: string): string[] {
+  const dir = path.join(root, 'workers')
+  if (!fs.existsSync(dir)) return []
+  return fs.readdirSync(dir).filter((name) => fs.existsSync(path.join(dir, name, 'wrangler.toml'))).flatMap((name) => {
+    const config = readWranglerConfig(path.join(dir, name))
+    return (((config.queues ?? {}) as { consumers?: Array<Record<string, string>> }).consumers ?? []).map((c) => c.queue)
+  })
+}
 
 /** One line of `quickscale check`: what was looked at, what was found, and how to fix a failure. */
 export interface CheckResult {
@@ -37,7 +48,7 @@ export function checkBindings(root: string, config: WranglerConfig, environment:
     if (!p.binding || !p.queue) out.push(fail('bindings', `${where}: a [[queues.producers]] entry lacks binding or queue.`, 'Give every [[queues.producers]] a binding and a queue name.'))
   }
   const produced = new Set((queues.producers ?? []).map((p) => p.queue))
-  const consumed = new Set((queues.consumers ?? []).map((c) => c.queue))
+  const consumed = new Set([...(queues.consumers ?? []).map((c) => c.queue), ...companionConsumers(root)])
   for (const queue of produced) {
     if (!consumed.has(queue)) out.push(fail('bindings', `${where}: queue "${queue}" is produced but nothing consumes it.`, `Add a [[queues.consumers]] entry for "${queue}".`))
   }
