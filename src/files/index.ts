@@ -7,6 +7,7 @@ import { fileApiRoutes } from './api'
 import { deleteAccountFiles, getStorageSummary } from './service'
 import { deletePrefix } from './storage'
 import { StorageCard } from './views/card'
+import { storageAdminPanel } from './admin-panel'
 
 // The files feature's public entry (CONTRACTS.md): R2 storage, projects, the browser, thumbnails.
 export { getStorageSummary, countFilesByUser } from './service'
@@ -24,6 +25,7 @@ export const filesFeature: Feature = {
     load: (db, viewer) => getStorageSummary(db, viewer.id),
     render: (summary: { bytes: number; files: number }, viewer) => StorageCard({ summary, verified: viewer.emailVerified }),
   }],
+  adminPanels: [storageAdminPanel],
   adminUserSections: [{
     id: 'files',
     title: 'Files',

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ilike, inArray, isNull, like, sql, sum, type SQL } from 'drizzle-orm'
+import { and, asc, count, countDistinct, desc, eq, ilike, inArray, isNull, like, sql, sum, type SQL } from 'drizzle-orm'
 import type { Database } from '../platform/db'
 import { files, fileProjects, type FileProject, type FileRow, type ThumbnailState } from './schema'
 import type { FileKind } from './sniff'
@@ -201,4 +201,10 @@ export async function countFilesByUser(db: Database, userId: string): Promise<nu
 export async function deleteAccountFiles(db: Database, userId: string): Promise<void> {
   await db.delete(files).where(eq(files.userId, userId))
   await db.delete(fileProjects).where(eq(fileProjects.userId, userId))
+}
+
+/** Storage across every account, for the admin overview (issue 13): bytes, files and accounts that store any. */
+export async function getTotalStorage(db: Database): Promise<{ bytes: number; files: number; accounts: number }> {
+  const [row] = await db.select({ bytes: sum(files.size), files: count(), accounts: countDistinct(files.userId) }).from(files)
+  return { bytes: Number(row?.bytes ?? 0), files: Number(row?.files ?? 0), accounts: Number(row?.accounts ?? 0) }
 }
