@@ -1,23 +1,9 @@
 import { and, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../platform/db'
+import type { AuditRecord } from '../platform/feature'
 import { auditEvents, type AuditEvent } from './schema'
 
-/** What any feature records, with `emitEvent(registry, 'audit.record', …)` (CONTRACTS.md). */
-export interface AuditRecord {
-  action: string
-  actorId: string | null
-  onBehalfOfId?: string | null
-  targetType?: string
-  targetId?: string
-  ip?: string | null
-  detail?: Record<string, string | number | boolean | null>
-}
-
-declare module '../platform/feature' {
-  interface AppEvents {
-    'audit.record': AuditRecord
-  }
-}
+export type { AuditRecord }
 
 /**
  * Retention (docs/decisions/0060-audit-log.md): 400 days, so a full year can be compared with the one

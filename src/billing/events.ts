@@ -1,15 +1,4 @@
-import { emitEvent, type AppEvents, type EventContext, type Registry } from '../platform/feature'
-
-/** What billing writes to the audit log (admin owns the table and listens to 'audit.record'). */
-export interface BillingAudit {
-  action: string
-  actorId: string | null
-  onBehalfOfId?: string | null
-  targetType?: string
-  targetId?: string
-  ip?: string | null
-  detail?: Record<string, string | number | boolean | null>
-}
+import { emitEvent, type AppEvents, type AuditRecord, type EventContext, type Registry } from '../platform/feature'
 
 /** Tells usage (and any listener) the new limits and period. Runs inside the caller's transaction. */
 export async function announcePlanChange(registry: Registry | null, payload: AppEvents['billing.plan_changed'], ctx: EventContext): Promise<void> {
@@ -17,10 +6,9 @@ export async function announcePlanChange(registry: Registry | null, payload: App
 }
 
 /**
- * 'audit.record' is declared by admin (CONTRACTS.md); billing only emits it, so it goes through the
- * registry's listener list by name and does not depend on admin being in the feature list.
+ * An audit-log entry (platform's 'audit.record' event): stored by admin when it is in the feature list,
+ * dropped otherwise; billing does not depend on admin.
  */
-export async function recordAudit(registry: Registry | null, payload: BillingAudit, ctx: EventContext): Promise<void> {
-  const listeners = (registry?.listeners as Record<string, Array<(p: unknown, c: EventContext) => Promise<void>>> | undefined)?.['audit.record'] ?? []
-  for (const listener of listeners) await listener(payload, ctx)
+export async function recordAudit(registry: Registry | null, payload: AuditRecord, ctx: EventContext): Promise<void> {
+  if (registry) await emitEvent(registry, 'audit.record', payload, ctx)
 }

@@ -75,8 +75,21 @@ export interface Banner {
  * Features add their events by declaration merging:
  *   declare module '../platform/feature' { interface AppEvents { 'billing.plan_changed': { userId: string } } }
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface AppEvents {}
+export interface AppEvents {
+  /** Security and money events any feature records; the admin feature stores them (ADR 0060). */
+  'audit.record': AuditRecord
+}
+
+/** One audit-log entry: who did what to whom, from where. Never a secret in `detail`. */
+export interface AuditRecord {
+  action: string
+  actorId: string | null
+  onBehalfOfId?: string | null
+  targetType?: string
+  targetId?: string
+  ip?: string | null
+  detail?: Record<string, string | number | boolean | null>
+}
 
 export type EventListeners = { [K in keyof AppEvents]?: (payload: AppEvents[K], ctx: EventContext) => Promise<void> }
 
