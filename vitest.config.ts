@@ -81,6 +81,9 @@ export default defineConfig({
           name: 'browser',
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
+          // After every other project: on two cores the workers and cli runs (nested tsc, vitest) starved
+          // `wrangler dev` long enough for a page load to pass Playwright's 30 s navigation limit.
+          sequence: { groupOrder: 1 },
           globalSetup: ['./test/e2e/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
