@@ -94,6 +94,23 @@ export async function expectNoSeriousA11yViolations(page: Page, label = page.url
   return violations
 }
 
+/** The widths every page is checked at: a desktop and a phone (390 px). */
+export const PAGE_WIDTHS = [{ width: 1280, height: 900 }, { width: 390, height: 844 }] as const
+
+/**
+ * The page as it is now, at each width: a screenshot (`test-results/<name>-<width>.png`) and axe; with
+ * `noOverflow`, also nothing wider than the screen. Leaves the page at desktop width.
+ */
+export async function lookAtWidths(page: Page, name: string, options: { noOverflow?: boolean } = {}): Promise<void> {
+  for (const size of PAGE_WIDTHS) {
+    await page.setViewportSize(size)
+    await page.screenshot({ path: screenshotPath(`${name}-${size.width}`), fullPage: true })
+    await expectNoSeriousA11yViolations(page, `${name} at ${size.width}px`)
+    if (options.noOverflow) expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${size.width}px`).toBeLessThanOrEqual(size.width)
+  }
+  await page.setViewportSize(PAGE_WIDTHS[0])
+}
+
 export function screenshotPath(name: string): string {
   fs.mkdirSync('test-results', { recursive: true })
   return path.join('test-results', `${name}.png`)

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
 import pg from 'pg'
-import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser, type PageProblems, waitForOutboxMail, waitForScripts } from './browser'
+import { PAGE_WIDTHS, launchBrowser, lookAtWidths, screenshotPath, watchPage, type LaunchedBrowser, type PageProblems, waitForOutboxMail, waitForScripts } from './browser'
 
 // Every page, as a visitor, an unverified and a verified user, plus the error states, at a desktop and a
 // phone width: axe finds no serious violation, nothing is logged as an error, no CSP violation, and a
 // screenshot of each lands in test-results/tour-*.png for a human to look at.
 const baseUrl = inject('baseUrl')
-const WIDTHS = [{ width: 1280, height: 900 }, { width: 390, height: 844 }] as const
 const stamp = `${Date.now()}-${Math.random().toString(36).slice(2, 6)}`
 const email = `tour-${stamp}@example.com`
 const password = 'tour passphrase one two'
@@ -19,14 +18,7 @@ afterAll(async () => { await chrome?.close() })
 
 
 /** The current state of the page, at both widths: screenshot + axe. */
-async function look(page: Page, name: string) {
-  for (const size of WIDTHS) {
-    await page.setViewportSize(size)
-    await page.screenshot({ path: screenshotPath(`tour-${name}-${size.width}`), fullPage: true })
-    await expectNoSeriousA11yViolations(page, `${name} at ${size.width}px`)
-  }
-  await page.setViewportSize(WIDTHS[0])
-}
+const look = (page: Page, name: string) => lookAtWidths(page, `tour-${name}`)
 
 async function visit(page: Page, path: string, name: string, status = 200) {
   const res = await page.goto(`${baseUrl}${path}`, { waitUntil: 'load' })
@@ -45,12 +37,12 @@ async function settleAnimations(page: Page) {
 
 /** Opens the burger menu at phone width, waits for `shown` inside it, photographs it, back to desktop. */
 async function photographPhoneMenu(page: Page, shown: Locator, name: string) {
-  await page.setViewportSize(WIDTHS[1])
+  await page.setViewportSize(PAGE_WIDTHS[1])
   await page.getByRole('button', { name: 'Menu' }).click()
   await shown.waitFor({ state: 'visible' })
   await settleAnimations(page) // the burger's cross animates
   await page.screenshot({ path: screenshotPath(name) })
-  await page.setViewportSize(WIDTHS[0])
+  await page.setViewportSize(PAGE_WIDTHS[0])
 }
 
 /** Submits a form through htmx and waits for the swap. */

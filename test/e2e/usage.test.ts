@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import pg from 'pg'
-import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
+import { launchBrowser, lookAtWidths, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
 
 // /usage and /settings/api-keys in Chromium at 1280 and 390 px: axe finds nothing serious, no CSP
 // violation, the key is shown once and works against the API, the charts are there with their tables.
 const baseUrl = inject('baseUrl')
-const WIDTHS = [{ width: 1280, height: 900 }, { width: 390, height: 844 }] as const
 const email = `usage-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.com`
 const password = 'usage passphrase one two'
 
@@ -14,16 +13,8 @@ let chrome: LaunchedBrowser
 beforeAll(async () => { chrome = await launchBrowser() })
 afterAll(async () => { await chrome?.close() })
 
-async function look(page: Page, name: string) {
-  for (const size of WIDTHS) {
-    await page.setViewportSize(size)
-    await page.screenshot({ path: screenshotPath(`usage-${name}-${size.width}`), fullPage: true })
-    await expectNoSeriousA11yViolations(page, `${name} at ${size.width}px`)
-    // Usable on a phone: nothing wider than the screen.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${size.width}px`).toBeLessThanOrEqual(size.width)
-  }
-  await page.setViewportSize(WIDTHS[0])
-}
+// Usable on a phone too: nothing wider than the screen.
+const look = (page: Page, name: string) => lookAtWidths(page, `usage-${name}`, { noOverflow: true })
 
 describe('usage pages in Chromium', () => {
   it('API keys and the usage page are accessible at both widths, and a new key works once copied', async () => {
