@@ -35,6 +35,9 @@ function workersProject(name: string, options: { include?: string[]; exclude?: s
       // Hermetic: a fetch to any non-local host fails the test that made it.
       setupFiles: ['./test/setup/no-network.ts'],
       testTimeout: 20_000,
+      // Every file in one workerd, the Worker imported once (ADR 0080): per-file isolation cost ~5 s of
+      // module loading per file. Files share the database anyway; the no-network guard and spies are reset.
+      isolate: false,
     },
   }
 }
