@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { searchUsers, type UserListRow, type UserSearch, type UserSort } from '../auth'
+import type { AdminUserFilter } from '../platform/feature'
 import type { AppEnv } from '../platform/types'
 import { adminGate, pageParam, when } from './http'
 import { AdminFrame, Pager, StackedTable, wantsFragment } from './views/common'
@@ -7,7 +8,7 @@ import { AdminFrame, Pager, StackedTable, wantsFragment } from './views/common'
 const SORTS: Record<UserSort, string> = { newest: 'Newest first', oldest: 'Oldest first', email: 'Email A–Z', name: 'Name A–Z' }
 
 /** Query string → search; anything unknown is ignored rather than refused (a stale bookmark still works). */
-export function parseUserSearch(q: (k: string) => string | undefined): UserSearch & { query: URLSearchParams } {
+export function parseUserSearch(q: (k: string) => string | undefined, filters: readonly AdminUserFilter[] = []): UserSearch & { query: URLSearchParams; chosen: Array<{ filter: AdminUserFilter; value: string }> } {
   const query = new URLSearchParams()
   const text = (q('q') ?? '').trim().slice(0, 200)
   const role = q('role') === 'admin' || q('role') === 'user' ? (q('role') as 'admin' | 'user') : undefined
@@ -18,8 +19,16 @@ export function parseUserSearch(q: (k: string) => string | undefined): UserSearc
   if (role) query.set('role', role)
   if (verified !== undefined) query.set('verified', verified ? 'yes' : 'no')
   if (active !== undefined) query.set('active', active ? 'yes' : 'no')
+  // Other features' filters (billing: plan). A value the feature cannot use is ignored by its `where`.
+  const chosen: Array<{ filter: AdminUserFilter; value: string }> = []
+  for (const filter of filters) {
+    const value = (q(filter.name) ?? '').trim().slice(0, 100)
+    if (!value) continue
+    chosen.push({ filter, value })
+    query.set(filter.name, value)
+  }
   if (sort !== 'newest') query.set('sort', sort)
-  return { q: text, role, verified, active, sort, page: pageParam(q('page')), query }
+  return { q: text, role, verified, active, sort, page: pageParam(q('page')), query, chosen }
 }
 
 function Select({ name, label, value, options }: { name: string; label: string; value: string; options: Array<[string, string]> }) {
@@ -35,16 +44,17 @@ function Select({ name, label, value, options }: { name: string; label: string; 
   )
 }
 
-export function UserResults({ rows, page, hasMore, query }: { rows: UserListRow[]; page: number; hasMore: boolean; query: URLSearchParams }) {
+export function UserResults({ rows, page, hasMore, query, columns }: { rows: UserListRow[]; page: number; hasMore: boolean; query: URLSearchParams; columns: readonly AdminUserFilter[] }) {
   return (
     <div id="user-results" aria-live="polite">
       {rows.length === 0 ? <p class="mt-4">No users match.</p> : (
-        <StackedTable caption="Users" head={['Name', 'Email', 'Role', 'Verified', 'Status', 'Joined']}>
+        <StackedTable caption="Users" head={['Name', 'Email', 'Role', ...columns.map((f) => f.label), 'Verified', 'Status', 'Joined']}>
           {rows.map((u) => (
             <tr>
               <td data-label="Name"><a href={`/admin/users/${u.id}`}>{u.name}</a></td>
               <td data-label="Email">{u.email}</td>
               <td data-label="Role">{u.role}</td>
+              {columns.map((f) => <td data-label={f.label}>{u.extras[f.name] ?? '—'}</td>)}
               <td data-label="Verified">{u.emailVerifiedAt ? 'yes' : 'no'}</td>
               <td data-label="Status">{u.deactivatedAt ? <span class="tag is-danger is-light">deactivated</span> : 'active'}</td>
               <td data-label="Joined" class="nowrap">{when(u.createdAt)}</td>
@@ -58,10 +68,20 @@ export function UserResults({ rows, page, hasMore, query }: { rows: UserListRow[
 }
 
 export const usersRoutes = new Hono<AppEnv>().get('/admin/users', ...adminGate, async (c) => {
-  const search = parseUserSearch((k) => c.req.query(k))
-  const result = await searchUsers(c.get('db'), search)
-  const results = <UserResults rows={result.rows} page={result.page} hasMore={result.hasMore} query={search.query} />
-  if (wantsFragment(c.req)) return c.html(results)
+  const filters = c.get('registry').adminUserFilters
+  const search = parseUserSearch((k) => c.req.query(k), filters)
+  const db = c.get('db')
+  const fragment = wantsFragment(c.req)
+  // Started together: the coalescing transport sends them as one HTTP batch (issue 8).
+  const [result, choices] = await Promise.all([
+    searchUsers(db, search, {
+      where: search.chosen.map(({ filter, value }) => (userId) => filter.where(userId, value)),
+      columns: Object.fromEntries(filters.map((f) => [f.name, f.column])),
+    }),
+    fragment ? Promise.resolve([]) : Promise.all(filters.map((f) => f.options(db, c.env))),
+  ])
+  const results = <UserResults rows={result.rows} page={result.page} hasMore={result.hasMore} query={search.query} columns={filters} />
+  if (fragment) return c.html(results)
   const v = (k: string) => search.query.get(k) ?? ''
   return c.render(
     <AdminFrame path="/admin/users" title="Users">
@@ -76,6 +96,7 @@ export const usersRoutes = new Hono<AppEnv>().get('/admin/users', ...adminGate, 
           <Select name="role" label="Role" value={v('role')} options={[['', 'Any'], ['user', 'User'], ['admin', 'Admin']]} />
           <Select name="verified" label="Verified" value={v('verified')} options={[['', 'Any'], ['yes', 'Verified'], ['no', 'Not verified']]} />
           <Select name="active" label="Status" value={v('active')} options={[['', 'Any'], ['yes', 'Active'], ['no', 'Deactivated']]} />
+          {filters.map((f, i) => <Select name={f.name} label={f.label} value={v(f.name)} options={[['', 'Any'], ...(choices[i] ?? [])]} />)}
           <Select name="sort" label="Sort" value={v('sort') || 'newest'} options={Object.entries(SORTS)} />
         </div>
         <button class="button is-primary" type="submit">Search</button>

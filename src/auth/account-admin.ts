@@ -46,10 +46,19 @@ export interface UserSearch {
   page?: number
 }
 
-export type UserListRow = Pick<User, 'id' | 'email' | 'name' | 'role' | 'createdAt' | 'emailVerifiedAt' | 'deactivatedAt'>
+export type UserListRow = Pick<User, 'id' | 'email' | 'name' | 'role' | 'createdAt' | 'emailVerifiedAt' | 'deactivatedAt'> & {
+  /** Other features' columns (Feature.adminUserFilters), by filter name. */
+  extras: Record<string, string | null>
+}
+
+/** Conditions and columns other features add over users.id (AdminUserFilter), evaluated in the same query. */
+export interface UserSearchExtras {
+  where?: Array<(userId: typeof users.id) => SQL | null>
+  columns?: Record<string, (userId: typeof users.id) => SQL<string | null>>
+}
 
 /** Search by email or name (substring, case-insensitive), filters, sort, one page (+1 row to know if more). */
-export async function searchUsers(db: Database, search: UserSearch): Promise<{ rows: UserListRow[]; hasMore: boolean; page: number }> {
+export async function searchUsers(db: Database, search: UserSearch, extras: UserSearchExtras = {}): Promise<{ rows: UserListRow[]; hasMore: boolean; page: number }> {
   const page = Math.max(1, Math.min(search.page ?? 1, 10_000))
   const where: SQL[] = []
   const q = search.q?.trim()
@@ -60,6 +69,12 @@ export async function searchUsers(db: Database, search: UserSearch): Promise<{ r
   if (search.role) where.push(eq(users.role, search.role))
   if (search.verified !== undefined) where.push(search.verified ? isNotNull(users.emailVerifiedAt) : isNull(users.emailVerifiedAt))
   if (search.active !== undefined) where.push(search.active ? isNull(users.deactivatedAt) : isNotNull(users.deactivatedAt))
+  for (const condition of extras.where ?? []) {
+    const sqlCondition = condition(users.id)
+    if (sqlCondition) where.push(sqlCondition)
+  }
+  const columnNames = Object.keys(extras.columns ?? {})
+  const extraColumns = Object.fromEntries(columnNames.map((name, i) => [`x${i}`, extras.columns![name]!(users.id)]))
   const order = {
     newest: [desc(users.createdAt), desc(users.id)],
     oldest: [asc(users.createdAt), asc(users.id)],
@@ -69,8 +84,16 @@ export async function searchUsers(db: Database, search: UserSearch): Promise<{ r
   const rows = await db.select({
     id: users.id, email: users.email, name: users.name, role: users.role,
     createdAt: users.createdAt, emailVerifiedAt: users.emailVerifiedAt, deactivatedAt: users.deactivatedAt,
+    ...extraColumns,
   }).from(users).where(and(...where)).orderBy(...order).limit(USERS_PAGE_SIZE + 1).offset((page - 1) * USERS_PAGE_SIZE)
-  return { rows: rows.slice(0, USERS_PAGE_SIZE), hasMore: rows.length > USERS_PAGE_SIZE, page }
+  const list = rows.slice(0, USERS_PAGE_SIZE).map((row) => {
+    const r = row as typeof row & Record<string, string | null>
+    return {
+      id: r.id, email: r.email, name: r.name, role: r.role, createdAt: r.createdAt, emailVerifiedAt: r.emailVerifiedAt, deactivatedAt: r.deactivatedAt,
+      extras: Object.fromEntries(columnNames.map((name, i) => [name, r[`x${i}`] ?? null])),
+    }
+  })
+  return { rows: list, hasMore: rows.length > USERS_PAGE_SIZE, page }
 }
 
 export class LastAdminError extends Error {

@@ -24,7 +24,7 @@ export { auditActor, recordAuthAudit } from './audit'
 export { reauthenticate } from './reauth'
 export {
   changeUserRole, countSignupsByDay, deactivateUser, deleteUserByAdmin, getUserFigures, LastAdminError,
-  reactivateUser, searchUsers, USERS_PAGE_SIZE, type UserListRow, type UserSearch, type UserSort,
+  reactivateUser, searchUsers, USERS_PAGE_SIZE, type UserListRow, type UserSearch, type UserSearchExtras, type UserSort,
 } from './account-admin'
 export { startImpersonation, stopImpersonation, type ImpersonationRefusal } from './impersonation'
 export { listUserSessions, setSessionCookie, deleteSessionCookie, IMPERSONATION_MAX_MS } from './session'

@@ -1,7 +1,7 @@
 import { count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
-import type { AdminPanel, AdminUserSection, Banner, DashboardCard, AccountCleanup, ViewerField } from '../platform/feature'
-import { getLiveSubscription, LIVE_STATUSES } from './plans'
+import type { AdminPanel, AdminUserFilter, AdminUserSection, Banner, DashboardCard, AccountCleanup, ViewerField } from '../platform/feature'
+import { FREE_PLAN_ID, getLiveSubscription, listPlansForDisplay, LIVE_STATUSES } from './plans'
 import { invoices, plans, subscriptions, type InvoiceRow, type SubscriptionRow } from './schema'
 import { cancelSubscriptionsForDeletion, deleteBillingRows } from './manage'
 import { createStripeClient, readStripeConfig } from './stripe'
@@ -145,3 +145,26 @@ export const cancelStripeOnDeletion: AccountCleanup = async (tx, user, env) => {
   await deleteBillingRows(tx, user.id)
 }
 
+
+// A live subscription of a user (alias s), as SQL over users.id: the statuses that grant a paid plan.
+// Aliased columns, because inside auth's `select … from users` drizzle writes a bare column name, which
+// "name" and "id" would make ambiguous.
+const liveSubscriptionOf = (userId: AnyPgColumn) =>
+  sql`s.user_id = ${userId} and s.status in (${sql.join(LIVE_STATUSES.map((status) => sql`${status}`), sql`, `)})`
+const PLAN_ID = /^[a-z0-9_-]{1,64}$/
+
+/** The admin users list's Plan filter and column (issue 13), inside auth's one search query. */
+export const planFilter: AdminUserFilter = {
+  name: 'plan',
+  label: 'Plan',
+  options: async (db, env) => (await listPlansForDisplay(db, env.DATABASE_URL)).map((p) => [p.id, p.name]),
+  where: (userId, value) => {
+    if (!PLAN_ID.test(value)) return null
+    if (value === FREE_PLAN_ID) return sql`not exists (select 1 from ${subscriptions} s where ${liveSubscriptionOf(userId)})`
+    return sql`exists (select 1 from ${subscriptions} s where ${liveSubscriptionOf(userId)} and s.plan_id = ${value})`
+  },
+  column: (userId) => sql<string | null>`coalesce(
+    (select p.name from ${subscriptions} s join ${plans} p on p.id = s.plan_id
+      where ${liveSubscriptionOf(userId)} order by s.current_period_end desc limit 1),
+    (select p.name from ${plans} p where p.id = ${FREE_PLAN_ID}))`,
+}

@@ -1,7 +1,7 @@
 import type { Feature } from '../platform/feature'
 import type { QuotaLimits } from './plans'
 import { billingRoutes } from './routes'
-import { cancelStripeOnDeletion, PAYMENT_FAILED_FIELD, paymentFailedBanner, paymentFailedField, planCard, PLAN_SUMMARY_FIELD, planSummaryField, subscriptionsPanel, userBillingSection } from './contributions'
+import { cancelStripeOnDeletion, PAYMENT_FAILED_FIELD, paymentFailedBanner, paymentFailedField, planCard, planFilter, PLAN_SUMMARY_FIELD, planSummaryField, subscriptionsPanel, userBillingSection } from './contributions'
 
 // Billing's public entry (CONTRACTS.md, docs/billing.md): the Feature, plus what other features may call.
 export { getAccountPlan, listPlans, listPlansForDisplay, getPlan, calendarMonth, limitsOf, FREE_PLAN_ID } from './plans'
@@ -30,6 +30,7 @@ export const billingFeature: Feature = {
   dashboardCards: [planCard],
   adminPanels: [subscriptionsPanel],
   adminUserSections: [userBillingSection],
+  adminUserFilters: [planFilter],
   accountCleanups: [cancelStripeOnDeletion],
   banners: [paymentFailedBanner],
   viewerFields: { [PAYMENT_FAILED_FIELD]: paymentFailedField, [PLAN_SUMMARY_FIELD]: planSummaryField },

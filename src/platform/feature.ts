@@ -108,6 +108,23 @@ export interface AdminUserSection<T = unknown> {
 }
 
 /**
+ * A filter, with its column, that a feature adds to the admin users list (billing: plan). The list stays
+ * one query: `where` and `column` are SQL over the users.id column, evaluated inside auth's search, and
+ * `options` load in the same tick (one HTTP batch, issue 8).
+ */
+export interface AdminUserFilter {
+  /** The query-string key (`?plan=pro`) and the column's key. */
+  name: string
+  label: string
+  /** The choices after "Any", as [value, label]. */
+  options: (db: Database, env: Env) => Promise<Array<[string, string]>>
+  /** The condition for a chosen value; null for a value that cannot be one (it is then ignored). */
+  where: (userId: AnyPgColumn, value: string) => SQL | null
+  /** The text shown in the list's column for this filter. */
+  column: (userId: AnyPgColumn) => SQL<string | null>
+}
+
+/**
  * A column a feature adds to the viewer, selected in the same query as the session (issue 8: one round
  * trip for session + viewer). Given the users.id column, returns an SQL expression (e.g. an EXISTS
  * subquery); the value lands in `viewer.extras[name]`.
@@ -131,6 +148,7 @@ export interface Feature {
   scheduled?: ScheduledJob[]
   on?: EventListeners
   adminUserSections?: AdminUserSection<any>[]
+  adminUserFilters?: AdminUserFilter[]
   viewerFields?: Record<string, ViewerField>
   /** Class names this feature's Durable Objects export (src/index.tsx re-exports them; a test checks wrangler.toml). */
   durableObjects?: string[]
@@ -148,6 +166,7 @@ export interface Registry {
   scheduled: ScheduledJob[]
   csrfExemptPaths: string[]
   adminUserSections: AdminUserSection<any>[]
+  adminUserFilters: AdminUserFilter[]
   viewerFields: Record<string, ViewerField>
   listeners: { [K in keyof AppEvents]?: Array<(payload: AppEvents[K], ctx: EventContext) => Promise<void>> }
 }
@@ -174,6 +193,7 @@ export function composeRegistry(features: readonly Feature[]): Registry {
     scheduled: features.flatMap((f) => f.scheduled ?? []),
     csrfExemptPaths: features.flatMap((f) => f.csrfExemptPaths ?? []),
     adminUserSections: byOrder(features.flatMap((f) => f.adminUserSections ?? [])),
+    adminUserFilters: features.flatMap((f) => f.adminUserFilters ?? []),
     viewerFields: Object.assign({}, ...features.map((f) => f.viewerFields ?? {})),
     listeners: collectListeners(features),
   }
