@@ -1,8 +1,9 @@
 import { Hono } from 'hono'
 import { renderError } from '../platform/errors'
-import { formBodyLimit, readForm } from '../platform/forms'
+import { emitEvent } from '../platform/feature'
+import { clientIp, formBodyLimit, readForm } from '../platform/forms'
 import { setFlash } from '../platform/flash'
-import type { AppEnv } from '../platform/types'
+import type { AppContext, AppEnv } from '../platform/types'
 import { getUserById, requireAdmin, requireUser } from '../auth'
 import { adjustUsage, resetUsage } from './admin'
 import { isMetric } from './metrics'
@@ -16,6 +17,16 @@ export const ADMIN_CHANGES = { max: 60, windowSeconds: 60 * 60 }
 const ADMIN_FORM_MAX_BYTES = 8 * 1024
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * A usage adjustment is a money-relevant admin action: one audit row per change (issue 13), through the
+ * registry's 'audit.record' (admin stores it). The usage_adjustments table keeps the per-meter detail.
+ */
+function auditUsageChange(c: AppContext, action: 'usage.adjust' | 'usage.reset', userId: string, detail: Record<string, string | number>) {
+  return emitEvent(c.get('registry'), 'audit.record', {
+    action, actorId: c.get('viewer')!.id, targetType: 'user', targetId: userId, ip: clientIp(c), detail,
+  }, { db: c.get('db'), env: c.env })
+}
 
 export const usagePageRoutes = new Hono<AppEnv>()
   .get('/usage', requireUser, async (c) => {
@@ -43,6 +54,7 @@ export const usagePageRoutes = new Hono<AppEnv>()
     if (!/^\d{1,15}$/.test(valueText)) return renderError(c, { status: 422, title: 'Invalid value', message: 'The new value is a whole number, 0 or more.' })
     if (reason === '' || reason.length > 200) return renderError(c, { status: 422, title: 'Reason needed', message: 'Say why (at most 200 characters): it is kept with the change.' })
     const row = await adjustUsage({ db: c.get('db'), env: c.env }, { userId, metric, value: Number(valueText), actorId: admin.id, reason })
+    await auditUsageChange(c, 'usage.adjust', userId, { metric, before: row.before, after: row.after, reason })
     setFlash(c, 'success', `Meter ${metric} set from ${row.before} to ${row.after}.`)
     return c.redirect(`/admin/users/${userId}`, 303)
   })
@@ -57,7 +69,8 @@ export const usagePageRoutes = new Hono<AppEnv>()
       return renderError(c, { status: 429, title: 'Too many changes', message: `Try again in ${Math.ceil(throttle.retryAfterSeconds / 60)} minutes.` })
     }
     if (!UUID.test(userId) || !(await getUserById(c.get('db'), userId))) return renderError(c, { status: 404, title: 'User not found', message: 'There is no such user.' })
-    await resetUsage({ db: c.get('db'), env: c.env }, { userId, actorId: admin.id, reason })
+    const rows = await resetUsage({ db: c.get('db'), env: c.env }, { userId, actorId: admin.id, reason })
+    await auditUsageChange(c, 'usage.reset', userId, { metrics: rows.map((r) => `${r.metric} ${r.before}→${r.after}`).join(', '), reason })
     setFlash(c, 'success', "This period's counters were reset.")
     return c.redirect(`/admin/users/${userId}`, 303)
   })

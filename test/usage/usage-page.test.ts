@@ -6,6 +6,7 @@ import { Hono } from 'hono'
 import { and, eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { withDb } from '../helpers/db'
+import { auditRowsAbout } from '../admin/helpers'
 import { createTestUser, get, loginCookie, post } from '../auth/helpers'
 import { consumeQuota, meterStub, readQuota } from '../../src/usage/quota'
 import { getDailyUsage, getUsageSummary } from '../../src/usage/summary'
@@ -99,10 +100,14 @@ describe('admin functions', () => {
     expect(row).toMatchObject({ actorId: admin.id, metric: 'api_requests', kind: 'adjust', before: 40, after: 10, reason: 'support ticket 42' })
     const summary = await withDb((db) => getUsageSummary(db, user.id))
     expect(summary.meters.api_requests.used).toBe(10)
+    // One audit row, with actor and target (issue 13).
+    const audit = await auditRowsAbout(user.id, 'usage.adjust')
+    expect(audit).toHaveLength(1)
+    expect(audit[0]).toMatchObject({ actorId: admin.id, targetType: 'user', detail: { metric: 'api_requests', before: 40, after: 10, reason: 'support ticket 42' } })
   })
 
   it("reset zeroes this period's counters, not the gauges, and records each", async () => {
-    const { cookie } = await signedIn({ role: 'admin' })
+    const { user: admin, cookie } = await signedIn({ role: 'admin' })
     const user = await createTestUser()
     await consumeQuota(env, user.id, [{ metric: 'api_requests', amount: 3 }, { metric: 'uploads', amount: 2 }, { metric: 'storage_bytes', amount: 99 }])
     expect((await post(`/admin/usage/${user.id}/reset`, {}, cookie)).status).toBe(303)
@@ -110,6 +115,10 @@ describe('admin functions', () => {
     expect([live.usage.api_requests.used, live.usage.uploads.used, live.usage.storage_bytes.used]).toEqual([0, 0, 99])
     const rows = await withDb((db) => db.select().from(usageAdjustments).where(and(eq(usageAdjustments.userId, user.id), eq(usageAdjustments.kind, 'reset'))))
     expect(rows.map((r) => r.metric).sort()).toEqual(['api_requests', 'uploads'])
+    const audit = await auditRowsAbout(user.id, 'usage.reset')
+    expect(audit).toHaveLength(1)
+    expect(audit[0]).toMatchObject({ actorId: admin.id, targetType: 'user' })
+    expect(String((audit[0]!.detail as Record<string, unknown>).metrics)).toMatch(/api_requests 3→0/)
   })
 
   it('refuses bad input with 4xx, non-admins with 403, cross-site with 403, big bodies with 413', async () => {
@@ -127,6 +136,7 @@ describe('admin functions', () => {
     expect((await adjust({ metric: 'uploads', value: '1', reason: 'x' }, cookie, { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } })).status).toBe(403)
     expect((await adjust({ metric: 'uploads', value: '1', reason: 'x'.repeat(20_000) })).status).toBe(413)
     expect(await withDb((db) => db.select().from(usageAdjustments).where(eq(usageAdjustments.userId, user.id)))).toHaveLength(0)
+    expect(await auditRowsAbout(user.id)).toHaveLength(0)
   })
 
   it('admin changes are throttled per admin (checklist 23)', async () => {
