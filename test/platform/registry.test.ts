@@ -74,6 +74,20 @@ describe('the feature registry', () => {
     })
   })
 
+  // Admin's messages and mail sections show pages' and email's data: they go with those features.
+  it.each([['pages', '/admin/messages', 'Messages'], ['email', '/admin/mail', 'Mail']])('without %s, admin has no %s section', async (name, path, tab) => {
+    const admin = await createTestUser({ role: 'admin', verified: true })
+    const cookie = await loginCookie(admin.email)
+    const rest = features.filter((f) => f.name !== name)
+    const tabsOf = (html: string) => html.slice(html.indexOf('aria-label="Admin sections"'), html.indexOf('</nav>', html.indexOf('aria-label="Admin sections"')))
+    expect((await fetchFrom(features, path, cookie)).status).toBe(200)
+    expect(tabsOf(await (await fetchFrom(features, '/admin', cookie)).text())).toContain(`<a href="${path}">${tab}</a>`)
+    expect((await fetchFrom(rest, path, cookie)).status).toBe(404)
+    const overview = await fetchFrom(rest, '/admin', cookie)
+    expect(overview.status).toBe(200)
+    expect(tabsOf(await overview.text())).not.toContain(`href="${path}"`)
+  })
+
   it('without auth there is no session, no sign-in and no account links', async () => {
     const rest = features.filter((f) => f.name !== 'auth')
     const html = await (await fetchFrom(rest, '/')).text()

@@ -1,15 +1,20 @@
 import type { Child } from 'hono/jsx'
+import { useRequestContext } from 'hono/jsx-renderer'
+import type { AppEnv } from '../../platform/types'
 
-const TABS = [
+// [href, label, the feature whose data the section shows (routes.ts answers 404 without it)]
+const TABS: ReadonlyArray<readonly [string, string, string?]> = [
   ['/admin', 'Overview'],
   ['/admin/users', 'Users'],
-  ['/admin/messages', 'Messages'],
-  ['/admin/mail', 'Mail'],
+  ['/admin/messages', 'Messages', 'pages'],
+  ['/admin/mail', 'Mail', 'email'],
   ['/admin/audit', 'Audit log'],
-] as const
+]
 
 /** The admin pages' frame: a title and the section tabs (scroll sideways on a phone). */
 export function AdminFrame({ path, title, subtitle, children }: { path: string; title: string; subtitle?: string; children?: Child }) {
+  const features = useRequestContext<AppEnv>().get('registry').features
+  const tabs = TABS.filter(([, , needs]) => !needs || features.some((f) => f.name === needs))
   return (
     <section class="section">
       <div class="container">
@@ -17,7 +22,7 @@ export function AdminFrame({ path, title, subtitle, children }: { path: string; 
         {subtitle && <p class="subtitle">{subtitle}</p>}
         <nav class="tabs admin-tabs" aria-label="Admin sections">
           <ul>
-            {TABS.map(([href, label]) => {
+            {tabs.map(([href, label]) => {
               const current = href === '/admin' ? path === '/admin' : path.startsWith(href)
               return <li class={current ? 'is-active' : undefined}><a href={href} aria-current={current ? 'page' : undefined}>{label}</a></li>
             })}
