@@ -5,9 +5,9 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ROOT, runCli } from './helpers'
 
-// The slow one: a fresh project from `quickscale init`, a feature generated into it, and then that
-// project's own typecheck, the generated test file and the boundary test, run as a developer would.
-// Relies on test/scripts/feature-boundaries.test.ts (the registry's boundary test) being in the template.
+// A fresh project from `quickscale init`, a feature generated into it, and that project's typecheck.
+// That the generated feature's own tests, the registry, malformed-forms and boundary tests then pass is
+// shown by the slow CI step, which runs the new project's whole `npm test` (new-project.slow.test.ts).
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-cli-generate-'))
 // As root, the project's embedded Postgres runs as the `postgres` user, who must reach its binaries here.
 fs.chmodSync(work, 0o755)
@@ -24,11 +24,10 @@ function run(command: string, args: string[], cwd: string): Promise<{ code: numb
 }
 
 describe('quickscale generate feature', () => {
-  it('scaffolds a registered, migrated feature whose own tests pass as generated', async () => {
+  it('scaffolds a registered, migrated feature that typechecks', async () => {
     expect((await runCli(['init', project, '--name', 'generated-app'])).code).toBe(0)
-    // Hard links: the new project gets the same installed packages without copying 500 MB (a symlink
-    // would point the test pool's module paths outside the project).
-    await run('cp', ['-al', path.join(ROOT, 'node_modules'), path.join(project, 'node_modules')], work)
+    // The installed packages for drizzle-kit and tsc (the slow step hard-links them, for its test pool).
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'))
 
     const gen = await runCli(['generate', 'feature', 'team-notes', '--metered', '2'], { cwd: project })
     expect(gen.stderr).toBe('')
@@ -49,19 +48,10 @@ describe('quickscale generate feature', () => {
     expect(typecheck.output).toBe('')
     expect(typecheck.code).toBe(0)
 
-    // With the registry test (it composes like the built-in features) and the malformed-forms test (its
-    // form route takes every bad body with a clear 4xx).
+    // Registered in the malformed-forms table (ADR 0007), which fails on an unlisted form route.
     expect(fs.readFileSync(path.join(project, 'test/platform/malformed-forms.test.ts'), 'utf8')).toContain("{ path: '/team-notes', field: 'title', signedIn: true },")
-    const tests = await run('npx', ['vitest', 'run', '--project', 'workers', 'test/team-notes/', 'test/platform/registry.test.ts', 'test/platform/malformed-forms.test.ts'], project)
-    expect(tests.output).toMatch(/Tests\s+\d+ passed/)
-    expect(tests.code, tests.output.slice(-3000)).toBe(0)
-
-    // The registry's boundary rules, scanned over the project with the generated feature in it.
-    const boundary = await run('npx', ['vitest', 'run', '--project', 'scripts', 'test/scripts/feature-boundaries.test.ts'], project)
-    expect(boundary.output).toContain('feature-boundaries.test.ts')
-    expect(boundary.output).toMatch(/Tests\s+\d+ passed/)
-    expect(boundary.code, boundary.output.slice(-3000)).toBe(0)
-  }, 600_000)
+    expect(fs.existsSync(path.join(project, 'test/team-notes/team-notes.test.ts'))).toBe(true)
+  }, 180_000)
 
   it('refuses a bad name with the rule and exit code 2', async () => {
     const run = await runCli(['generate', 'feature', 'Bad_Name'])
