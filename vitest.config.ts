@@ -46,6 +46,9 @@ export default defineConfig({
   test: {
     // The usual console report, plus a JSON summary that .ci/run turns into one closing line.
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    // Two files at a time (vitest's default here would be one, cores − 1): the workers project's workerd
+    // and the CLI's processes each leave the other core idle much of the time, waiting on Postgres.
+    maxWorkers: 2,
     projects: [
       workersProject('workers', { exclude: ['test/e2e/**', 'test/email/resend/**', 'test/scripts/**', 'test/thumbnailer/**', 'test/cli/**'] }),
       // The thumbnailer Worker (workers/thumbnailer/, ADR 0050) from its own config: its R2 bucket and queue
@@ -74,6 +77,8 @@ export default defineConfig({
           name: 'cli',
           environment: 'node',
           include: ['test/cli/**/*.test.ts'],
+          // `npm run test:slow` (vitest.slow.config.ts): a new project's whole npm test.
+          exclude: ['test/**/*.slow.test.ts'],
           globalSetup: ['./test/cli/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -85,12 +90,12 @@ export default defineConfig({
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
           // After every other project: on two cores the workers and cli runs (nested tsc, vitest) starved
-          // `wrangler dev` long enough for a page load to pass Playwright's 30 s navigation limit.
+          // `wrangler dev` long enough for a page load to pass Playwright's 30 s navigation limit. Two
+          // files at a time among themselves (each has its own Chromium and users; one wrangler dev).
           sequence: { groupOrder: 1 },
           globalSetup: ['./test/e2e/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          fileParallelism: false,
         },
       },
     ],
