@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono'
+import { Hono } from 'hono'
 import type { AppEnv } from '../platform/types'
 import { apiError, meter, requireApiKey } from '../usage'
 import { parseBrowserQuery } from './format'
@@ -12,10 +12,8 @@ function fileJson(f: FileRow) {
   }
 }
 
-// usage's entry imports files' entry (its reconcile reads storage), so when usage is evaluated first its
-// middleware is not initialised yet while this module runs: look the middleware up per request.
-const apiKey: MiddlewareHandler<AppEnv> = (c, next) => requireApiKey(c, next)
-const meterRequest: MiddlewareHandler<AppEnv> = (c, next) => meter('api_requests')(c, next)
+const apiKey = requireApiKey
+const meterRequest = meter('api_requests')
 
 /**
  * The files JSON API (docs/files.md): a bearer key (usage's requireApiKey), one `api_requests` counted per

@@ -8,6 +8,7 @@ import { deleteAccountFiles, getStorageSummary } from './service'
 import { deletePrefix } from './storage'
 import { StorageCard } from './views/card'
 import { storageAdminPanel } from './admin-panel'
+import { createReconcileJob, RECONCILE_CRON } from '../usage'
 
 // The files feature's public entry (CONTRACTS.md): R2 storage, projects, the browser, thumbnails.
 export { getStorageSummary, countFilesByUser } from './service'
@@ -26,6 +27,9 @@ export const filesFeature: Feature = {
     render: (summary: { bytes: number; files: number }, viewer) => StorageCard({ summary, verified: viewer.emailVerified }),
   }],
   adminPanels: [storageAdminPanel],
+  // Nightly: usage's storage and file-count gauges trued up to these rows (the truth lives here, so the
+  // job does too: usage depends on no feature, files on usage). Drift is logged and corrected.
+  scheduled: [createReconcileJob((db, userId) => getStorageSummary(db, userId), RECONCILE_CRON)],
   adminUserSections: [{
     id: 'files',
     title: 'Files',

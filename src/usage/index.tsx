@@ -5,11 +5,11 @@ import { configureMeter } from './quota'
 import { getUsageOverview, getUsageSummary, listUsageAdjustments, type UsageSummary } from './summary'
 import { AdminUsageSection, UsageCard } from './views/usage-page'
 import type { UsageAdjustment } from './schema'
-import { createReconcileJob } from './reconcile'
-// Last on purpose: files imports usage's entry too; by now every usage module it uses is evaluated.
-import { getStorageSummary } from '../files'
 
-/** Nightly, as declared in wrangler.toml [triggers] crons. */
+/**
+ * Nightly, as declared in wrangler.toml [triggers] crons: the feature that stores what a gauge measures
+ * schedules `createReconcileJob` with its own measure (files: storage and file count).
+ */
 export const RECONCILE_CRON = '17 3 * * *'
 
 // The usage feature's public entry (CONTRACTS.md, docs/usage.md): the meter, the quota calls and
@@ -66,8 +66,6 @@ export const usageFeature: Feature = {
     render: (data: { summary: UsageSummary; adjustments: UsageAdjustment[] }, userId) => AdminUsageSection({ userId, ...data }),
   }],
   durableObjects: ['UsageMeter'],
-  // Gauges against the real file rows (files' getStorageSummary); drift is logged and corrected.
-  scheduled: [createReconcileJob((db, userId) => getStorageSummary(db, userId), RECONCILE_CRON)],
   accountCleanups: [deleteUsageData],
   on: {
     // A checkout, plan change, cancellation or lapse: the meter's limits move at once (ADR 0041).
