@@ -15,8 +15,8 @@ afterEach(() => {
 
 describe('database transport', () => {
   it('queries issued together travel in one round trip and each gets its own result', async () => {
-    await withDb(async (db) => {
-      counter = countDatabaseRoundTrips()
+    const count = (counter = countDatabaseRoundTrips())
+    await count.measure(() => withDb(async (db) => {
       const [a, b, c] = await Promise.all([
         db.execute(sql`select 1 as n`),
         db.execute(sql`select 'two' as s`),
@@ -25,18 +25,18 @@ describe('database transport', () => {
       expect(a.rows).toEqual([{ n: 1 }])
       expect(b.rows).toEqual([{ s: 'two' }])
       expect(c[0]!.n).toBeGreaterThanOrEqual(0)
-      expect(counter.http).toHaveLength(1)
-      expect(JSON.parse(counter.http[0]!).queries).toHaveLength(3)
-    })
+      expect(count.http).toHaveLength(1)
+      expect(JSON.parse(count.http[0]!).queries).toHaveLength(3)
+    }))
   })
 
   it('queries awaited one after the other are separate round trips', async () => {
-    await withDb(async (db) => {
-      counter = countDatabaseRoundTrips()
+    const count = (counter = countDatabaseRoundTrips())
+    await count.measure(() => withDb(async (db) => {
       await db.execute(sql`select 1`)
       await db.execute(sql`select 2`)
-      expect(counter.http).toHaveLength(2)
-    })
+      expect(count.http).toHaveLength(2)
+    }))
   })
 
   it('a failing query in a batch fails alone: the others still answer', async () => {
@@ -58,8 +58,8 @@ describe('database transport', () => {
 
   it('db.transaction is interactive (reads its own writes) and rolls back when the function throws', async () => {
     const email = randomEmail('tx')
-    await withDb(async (db) => {
-      counter = countDatabaseRoundTrips()
+    const count = (counter = countDatabaseRoundTrips())
+    await count.measure(() => withDb(async (db) => {
       await expect(db.transaction(async (tx) => {
         await tx.insert(users).values({ email, name: 'In a transaction', passwordHash: 'unused' })
         const [seen] = await tx.select({ name: users.name }).from(users).where(eq(users.email, email))
@@ -67,14 +67,14 @@ describe('database transport', () => {
         throw new Error('changed my mind')
       })).rejects.toThrow('changed my mind')
       // Transactions hold a connection: the WebSocket Pool, opened only now.
-      expect(counter.sockets.length).toBeGreaterThanOrEqual(1)
+      expect(count.sockets.length).toBeGreaterThanOrEqual(1)
       expect(await db.select().from(users).where(eq(users.email, email))).toEqual([])
       await db.transaction(async (tx) => {
         await tx.insert(users).values({ email, name: 'Committed', passwordHash: 'unused' })
       })
       const [row] = await db.select({ name: users.name }).from(users).where(eq(users.email, email))
       expect(row?.name).toBe('Committed')
-    })
+    }))
   })
 
   it('types arrive parsed as with the WebSocket driver (timestamps, booleans, nulls, arrays, json)', async () => {
