@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory'
 import { readConfig, trustedOrigins } from './env'
-import { createDb } from './db'
+import { createDb, type Database, type DbHandle } from './db'
 import { renderError } from './errors'
 import { createLogger } from './logger'
 import type { AppEnv } from './types'
@@ -19,24 +19,38 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
     await next()
   } finally {
     c.header('X-Request-Id', requestId)
-    // Only production writes the request line: `wrangler dev` prints its own for every request (a second
-    // one cost about a third of the home page's throughput there), and tests assert on behaviour.
-    if (c.get('config')?.isProduction) {
+    // Opt-in (LOG_REQUESTS=true, platform/env.ts): Workers Logs and wrangler dev already log every request.
+    if (c.get('config')?.logRequests) {
       c.get('log').info('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started })
     }
   }
 })
 
-// A Pool per request, ended after the response is sent (Workers cannot reuse sockets across requests).
+/**
+ * The request's database handle, built on first use and closed after the response is sent (Workers
+ * cannot reuse sockets across requests). Pages that need no query (the home page reads a cached plan
+ * catalogue, /about, static errors) never build it: that was a tenth of a millisecond per request.
+ */
 export const database = createMiddleware<AppEnv>(async (c, next) => {
-  const handle = createDb(c.env)
-  c.set('db', handle.db)
+  let handle: DbHandle | null = null
+  const open = () => (handle ??= createDb(c.env)).db
+  c.set('db', lazyDatabase(open))
   try {
     await next()
   } finally {
-    c.executionCtx.waitUntil(handle.close())
+    if (handle) c.executionCtx.waitUntil((handle as DbHandle).close())
   }
 })
+
+function lazyDatabase(open: () => Database): Database {
+  return new Proxy({} as Database, {
+    get(_target, key) {
+      const db = open()
+      const value = Reflect.get(db, key, db)
+      return typeof value === 'function' ? value.bind(db) : value
+    },
+  })
+}
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
