@@ -74,8 +74,10 @@ export function normaliseLimit(value: number | null | undefined): number | null 
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : null
 }
 
+const wholeNumber = new Intl.NumberFormat('en-US')
+
 export function formatAmount(metric: Metric, n: number): string {
-  if (metric !== 'storage_bytes') return new Intl.NumberFormat('en-US').format(n)
+  if (metric !== 'storage_bytes') return wholeNumber.format(n)
   // Binary steps, as the plans count them (100 MB = 104,857,600 bytes in the catalogue).
   const units = ['B', 'KB', 'MB', 'GB', 'TB']
   let value = n

@@ -1,6 +1,6 @@
 import type { AccountPlan, QuotaLimits } from '../plans'
 import type { InvoiceRow, SubscriptionRow } from '../schema'
-import { formatBytes, formatDate, formatMoney } from '../format'
+import { formatBytes, formatCount, formatDate, formatMoney } from '../format'
 
 export const INVOICE_PAGE_SIZE = 10
 
@@ -27,9 +27,9 @@ export function QuotaList({ limits }: { limits: QuotaLimits }) {
   return (
     <ul class="quota-list">
       <li><strong>{formatBytes(limits.storageBytes)}</strong> of storage</li>
-      <li><strong>{limits.fileCount.toLocaleString('en-US')}</strong> files</li>
-      <li><strong>{limits.uploadsPerMonth.toLocaleString('en-US')}</strong> uploads a month</li>
-      <li><strong>{limits.apiRequestsPerMonth.toLocaleString('en-US')}</strong> API requests a month</li>
+      <li><strong>{formatCount(limits.fileCount)}</strong> files</li>
+      <li><strong>{formatCount(limits.uploadsPerMonth)}</strong> uploads a month</li>
+      <li><strong>{formatCount(limits.apiRequestsPerMonth)}</strong> API requests a month</li>
     </ul>
   )
 }
