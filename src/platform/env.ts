@@ -26,8 +26,14 @@ const configSchema = z.object({
     (v) => v === undefined || splitOrigins(v).every((o) => URL.canParse(o) && new URL(o).origin === o),
     'must be comma-separated origins such as https://www.example.com (scheme and host, no path)',
   ),
+  // "true": one JSON request line of ours per request (method, path, status, ms, request id). Off by
+  // default: with [observability] enabled, Workers Logs records every invocation (URL, status, duration,
+  // Ray ID = our request id) and wrangler dev prints its own line, so ours doubled log volume and cost
+  // (docs/performance.md: a third of the home page's throughput under wrangler dev).
+  LOG_REQUESTS: z.enum(['true', 'false']).optional(),
 }).transform((vars) => ({
   ...vars,
+  logRequests: vars.LOG_REQUESTS === 'true',
   isProduction: vars.ENVIRONMENT === 'production',
   isDevelopment: vars.ENVIRONMENT === 'development',
 }))

@@ -43,10 +43,16 @@ describe('request log', () => {
     expect(lines).toEqual([])
   })
 
-  it('production: one JSON line per request with the same id as the response header', async () => {
+  it('production, by default: none either (Workers Logs records every invocation with its Ray ID)', async () => {
+    const { res, lines } = await linesFor('production')
+    expect(res.status).toBe(404)
+    expect(lines).toEqual([])
+  })
+
+  it('LOG_REQUESTS=true: one JSON line per request with the same id as the response header', async () => {
     const logged = vi.spyOn(console, 'log').mockImplementation(() => {})
     const ctx = createExecutionContext()
-    const res = await worker.fetch(new Request('http://127.0.0.1:8787/no-such-page?token=secret'), { ...env, ENVIRONMENT: 'production' }, ctx)
+    const res = await worker.fetch(new Request('http://127.0.0.1:8787/no-such-page?token=secret'), { ...env, ENVIRONMENT: 'production', LOG_REQUESTS: 'true' } as Env, ctx)
     await waitOnExecutionContext(ctx)
     const lines = logged.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('"requestId"'))
     logged.mockRestore()
