@@ -44,6 +44,8 @@ describe('a new project from quickscale init, with a generated feature', () => {
     const summary = tests.output.match(/Test Files\s+.*\n\s+Tests\s+.*/)?.[0] ?? tests.output.slice(-3000)
     console.log(`generated project's npm test:\n${summary}`)
     expect(tests.output).toContain('test/team-notes/team-notes.test.ts')
-    expect(tests.code, tests.output.slice(-5000)).toBe(0)
+    // Every failing test by name first (the tail alone may show only the last of several).
+    const failures = tests.output.split('\n').filter((line) => /^\s*(FAIL|×)\s/.test(line.replace(/\x1b\[[0-9;]*m/g, ''))).join('\n')
+    expect(tests.code, `${failures}\n…\n${tests.output.slice(-4000)}`).toBe(0)
   }, 1_800_000)
 })

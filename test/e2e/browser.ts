@@ -5,7 +5,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { parse } from 'smol-toml'
 import { expect } from 'vitest'
+
+/** The app's name as wrangler.toml's [vars] give it (`quickscale init` sets each project's own). */
+export const APP_NAME = String((parse(fs.readFileSync('wrangler.toml', 'utf8')) as { vars: { APP_NAME: string } }).vars.APP_NAME)
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
-import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser } from './browser'
+import { APP_NAME, expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser } from './browser'
 
 // `wrangler dev` as `npm run dev` runs it: ENVIRONMENT=development and no RESEND_API_KEY, so the real
 // local queue hands the mail to the consumer, which files it in the outbox at /dev/mail.
@@ -40,7 +40,7 @@ describe('the local outbox in Chromium', () => {
     // The HTML version renders, styled, inside its sandboxed frame.
     const frame = card.frameLocator('iframe.mail-frame')
     await expect(frame.locator('h1').textContent()).resolves.toBe('New contact message')
-    const brandColour = await frame.locator('p', { hasText: 'QuickScale Edge' }).first().evaluate((el) => getComputedStyle(el).color)
+    const brandColour = await frame.locator('p', { hasText: APP_NAME }).first().evaluate((el) => getComputedStyle(el).color)
     expect(brandColour).toBe('rgb(11, 110, 95)') // BRAND in templates/layout.tsx: the inline styles reached the frame
     await page.screenshot({ path: screenshotPath('dev-mail'), fullPage: false })
     await expectNoSeriousA11yViolations(page, '/dev/mail')

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import pg from 'pg'
 import type { Page } from 'playwright-core'
-import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser } from './browser'
+import { APP_NAME, expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser } from './browser'
 
 const baseUrl = inject('baseUrl')
 let chrome: LaunchedBrowser
@@ -22,7 +22,7 @@ describe('public pages in Chromium', () => {
   it('home page loads with no console errors and no CSP violations', async () => {
     const { page, problems, status } = await open('/')
     expect(status).toBe(200)
-    await expect(page.title()).resolves.toBe('Home · QuickScale Edge')
+    await expect(page.title()).resolves.toBe(`Home · ${APP_NAME}`)
     expect(await page.locator('h1').first().textContent()).toContain('Launch your SaaS on the edge')
     // The stylesheet really applied (served from public/vendor, allowed by the CSP).
     const navbarDisplay = await page.locator('nav.navbar').evaluate((el) => getComputedStyle(el).display)

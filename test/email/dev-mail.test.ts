@@ -52,7 +52,7 @@ describe('/dev/mail in development', () => {
     expect(mails).toHaveLength(2)
     expect(Object.keys(mails[0]).sort()).toEqual(['createdAt', 'html', 'id', 'subject', 'template', 'text', 'to'])
     expect(mails.map((m) => m.template)).toEqual(['password-reset', 'verify-email'])
-    expect(mails[1]).toMatchObject({ to, subject: 'Verify your email address for QuickScale Edge' })
+    expect(mails[1]).toMatchObject({ to, subject: `Verify your email address for ${env.APP_NAME}` })
     expect(mails[1].text).toContain('http://localhost/verify-email?token=abc')
     expect(mails[1].text).toContain('12345678')
     expect(mails[1].html).toContain('href="http://localhost/verify-email?token=abc"')
@@ -66,7 +66,7 @@ describe('/dev/mail in development', () => {
     expect(res.status).toBe(200)
     const html = await res.text()
     expect(html).toContain('<h1 class="title">Outbox</h1>')
-    expect(html.indexOf('Reset your QuickScale Edge password')).toBeLessThan(html.indexOf('Verify your email address for QuickScale Edge'))
+    expect(html.indexOf(`Reset your ${env.APP_NAME} password`)).toBeLessThan(html.indexOf(`Verify your email address for ${env.APP_NAME}`))
     expect(html.match(/<iframe class="mail-frame" src="\/dev\/mail\/[0-9a-f-]{36}"[^>]*sandbox="allow-popups allow-popups-to-escape-sandbox"/g)).toHaveLength(2)
     expect(html).toContain('http://localhost/reset-password?token=def')
     // The user-supplied name is escaped on the page, as in the mail.

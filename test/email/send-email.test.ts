@@ -34,10 +34,10 @@ describe('sendEmail', () => {
     // Then the real consumer takes it off the queue.
     const mail = await waitForMail(to, { template: 'welcome' })
     expect(mail.id).toBe(deliveryId)
-    expect(mail.subject).toBe('Welcome to QuickScale Edge')
+    expect(mail.subject).toBe(`Welcome to ${env.APP_NAME}`)
     expect(mail.html).toContain('http://localhost/dashboard')
     expect(mail.text).toContain('Open your dashboard (http://localhost/dashboard)')
-    expect(await waitForDelivery(deliveryId)).toMatchObject({ status: 'sent', transport: 'outbox', attempts: 1, subject: 'Welcome to QuickScale Edge', error: null })
+    expect(await waitForDelivery(deliveryId)).toMatchObject({ status: 'sent', transport: 'outbox', attempts: 1, subject: `Welcome to ${env.APP_NAME}`, error: null })
   })
 
   it.each([

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { env } from 'cloudflare:workers'
 import { request } from '../helpers/http'
 
 describe('public pages', () => {
   it.each([
     ['/', 'Launch your SaaS on the edge'],
-    ['/about', 'About QuickScale Edge'],
+    // The name from wrangler.toml's [vars]: a project made by `quickscale init` has its own.
+    ['/about', `About ${env.APP_NAME}`],
     ['/contact', 'Contact us'],
   ])('%s renders inside the layout', async (path, heading) => {
     const res = await request(path)

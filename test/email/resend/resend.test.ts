@@ -73,7 +73,7 @@ describe('sending through Resend', () => {
       from: env.EMAIL_FROM,
       to: [to],
       reply_to: 'support@example.com',
-      subject: 'Reset your QuickScale Edge password',
+      subject: `Reset your ${env.APP_NAME} password`,
     })
     expect(call.body.html).toContain('href="http://localhost/reset-password?token=t0k3n"')
     expect(call.body.text).toContain('Choose a new password (http://localhost/reset-password?token=t0k3n)')
