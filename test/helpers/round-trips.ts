@@ -1,9 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { env } from 'cloudflare:workers'
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { vi } from 'vitest'
-import worker from '../../src/index'
-import { ORIGIN } from './http'
+import { requestSettled } from './http'
 
 // Test files share one isolate (ADR 0080): a queue consumer or waitUntil task left by an earlier file can
 // query the database while a page is measured. Only work started inside `measure` is counted: the async
@@ -46,11 +43,8 @@ export function countDatabaseRoundTrips() {
      */
     page(path: string, cookie?: string): Promise<{ status: number; html: string }> {
       return scope.run(mine, async () => {
-        const ctx = createExecutionContext()
-        const res = await worker.fetch(new Request(new URL(path, ORIGIN), { headers: cookie ? { cookie } : {}, redirect: 'manual' }), env, ctx)
-        const html = await res.text()
-        await waitOnExecutionContext(ctx)
-        return { status: res.status, html }
+        const res = await requestSettled(path, { headers: cookie ? { cookie } : {} })
+        return { status: res.status, html: await res.text() }
       })
     },
     restore() {
