@@ -44,6 +44,10 @@ export async function crawlSite(options: CrawlOptions): Promise<CrawlReport> {
       if (url.startsWith(origin) && res.request().resourceType() !== 'document' && res.status() >= 400) problems.push({ page: current, problem: `asset ${new URL(url).pathname} answered ${res.status()}` })
     })
     page.on('requestfailed', (req) => {
+      // net::ERR_ABORTED is the crawler's own doing: moving to the next page cancels what is still in
+      // flight after `load` (the favicon, at least, is always fetched after it), which on a busy machine
+      // is a coin toss. A server that fails a request shows another code (ERR_EMPTY_RESPONSE, …).
+      if (req.failure()?.errorText === 'net::ERR_ABORTED') return
       if (req.url().startsWith(origin)) problems.push({ page: current, problem: `request for ${new URL(req.url()).pathname} failed: ${req.failure()?.errorText ?? 'unknown'}` })
     })
 

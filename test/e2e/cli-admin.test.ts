@@ -81,8 +81,9 @@ describe('quickscale admin create → log in', () => {
     const password = 'crawler passphrase for the test'
     expect((await quickscale(['admin', 'create', email, '--password-stdin'], password)).code).toBe(0)
     const run = await quickscale(['crawl', '--url', baseUrl, '--email', email], '', { QUICKSCALE_PASSWORD: password })
-    expect(run.stderr).toBe('')
-    expect(run.code).toBe(0)
+    // The crawl's report is on stdout: put it in the failure message so a CI log says which page failed.
+    expect(run.stderr, run.stdout).toBe('')
+    expect(run.code, run.stdout).toBe(0)
     for (const path of ['/', '/dashboard', '/settings', '/admin', '/contact']) expect(run.stdout).toContain(`200 ${path}\n`)
     expect(run.stdout).toContain('✔ no problems found')
     expect(run.stdout).not.toContain('/logout')
