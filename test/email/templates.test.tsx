@@ -1,7 +1,11 @@
 /** @jsxImportSource react */
 import { describe, expect, it } from 'vitest'
 import { createElement, type FunctionComponent } from 'react'
-import { Button, Html, Link, Preview, Text } from '@react-email/components'
+import { Button } from '@react-email/button'
+import { Html } from '@react-email/html'
+import { Link } from '@react-email/link'
+import { Preview } from '@react-email/preview'
+import { Text } from '@react-email/text'
 import { renderEmail, TemplatePropsError } from '../../src/email/render'
 import { toPlainText } from '../../src/email/plain-text'
 import { templates, type TemplateName } from '../../templates'
