@@ -1,8 +1,7 @@
 import { createMiddleware } from 'hono/factory'
-import { auditActor, consumeBucket, requireAdmin, throttleMessage } from '../auth'
-import { clientIp } from '../platform/forms'
+import { consumeBucket, requireAdmin, throttleMessage } from '../auth'
+import { recordAudit } from '../platform/audit'
 import { renderError } from '../platform/errors'
-import { emitEvent } from '../platform/feature'
 import type { AppContext, AppEnv } from '../platform/types'
 
 /**
@@ -39,10 +38,7 @@ export async function recordAdminAction(
   target: { type: string; id: string },
   detail?: Record<string, string | number | boolean | null>,
 ): Promise<void> {
-  const who = auditActor(c)
-  await emitEvent(c.get('registry'), 'audit.record', {
-    action, actorId: who.actorId, onBehalfOfId: who.onBehalfOfId, targetType: target.type, targetId: target.id, ip: clientIp(c), detail,
-  }, { db: c.get('db'), env: c.env })
+  await recordAudit(c, { action, targetType: target.type, targetId: target.id, detail })
 }
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

@@ -4,6 +4,7 @@ import {
   reactivateUser, reauthenticate, sendVerificationEmail, setSessionCookie, startImpersonation,
 } from '../auth'
 import { clientIp, formBodyLimit, readForm, redirectAfterPost } from '../platform/forms'
+import { recordAudit } from '../platform/audit'
 import { renderError } from '../platform/errors'
 import { setFlash } from '../platform/flash'
 import type { AppContext, AppEnv } from '../platform/types'
@@ -123,9 +124,8 @@ export const userActionRoutes = new Hono<AppEnv>()
       return renderError(c, { status: started.reason === 'not_found' ? 404 : 403, title: 'Cannot log in as this user', message })
     }
     setSessionCookie(c, started.token, started.session.expiresAt, now)
-    // Recorded with the new session's pair: the admin acts, on behalf of the user.
-    c.set('session', started.session)
-    await recordAdminAction(c, 'admin.impersonation.started', userTarget(id))
+    // From this response on the admin acts on behalf of the user: the row names both (ADR 0060).
+    await recordAudit(c, { action: 'admin.impersonation.started', targetType: 'user', targetId: id, actorId: admin.id, onBehalfOfId: id })
     setFlash(c, 'warning', `You are now logged in as ${started.target.name}. Use the banner to go back.`)
     return redirectAfterPost(c, '/dashboard')
   })

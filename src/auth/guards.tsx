@@ -33,7 +33,7 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
     } else {
       c.set('user', user)
       c.set('session', session)
-      c.set('viewer', { id: user.id, name: user.name, email: user.email, role: user.role, emailVerified: user.emailVerifiedAt !== null, ...(extras ? { extras } : {}) })
+      c.set('viewer', { id: user.id, name: user.name, email: user.email, role: user.role, emailVerified: user.emailVerifiedAt !== null, ...(session.impersonatorId ? { impersonatorId: session.impersonatorId } : {}), ...(extras ? { extras } : {}) })
       // The idle window slid forward: give the cookie the same new lifetime.
       if (session.lastSeenAt.getTime() === now.getTime()) setSessionCookie(c, token, session.expiresAt, now)
     }

@@ -20,7 +20,7 @@ export { passwordSchema } from './password'
 // For the admin area (issue 13): accounts, roles, sessions and impersonation stay auth's; admin acts on
 // them only through these.
 export { loadSession } from './guards'
-export { auditActor, recordAuthAudit } from './audit'
+export { recordAuthAudit } from './audit'
 export { reauthenticate } from './reauth'
 export {
   changeUserRole, countSignupsByDay, deactivateUser, deleteUserByAdmin, getUserFigures, LastAdminError,

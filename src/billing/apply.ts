@@ -7,7 +7,7 @@ import type { EmailMessage } from '../email'
 import { getAccountPlan, type AccountPlan } from './plans'
 import { upsertSubscription } from './records'
 import { subscriptions } from './schema'
-import { announcePlanChange, recordAudit } from './events'
+import { announcePlanChange, recordBillingAudit } from './events'
 
 export interface ApplyDeps {
   db: Database
@@ -57,7 +57,7 @@ export async function applyBillingChange(
           effectiveDate: deps.now.toISOString().slice(0, 10), billingUrl: ctx.billingUrl } })
       }
     }
-    await recordAudit(deps.registry, { action, actorId: deps.actorId ?? null, ip: deps.ip ?? null, targetType: 'user', targetId: userId, detail: { ...detail, planId: after.planId, status: after.status } }, { db: tx, env: deps.env })
+    await recordBillingAudit(deps.registry, { action, actorId: deps.actorId ?? null, ip: deps.ip ?? null, targetType: 'user', targetId: userId, detail: { ...detail, planId: after.planId, status: after.status } }, { db: tx, env: deps.env })
     return ctx.mails
   })
 }

@@ -6,9 +6,10 @@ export async function announcePlanChange(registry: Registry | null, payload: App
 }
 
 /**
- * An audit-log entry (platform's 'audit.record' event): stored by admin when it is in the feature list,
+ * An audit-log entry outside a request (webhooks, inside their transaction); requests use platform/audit.ts.
+ * Stored by admin when it is in the feature list,
  * dropped otherwise; billing does not depend on admin.
  */
-export async function recordAudit(registry: Registry | null, payload: AuditRecord, ctx: EventContext): Promise<void> {
+export async function recordBillingAudit(registry: Registry | null, payload: AuditRecord, ctx: EventContext): Promise<void> {
   if (registry) await emitEvent(registry, 'audit.record', payload, ctx)
 }

@@ -11,6 +11,8 @@ export interface Viewer {
   email: string
   role: 'user' | 'admin'
   emailVerified: boolean
+  /** The admin acting as this person (impersonation, issue 13); audit rows name both (platform/audit.ts). */
+  impersonatorId?: string
   /** Values features add through `Feature.viewerFields`, read in the session query. */
   extras?: Record<string, unknown>
 }

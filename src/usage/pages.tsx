@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { renderError } from '../platform/errors'
-import { emitEvent } from '../platform/feature'
-import { clientIp, formBodyLimit, readForm } from '../platform/forms'
+import { recordAudit } from '../platform/audit'
+import { formBodyLimit, readForm } from '../platform/forms'
 import { setFlash } from '../platform/flash'
 import type { AppContext, AppEnv } from '../platform/types'
 import { getUserById, requireAdmin, requireUser } from '../auth'
@@ -23,9 +23,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  * registry's 'audit.record' (admin stores it). The usage_adjustments table keeps the per-meter detail.
  */
 function auditUsageChange(c: AppContext, action: 'usage.adjust' | 'usage.reset', userId: string, detail: Record<string, string | number>) {
-  return emitEvent(c.get('registry'), 'audit.record', {
-    action, actorId: c.get('viewer')!.id, targetType: 'user', targetId: userId, ip: clientIp(c), detail,
-  }, { db: c.get('db'), env: c.env })
+  return recordAudit(c, { action, targetType: 'user', targetId: userId, detail })
 }
 
 export const usagePageRoutes = new Hono<AppEnv>()
