@@ -4,6 +4,7 @@ import { sha1 } from '@oslojs/crypto/sha1'
 import { encodeHexUpperCase } from '@oslojs/encoding'
 import { withDb } from '../helpers/db'
 import { postForm, request } from '../helpers/http'
+import { HIBP_DEFAULT_BASE } from '../../src/auth/password'
 import { createUser } from '../../src/auth/user'
 import { users, type Role } from '../../src/auth/schema'
 
@@ -74,7 +75,8 @@ export function mockHibp(breached: string[] = []) {
   const calls: string[] = []
   const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url
-    if (!url.startsWith('https://api.pwnedpasswords.com/range/')) return original(input, init)
+    // The production address the check falls back to: the fake follows the code, not a copy of its URL.
+    if (!url.startsWith(`${HIBP_DEFAULT_BASE}/range/`)) return original(input, init)
     calls.push(url)
     const prefix = url.slice(-5)
     const lines = ['0018A45C4D1DEF81644B54AB7F969B88D65:0', '00D4F6E8FA6EECAD2A3AA415EEC418D38EC:2']
