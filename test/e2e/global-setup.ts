@@ -19,6 +19,8 @@ declare module 'vitest' {
     e2eWsProxy: string
     stripeStandinUrl: string
     hibpBaseUrl: string
+    /** wrangler dev's DevTools port (its inspector proxy): test/e2e/dev-inspector.test.ts connects to it. */
+    inspectorPort: number
   }
 }
 
@@ -110,10 +112,12 @@ export default async function setup(project: TestProject) {
   fs.writeFileSync(path.join(thumbnailerDir, 'wrangler.toml'), thumbnailerConfig)
   fs.writeFileSync(path.join(thumbnailerDir, '.dev.vars'), `ENVIRONMENT=development\nDATABASE_URL=${db.databaseUrl}\nNEON_WS_PROXY=${db.wsProxy}\n`)
   let output = ''
+  // A port of its own: the default (9229) may be taken by a developer's `npm run dev`.
+  const inspectorPort = await freePort()
   const child = spawn(
     'npx',
     ['wrangler', 'dev', '-c', 'wrangler.toml', '-c', path.join(thumbnailerDir, 'wrangler.toml'), '--ip', '127.0.0.1', '--port', String(port),
-      '--persist-to', stateDir, '--show-interactive-dev-session=false', '--env-file', envFile],
+      '--inspector-port', String(inspectorPort), '--persist-to', stateDir, '--show-interactive-dev-session=false', '--env-file', envFile],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' } },
   )
   child.stdout?.on('data', (d) => { output += d })
@@ -132,6 +136,7 @@ export default async function setup(project: TestProject) {
   project.provide('e2eWsProxy', db.wsProxy)
   project.provide('stripeStandinUrl', stripe.baseUrl)
   project.provide('hibpBaseUrl', hibp.baseUrl)
+  project.provide('inspectorPort', inspectorPort)
   return async () => {
     try { process.kill(-child.pid!, 'SIGTERM') } catch { /* gone */ }
     await new Promise((r) => { child.once('exit', r); setTimeout(r, 5000) })

@@ -1,0 +1,37 @@
+import WebSocket from 'ws'
+import { expect, inject, it } from 'vitest'
+
+// ADR 0081: wrangler dev's inspector proxy asks the runtime for Network events only while a DevTools
+// window is connected. Unpatched, it collected them from the start, logged each one through wrangler's
+// Node process and replayed the backlog to the first DevTools that connected — so the backlog is the
+// witness: requests made before DevTools connects must not reach it, a request made after must.
+const baseUrl = inject('baseUrl')
+const inspectorPort = inject('inspectorPort')
+
+it('DevTools sees the Worker’s database requests made while it is connected, and no backlog from before', async () => {
+  // Each /health makes one database request (an outbound fetch to the SQL endpoint).
+  for (let i = 0; i < 3; i++) expect((await fetch(`${baseUrl}/health`)).status).toBe(200)
+  const connectedAt = Date.now() / 1000
+  const devtools = new WebSocket(`ws://127.0.0.1:${inspectorPort}/ws`)
+  const sent: { wallTime: number; url: string }[] = []
+  devtools.on('message', (data) => {
+    const message = JSON.parse(String(data))
+    if (message.method === 'Network.requestWillBeSent') sent.push({ wallTime: message.params.wallTime, url: message.params.request.url })
+  })
+  try {
+    await new Promise((resolve, reject) => { devtools.once('open', resolve); devtools.once('error', reject) })
+    // The proxy enables the Network domain as DevTools connects; a request now may race that, so ask
+    // until one is seen (other test files' requests count too: they are made while connected).
+    const deadline = Date.now() + 30_000
+    while (sent.length === 0 && Date.now() < deadline) {
+      await fetch(`${baseUrl}/health`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(sent.length, 'no Network event reached DevTools').toBeGreaterThan(0)
+    expect(sent[0]!.url).toMatch(/\/sql$/)
+    // A clock step of a few ms between the two processes on one machine is tolerated.
+    expect(sent.filter((e) => e.wallTime < connectedAt - 0.05), 'events from before DevTools connected').toEqual([])
+  } finally {
+    devtools.close()
+  }
+}, 60_000)
