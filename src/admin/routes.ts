@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
+import { hasFeature } from '../platform/feature'
 import type { AppEnv } from '../platform/types'
 import { auditRoutes } from './audit-page'
 import { impersonationRoutes } from './impersonation'
@@ -15,7 +16,7 @@ import { usersRoutes } from './users'
  * the list in src/index.tsx the section is gone too: 404 here, and no tab (ADMIN_SECTIONS).
  */
 const onlyWith = (feature: string) => createMiddleware<AppEnv>(async (c, next) => {
-  if (!c.get('registry').features.some((f) => f.name === feature)) return c.notFound()
+  if (!hasFeature(c.get('registry'), feature)) return c.notFound()
   await next()
 })
 

@@ -12,7 +12,6 @@ function fileJson(f: FileRow) {
   }
 }
 
-const apiKey = requireApiKey
 const meterRequest = meter('api_requests')
 
 /**
@@ -20,7 +19,7 @@ const meterRequest = meter('api_requests')
  * call (usage's meter), and only the key owner's files. Downloads stay on the cookie routes.
  */
 export const fileApiRoutes = new Hono<AppEnv>()
-  .get('/api/v1/files', apiKey, meterRequest, async (c) => {
+  .get('/api/v1/files', requireApiKey, meterRequest, async (c) => {
     const query = parseBrowserQuery(c.req.query())
     const page = await listFilesPage(c.get('db'), c.get('apiCaller')!.userId, query)
     c.header('Cache-Control', 'no-store')
@@ -30,7 +29,7 @@ export const fileApiRoutes = new Hono<AppEnv>()
       page: query.page, pageSize: PAGE_SIZE, total: page.total,
     })
   })
-  .get('/api/v1/files/:id', apiKey, meterRequest, async (c) => {
+  .get('/api/v1/files/:id', requireApiKey, meterRequest, async (c) => {
     const file = await getFile(c.get('db'), c.get('apiCaller')!.userId, c.req.param('id'))
     c.header('Cache-Control', 'no-store')
     if (!file) return apiError(c, 404, 'not_found', 'No such file.')

@@ -218,6 +218,11 @@ export async function emitEvent<K extends keyof AppEvents>(registry: Registry, e
   for (const listener of listeners) await listener(payload, ctx)
 }
 
+/** Whether a feature is in the app's list (src/index.tsx): for what shows another feature's data. */
+export function hasFeature(registry: Registry, name: string): boolean {
+  return registry.features.some((f) => f.name === name)
+}
+
 /** Whether a viewer (null = visitor) belongs to an audience. */
 export function isInAudience(audience: Audience | undefined, viewer: Viewer | null): boolean {
   switch (audience ?? 'everyone') {

@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx'
 import { useRequestContext } from 'hono/jsx-renderer'
+import { hasFeature } from '../../platform/feature'
 import type { AppEnv } from '../../platform/types'
 
 // [href, label, the feature whose data the section shows (routes.ts answers 404 without it)]
@@ -13,8 +14,8 @@ const TABS: ReadonlyArray<readonly [string, string, string?]> = [
 
 /** The admin pages' frame: a title and the section tabs (scroll sideways on a phone). */
 export function AdminFrame({ path, title, subtitle, children }: { path: string; title: string; subtitle?: string; children?: Child }) {
-  const features = useRequestContext<AppEnv>().get('registry').features
-  const tabs = TABS.filter(([, , needs]) => !needs || features.some((f) => f.name === needs))
+  const registry = useRequestContext<AppEnv>().get('registry')
+  const tabs = TABS.filter(([, , needs]) => !needs || hasFeature(registry, needs))
   return (
     <section class="section">
       <div class="container">
