@@ -50,14 +50,14 @@ export async function applyBillingChange(
     if (!(await apply(ctx))) return null
     const after = await getAccountPlan(tx, userId, deps.now)
     if (!samePlan(before, after)) {
-      await announcePlanChange(deps.registry, { userId, planId: after.planId, limits: after.limits, periodStart: after.periodStart, periodEnd: after.periodEnd }, { db: tx, env: deps.env })
+      await announcePlanChange(deps.registry, { userId, planId: after.planId, limits: after.limits, periodStart: after.periodStart, periodEnd: after.periodEnd }, { db: tx, env: deps.env, now: deps.now })
       if (before.planId !== after.planId) {
         ctx.mails.push({ template: 'subscription-changed', to: user.email, props: {
           name: user.name, plan: after.name, status: after.planId === 'free' ? 'canceled' : before.planId === 'free' ? 'active' : 'changed',
           effectiveDate: deps.now.toISOString().slice(0, 10), billingUrl: ctx.billingUrl } })
       }
     }
-    await recordBillingAudit(deps.registry, { action, actorId: deps.actorId ?? null, ip: deps.ip ?? null, targetType: 'user', targetId: userId, detail: { ...detail, planId: after.planId, status: after.status } }, { db: tx, env: deps.env })
+    await recordBillingAudit(deps.registry, { action, actorId: deps.actorId ?? null, ip: deps.ip ?? null, targetType: 'user', targetId: userId, detail: { ...detail, planId: after.planId, status: after.status } }, { db: tx, env: deps.env, now: deps.now })
     return ctx.mails
   })
 }

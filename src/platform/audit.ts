@@ -27,5 +27,5 @@ export type AuditEntry = Omit<AuditRecord, 'actorId' | 'onBehalfOfId' | 'ip'> & 
  */
 export async function recordAudit(c: AppContext, entry: AuditEntry): Promise<void> {
   const who = entry.actorId !== undefined ? { actorId: entry.actorId, onBehalfOfId: entry.onBehalfOfId ?? null } : auditActor(c)
-  await emitEvent(c.get('registry'), 'audit.record', { ...entry, ...who, ip: clientIp(c) }, { db: c.get('db'), env: c.env })
+  await emitEvent(c.get('registry'), 'audit.record', { ...entry, ...who, ip: clientIp(c) }, { db: c.get('db'), env: c.env, now: new Date() })
 }

@@ -96,6 +96,9 @@ export type EventListeners = { [K in keyof AppEvents]?: (payload: AppEvents[K], 
 export interface EventContext {
   db: Database
   env: Env
+  /** The emitter's clock: a listener never reads the wall clock itself, so one operation (a request, a
+   * webhook, a test with a fixed time) sees one time from end to end. */
+  now: Date
 }
 
 /** A section of the admin user page (subscription, usage, files …), loaded for one user. */

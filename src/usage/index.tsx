@@ -69,8 +69,8 @@ export const usageFeature: Feature = {
   accountCleanups: [deleteUsageData],
   on: {
     // A checkout, plan change, cancellation or lapse: the meter's limits move at once (ADR 0041).
-    'billing.plan_changed': async (p, { env }) => {
-      await configureMeter(env, { userId: p.userId, limits: p.limits, periodStart: p.periodStart.getTime(), periodEnd: p.periodEnd.getTime() })
+    'billing.plan_changed': async (p, { env, now }) => {
+      await configureMeter(env, { userId: p.userId, limits: p.limits, periodStart: p.periodStart.getTime(), periodEnd: p.periodEnd.getTime() }, now)
     },
   },
 }

@@ -37,7 +37,7 @@ export async function readQuota(env: Env, userId: string, opts: QuotaOptions = {
 }
 
 /** Hands the plan's limits and period to the meter (plan change, first use). */
-export async function configureMeter(env: Env, plan: PlanForMeter, now: Date = new Date()): Promise<QuotaResult> {
+export async function configureMeter(env: Env, plan: PlanForMeter, now: Date): Promise<QuotaResult> {
   return meterStub(env, plan.userId).configure(plan, now.getTime())
 }
 

@@ -165,7 +165,7 @@ describe('the JSON API', () => {
     const { user, cookie } = await signedIn()
     const key = await createKey(cookie)
     const period = calendarMonth(Date.now())
-    await configureMeter(env, { userId: user.id, limits: { ...LIMITS, apiRequestsPerMonth: 2 }, periodStart: period.start, periodEnd: period.end })
+    await configureMeter(env, { userId: user.id, limits: { ...LIMITS, apiRequestsPerMonth: 2 }, periodStart: period.start, periodEnd: period.end }, new Date())
     expect((await api('/api/v1/usage', key)).status).toBe(200)
     const second = await api('/api/v1/usage', key)
     expect(second.status).toBe(200)
@@ -177,7 +177,7 @@ describe('the JSON API', () => {
     expect(body.error).toMatchObject({ code: 'quota_exceeded', metric: 'api_requests', used: 2, limit: 2, upgrade_url: 'http://localhost/pricing' })
     expect(String(body.error.message)).toContain('API requests')
     // An upgrade lifts it on the next request.
-    await configureMeter(env, { userId: user.id, limits: { ...LIMITS, apiRequestsPerMonth: 3 }, periodStart: period.start, periodEnd: period.end })
+    await configureMeter(env, { userId: user.id, limits: { ...LIMITS, apiRequestsPerMonth: 3 }, periodStart: period.start, periodEnd: period.end }, new Date())
     expect((await api('/api/v1/usage', key)).status).toBe(200)
   })
 

@@ -186,7 +186,7 @@ describe('UsageMeter: limits from billing', () => {
     expect((await consumeQuota(env, user.id, api(), { now: NOW })).allowed).toBe(false)
     await withDb((db) => emitEvent(composeRegistry(features), 'billing.plan_changed', {
       userId: user.id, planId: 'pro', limits: { ...LIMITS, apiRequestsPerMonth: 50 }, periodStart: new Date(NOV.periodStart), periodEnd: new Date(NOV.periodEnd),
-    }, { db, env }))
+    }, { db, env, now: NOW }))
     const r = await consumeQuota(env, user.id, api(), { now: NOW })
     expect(r.allowed).toBe(true)
     expect(r.usage.api_requests).toEqual({ used: 2, limit: 50, remaining: 48 })

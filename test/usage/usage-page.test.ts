@@ -188,7 +188,7 @@ describe('meter() on a page (not the API)', () => {
   it('over the limit: 429 page naming the limit with a link to /pricing; htmx gets a fragment for the flash region', async () => {
     const { user, cookie } = await signedIn()
     const period = calendarMonth(Date.now())
-    await configureMeter(env, { userId: user.id, limits: { storageBytes: 10, fileCount: 10, uploadsPerMonth: 1, apiRequestsPerMonth: 10 }, periodStart: period.start, periodEnd: period.end })
+    await configureMeter(env, { userId: user.id, limits: { storageBytes: 10, fileCount: 10, uploadsPerMonth: 1, apiRequestsPerMonth: 10 }, periodStart: period.start, periodEnd: period.end }, new Date())
     expect((await send(cookie)).status).toBe(200)
     const page = await send(cookie)
     expect(page.status).toBe(429)
