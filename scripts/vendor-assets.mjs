@@ -1,26 +1,48 @@
 // Copies the front-end libraries from node_modules into public/vendor/ (gitignored), so pages load
-// nothing from a CDN and the versions are the ones pinned in package-lock.json. Runs on postinstall.
+// nothing from a CDN and the versions are the ones pinned in package-lock.json.
+// Not only an install script (ADR 0082): an install without scripts (`npm ci --ignore-scripts`, a restored
+// cache) must still serve CSS, so wrangler runs this before every `wrangler dev` and `wrangler deploy`
+// (`[build]` in wrangler.toml). Idempotent and quiet when public/vendor/ is already current.
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
 
 const require = createRequire(import.meta.url)
-const out = path.resolve('public/vendor')
-const assets = [
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+export const VENDOR_ASSETS = [
   ['bulma/css/bulma.min.css', 'bulma.min.css'],
   ['htmx.org/dist/htmx.min.js', 'htmx.min.js'],
   ['@alpinejs/csp/dist/cdn.min.js', 'alpine-csp.min.js'],
 ]
 
-fs.mkdirSync(out, { recursive: true })
-for (const [from, to] of assets) {
-  let source
+/** Copies each asset whose copy is missing or differs; returns the names it wrote. */
+export function ensureVendorAssets(out = path.join(ROOT, 'public/vendor')) {
+  fs.mkdirSync(out, { recursive: true })
+  const written = []
+  for (const [from, to] of VENDOR_ASSETS) {
+    let source
+    try {
+      source = require.resolve(from)
+    } catch {
+      throw new Error(`vendor-assets: ${from} is not installed — run npm install`)
+    }
+    const target = path.join(out, to)
+    const wanted = fs.readFileSync(source)
+    if (fs.existsSync(target) && fs.readFileSync(target).equals(wanted)) continue
+    fs.writeFileSync(target, wanted)
+    written.push(to)
+  }
+  return written
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    source = require.resolve(from)
-  } catch {
-    console.error(`vendor-assets: ${from} is not installed — run npm install`)
+    const written = ensureVendorAssets()
+    if (written.length > 0) console.log(`vendor-assets: copied ${written.join(', ')} to public/vendor/`)
+  } catch (err) {
+    console.error(err.message)
     process.exit(1)
   }
-  fs.copyFileSync(source, path.join(out, to))
 }
-console.log(`vendor-assets: copied ${assets.length} files to public/vendor/`)

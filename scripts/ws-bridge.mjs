@@ -9,7 +9,11 @@
 // Postgres messages the Worker sends after an answer (one per protocol turn, pipelined messages count once).
 import http from 'node:http'
 import net from 'node:net'
-import { WebSocketServer } from 'ws'
+import { createRequire } from 'node:module'
+
+// Node's build of `ws` whoever imports this file: vitest 5 loads a workers project's globalSetup with
+// that project's resolve conditions (workerd/browser), under which `import 'ws'` is the browser stub.
+const { WebSocketServer } = createRequire(import.meta.url)('ws')
 import { createSqlOverHttp, writeSqlResult } from './sql-over-http.mjs'
 
 const ALLOWED_HOSTS = new Set(['127.0.0.1', 'localhost', '::1'])

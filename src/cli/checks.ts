@@ -28,10 +28,11 @@ const fail = (check: string, detail: string, fix: string): CheckResult => ({ che
 const PLACEHOLDER = /example\.(com|org|net)|placeholder|changeme|change-me|todo|xxx|your[-_]|<[^>]*>|^$/i
 
 export function checkNodeVersion(version = process.versions.node): CheckResult {
-  const major = Number(version.split('.')[0])
-  return major >= 20
+  const [major, minor] = version.split('.').map(Number)
+  // wrangler's own floor (engines.node in package.json, ADR 0082).
+  return major > 22 || (major === 22 && minor >= 12)
     ? pass('node', `Node.js ${version}`)
-    : fail('node', `Node.js ${version} is too old: the toolchain needs Node 20 or later (ADR 0002).`, 'Install Node.js 20 (for example `nvm install 20`) and run `npm install` again.')
+    : fail('node', `Node.js ${version} is too old: the toolchain needs Node 22.12 or later, 24 LTS recommended (ADR 0082).`, 'Run `. scripts/use-node.sh` in this shell (installs Node 24 into .tools/node/, no global install), or install Node 24 LTS, then `npm install` again.')
 }
 
 /** wrangler.toml: the Worker's entry, and every binding complete; no placeholder ids or names in production. */

@@ -1,10 +1,12 @@
 import WebSocket from 'ws'
 import { expect, inject, it } from 'vitest'
 
-// ADR 0081: wrangler dev's inspector proxy asks the runtime for Network events only while a DevTools
-// window is connected. Unpatched, it collected them from the start, logged each one through wrangler's
-// Node process and replayed the backlog to the first DevTools that connected — so the backlog is the
-// witness: requests made before DevTools connects must not reach it, a request made after must.
+// ADR 0082 (superseding 0081's patch): since upstream's fix, wrangler dev's inspector proxy enables the
+// runtime's Network domain only while a DevTools window is connected and disables it when it leaves.
+// wrangler 4.86 collected Network events from the start, logged each one through wrangler's Node process
+// (~11 ms CPU and ~13 KB of ~/.config/.wrangler/logs per signed-in page) and replayed the backlog to the
+// first DevTools that connected. The backlog is the witness, so an upgrade that brings it back fails here:
+// requests made before DevTools connects must not reach it, a request made after must.
 const baseUrl = inject('baseUrl')
 const inspectorPort = inject('inspectorPort')
 
@@ -20,9 +22,10 @@ it('DevTools sees the Worker’s database requests made while it is connected, a
   })
   try {
     await new Promise((resolve, reject) => { devtools.once('open', resolve); devtools.once('error', reject) })
-    // The proxy enables the Network domain as DevTools connects; a request now may race that, so ask
-    // until a database request is seen. Other test files' requests (Stripe, the mail outbox) may arrive
+    // Chrome's DevTools front end asks for the Network domain as it connects; so does this stand-in. A
+    // request now may race that, so ask until a database request is seen. Other test files' requests (Stripe, the mail outbox) may arrive
     // too: they are made while connected, so they pass the check below as well.
+    devtools.send(JSON.stringify({ id: 1, method: 'Network.enable' }))
     const sawDatabase = () => sent.some((e) => /\/sql$/.test(e.url))
     const deadline = Date.now() + 30_000
     while (!sawDatabase() && Date.now() < deadline) {

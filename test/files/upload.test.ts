@@ -79,7 +79,9 @@ describe('upload: bad input is refused with a clear message and nothing is store
     const res = await upload(cookie, 'big.zip', body, { headers: { 'content-length': String(Number(env.FILES_MAX_UPLOAD_BYTES) + 1) } })
     expect(res.status).toBe(413)
     expect((await res.json() as { error: string }).error).toBe('This file is too large: the limit is 25 MiB.')
-    expect(pulled).toBeLessThanOrEqual(1)
+    // The runtime's own request pipe may pull a chunk or two ahead (workerd 1.20261117 pulls two); an app
+    // that read the body would pull far more of the 25 MiB it declared.
+    expect(pulled).toBeLessThanOrEqual(4)
     await nothingStored(user.id)
   })
 

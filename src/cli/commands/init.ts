@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { execFileSync } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import { URL, fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { encodeHexLowerCase } from '@oslojs/encoding'
 import { CliError, EXIT } from '../errors'
@@ -11,7 +11,7 @@ import { printLine } from '../output'
 const TEMPLATE_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 
 // Never copied: history, installs, local state and local secrets, build output.
-const EXCLUDED = ['.git', 'node_modules', '.data', '.wrangler', '.dev.vars', 'dist', 'test-results', 'coverage', 'public/vendor']
+const EXCLUDED = ['.git', 'node_modules', '.tools', '.data', '.wrangler', '.dev.vars', 'dist', 'test-results', 'coverage', 'public/vendor']
 
 export function isExcluded(relative: string): boolean {
   const normal = relative.split(path.sep).join('/')
