@@ -35,8 +35,6 @@ function workersProject(name: string, options: { include?: string[]; exclude?: s
       // Hermetic: a fetch to any non-local host fails the test that made it.
       setupFiles: ['./test/setup/no-network.ts'],
       testTimeout: 20_000,
-      // The Worker's JSON log lines (vitest 5 forwards workerd's console) only for a failing test.
-      silent: 'passed-only' as const,
       // Every file in one workerd, the Worker imported once (ADR 0082): per-file isolation costs ~5 s of
       // module loading per file. Files share the database anyway; the no-network guard and spies are reset.
       isolate: false,
@@ -48,6 +46,9 @@ export default defineConfig({
   test: {
     // The usual console report, plus a JSON summary that .ci/run turns into one closing line.
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    // Console output (the Worker's JSON log lines, which vitest 5 forwards from workerd) only for failing
+    // tests: a passing run's log stays readable in CI.
+    silent: 'passed-only',
     // Two files at a time (vitest's default here would be one, cores − 1): the workers project's workerd
     // and the CLI's processes each leave the other core idle much of the time, waiting on Postgres.
     maxWorkers: 2,
