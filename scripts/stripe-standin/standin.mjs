@@ -14,22 +14,45 @@ import { handlePage } from './pages.mjs'
  * @param {string} options.webhookSecret the `whsec_…` secret the app verifies with
  * @param {(event: object, payload: string, signature: string) => Promise<void>} [options.deliver]
  *        sends one signed event to the app; without it events are only collected in `events`
+ * @param {'concurrent' | 'sequential'} [options.delivery] how an operation's events reach `deliver`.
+ *        'concurrent' is Stripe's documented behaviour (https://docs.stripe.com/webhooks#event-ordering:
+ *        no order guaranteed, deliveries in parallel): all of an operation's events at once, shuffled,
+ *        after the API call has answered. 'sequential' awaits each in emission order.
+ * @param {() => number} [options.random] for the shuffle (tests inject a seeded one)
  * @param {() => number} [options.now]   clock in milliseconds (tests inject it)
  */
-export function createStripeStandin({ baseUrl, webhookSecret, deliver, now = () => Date.now() }) {
+export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery = 'concurrent', random = Math.random, now = () => Date.now() }) {
   const state = { customers: new Map(), products: new Map(), prices: new Map(), sessions: new Map(), subscriptions: new Map(), invoices: new Map(), portals: new Map() }
   const events = []
+  const batch = []
+  const inFlight = new Set()
   let invoiceCounter = 0
   const seconds = () => Math.floor(now() / 1000)
+
+  async function send(event) {
+    const payload = JSON.stringify(event, null, 2)
+    await deliver(event, payload, await signPayload(payload, webhookSecret, seconds()))
+  }
 
   async function emit(type, object, previousAttributes) {
     const event = makeEvent({ id: `evt_${randomId(24)}`, type, object, previousAttributes, created: seconds() })
     events.push(event)
-    if (deliver) {
-      const payload = JSON.stringify(event, null, 2)
-      await deliver(event, payload, await signPayload(payload, webhookSecret, seconds()))
-    }
+    if (deliver && delivery === 'sequential') await send(event)
+    else if (deliver) batch.push(event)
     return event
+  }
+
+  /** End of an operation: its events go out together, in a random order, without holding up the caller. */
+  function release() {
+    const shuffled = batch.splice(0)
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1))
+      ;[shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]]
+    }
+    for (const event of shuffled) {
+      const sending = send(event).catch(() => undefined).finally(() => inFlight.delete(sending))
+      inFlight.add(sending)
+    }
   }
 
   function createInvoice(subscription, status) {
@@ -46,12 +69,28 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, now = () 
   async function completeCheckout(session) {
     const price = state.prices.get(session._line.price)
     const subscription = makeSubscription({ id: `sub_${randomId(24)}`, customer: session.customer, price, metadata: session._line.subscriptionMetadata, created: seconds() })
+    // What a real Checkout sends (https://docs.stripe.com/billing/subscriptions/webhooks): the subscription
+    // starts `incomplete` with a draft invoice, the invoice is finalized and paid, the subscription turns
+    // `active`, and the session completes. Each event carries the object as it was when it happened.
+    subscription.status = 'incomplete'
     state.subscriptions.set(subscription.id, subscription)
-    const invoice = createInvoice(subscription, 'paid')
-    Object.assign(session, { status: 'complete', payment_status: 'paid', subscription: subscription.id, invoice: invoice.id })
+    const invoice = createInvoice(subscription, 'draft')
+    Object.assign(invoice, { attempted: false, attempt_count: 0 })
+    invoice.status_transitions.finalized_at = null
     await emit('customer.subscription.created', subscription)
-    await emit('checkout.session.completed', publicSession(session))
+    await emit('invoice.created', invoice)
+    invoice.status = 'open'
+    invoice.status_transitions.finalized_at = seconds()
+    await emit('invoice.finalized', invoice)
+    Object.assign(invoice, { status: 'paid', amount_paid: invoice.amount_due, amount_remaining: 0, attempted: true, attempt_count: 1 })
+    invoice.status_transitions.paid_at = seconds()
+    subscription.status = 'active'
+    Object.assign(session, { status: 'complete', payment_status: 'paid', subscription: subscription.id, invoice: invoice.id })
     await emit('invoice.paid', invoice)
+    await emit('invoice.payment_succeeded', invoice)
+    await emit('customer.subscription.updated', subscription, { status: 'incomplete' })
+    await emit('checkout.session.completed', publicSession(session))
+    release()
     return session
   }
 
@@ -65,6 +104,7 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, now = () 
       subscription.status = 'past_due'
       await emit('invoice.payment_failed', invoice)
       await emit('customer.subscription.updated', subscription, previous)
+      release()
       return
     }
     const open = [...state.invoices.values()].find((inv) => inv.subscription === subscription.id && inv.status === 'open')
@@ -79,6 +119,7 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, now = () 
     }
     await emit('invoice.paid', invoice)
     await emit('customer.subscription.updated', subscription, previous)
+    release()
   }
 
   async function updateSubscription(subscription, params) {
@@ -106,6 +147,7 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, now = () 
     }
     if (params.metadata) subscription.metadata = { ...subscription.metadata, ...params.metadata }
     await emit('customer.subscription.updated', subscription, previous)
+    release()
     return json(subscription)
   }
 
@@ -113,6 +155,7 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, now = () 
     if (subscription.status === 'canceled') return json(subscription)
     Object.assign(subscription, { status: 'canceled', canceled_at: seconds(), ended_at: seconds(), cancel_at_period_end: false })
     await emit('customer.subscription.deleted', subscription)
+    release()
     return json(subscription)
   }
 
@@ -206,6 +249,8 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, now = () 
       }
     },
     completeCheckout: (sessionId) => completeCheckout(state.sessions.get(sessionId)),
+    /** Resolves when every webhook released so far has been answered (tests, shutdown). */
+    idle: async () => { while (inFlight.size > 0) await Promise.all([...inFlight]) },
     renew: (subscriptionId, outcome) => renew(state.subscriptions.get(subscriptionId), outcome),
   }
 }

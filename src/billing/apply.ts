@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import type { Database } from '../platform/db'
 import type { Registry } from '../platform/feature'
@@ -31,35 +31,92 @@ const samePlan = (a: AccountPlan, b: AccountPlan) =>
   a.planId === b.planId && a.periodStart.getTime() === b.periodStart.getTime() && a.periodEnd.getTime() === b.periodEnd.getTime()
 
 /**
+ * Serialises every billing change of one account (ADR 0030, issue 18): Stripe delivers a checkout's events
+ * concurrently and in any order, racing the success page. Without it two of them both read "free" as the
+ * plan before and both mail, audit and announce the change. A transaction-scoped advisory lock on the
+ * account makes the second wait for the first to commit, then read its result. Released at commit or
+ * rollback; other accounts never wait.
+ */
+export async function lockAccountBilling(tx: Database, userId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`billing:${userId}`}, 0))`)
+}
+
+/**
  * One billing change in one transaction, whoever caused it (a webhook, the success page, a plan change or
- * cancellation in the app): apply it, then compare the user's plan before and after. A change of plan or
- * period is announced ('billing.plan_changed', in the same transaction, so usage's limits move with it)
- * and mailed; every change is audited. Returns `null` when `apply` declined (a replayed event), else the
- * mails to queue after commit.
+ * cancellation in the app), under the account's billing lock: apply it, then compare the user's plan
+ * before and after. It is audited when it changed what the account has (plan, period, status) or told the
+ * user something (a mail: cancellation set or undone, a payment); a replay, the success page reading back
+ * what a webhook already wrote, or an event that changed nothing writes no row. After
+ * commit, a change of plan or period is announced ('billing.plan_changed': usage moves its limits), so a
+ * rolled-back change never reaches the meter. Returns `null` when `apply` declined (a replayed event),
+ * else the mails for the caller to queue (also after commit).
  */
 export async function applyBillingChange(
   deps: ApplyDeps, userId: string, action: string, detail: Record<string, string | number | boolean | null>,
   apply: (ctx: ApplyContext) => Promise<boolean>,
 ): Promise<EmailMessage[] | null> {
-  return deps.db.transaction(async (txRaw) => {
+  const result = await deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Database
+    await lockAccountBilling(tx, userId)
     const before = await getAccountPlan(tx, userId, deps.now)
     const user = await getUserById(tx, userId)
     if (!user) return null
     const ctx: ApplyContext = { tx, user, before, billingUrl: new URL('/billing', deps.env.APP_URL).toString(), mails: [] }
     if (!(await apply(ctx))) return null
     const after = await getAccountPlan(tx, userId, deps.now)
-    if (!samePlan(before, after)) {
-      await announcePlanChange(deps.registry, { userId, planId: after.planId, limits: after.limits, periodStart: after.periodStart, periodEnd: after.periodEnd }, { db: tx, env: deps.env, now: deps.now })
-      if (before.planId !== after.planId) {
-        ctx.mails.push({ template: 'subscription-changed', to: user.email, props: {
-          name: user.name, plan: after.name, status: after.planId === 'free' ? 'canceled' : before.planId === 'free' ? 'active' : 'changed',
-          effectiveDate: deps.now.toISOString().slice(0, 10), billingUrl: ctx.billingUrl } })
-      }
+    const planChanged = !samePlan(before, after)
+    if (planChanged && before.planId !== after.planId) {
+      ctx.mails.push({ template: 'subscription-changed', to: user.email, props: {
+        name: user.name, plan: after.name, status: after.planId === 'free' ? 'canceled' : before.planId === 'free' ? 'active' : 'changed',
+        effectiveDate: deps.now.toISOString().slice(0, 10), billingUrl: ctx.billingUrl } })
     }
-    await recordBillingAudit(deps.registry, { action, actorId: deps.actorId ?? null, ip: deps.ip ?? null, targetType: 'user', targetId: userId, detail: { ...detail, planId: after.planId, status: after.status } }, { db: tx, env: deps.env, now: deps.now })
-    return ctx.mails
+    if (planChanged || before.status !== after.status || ctx.mails.length > 0) {
+      await recordBillingAudit(deps.registry, { action, actorId: deps.actorId ?? null, ip: deps.ip ?? null, targetType: 'user', targetId: userId, detail: { ...detail, planId: after.planId, status: after.status } }, { db: tx, env: deps.env, now: deps.now })
+    }
+    return { mails: ctx.mails, after: planChanged ? after : null }
   })
+  if (!result) return null
+  if (result.after) {
+    const after = result.after
+    try {
+      await retryAnnouncement(() => announceAccountPlan(deps, userId, after))
+    } catch (error) {
+      throw new PlanAnnouncementError(result.mails, error)
+    }
+  }
+  return result.mails
+}
+
+/**
+ * The change committed but its announcement (the usage meter) failed three times. Carries the change's
+ * mails so the caller still queues them; the webhook answers 500 so Stripe retries the event, and the
+ * replay re-announces the account's plan (webhook.ts).
+ */
+export class PlanAnnouncementError extends Error {
+  constructor(readonly mails: EmailMessage[], readonly cause: unknown) {
+    super('billing change committed, plan announcement failed')
+    this.name = 'PlanAnnouncementError'
+  }
+}
+
+const ANNOUNCE_BACKOFF_MS = [0, 100, 400]
+
+async function retryAnnouncement(step: () => Promise<void>): Promise<void> {
+  let last: unknown
+  for (const wait of ANNOUNCE_BACKOFF_MS) {
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+    try {
+      return await step()
+    } catch (error) {
+      last = error
+    }
+  }
+  throw last
+}
+
+/** Tells usage (and any listener) an account's plan; idempotent, so a retry may send it again. */
+export async function announceAccountPlan(deps: Pick<ApplyDeps, 'db' | 'env' | 'registry' | 'now'>, userId: string, plan: AccountPlan): Promise<void> {
+  await announcePlanChange(deps.registry, { userId, planId: plan.planId, limits: plan.limits, periodStart: plan.periodStart, periodEnd: plan.periodEnd }, { db: deps.db, env: deps.env, now: deps.now })
 }
 
 /** Writes Stripe's subscription and mails a cancel-at-period-end switch (the plan itself is compared by applyBillingChange). */

@@ -1,6 +1,6 @@
 import { emitEvent, type AppEvents, type AuditRecord, type EventContext, type Registry } from '../platform/feature'
 
-/** Tells usage (and any listener) the new limits and period. Runs inside the caller's transaction. */
+/** Tells usage (and any listener) the new limits and period. Runs after the change committed (apply.ts). */
 export async function announcePlanChange(registry: Registry | null, payload: AppEvents['billing.plan_changed'], ctx: EventContext): Promise<void> {
   if (registry) await emitEvent(registry, 'billing.plan_changed', payload, ctx)
 }

@@ -4,7 +4,7 @@ import { createLogger } from '../platform/logger'
 import type Stripe from 'stripe'
 import type { Database } from '../platform/db'
 import { sendEmail, type EmailMessage } from '../email'
-import { applyBillingChange, writeSubscription, type ApplyDeps } from './apply'
+import { applyBillingChange, PlanAnnouncementError, writeSubscription, type ApplyDeps } from './apply'
 import { getLiveSubscription } from './plans'
 import { findCustomerId } from './records'
 import { billingCustomers, invoices, subscriptions, type PlanRow } from './schema'
@@ -82,11 +82,19 @@ export async function setCancelAtPeriodEnd(deps: ManageDeps, userId: string, can
 
 /** Writes a subscription Stripe just returned to us (same path as a webhook, minus the event id). */
 export async function syncSubscription(deps: ApplyDeps, userId: string, sub: Stripe.Subscription, action: string): Promise<EmailMessage[]> {
-  const mails = await applyBillingChange(deps, userId, action, { subscriptionId: sub.id }, async (ctx) => {
-    await writeSubscription(ctx, userId, sub, deps.now)
-    return true
-  })
-  return mails ?? []
+  try {
+    const mails = await applyBillingChange(deps, userId, action, { subscriptionId: sub.id }, async (ctx) => {
+      await writeSubscription(ctx, userId, sub, deps.now)
+      return true
+    })
+    return mails ?? []
+  } catch (err) {
+    // Committed, and Stripe has the change: the person sees it done. The meter keeps the old limits until
+    // Stripe's next event for this account is replayed or changes the plan (docs/billing.md).
+    if (!(err instanceof PlanAnnouncementError)) throw err
+    createLogger().error('billing: plan announcement failed after commit', { userId, action, error: err.cause })
+    return err.mails
+  }
 }
 
 /**

@@ -17,6 +17,7 @@ import { getAccountPlan, getLiveSubscription, getPlan, listPlansForDisplay } fro
 import { findCustomerId } from './records'
 import { invoices } from './schema'
 import { processStripeEvent } from './webhook'
+import { PlanAnnouncementError } from './apply'
 import { BillingPage, CheckoutResultPage, INVOICE_PAGE_SIZE, InvoiceHistory } from './views/billing'
 import { PricingPage } from './views/pricing'
 
@@ -137,9 +138,18 @@ export const billingRoutes = new Hono<AppEnv>()
       return c.json({ error: 'invalid signature' }, 400)
     }
     const deps = { db: c.get('db'), env: c.env, registry: registryOf(c), now: new Date(), stripe }
-    const { outcome, mails } = await processStripeEvent(deps, event)
-    await queueMails(deps, mails)
-    return c.json({ received: true, outcome })
+    try {
+      const { outcome, mails } = await processStripeEvent(deps, event)
+      await queueMails(deps, mails)
+      return c.json({ received: true, outcome })
+    } catch (err) {
+      if (!(err instanceof PlanAnnouncementError)) throw err
+      // The change is committed (its mails go out now); a 500 makes Stripe retry, and the replay
+      // announces the plan again (webhook.ts).
+      await queueMails(deps, err.mails)
+      c.get('log').error('billing: plan announcement failed after commit', { eventId: event.id, error: err.cause })
+      return c.json({ error: 'retry later' }, 500)
+    }
   })
 
   .post('/billing/checkout', formBodyLimit({ maxSize: BILLING_FORM_BYTES }), requireVerified, requireStripe, billingThrottle, async (c) => {

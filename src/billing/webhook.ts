@@ -7,7 +7,8 @@ import { getUserById } from '../auth'
 import type { EmailMessage } from '../email'
 import { customerIdOf, findCustomerId, findUserIdByCustomer, setPaymentFailed, subscriptionIdOfInvoice, upsertInvoice } from './records'
 import { billingCustomers, stripeEvents } from './schema'
-import { applyBillingChange, writeSubscription } from './apply'
+import { announceAccountPlan, applyBillingChange, writeSubscription } from './apply'
+import { getAccountPlan } from './plans'
 import { formatMoney } from './format'
 
 export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored' | 'unknown_customer'
@@ -77,7 +78,12 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
   const { db, now } = deps
   if (!HANDLED_EVENTS.has(event.type)) return { outcome: 'ignored', mails: [] }
   const [seen] = await db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, event.id)).limit(1)
-  if (seen) return { outcome: 'duplicate', mails: [] }
+  if (seen) {
+    // Stripe retries an event we answered 500, e.g. after its plan announcement failed post-commit: tell
+    // usage the account's current plan again (idempotent), so the meter catches up.
+    await reannouncePlan(deps, event)
+    return { outcome: 'duplicate', mails: [] }
+  }
 
   const resolved = await resolveEvent(deps.stripe, event)
   if (!resolved) return { outcome: 'ignored', mails: [] }
@@ -126,4 +132,13 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
     return true
   })
   return mails === null ? { outcome: 'duplicate', mails: [] } : { outcome: 'processed', mails }
+}
+
+/** The replay path: the plan of the customer an event names, announced again. */
+async function reannouncePlan(deps: WebhookDeps, event: Stripe.Event): Promise<void> {
+  const customerId = customerIdOf((event.data.object as { customer?: string | { id: string } | null }).customer ?? null)
+  if (!customerId) return
+  const userId = await findUserIdByCustomer(deps.db, customerId)
+  if (!userId) return
+  await announceAccountPlan(deps, userId, await getAccountPlan(deps.db, userId, deps.now))
 }
