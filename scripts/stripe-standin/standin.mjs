@@ -7,6 +7,7 @@ import {
   makeCheckoutSession, makeCustomer, makeEvent, makeInvoice, makePortalSession, makePrice, makeProduct, makeSubscription, periodEnd, publicSession,
 } from './objects.mjs'
 import { handlePage } from './pages.mjs'
+import { createIdempotencyStore, noPortalConfiguration, tooManyLookupKeys } from './rules.mjs'
 
 /**
  * @param {object} options
@@ -22,7 +23,8 @@ import { handlePage } from './pages.mjs'
  * @param {() => number} [options.now]   clock in milliseconds (tests inject it)
  */
 export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery = 'concurrent', random = Math.random, now = () => Date.now() }) {
-  const state = { customers: new Map(), products: new Map(), prices: new Map(), sessions: new Map(), subscriptions: new Map(), invoices: new Map(), portals: new Map() }
+  const state = { customers: new Map(), products: new Map(), prices: new Map(), sessions: new Map(), subscriptions: new Map(), invoices: new Map(), portals: new Map(), portalConfigurations: new Map() }
+  const idempotency = createIdempotencyStore(now)
   const events = []
   const batch = []
   const inFlight = new Set()
@@ -139,10 +141,17 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery 
       previous.items = JSON.parse(JSON.stringify(subscription.items))
       item.price = price
       item.plan = { ...item.plan, id: price.id, amount: price.unit_amount, amount_decimal: String(price.unit_amount), interval: price.recurring.interval, product: price.product }
-      // A change of interval starts a new period at once; Stripe prorates the rest (create_prorations).
+      // A change of interval starts a new period and invoices at once (Stripe resets the billing cycle
+      // anchor: https://docs.stripe.com/billing/subscriptions/billing-cycle#changing); within an
+      // interval the difference is prorated onto the next invoice (create_prorations).
       if (price.recurring.interval !== previous.items.data[0].price.recurring.interval) {
         item.current_period_start = seconds()
         item.current_period_end = periodEnd(item.current_period_start, price.recurring.interval)
+        const invoice = createInvoice(subscription, 'paid')
+        invoice.billing_reason = 'subscription_update'
+        await emit('invoice.created', invoice)
+        await emit('invoice.finalized', invoice)
+        await emit('invoice.paid', invoice)
       }
     }
     if (params.metadata) subscription.metadata = { ...subscription.metadata, ...params.metadata }
@@ -163,7 +172,13 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery 
     const auth = request.headers.get('authorization') ?? ''
     if (!/^Bearer sk_(test|live)_\S+$/.test(auth)) return stripeError(401, 'Invalid API Key provided.')
     const url = new URL(request.url)
-    const params = request.method === 'GET' || request.method === 'DELETE' ? parseStripeForm(url.search.slice(1)) : parseStripeForm(new TextDecoder().decode(await request.arrayBuffer()))
+    const body = request.method === 'GET' || request.method === 'DELETE' ? url.search.slice(1) : new TextDecoder().decode(await request.arrayBuffer())
+    const params = parseStripeForm(body)
+    if (request.method !== 'POST') return routeApi(request, path, params)
+    return idempotency.run(request.headers.get('idempotency-key'), `${request.method} ${path} ${body}`, () => routeApi(request, path, params))
+  }
+
+  async function routeApi(request, path, params) {
     const route = `${request.method} ${path.replace(/\/(cus|prod|price|cs|sub|in|bps)_[\w-]+/, '/:id')}`
     const id = path.split('/')[path.startsWith('/v1/checkout/') || path.startsWith('/v1/billing_portal/') ? 4 : 3]
     switch (route) {
@@ -174,6 +189,18 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery 
       }
       case 'GET /v1/customers/:id':
         return state.customers.has(id) ? json(state.customers.get(id)) : missing('customer', id)
+      case 'DELETE /v1/customers/:id': {
+        if (!state.customers.has(id)) return missing('customer', id)
+        state.customers.delete(id)
+        return json({ id, object: 'customer', deleted: true })
+      }
+      case 'GET /v1/customers/search': {
+        // Only the query the app makes: metadata['key']:'value'.
+        const match = /^metadata\['([\w-]+)'\]:'([^']*)'$/.exec(params.query ?? '')
+        if (!match) return stripeError(400, `The stand-in only searches customers by one metadata value, not: ${params.query}`, { param: 'query' })
+        const data = [...state.customers.values()].filter((c) => c.metadata?.[match[1]] === match[2])
+        return json({ object: 'search_result', data, has_more: false, next_page: null, url: '/v1/customers/search' })
+      }
       case 'POST /v1/products': {
         const productId = params.id ?? `prod_${randomId(14)}`
         if (state.products.has(productId)) return stripeError(400, `Product already exists.`, { code: 'resource_already_exists' })
@@ -185,6 +212,8 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery 
         return state.products.has(id) ? json(state.products.get(id)) : missing('product', id)
       case 'GET /v1/prices': {
         const keys = params.lookup_keys ?? []
+        const refused = tooManyLookupKeys(keys)
+        if (refused) return refused
         const data = [...state.prices.values()].filter((p) => p.active && (keys.length === 0 || keys.includes(p.lookup_key)))
         return json({ object: 'list', data, has_more: false, url: '/v1/prices' })
       }
@@ -221,8 +250,21 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery 
         return state.subscriptions.has(id) ? cancelSubscription(state.subscriptions.get(id)) : missing('subscription', id)
       case 'GET /v1/invoices/:id':
         return state.invoices.has(id) ? json(state.invoices.get(id)) : missing('invoice', id)
+      case 'POST /v1/billing_portal/configurations': {
+        const config = { id: `bpc_${randomId(24)}`, object: 'billing_portal.configuration', active: true, is_default: state.portalConfigurations.size === 0,
+          business_profile: params.business_profile ?? {}, default_return_url: params.default_return_url ?? null, features: params.features ?? {},
+          metadata: params.metadata ?? {}, livemode: false, created: seconds(), updated: seconds() }
+        state.portalConfigurations.set(config.id, config)
+        return json(config)
+      }
+      case 'GET /v1/billing_portal/configurations': {
+        const data = [...state.portalConfigurations.values()].filter((c) => params.is_default === undefined || String(c.is_default) === params.is_default)
+        return json({ object: 'list', data, has_more: false, url: '/v1/billing_portal/configurations' })
+      }
       case 'POST /v1/billing_portal/sessions': {
         if (!state.customers.has(params.customer)) return missing('customer', params.customer)
+        const configured = params.configuration ? state.portalConfigurations.has(params.configuration) : [...state.portalConfigurations.values()].some((c) => c.is_default)
+        if (!configured) return params.configuration ? missing('billing_portal.configuration', params.configuration) : noPortalConfiguration()
         const portalId = `bps_${randomId(24)}`
         const portal = makePortalSession({ id: portalId, customer: params.customer, returnUrl: params.return_url, url: `${baseUrl}/portal/${portalId}`, created: seconds() })
         state.portals.set(portalId, portal)

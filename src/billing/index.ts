@@ -7,7 +7,7 @@ import { cancelStripeOnDeletion, PAYMENT_FAILED_FIELD, paymentFailedBanner, paym
 export { getAccountPlan, listPlans, listPlansForDisplay, getPlan, calendarMonth, limitsOf, FREE_PLAN_ID } from './plans'
 export type { AccountPlan, QuotaLimits, PlanId } from './plans'
 export type { PlanRow } from './schema'
-export { syncPlansToStripe } from './sync'
+export { syncPlansToStripe, listPricesByLookupKeys } from './sync'
 export { createStripeClient, readStripeConfig } from './stripe'
 export { formatPrice } from './format'
 

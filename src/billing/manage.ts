@@ -23,19 +23,12 @@ export interface ManageDeps extends ApplyDeps {
 }
 
 /**
- * Starts a Stripe Checkout for a paid plan. Reuses the user's Stripe customer or creates one (an
- * idempotency key per user, so a double click or a retry after a timeout gets the same customer). The
- * customer id comes from our table, never from the request. The mapping row is written only once Stripe
- * has answered for both calls: a failure leaves no half-created rows.
+ * Starts a Stripe Checkout for a paid plan, for the user's one Stripe customer (findOrCreateCustomer). The
+ * customer id comes from our table, never from the request.
  */
 export async function startCheckout(deps: ManageDeps, user: { id: string; email: string; name: string }, plan: PlanRow, interval: Interval): Promise<string> {
   const { db, stripe } = deps
-  let customerId = await findCustomerId(db, user.id)
-  const isNew = customerId === null
-  if (customerId === null) {
-    const customer = await stripe.customers.create({ email: user.email, name: user.name, metadata: { user_id: user.id } }, { idempotencyKey: `customer-${user.id}` })
-    customerId = customer.id
-  }
+  const customerId = await findOrCreateCustomer(db, stripe, user)
   const price = await resolvePriceId(db, stripe, plan, interval)
   const appUrl = deps.env.APP_URL.replace(/\/$/, '')
   const session = await stripe.checkout.sessions.create({
@@ -49,9 +42,29 @@ export async function startCheckout(deps: ManageDeps, user: { id: string; email:
     success_url: `${appUrl}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${appUrl}/billing/cancel`,
   })
-  if (isNew) await db.insert(billingCustomers).values({ userId: user.id, stripeCustomerId: customerId }).onConflictDoNothing()
   if (!session.url) throw new Error('Stripe returned a checkout session without a URL.')
   return session.url
+}
+
+/**
+ * The user's Stripe customer, created at most once (issue 18). Our table first; then Stripe itself, by the
+ * user id in the customer's metadata (a customer created by an earlier attempt whose row was never written:
+ * an idempotency key alone would not find it once Stripe prunes keys after 24 hours); only then a new one,
+ * under a key scoped to this attempt (a retry of this very call replays it; another attempt never collides
+ * with it under different parameters, which Stripe refuses with 400). The row is written at once; if a
+ * concurrent attempt wrote first, ours is deleted and theirs used.
+ */
+export async function findOrCreateCustomer(db: Database, stripe: Stripe, user: { id: string; email: string; name: string }): Promise<string> {
+  const stored = await findCustomerId(db, user.id)
+  if (stored) return stored
+  const found = (await stripe.customers.search({ query: `metadata['user_id']:'${user.id}'`, limit: 1 })).data[0]
+  const customerId = found?.id
+    ?? (await stripe.customers.create({ email: user.email, name: user.name, metadata: { user_id: user.id } }, { idempotencyKey: `customer-${user.id}-${crypto.randomUUID()}` })).id
+  const [inserted] = await db.insert(billingCustomers).values({ userId: user.id, stripeCustomerId: customerId }).onConflictDoNothing().returning({ id: billingCustomers.stripeCustomerId })
+  if (inserted) return customerId
+  const winner = (await findCustomerId(db, user.id))!
+  if (!found && winner !== customerId) await stripe.customers.del(customerId).catch(() => undefined) // an empty duplicate; harmless if it stays
+  return winner
 }
 
 /** Updates the existing subscription to another plan or interval (Stripe prorates); never a second checkout. */
@@ -122,8 +135,40 @@ export async function confirmCheckout(deps: ManageDeps, userId: string, sessionI
 export async function openPortal(deps: ManageDeps, userId: string): Promise<string> {
   const customerId = await findCustomerId(deps.db, userId)
   if (!customerId) throw new BillingInputError('You have no billing account yet: choose a plan first.', 409)
-  const session = await deps.stripe.billingPortal.sessions.create({ customer: customerId, return_url: new URL('/billing', deps.env.APP_URL).toString() })
-  return session.url
+  const returnUrl = new URL('/billing', deps.env.APP_URL).toString()
+  const open = () => deps.stripe.billingPortal.sessions.create({ customer: customerId, return_url: returnUrl })
+  try {
+    return (await open()).url
+  } catch (err) {
+    // Stripe refuses portal sessions (test mode too) until a portal configuration is saved. A new account
+    // gets the kit's default once (`quickscale stripe setup` makes it ahead of time), then we retry.
+    if (!isMissingPortalConfiguration(err)) throw err
+    await createDefaultPortalConfiguration(deps.stripe, returnUrl)
+    return (await open()).url
+  }
+}
+
+export function isMissingPortalConfiguration(err: unknown): boolean {
+  return /default configuration has not been created/i.test(String((err as { message?: string })?.message ?? ''))
+}
+
+/**
+ * The portal the kit expects: invoices, payment methods, billing details, cancel at period end. No fixed
+ * idempotency key: two first visitors at once would get 409 for the second; a second configuration is
+ * harmless (only the first becomes the default).
+ */
+export async function createDefaultPortalConfiguration(stripe: Stripe, returnUrl: string): Promise<string> {
+  const config = await stripe.billingPortal.configurations.create({
+    business_profile: { headline: 'Manage your subscription' },
+    default_return_url: returnUrl,
+    features: {
+      invoice_history: { enabled: true },
+      payment_method_update: { enabled: true },
+      customer_update: { enabled: true, allowed_updates: ['email', 'address', 'tax_id'] },
+      subscription_cancel: { enabled: true, mode: 'at_period_end' },
+    },
+  })
+  return config.id
 }
 
 /**

@@ -21,7 +21,7 @@ export interface SyncedPlan { planId: string; productId: string; monthlyPriceId:
 export async function syncPlansToStripe(db: Database, stripe: Stripe): Promise<SyncedPlan[]> {
   const paid = (await listPlans(db)).filter((p) => p.monthlyPrice > 0 || p.yearlyPrice > 0)
   const keys = paid.flatMap((p) => [lookupKeyFor(p.id, 'month'), lookupKeyFor(p.id, 'year')])
-  const existing = keys.length ? (await stripe.prices.list({ lookup_keys: keys, active: true, limit: 100 })).data : []
+  const existing = await listPricesByLookupKeys(stripe, keys)
   const out: SyncedPlan[] = []
   for (const plan of paid) {
     const created: string[] = []
@@ -48,6 +48,17 @@ export async function syncPlansToStripe(db: Database, stripe: Stripe): Promise<S
     out.push({ planId: plan.id, productId, monthlyPriceId: priceIds.month, yearlyPriceId: priceIds.year, created })
   }
   return out
+}
+
+// Stripe's prices.list takes at most ten lookup_keys (https://docs.stripe.com/api/prices/list): a catalogue
+// of more than five paid plans is read in chunks.
+const LOOKUP_KEYS_PER_LIST = 10
+
+export async function listPricesByLookupKeys(stripe: Stripe, keys: string[]): Promise<Stripe.Price[]> {
+  const chunks: string[][] = []
+  for (let i = 0; i < keys.length; i += LOOKUP_KEYS_PER_LIST) chunks.push(keys.slice(i, i + LOOKUP_KEYS_PER_LIST))
+  const pages = await Promise.all(chunks.map((chunk) => stripe.prices.list({ lookup_keys: chunk, active: true, limit: 100 })))
+  return pages.flatMap((page) => page.data)
 }
 
 async function ensureProduct(stripe: Stripe, plan: PlanRow, created: string[]): Promise<string> {
