@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
+import { bodyLimit } from 'hono/body-limit'
 import { desc, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Registry } from '../platform/feature'
@@ -120,13 +121,13 @@ export const billingRoutes = new Hono<AppEnv>()
     )
   })
 
-  .post('/billing/webhook', async (c) => {
+  // Bytes, counted while the body streams in: 413 from the declared length, or as soon as a body without
+  // one passes the limit (checklist: request size limits), before anything is parsed or verified.
+  .post('/billing/webhook', bodyLimit({ maxSize: WEBHOOK_MAX_BYTES, onError: (c) => c.json({ error: 'payload too large' }, 413) }), async (c) => {
     const config = readStripeConfig(c.env)
     if (!config) return c.json({ error: 'billing is not configured' }, 503)
     const signature = c.req.header('stripe-signature')
-    if (Number(c.req.header('content-length') ?? 0) > WEBHOOK_MAX_BYTES) return c.json({ error: 'payload too large' }, 413)
     const payload = await c.req.text()
-    if (payload.length > WEBHOOK_MAX_BYTES) return c.json({ error: 'payload too large' }, 413)
     const stripe = await createStripeClient(config)
     let event: Stripe.Event
     try {

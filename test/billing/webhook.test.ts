@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { and, eq } from 'drizzle-orm'
 import type Stripe from 'stripe'
+import { exports } from 'cloudflare:workers'
 import { withDb } from '../helpers/db'
 import { createTestUser, get, loginCookie, post } from '../auth/helpers'
 import { getAccountPlan } from '../../src/billing'
@@ -172,6 +173,31 @@ describe('POST /billing/webhook', () => {
       const res = await postWebhook(payload, await signedHeader(payload))
       expect(res.status).toBe(413)
       expect(await eventRows('evt_big')).toHaveLength(0)
+    })
+
+    it('counts bytes, not characters: 300 Ki three-byte characters (900 KiB), streamed without a length, are refused', async () => {
+      const payload = JSON.stringify({ id: 'evt_wide', filler: '€'.repeat(300 * 1024) })
+      expect(payload.length).toBeLessThan(512 * 1024)
+      const bytes = new TextEncoder().encode(payload)
+      const body = new ReadableStream({ start(controller) { controller.enqueue(bytes); controller.close() } })
+      const res = await exports.default.fetch(new Request('http://localhost/billing/webhook', {
+        method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': await signedHeader(payload) }, body, duplex: 'half',
+      } as RequestInit))
+      expect(res.status).toBe(413)
+      expect(await eventRows('evt_wide')).toHaveLength(0)
+    })
+
+    it('refuses a body without Content-Length as soon as it passes 512 KiB, without reading the rest', async () => {
+      let pulled = 0
+      const chunk = new Uint8Array(64 * 1024).fill(0x20)
+      // 10 MiB if read to the end.
+      const body = new ReadableStream({ pull(controller) { pulled++; if (pulled > 160) controller.close(); else controller.enqueue(chunk) } })
+      const res = await exports.default.fetch(new Request('http://localhost/billing/webhook', {
+        method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' }, body, duplex: 'half',
+      } as RequestInit))
+      expect(res.status).toBe(413)
+      // 512 KiB is eight chunks; the runtime's pipe may read a couple ahead.
+      expect(pulled).toBeLessThanOrEqual(16)
     })
 
     it('answers 200 to an unknown event type and records nothing', async () => {
