@@ -82,7 +82,13 @@ interface VariableRule {
 const isEmail = (v: string) => /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(v)
 
 /** The variables and secrets the Worker reads, per environment (src/platform/env.ts, billing, email). */
-export function variableRules(environment: Environment, billingInstalled: boolean, secretsFile: string): VariableRule[] {
+export type StripeMode = 'test' | 'live'
+
+/**
+ * `stripeMode` is the Stripe key mode the target needs: test in development, live in production, and
+ * test for a production-like staging deploy (`check --env staging`, `deploy --env staging`).
+ */
+export function variableRules(environment: Environment, billingInstalled: boolean, secretsFile: string, stripeMode: StripeMode = environment === 'production' ? 'live' : 'test', options: { migrationsOnlyDatabaseUrl?: boolean } = {}): VariableRule[] {
   const prod = environment === 'production'
   const put = (name: string, example: string) => (prod ? `Run \`npx wrangler secret put ${name}\` and export ${name} for this check.` : `Add ${name}=${example} to ${secretsFile}.`)
   const rules: VariableRule[] = [
@@ -91,7 +97,7 @@ export function variableRules(environment: Environment, billingInstalled: boolea
       validate: (v) => (v === environment ? null : `is "${v}", expected "${environment}"`),
     },
     {
-      name: 'APP_URL', required: true, fix: prod ? 'Set APP_URL in wrangler.toml [vars] to your https:// address.' : `Add APP_URL=http://127.0.0.1:8787 to ${secretsFile}.`,
+      name: 'APP_URL', required: true, fix: prod ? 'Set APP_URL in wrangler.toml [vars] to the https:// address the site answers at: your custom domain, or https://<worker name>.<your subdomain>.workers.dev (docs/deploy.md).' : `Add APP_URL=http://127.0.0.1:8787 to ${secretsFile}.`,
       validate: (v) => {
         if (!/^https?:\/\/[^\s/]+/.test(v)) return 'is not a URL'
         if (prod && !v.startsWith('https://')) return 'must be https:// in production'
@@ -103,7 +109,9 @@ export function variableRules(environment: Environment, billingInstalled: boolea
       name: 'DATABASE_URL', required: true, fix: prod ? put('DATABASE_URL', '') : `Run \`npm run db:start\` (it writes DATABASE_URL to ${secretsFile}).`,
       validate: (v) => {
         if (!/^postgres(ql)?:\/\//.test(v)) return 'is not a postgres:// connection string'
-        if (prod && /@(127\.0\.0\.1|localhost)[:/]/.test(v)) return 'points at this machine, not your production database'
+        // deploy migrates through the exported URL while the Workers use their own secret: a tunnel to
+        // the production database on 127.0.0.1 is fine there (the plan shows where migrations go).
+        if (prod && !options.migrationsOnlyDatabaseUrl && /@(127\.0\.0\.1|localhost)[:/]/.test(v)) return 'points at this machine, not your production database'
         return null
       },
     },
@@ -142,14 +150,15 @@ export function variableRules(environment: Environment, billingInstalled: boolea
   // Stripe keys are checked whenever present (a live key in development is wrong with or without billing);
   // production requires them only once the billing feature is installed.
   {
-    const mode = prod ? 'live' : 'test'
+    const mode = stripeMode
+    const target = prod && mode === 'test' ? 'staging' : environment
     rules.push(
       {
         name: 'STRIPE_SECRET_KEY', required: prod && billingInstalled, fix: prod ? put('STRIPE_SECRET_KEY', '') : `Add STRIPE_SECRET_KEY=sk_test_… (Stripe dashboard → Developers → API keys, test mode) to ${secretsFile}.`,
         validate: (v) => {
           const m = /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/.exec(v)
           if (!m) return 'does not look like a Stripe secret key (sk_test_… or sk_live_…)'
-          if (m[2] !== mode) return `is a ${m[2]} key in ${environment}: use a ${mode} key (sk_${mode}_…)`
+          if (m[2] !== mode) return `is a ${m[2]} key in ${target}: use a ${mode} key (sk_${mode}_…)${target === 'production' ? ', or deploy a staging site with --env staging' : ''}`
           return null
         },
       },
@@ -167,26 +176,31 @@ export function variableRules(environment: Environment, billingInstalled: boolea
   return rules
 }
 
-export function checkVariables(values: Record<string, string>, rules: VariableRule[]): CheckResult[] {
+/**
+ * `setInCloudflare`: secrets `wrangler secret list` reports for the Worker (deploy). Cloudflare never
+ * returns their values, so one that is set there but not exported counts as present, unchecked.
+ */
+export function checkVariables(values: Record<string, string>, rules: VariableRule[], setInCloudflare: ReadonlySet<string> = new Set()): CheckResult[] {
   const out: CheckResult[] = []
   const present = (name: string) => values[name] !== undefined && values[name] !== ''
   for (const rule of rules) {
     const value = values[rule.name]
     if (!present(rule.name)) {
-      if (rule.required) out.push(fail('variables', `${rule.name} is missing.`, rule.fix))
+      if (rule.required && !setInCloudflare.has(rule.name)) out.push(fail('variables', `${rule.name} is missing.`, rule.fix))
       continue
     }
     const problem = rule.validate?.(value!)
     if (problem) out.push(fail('variables', `${rule.name} ${problem}.`, rule.fix))
   }
   // A Stripe key without its webhook secret half-configures billing: checkout works, plan changes never land.
-  if (present('STRIPE_SECRET_KEY') && !present('STRIPE_WEBHOOK_SECRET') && !out.some((r) => r.detail.startsWith('STRIPE_WEBHOOK_SECRET'))) {
+  if (present('STRIPE_SECRET_KEY') && !present('STRIPE_WEBHOOK_SECRET') && !setInCloudflare.has('STRIPE_WEBHOOK_SECRET') && !out.some((r) => r.detail.startsWith('STRIPE_WEBHOOK_SECRET'))) {
     const rule = rules.find((r) => r.name === 'STRIPE_WEBHOOK_SECRET')
     if (rule) out.push(fail('variables', 'STRIPE_WEBHOOK_SECRET is missing (STRIPE_SECRET_KEY is set).', rule.fix))
   }
   if (out.length === 0) {
     const set = rules.filter((r) => present(r.name)).map((r) => r.name)
-    out.push(pass('variables', `${set.length} variables well-formed (${set.join(', ')})`))
+    const remote = rules.filter((r) => !present(r.name) && setInCloudflare.has(r.name)).map((r) => r.name)
+    out.push(pass('variables', `${set.length} variables well-formed (${set.join(', ')})${remote.length > 0 ? `; set in Cloudflare, not exported: ${remote.join(', ')}` : ''}`))
   }
   return out
 }

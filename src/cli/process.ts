@@ -5,6 +5,16 @@ export function wranglerEnv(extra: Record<string, string> = {}): NodeJS.ProcessE
   return { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', ...extra }
 }
 
+/**
+ * How to start wrangler: `npx wrangler` unless QUICKSCALE_WRANGLER names another executable (the tests'
+ * stand-in wrangler, or a wrangler installed elsewhere). Returns the command and the arguments before
+ * wrangler's own.
+ */
+export function wranglerCommand(env: NodeJS.ProcessEnv = process.env): { command: string; args: string[] } {
+  const replacement = env.QUICKSCALE_WRANGLER?.trim()
+  return replacement ? { command: replacement, args: [] } : { command: 'npx', args: ['wrangler'] }
+}
+
 export interface RunResult {
   code: number
   output: string

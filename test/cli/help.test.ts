@@ -52,10 +52,13 @@ describe('quickscale --help', () => {
   })
 
   it('names the fix for a bad option value (exit 2)', async () => {
-    const run = await runCli(['check', '--env', 'staging', '--skip-build'])
+    const run = await runCli(['check', '--env', 'prod', '--skip-build'])
     expect(run.code).toBe(2)
-    expect(run.stderr).toContain('Unknown environment "staging"')
-    expect(run.stderr).toContain('fix: Use --env development or --env production.')
+    expect(run.stderr).toContain('Unknown environment "prod"')
+    expect(run.stderr).toContain('fix: Use --env development, --env staging, --env production.')
+    const deploy = await runCli(['deploy', '--env', 'development'])
+    expect(deploy.code).toBe(2)
+    expect(deploy.stderr).toContain('fix: Use --env production, --env staging.')
   })
 })
 

@@ -3,10 +3,10 @@ import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import type { Command } from 'commander'
-import { checkBindings, checkNodeVersion, checkVariables, variableRules, type CheckResult } from '../checks'
+import { checkBindings, checkNodeVersion, checkVariables, variableRules, type CheckResult, type StripeMode } from '../checks'
 import { CliError, EXIT, describeError } from '../errors'
 import { findProjectRoot, readWranglerConfig, resolveEnv, type Environment } from '../project'
-import { runCommand, wranglerEnv } from '../process'
+import { runCommand, wranglerCommand, wranglerEnv } from '../process'
 import { printLine } from '../output'
 
 // Issue 8's budget: the Worker must stay at or below 1 MiB gzip (Cloudflare's free-plan limit is 3 MiB).
@@ -14,6 +14,12 @@ export const BUNDLE_BUDGET_BYTES = 1024 * 1024
 
 export interface CheckOptions {
   env: Environment
+  /** Stripe key mode required (default: live in production, test in development; staging: test). */
+  stripeMode?: StripeMode
+  /** Secret names `wrangler secret list` reported for the web Worker (deploy). */
+  setInCloudflare?: ReadonlySet<string>
+  /** deploy: the exported DATABASE_URL only migrates (the Workers have their own); a local tunnel is fine. */
+  migrationsOnlyDatabaseUrl?: boolean
   skipBuild?: boolean
   envFile?: string
 }
@@ -35,7 +41,7 @@ export async function runChecks(root: string, options: CheckOptions, report: (r:
   add(checkBindings(root, config, options.env))
   const resolved = resolveEnv(root, options.env, config, { envFile: options.envFile })
   const secretsFile = options.env === 'development' ? resolved.secretsSource : 'the production secrets'
-  add(checkVariables(resolved.values, variableRules(options.env, isBillingInstalled(root), secretsFile)))
+  add(checkVariables(resolved.values, variableRules(options.env, isBillingInstalled(root), secretsFile, options.stripeMode, { migrationsOnlyDatabaseUrl: options.migrationsOnlyDatabaseUrl }), options.setInCloudflare))
   add(await checkDatabase(root, resolved.values.DATABASE_URL))
   if (options.skipBuild) add({ check: 'bundle', status: 'skip', detail: 'skipped (--skip-build)' })
   else add(await checkBundle(root))
@@ -76,7 +82,8 @@ async function checkDatabase(root: string, url: string | undefined): Promise<Che
 async function checkBundle(root: string): Promise<CheckResult> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'quickscale-check-'))
   try {
-    const run = await runCommand('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outdir], { cwd: root, env: wranglerEnv() })
+    const wrangler = wranglerCommand()
+    const run = await runCommand(wrangler.command, [...wrangler.args, 'deploy', '--dry-run', '--outdir', outdir], { cwd: root, env: wranglerEnv() })
     if (run.code !== 0) {
       const reason = /✘ \[ERROR\] ([^\n]+)/.exec(run.output)?.[1] ?? run.output.trim().split('\n').slice(-3).join(' ')
       return { check: 'bundle', status: 'fail', detail: `wrangler deploy --dry-run failed: ${reason}`, fix: 'Run `npx wrangler deploy --dry-run` to see the full build error and fix the code it names.' }
@@ -102,28 +109,38 @@ export function printCheck(r: CheckResult): void {
   if (r.fix) printLine(`    ${''.padEnd(10)} fix: ${r.fix}`)
 }
 
-export function parseEnvironment(value: string): Environment {
-  if (value === 'development' || value === 'production') return value
-  throw new CliError(`Unknown environment "${value}".`, 'Use --env development or --env production.', EXIT.usage)
+export type Target = Environment | 'staging'
+
+export function parseTarget(value: string, allowed: readonly Target[] = ['development', 'staging', 'production']): Target {
+  if ((allowed as readonly string[]).includes(value)) return value as Target
+  throw new CliError(`Unknown environment "${value}".`, `Use ${allowed.map((t) => `--env ${t}`).join(', ')}.`, EXIT.usage)
+}
+
+/**
+ * Staging is a production deploy (ENVIRONMENT = "production": secure cookies, real mail) on Stripe test
+ * keys — a second Cloudflare account or project, see docs/deploy.md.
+ */
+export function targetCheckOptions(target: Target): { env: Environment; stripeMode: StripeMode } {
+  return target === 'development' ? { env: 'development', stripeMode: 'test' } : { env: 'production', stripeMode: target === 'staging' ? 'test' : 'live' }
 }
 
 export function registerCheck(program: Command): void {
   program
     .command('check')
     .description('verify the project is ready to run or deploy: Node, bindings, secrets, database, migrations, bundle')
-    .option('-e, --env <environment>', 'development or production', 'development')
+    .option('-e, --env <environment>', 'development, staging (production rules, Stripe test keys) or production', 'development')
     .option('--env-file <file>', 'read variables from this file instead of .dev.vars (like `wrangler dev --env-file`)')
     .option('--skip-build', 'do not run `wrangler deploy --dry-run` (faster; the bundle line shows as skipped)')
     .addHelpText('after', '\nExit code 0 only when every check passes; 1 when any fails.\n\nExamples:\n  npx quickscale check\n  npx quickscale check --env production')
     .action(async (opts: { env: string; skipBuild?: boolean; envFile?: string }) => {
-      const env = parseEnvironment(opts.env)
+      const target = parseTarget(opts.env)
       const root = findProjectRoot()
-      printLine(`quickscale check (${env})`)
-      const results = await runChecks(root, { env, skipBuild: opts.skipBuild, envFile: opts.envFile }, printCheck)
+      printLine(`quickscale check (${target})`)
+      const results = await runChecks(root, { ...targetCheckOptions(target), skipBuild: opts.skipBuild, envFile: opts.envFile }, printCheck)
       const failed = results.filter((r) => r.status === 'fail').length
       if (failed > 0) {
         throw new CliError(`${failed} check${failed === 1 ? '' : 's'} failed.`, 'Apply the fixes listed above, then run `npx quickscale check` again.', EXIT.failed)
       }
-      printLine(`All checks passed (${env}).`)
+      printLine(`All checks passed (${target}).`)
     })
 }

@@ -1,41 +1,130 @@
 import type { Command } from 'commander'
-import { requireDatabaseUrl } from '../db-url'
+import { redactUrl } from '../db-url'
 import { CliError, EXIT } from '../errors'
-import { printLine } from '../output'
-import { runInteractive, wranglerEnv } from '../process'
+import { printError, printLine } from '../output'
 import { findProjectRoot, resolveEnv } from '../project'
-import { printCheck, runChecks } from './check'
+import { createBucket, createQueue, deployWorker, readAccountState } from '../deploy/account'
+import { buildDeployPlan, findRefusals, formatPlan } from '../deploy/plan'
+import { checkDeployedHealth, healthUrl } from '../deploy/smoke'
+import { runDeploySteps, type DeployStep } from '../deploy/steps'
+import { deriveResources, readWorkerTargets } from '../deploy/targets'
+import { createWranglerRunner, type WranglerRunner } from '../deploy/wrangler'
+import { isBillingInstalled, parseTarget, printCheck, runChecks, targetCheckOptions, type Target } from './check'
 import { requireCloudflareLogin } from './logs'
+
+export interface DeployOptions {
+  target: Target
+  dryRun: boolean
+  /** Where the smoke check goes instead of APP_URL (a workers.dev address while DNS is on its way). */
+  smokeUrl?: string
+  /** How long the smoke check keeps asking (default 60 s: a fresh route can take that long to answer). */
+  smokeTimeoutMs?: number
+}
+
+export interface DeployDependencies {
+  wrangler: WranglerRunner
+  fetch: typeof fetch
+  now: () => number
+  sleep: (ms: number) => Promise<void>
+}
+
+/**
+ * `quickscale deploy` (docs/deploy.md): reads both Workers' configs and the account, checks, then
+ * creates the missing queues and bucket, migrates, deploys the companions and the web Worker, and asks
+ * the site's /health. Nothing changes until every check, secret and setting is in place.
+ */
+export async function deployProject(root: string, options: DeployOptions, deps: DeployDependencies): Promise<void> {
+  printLine(`quickscale deploy (${options.target})${options.dryRun ? ' — dry run, nothing will be changed' : ''}`)
+  const workers = readWorkerTargets(root, isBillingInstalled(root))
+  const web = workers[workers.length - 1]!
+  const resources = deriveResources(workers)
+  printLine('1/6 Cloudflare account: queues, R2 buckets, secrets of each Worker')
+  const account = await readAccountState(deps.wrangler, workers)
+  printLine(`2/6 quickscale check (${options.target})`)
+  const checks = await runChecks(root, { ...targetCheckOptions(options.target), setInCloudflare: account.secrets.get(web.name), migrationsOnlyDatabaseUrl: true }, printCheck)
+  const values = resolveEnv(root, 'production', web.config).values
+  const pendingMigrations = await readPendingMigrations(root, values.DATABASE_URL, checks.some((c) => c.check === 'database' && c.status === 'pass'))
+  const appUrl = values.APP_URL ?? ''
+  const plan = buildDeployPlan({ workers, resources, account, pendingMigrations, migrationsTarget: values.DATABASE_URL && redactUrl(values.DATABASE_URL), appUrl, smokeUrl: options.smokeUrl ?? appUrl })
+  printLine('Plan:')
+  for (const line of formatPlan(plan)) printLine(line)
+  const refusals = findRefusals(plan, checks, values.DATABASE_URL)
+  for (const refusal of refusals.slice(0, -1)) {
+    printError(`✖ ${refusal.message}`)
+    printError(`  fix: ${refusal.fix}`)
+  }
+  const last = refusals[refusals.length - 1]
+  if (last) throw new CliError(`${last.message}${options.dryRun ? '' : ' Nothing was changed.'}`, last.fix, last.exitCode)
+  if (options.dryRun) {
+    printLine('✔ Dry run: the plan above would go through; nothing was changed.')
+    return
+  }
+
+  const created = plan.missing.queues.length + plan.missing.buckets.length
+  const resourcesStage = `3/6 resources: ${created === 0 ? 'all exist' : `${created} to create`}`
+  if (created === 0) printLine(resourcesStage)
+  const steps: DeployStep[] = [
+    ...plan.missing.queues.map((name): DeployStep => ({ stage: resourcesStage, label: `create queue ${name}`, run: () => createQueue(deps.wrangler, name), exitCode: EXIT.service })),
+    ...plan.missing.buckets.map((name): DeployStep => ({ stage: resourcesStage, label: `create R2 bucket ${name}`, run: () => createBucket(deps.wrangler, name), exitCode: EXIT.service })),
+    { stage: '4/6 migrations', label: `apply migrations (${pendingMigrations?.length ? `${pendingMigrations.length} pending` : 'none pending'})`, run: () => applyPendingMigrations(root, values.DATABASE_URL!), exitCode: EXIT.database },
+    ...workers.map((worker): DeployStep => ({ stage: '5/6 Workers', label: `deploy ${worker.name} (${worker.configPath})`, run: () => deployWorker(deps.wrangler, worker), exitCode: EXIT.service })),
+    { stage: '6/6 smoke check', label: `smoke check ${healthUrl(plan.smokeUrl)}`, run: () => requireHealthyDeploy(plan.smokeUrl, deps, options.smokeTimeoutMs), exitCode: EXIT.service },
+  ]
+  await runDeploySteps(steps, printLine, printError)
+  printLine(`✔ Deployed ${workers.map((w) => w.name).join(' and ')}: ${appUrl}`)
+}
+
+async function readPendingMigrations(root: string, url: string | undefined, reachable: boolean): Promise<string[] | null> {
+  if (!url || !reachable) return null
+  const { readMigrationStatus, withDatabase } = await import('../db')
+  return withDatabase(url, async ({ client }) => (await readMigrationStatus(client, root)).pending)
+}
+
+async function applyPendingMigrations(root: string, url: string): Promise<void> {
+  const { applyMigrations, withDatabase } = await import('../db')
+  await withDatabase(url, async ({ client }) => {
+    await applyMigrations(client, root)
+  })
+}
+
+async function requireHealthyDeploy(url: string, deps: DeployDependencies, timeoutMs?: number): Promise<void> {
+  const result = await checkDeployedHealth(url, deps, { timeoutMs })
+  if (!result.ok) {
+    throw new Error(`${healthUrl(url)} answered ${result.detail} after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'} (the Workers are deployed; is APP_URL routed to ${url.includes('workers.dev') ? 'the Worker' : 'it, and is DATABASE_URL right'}? \`npx quickscale logs --status error\` shows the errors)`)
+  }
+  printLine(`    ${healthUrl(url)}: ${result.detail}`)
+}
 
 export function registerDeploy(program: Command): void {
   program
     .command('deploy')
-    .description('check --env production, apply migrations to the production database, then wrangler deploy')
-    .option('--dry-run', 'run the checks and list pending migrations; change nothing')
-    .addHelpText('after', '\nProduction secrets are read from the environment (Cloudflare never returns them):\n  DATABASE_URL=… RESEND_API_KEY=… STRIPE_SECRET_KEY=… STRIPE_WEBHOOK_SECRET=… npx quickscale deploy')
-    .action(async (opts: { dryRun?: boolean }) => {
+    .description('create the queues and R2 bucket, check secrets, migrate, deploy the thumbnailer and the web Worker, smoke-check /health')
+    .option('-e, --env <environment>', 'production (Stripe live keys) or staging (Stripe test keys)', 'production')
+    .option('--dry-run', 'print the plan (what exists, what will be created, which secrets are missing, pending migrations); change nothing')
+    .option('--smoke-url <url>', 'check this address\'s /health after the deploy instead of APP_URL\'s (e.g. the workers.dev one while DNS propagates)')
+    .addHelpText('after', [
+      '',
+      'Secrets are set once per Worker with `npx wrangler secret put NAME [-c workers/<name>/wrangler.toml]`;',
+      'deploy lists them and stops before any change when one is missing. Migrations run from this machine:',
+      'export DATABASE_URL. QUICKSCALE_WRANGLER=/path replaces `npx wrangler`; QUICKSCALE_SMOKE_TIMEOUT_MS',
+      '(default 60000) bounds the smoke check. Guide: docs/deploy.md',
+      '',
+      'Examples:',
+      '  npx quickscale deploy --dry-run',
+      '  DATABASE_URL=… npx quickscale deploy',
+      '  DATABASE_URL=… STRIPE_SECRET_KEY=sk_test_… npx quickscale deploy --env staging',
+    ].join('\n'))
+    .action(async (opts: { env: string; dryRun?: boolean; smokeUrl?: string }) => {
+      const target = parseTarget(opts.env, ['production', 'staging'])
+      if (opts.smokeUrl !== undefined && !URL.canParse(opts.smokeUrl)) throw new CliError(`--smoke-url ${opts.smokeUrl} is not a URL.`, 'Pass an address like https://my-app.my-subdomain.workers.dev.', EXIT.usage)
       const root = findProjectRoot()
-      printLine('1/3 quickscale check (production)')
-      // The migration check may be the only failure: it is what this command fixes, so it does not block.
-      const results = await runChecks(root, { env: 'production' }, printCheck)
-      const blocking = results.filter((r) => r.status === 'fail' && r.check !== 'migrations')
-      if (blocking.length > 0) throw new CliError(`${blocking.length} check${blocking.length === 1 ? '' : 's'} failed; nothing was deployed.`, 'Apply the fixes above, then run `npx quickscale deploy` again.', EXIT.failed)
-      const url = requireDatabaseUrl(resolveEnv(root, 'production').values, 'the environment')
-      printLine('2/3 migrations')
-      const { applyMigrations, readMigrationStatus, withDatabase } = await import('../db')
-      await withDatabase(url, async ({ client }) => {
-        const status = await readMigrationStatus(client, root)
-        if (opts.dryRun) return printLine(`  would apply: ${status.pending.join(', ') || 'nothing'}`)
-        await applyMigrations(client, root)
-        printLine(`  ✔ applied: ${status.pending.join(', ') || 'nothing pending'}`)
-      })
-      if (opts.dryRun) return printLine('3/3 wrangler deploy: skipped (--dry-run)')
       requireCloudflareLogin('deploy')
-      printLine('3/3 wrangler deploy')
-      const code = await runInteractive('npx', ['wrangler', 'deploy'], { cwd: root, env: wranglerEnv() })
-      if (code !== 0) {
-        throw new CliError(`wrangler deploy failed (exit code ${code}); the migrations above are already applied.`, 'Read wrangler\'s message above (network, login, account limits), fix it and run `npx quickscale deploy` again — migrations are not re-applied.', EXIT.service)
-      }
-      printLine('✔ deployed')
+      const smokeTimeoutMs = process.env.QUICKSCALE_SMOKE_TIMEOUT_MS ? Number(process.env.QUICKSCALE_SMOKE_TIMEOUT_MS) : undefined
+      await deployProject(root, { target, dryRun: Boolean(opts.dryRun), smokeUrl: opts.smokeUrl, smokeTimeoutMs }, {
+        wrangler: createWranglerRunner(root),
+        fetch: globalThis.fetch,
+        now: Date.now,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      })
     })
 }

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Command } from 'commander'
 import { CliError, EXIT } from '../errors'
-import { runInteractive, wranglerEnv } from '../process'
+import { runInteractive, wranglerCommand, wranglerEnv } from '../process'
 import { findProjectRoot, readWranglerConfig } from '../project'
 import { printLine } from '../output'
 
@@ -43,11 +43,12 @@ export function registerLogs(program: Command): void {
       const root = findProjectRoot()
       const name = readWranglerConfig(root).name
       requireCloudflareLogin('tail logs')
-      const args = ['wrangler', 'tail', ...(name ? [String(name)] : []), '--format', opts.json ? 'json' : 'pretty']
+      const wrangler = wranglerCommand()
+      const args = [...wrangler.args, 'tail', ...(name ? [String(name)] : []), '--format', opts.json ? 'json' : 'pretty']
       if (opts.status) args.push('--status', opts.status)
       if (opts.search) args.push('--search', opts.search)
       printLine(`Tailing ${name ?? 'the Worker'} — Ctrl-C stops.`)
-      const code = await runInteractive('npx', args, { cwd: root, env: wranglerEnv() })
+      const code = await runInteractive(wrangler.command, args, { cwd: root, env: wranglerEnv() })
       // 130: the user pressed Ctrl-C, which is how tailing normally ends.
       if (code !== 0 && code !== 130) {
         throw new CliError(

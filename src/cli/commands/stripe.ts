@@ -5,7 +5,7 @@ import { CliError, EXIT, describeError } from '../errors'
 import { printLine } from '../output'
 import { findProjectRoot, resolveEnv } from '../project'
 import { requireDatabaseUrl } from '../db-url'
-import { isBillingInstalled, parseEnvironment } from './check'
+import { isBillingInstalled, parseTarget, targetCheckOptions } from './check'
 import { resolveDatabaseUrl } from './db'
 
 export function registerStripe(program: Command): void {
@@ -13,10 +13,11 @@ export function registerStripe(program: Command): void {
   stripe
     .command('sync')
     .description('create or find the Stripe product and price of every plan and record their ids')
-    .option('-e, --env <environment>', 'development (test keys, .dev.vars) or production (live keys, environment)', 'development')
+    .option('-e, --env <environment>', 'development (test keys, .dev.vars), staging (test keys, environment) or production (live keys, environment)', 'development')
     .addHelpText('after', '\nExamples:\n  npx quickscale stripe sync\n  STRIPE_SECRET_KEY=sk_live_… DATABASE_URL=… npx quickscale stripe sync --env production')
     .action(async (opts: { env: string }) => {
-      const env = parseEnvironment(opts.env)
+      const target = parseTarget(opts.env)
+      const { env, stripeMode: mode } = targetCheckOptions(target)
       const root = findProjectRoot()
       if (!isBillingInstalled(root)) {
         throw new CliError('Billing is not installed in this project (no src/billing/index.ts), so there are no plans to sync.', 'Add the billing feature to src/ and src/index.tsx, then run `npx quickscale stripe sync` again.', EXIT.config)
@@ -25,9 +26,8 @@ export function registerStripe(program: Command): void {
       const fromShell = Object.fromEntries(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_API_BASE'].filter((k) => process.env[k]).map((k) => [k, process.env[k]!]))
       const values = { ...resolveEnv(root, env).values, ...fromShell }
       const key = values.STRIPE_SECRET_KEY
-      if (!key) throw new CliError('STRIPE_SECRET_KEY is not set.', env === 'development' ? 'Add STRIPE_SECRET_KEY=sk_test_… to .dev.vars (Stripe dashboard → Developers → API keys).' : 'Export STRIPE_SECRET_KEY=sk_live_… for this command.', EXIT.config)
-      const mode = env === 'production' ? 'live' : 'test'
-      if (!new RegExp(`^(sk|rk)_${mode}_`).test(key)) throw new CliError(`STRIPE_SECRET_KEY is not a ${mode} key, but the environment is ${env}.`, `Use a ${mode} key (sk_${mode}_…) for ${env}.`, EXIT.config)
+      if (!key) throw new CliError('STRIPE_SECRET_KEY is not set.', env === 'development' ? 'Add STRIPE_SECRET_KEY=sk_test_… to .dev.vars (Stripe dashboard → Developers → API keys).' : `Export STRIPE_SECRET_KEY=sk_${mode}_… for this command.`, EXIT.config)
+      if (!new RegExp(`^(sk|rk)_${mode}_`).test(key)) throw new CliError(`STRIPE_SECRET_KEY is not a ${mode} key, but the environment is ${target}.`, `Use a ${mode} key (sk_${mode}_…) for ${target}.`, EXIT.config)
       const databaseUrl = env === 'production' ? requireDatabaseUrl(values, 'the environment') : resolveDatabaseUrl(root)
       // Billing's public entry, by path: it is optional, so no static import can name it.
       const billing = (await import(pathToFileURL(path.join(root, 'src', 'billing', 'index.ts')).href)) as Record<string, unknown>
