@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import contactReceived from './contact-received'
 import contactReply from './contact-reply'
+import credentialsRevoked from './credentials-revoked'
 import emailChanged from './email-changed'
 import passwordReset from './password-reset'
 import paymentFailed from './payment-failed'
@@ -16,6 +17,7 @@ export const templates = {
   'password-reset': passwordReset,
   welcome,
   'email-changed': emailChanged,
+  'credentials-revoked': credentialsRevoked,
   'contact-received': contactReceived,
   'contact-reply': contactReply,
   'payment-receipt': paymentReceipt,

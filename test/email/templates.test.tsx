@@ -18,6 +18,7 @@ const KEY_CONTENT: Record<TemplateName, { subject: RegExp; both: string[] }> = {
   'password-reset': { subject: /Reset your Acme Cloud password/, both: ['https://app.example.com/reset-password?token=sample-token', '60 minutes'] },
   welcome: { subject: /Welcome to Acme Cloud/, both: ['Ada Lovelace', 'https://app.example.com/dashboard'] },
   'email-changed': { subject: /email address was changed/, both: ['ada@old.example.com', 'ada@new.example.com', 'https://acme.example.com/contact'] },
+  'credentials-revoked': { subject: /Your Acme Cloud API keys were revoked/, both: ['Ada Lovelace', 'password of your account was changed', 'API key “CI script” (qs_ab12cd34_…)', 'https://app.example.com/settings/api-keys'] },
   'contact-received': { subject: /^Contact form: Pricing for a team of 12$/, both: ['Grace Hopper', 'grace@example.com', 'Do you offer an annual plan for a team of 12?'] },
   'contact-reply': { subject: /^Re: Pricing for a team of 12 — Acme Cloud$/, both: ['Grace Hopper', 'the Business plan has annual billing', 'Do you offer an annual plan for a team of 12?'] },
   'payment-receipt': { subject: /receipt for \$19\.00/, both: ['$19.00', 'Pro plan, monthly', 'November 26, 2026', 'https://invoice.stripe.com/i/sample'] },
