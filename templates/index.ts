@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import contactReceived from './contact-received'
 import contactReply from './contact-reply'
 import credentialsRevoked from './credentials-revoked'
+import duplicateSubscription from './duplicate-subscription'
 import emailChanged from './email-changed'
 import passwordReset from './password-reset'
 import paymentFailed from './payment-failed'
@@ -23,6 +24,7 @@ export const templates = {
   'payment-receipt': paymentReceipt,
   'payment-failed': paymentFailed,
   'subscription-changed': subscriptionChanged,
+  'duplicate-subscription': duplicateSubscription,
   'quota-warning': quotaWarning,
 }
 

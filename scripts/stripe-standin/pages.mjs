@@ -76,6 +76,7 @@ export async function handlePage(api, request, path) {
   if (kind === 'checkout' && api.state.sessions.has(id)) {
     const session = api.state.sessions.get(id)
     if (session.status === 'complete') return page('Checkout', '<h1>This checkout is already paid.</h1>')
+    if (session.status === 'expired') return page('Checkout', '<h1>This checkout has expired.</h1><p>Start again from the app.</p>')
     if (request.method !== 'POST') return checkoutPage(api, session)
     const { outcome } = parseStripeForm(new TextDecoder().decode(await request.arrayBuffer()))
     if (outcome === 'decline') return checkoutPage(api, session, 'Your card was declined. Try another test card.')

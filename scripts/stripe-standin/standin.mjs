@@ -240,6 +240,22 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery 
         state.sessions.set(sessionId, session)
         return json(publicSession(session))
       }
+      case 'GET /v1/checkout/sessions': {
+        const data = [...state.sessions.values()]
+          .filter((x) => (!params.customer || x.customer === params.customer) && (!params.status || x.status === params.status))
+          .map(publicSession)
+        return json({ object: 'list', data, has_more: false, url: '/v1/checkout/sessions' })
+      }
+      case 'POST /v1/checkout/sessions/:id/expire': {
+        const session = state.sessions.get(id)
+        if (!session) return missing('checkout.session', id)
+        // Only an open session can expire (https://docs.stripe.com/api/checkout/sessions/expire).
+        if (session.status !== 'open') return stripeError(400, `This Checkout Session is ${session.status}: only an open session can be expired.`)
+        session.status = 'expired'
+        await emit('checkout.session.expired', publicSession(session))
+        release()
+        return json(publicSession(session))
+      }
       case 'GET /v1/checkout/sessions/:id':
         return state.sessions.has(id) ? json(publicSession(state.sessions.get(id))) : missing('checkout.session', id)
       case 'GET /v1/subscriptions/:id':

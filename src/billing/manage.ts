@@ -5,10 +5,11 @@ import type Stripe from 'stripe'
 import type { Database } from '../platform/db'
 import { sendEmail, type EmailMessage } from '../email'
 import { applyBillingChange, PlanAnnouncementError, writeSubscription, type ApplyDeps } from './apply'
-import { getLiveSubscription } from './plans'
+import { getLiveSubscription, OPEN_STATUSES } from './plans'
 import { findCustomerId } from './records'
 import { billingCustomers, invoices, subscriptions, type PlanRow } from './schema'
 import { resolvePriceId, type Interval } from './sync'
+import { expireOpenCheckouts } from './duplicates'
 
 /** A refusal the user can act on (shown as a 4xx message), as opposed to Stripe being unreachable. */
 export class BillingInputError extends Error {
@@ -29,6 +30,8 @@ export interface ManageDeps extends ApplyDeps {
 export async function startCheckout(deps: ManageDeps, user: { id: string; email: string; name: string }, plan: PlanRow, interval: Interval): Promise<string> {
   const { db, stripe } = deps
   const customerId = await findOrCreateCustomer(db, stripe, user)
+  // One checkout open at a time: an earlier tab's session can no longer be paid (issue 19, finding 4).
+  await expireOpenCheckouts(stripe, customerId)
   const price = await resolvePriceId(db, stripe, plan, interval)
   const appUrl = deps.env.APP_URL.replace(/\/$/, '')
   const session = await stripe.checkout.sessions.create({
@@ -177,7 +180,7 @@ export async function createDefaultPortalConfiguration(stripe: Stripe, returnUrl
  */
 export async function cancelSubscriptionsForDeletion(tx: Database, userId: string, stripe: Stripe | null): Promise<void> {
   const live = await tx.select({ id: subscriptions.id }).from(subscriptions)
-    .where(and(eq(subscriptions.userId, userId), isNull(subscriptions.endedAt), inArray(subscriptions.status, ['active', 'trialing', 'past_due', 'incomplete', 'unpaid', 'paused'])))
+    .where(and(eq(subscriptions.userId, userId), isNull(subscriptions.endedAt), inArray(subscriptions.status, [...OPEN_STATUSES])))
     .orderBy(desc(subscriptions.createdAt))
   if (live.length === 0) return
   if (!stripe) throw new AccountDeletionBlockedError()

@@ -24,6 +24,13 @@ export const FREE_PLAN_ID = 'free'
  */
 export const LIVE_STATUSES = ['active', 'trialing', 'past_due'] as const
 
+/**
+ * Subscriptions that still exist at Stripe and can charge or be managed: the live ones plus those waiting
+ * on a first payment (incomplete), given up on by dunning (unpaid) or paused. The billing page offers to
+ * manage them; account deletion cancels them.
+ */
+export const OPEN_STATUSES = [...LIVE_STATUSES, 'incomplete', 'unpaid', 'paused'] as const
+
 export function limitsOf(plan: Pick<PlanRow, 'storageBytes' | 'fileCount' | 'uploadsPerMonth' | 'apiRequestsPerMonth'>): QuotaLimits {
   return { storageBytes: plan.storageBytes, fileCount: plan.fileCount, uploadsPerMonth: plan.uploadsPerMonth, apiRequestsPerMonth: plan.apiRequestsPerMonth }
 }
@@ -95,7 +102,7 @@ export async function getLiveSubscription(db: Database, userId: string) {
   const [row] = await db
     .select()
     .from(subscriptions)
-    .where(and(eq(subscriptions.userId, userId), inArray(subscriptions.status, [...LIVE_STATUSES, 'incomplete', 'unpaid']), isNull(subscriptions.endedAt)))
+    .where(and(eq(subscriptions.userId, userId), inArray(subscriptions.status, [...OPEN_STATUSES]), isNull(subscriptions.endedAt)))
     .orderBy(desc(subscriptions.currentPeriodEnd))
     .limit(1)
   return row ?? null

@@ -19,6 +19,7 @@ import { findCustomerId } from './records'
 import { invoices } from './schema'
 import { processStripeEvent } from './webhook'
 import { PlanAnnouncementError } from './apply'
+import { listLiveSubscriptions } from './duplicates'
 import { BillingPage, CheckoutResultPage, INVOICE_PAGE_SIZE, InvoiceHistory } from './views/billing'
 import { PricingPage } from './views/pricing'
 
@@ -201,12 +202,12 @@ export const billingRoutes = new Hono<AppEnv>()
     const user = c.get('user')!
     const db = c.get('db')
     const page = pageParam(c)
-    const [plan, subscription, customerId, history] = await Promise.all([
-      getAccountPlan(db, user.id, new Date()), getLiveSubscription(db, user.id), findCustomerId(db, user.id), loadInvoicePage(c, user.id, page),
+    const [plan, subscription, live, customerId, history] = await Promise.all([
+      getAccountPlan(db, user.id, new Date()), getLiveSubscription(db, user.id), listLiveSubscriptions(db, user.id), findCustomerId(db, user.id), loadInvoicePage(c, user.id, page),
     ])
     const config = readStripeConfig(c.env)
     return c.render(
-      <BillingPage plan={plan} subscription={subscription} hasCustomer={customerId !== null} invoices={history.invoices} page={page} hasMore={history.hasMore}
+      <BillingPage plan={plan} subscription={subscription} others={live.filter((s) => s.id !== subscription?.id)} hasCustomer={customerId !== null} invoices={history.invoices} page={page} hasMore={history.hasMore}
         testMode={testModeLabel(config)} configured={config !== null} />,
       { title: 'Billing' },
     )

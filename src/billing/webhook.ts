@@ -9,6 +9,8 @@ import { customerIdOf, findCustomerId, findUserIdByCustomer, setPaymentFailed, s
 import { billingCustomers, stripeEvents } from './schema'
 import { announceAccountPlan, applyBillingChange, writeSubscription } from './apply'
 import { getAccountPlan } from './plans'
+import { cancelDuplicateSubscriptions } from './duplicates'
+import { syncSubscription } from './manage'
 import { formatMoney } from './format'
 
 export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored' | 'unknown_customer'
@@ -81,8 +83,10 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
   if (seen) {
     // Stripe retries an event we answered 500, e.g. after its plan announcement failed post-commit: tell
     // usage the account's current plan again (idempotent), so the meter catches up.
-    await reannouncePlan(deps, event)
-    return { outcome: 'duplicate', mails: [] }
+    const userId = await reannouncePlan(deps, event)
+    // …and finish canceling a duplicate subscription if the first attempt failed half-way.
+    const mails = userId && event.type.startsWith('customer.subscription.') ? await cancelDuplicates(deps, userId) : []
+    return { outcome: 'duplicate', mails }
   }
 
   const resolved = await resolveEvent(deps.stripe, event)
@@ -131,14 +135,22 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
     }
     return true
   })
-  return mails === null ? { outcome: 'duplicate', mails: [] } : { outcome: 'processed', mails }
+  if (mails === null) return { outcome: 'duplicate', mails: [] }
+  if (resolved.kind === 'subscription') mails.push(...(await cancelDuplicates(deps, owner)))
+  return { outcome: 'processed', mails }
 }
 
-/** The replay path: the plan of the customer an event names, announced again. */
-async function reannouncePlan(deps: WebhookDeps, event: Stripe.Event): Promise<void> {
+/** A second live subscription is canceled at once (duplicates.ts); its write goes through the usual path. */
+function cancelDuplicates(deps: WebhookDeps, userId: string): Promise<EmailMessage[]> {
+  return cancelDuplicateSubscriptions(deps, userId, (sub) => syncSubscription(deps, userId, sub, 'billing.duplicate_canceled'))
+}
+
+/** The replay path: the plan of the customer an event names, announced again. Returns the account. */
+async function reannouncePlan(deps: WebhookDeps, event: Stripe.Event): Promise<string | null> {
   const customerId = customerIdOf((event.data.object as { customer?: string | { id: string } | null }).customer ?? null)
-  if (!customerId) return
+  if (!customerId) return null
   const userId = await findUserIdByCustomer(deps.db, customerId)
-  if (!userId) return
+  if (!userId) return null
   await announceAccountPlan(deps, userId, await getAccountPlan(deps.db, userId, deps.now))
+  return userId
 }

@@ -24,6 +24,7 @@ const KEY_CONTENT: Record<TemplateName, { subject: RegExp; both: string[] }> = {
   'payment-receipt': { subject: /receipt for \$19\.00/, both: ['$19.00', 'Pro plan, monthly', 'November 26, 2026', 'https://invoice.stripe.com/i/sample'] },
   'payment-failed': { subject: /payment of \$19\.00 failed/, both: ['$19.00', 'https://app.example.com/billing', 'Update payment method'] },
   'subscription-changed': { subject: /subscription has changed/, both: ['Pro', 'December 1, 2026', 'https://app.example.com/billing'] },
+  'duplicate-subscription': { subject: /We canceled a duplicate Acme Cloud subscription/, both: ['Ada Lovelace', 'Pro', 'Business', 'credited to your account', 'https://app.example.com/billing'] },
   'quota-warning': { subject: /used 80% of your API requests/, both: ['40,000 of 50,000 API requests', '80%', 'https://app.example.com/billing'] },
 }
 

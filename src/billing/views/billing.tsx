@@ -76,6 +76,8 @@ export function InvoiceHistory({ invoices, page, hasMore }: { invoices: InvoiceR
 export interface BillingPageProps {
   plan: AccountPlan
   subscription: SubscriptionRow | null
+  /** Every other live subscription: never hidden, since each one bills (issue 19, finding 4). */
+  others: SubscriptionRow[]
   hasCustomer: boolean
   invoices: InvoiceRow[]
   page: number
@@ -112,6 +114,12 @@ export function BillingPage(p: BillingPageProps) {
               <h2 class="title is-4">{p.plan.name} <PlanStatusTag status={sub?.status ?? 'free'} /></h2>
               <SubscriptionDetails plan={p.plan} subscription={sub} />
               {sub?.cancelAtPeriodEnd && <p class="mt-2">Your plan ends on {formatDate(sub.currentPeriodEnd)}; then your account moves to Free.</p>}
+              {p.others.length > 0 && (
+                <div class="notification is-warning is-light mt-3" role="status">
+                  <p><strong>Your account has {p.others.length === 1 ? 'another live subscription' : `${p.others.length} other live subscriptions`}.</strong> We cancel duplicates at once and credit the unused time; if one is still listed here, manage it in the billing portal or contact us.</p>
+                  <ul>{p.others.map((o) => <li>{o.planId} ({o.interval === 'year' ? 'yearly' : 'monthly'}), {o.cancelAtPeriodEnd ? 'ends' : 'renews'} on {formatDate(o.currentPeriodEnd)}</li>)}</ul>
+                </div>
+              )}
               <div class="buttons mt-4">
                 <a class="button is-primary" href="/pricing">{sub ? 'Change plan' : 'Upgrade'}</a>
                 {p.configured && sub && !sub.cancelAtPeriodEnd && (
