@@ -29,6 +29,11 @@ describe('quickscale init', () => {
     const toml = fs.readFileSync(path.join(target, 'wrangler.toml'), 'utf8')
     expect(toml).toMatch(/^name = "acme-app"$/m)
     expect(toml).toMatch(/^APP_NAME = "Acme App"$/m)
+    // The deploy guide names the new project's web Worker (its completeness test reads the new wrangler.toml).
+    const guide = fs.readFileSync(path.join(target, 'docs/deploy.md'), 'utf8')
+    expect(guide).toContain('https://acme-app.<your-subdomain>.workers.dev')
+    expect(guide).not.toMatch(/(?<![\w-])quickscale-edge(?![\w-])/)
+    expect(guide).toContain('quickscale-thumbnailer')
 
     // .dev.vars is written fresh from the example (never the developer's own copy), readable by its owner only.
     const devVars = fs.readFileSync(path.join(target, '.dev.vars'), 'utf8')

@@ -68,10 +68,17 @@ export function createProject(target: string, options: { name: string; force?: b
   pkg.name = options.name
   fs.writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`)
   const tomlFile = path.join(target, 'wrangler.toml')
+  const starterName = /^name\s*=\s*"(.*)"$/m.exec(fs.readFileSync(tomlFile, 'utf8'))?.[1]
   const toml = fs.readFileSync(tomlFile, 'utf8')
     .replace(/^name\s*=\s*".*"$/m, `name = "${options.name}"`)
     .replace(/^APP_NAME\s*=\s*".*"$/m, `APP_NAME = "${titleFromName(options.name)}"`)
   fs.writeFileSync(tomlFile, toml)
+  // The deploy guide names the web Worker (its workers.dev address, the table of Workers): the new
+  // project's guide names the new one, and its completeness test reads the new wrangler.toml.
+  const guide = path.join(target, 'docs', 'deploy.md')
+  if (starterName && fs.existsSync(guide)) {
+    fs.writeFileSync(guide, fs.readFileSync(guide, 'utf8').replace(new RegExp(`(?<![\\w-])${starterName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'g'), options.name))
+  }
   const example = path.join(target, '.dev.vars.example')
   if (fs.existsSync(example)) fs.writeFileSync(path.join(target, '.dev.vars'), renderDevVars(fs.readFileSync(example, 'utf8')), { mode: 0o600 })
   return { files: files.length }
