@@ -1,5 +1,6 @@
 import type { Feature } from '../platform/feature'
-import { createDb } from '../platform/db'
+import { endExpiredImpersonations } from '../auth'
+import { createDb, type Database } from '../platform/db'
 import { createLogger } from '../platform/logger'
 import { pruneAuditEvents, recordAuditEvent } from './audit'
 import { impersonationBanner } from './impersonation'
@@ -33,6 +34,30 @@ export const adminFeature: Feature = {
     'audit.record': (record, { db, now }) => recordAuditEvent(db, record, now),
   },
   scheduled: [{
+    // Impersonations that ran out without a stop or logout (ADR 0061): on the record at the time they ended.
+    cron: AUDIT_RETENTION_CRON,
+    name: 'impersonation-expiry',
+    run: async (controller, env) => {
+      const { db, close } = createDb(env)
+      try {
+        // One transaction: a session leaves only with its audit row (the row is dated when it ended).
+        const count = await db.transaction(async (txRaw) => {
+          const tx = txRaw as unknown as Database
+          const ended = await endExpiredImpersonations(tx, new Date(controller.scheduledTime))
+          for (const s of ended) {
+            await recordAuditEvent(tx, {
+              action: 'admin.impersonation.ended', actorId: s.adminId, onBehalfOfId: s.targetId, targetType: 'user', targetId: s.targetId,
+              detail: { reason: 'expired' },
+            }, s.endedAt)
+          }
+          return ended.length
+        })
+        createLogger().info('impersonation expiry', { ended: count })
+      } finally {
+        await close()
+      }
+    },
+  }, {
     cron: AUDIT_RETENTION_CRON,
     name: 'audit-retention',
     run: async (controller, env) => {

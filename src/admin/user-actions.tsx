@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import {
-  changeUserRole, deactivateUser, deleteUserByAdmin, getPendingVerification, getUserById, LastAdminError,
-  reactivateUser, reauthenticate, sendVerificationEmail, setSessionCookie, startImpersonation,
+  changeUserRole, credentialEnding, deactivateUser, deleteUserByAdmin, getPendingVerification, getUserById, LastAdminError,
+  reactivateUser, reauthenticate, reportEndedCredentials, sendVerificationEmail, setSessionCookie, startImpersonation,
 } from '../auth'
 import { clientIp, formBodyLimit, readForm, redirectAfterPost } from '../platform/forms'
 import { recordAudit } from '../platform/audit'
@@ -50,14 +50,18 @@ export const userActionRoutes = new Hono<AppEnv>()
     const id = targetId(c)
     if (!id) return notFound(c)
     let done
+    // The account's API keys end with it, in the same transaction (checklist 35, ADR 0083).
+    const ending = credentialEnding(c, 'deactivated')
     try {
-      done = await deactivateUser(c.get('db'), id, new Date())
+      done = await deactivateUser(c.get('db'), id, new Date(), ending.end)
     } catch (err) {
       if (err instanceof LastAdminError) return lastAdmin(c)
       throw err
     }
     if (!done) return notFound(c)
     await recordAdminAction(c, 'admin.user.deactivated', userTarget(id))
+    const user = await getUserById(c.get('db'), id)
+    if (user) await reportEndedCredentials(c, ending, user)
     // Deactivating oneself (allowed while another admin remains) ended this very session too.
     if (id === c.get('user')!.id) return redirectAfterPost(c, '/login')
     setFlash(c, 'success', 'The account is deactivated: every session has ended and logging in is refused.')

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gte, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { AccountCleanup } from '../platform/feature'
 import type { Database } from '../platform/db'
+import type { EndCredentials } from './credentials'
 import { sessions, users, type Role, type User } from './schema'
 
 /**
@@ -107,7 +108,7 @@ export class LastAdminError extends Error {
  * Inside a transaction: locks the active admin rows, so two admins demoting each other at once cannot
  * both succeed, and refuses when `userId` is the only one left.
  */
-async function guardLastAdmin(tx: Database, userId: string): Promise<void> {
+export async function guardLastAdmin(tx: Database, userId: string): Promise<void> {
   const admins = await tx.select({ id: users.id }).from(users)
     .where(and(eq(users.role, 'admin'), isNull(users.deactivatedAt))).for('update')
   if (admins.length === 1 && admins[0]!.id === userId) throw new LastAdminError()
@@ -125,15 +126,18 @@ export async function changeUserRole(db: Database, userId: string, role: Role): 
     await tx.update(users).set({ role, updatedAt: sql`now()` }).where(eq(users.id, userId))
     // A demoted admin stops acting as anyone at once.
     if (role !== 'admin') await tx.delete(sessions).where(eq(sessions.impersonatorId, userId))
+    // A promoted user is acted as by no one any more: an admin never acts as another admin (issue 19, finding 6).
+    else await tx.delete(sessions).where(and(eq(sessions.userId, userId), isNotNull(sessions.impersonatorId)))
     return user.role
   })
 }
 
 /**
  * Deactivation: the flag and every session gone in one transaction, so the user's open browser is
- * refused at its next request (validateSessionToken also checks the flag). Throws LastAdminError.
+ * refused at its next request (validateSessionToken also checks the flag), and the account's API keys
+ * with it (`endCredentials`, checklist 35). Throws LastAdminError.
  */
-export async function deactivateUser(db: Database, userId: string, now: Date): Promise<boolean> {
+export async function deactivateUser(db: Database, userId: string, now: Date, endCredentials?: EndCredentials): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [user] = await tx.select({ role: users.role }).from(users).where(eq(users.id, userId)).for('update')
     if (!user) return false
@@ -141,6 +145,7 @@ export async function deactivateUser(db: Database, userId: string, now: Date): P
     await tx.update(users).set({ deactivatedAt: now, updatedAt: now }).where(eq(users.id, userId))
     // Impersonation sessions of this user, and those this user holds as an impersonator, end too.
     await tx.delete(sessions).where(or(eq(sessions.userId, userId), eq(sessions.impersonatorId, userId)))
+    await endCredentials?.(asDb(tx), userId, now)
     return true
   })
 }

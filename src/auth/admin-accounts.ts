@@ -1,7 +1,7 @@
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, isNotNull, sql } from 'drizzle-orm'
 import type { Database } from '../platform/db'
 import { hashPassword } from './password'
-import { users, type Role, type User } from './schema'
+import { sessions, users, type Role, type User } from './schema'
 import { createUser, getUserByEmail, normaliseEmail } from './user'
 
 /**
@@ -20,6 +20,8 @@ export async function promoteToAdmin(db: Database, email: string): Promise<'prom
   if (!user) return 'no-account'
   if (user.role === 'admin') return 'already-admin'
   await db.update(users).set({ role: 'admin', updatedAt: sql`now()` }).where(eq(users.id, user.id))
+  // As in changeUserRole: nobody goes on acting as someone who is now an admin (issue 19, finding 6).
+  await db.delete(sessions).where(and(eq(sessions.userId, user.id), isNotNull(sessions.impersonatorId)))
   return 'promoted'
 }
 

@@ -84,10 +84,11 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   return renderError(c, { status: 403, title: 'Forbidden', message: 'You do not have permission to view this page.' })
 })
 
-// Password, email address and account deletion belong to the person, not to support acting as them
-// (issue 13): the impersonation session cannot change them, nor get a normal session out of a step-up.
+// Password, email address, API keys and account deletion belong to the person, not to support acting as
+// them (issue 13; issue 19 finding 3, checklist 35): the impersonation session cannot change them, get a
+// normal session out of a step-up, nor mint a key that outlives the impersonation.
 export const refuseWhileImpersonating = createMiddleware<AppEnv>(async (c, next) => {
   if (!c.get('session')?.impersonatorId) return next()
   logAuthEvent(c, 'access.denied', { userId: c.get('session')!.userId, reason: 'impersonating', path: c.req.path })
-  return renderError(c, { status: 403, title: 'Not while logged in as someone else', message: 'The password, email address and deletion of an account are only for its owner. Return to your admin account first.' })
+  return renderError(c, { status: 403, title: 'Not while logged in as someone else', message: 'The password, email address, API keys and deletion of an account are only for its owner. Return to your admin account first.' })
 })

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, isNotNull, isNull, lte } from 'drizzle-orm'
 import type { Database } from '../platform/db'
 import { sessions, users, type SessionRow, type User } from './schema'
 import { createSession, IMPERSONATION_MAX_MS } from './session'
@@ -62,4 +62,21 @@ export async function stopImpersonation(
   if (!admin) return { adminId, targetId: session.userId, token: null, session: null }
   const fresh = await createSession(db, adminId, meta, now)
   return { adminId, targetId: session.userId, token: fresh.token, session: fresh.session }
+}
+
+/**
+ * The nightly sweep (admin's 'impersonation-expiry' job): removes the impersonation sessions that ran out
+ * without a stop or a logout and returns them, with the time each ended, so that the end of every
+ * impersonation is on the record (issue 19, finding 7). validateSessionToken refuses such a session but
+ * leaves its row for this; the DELETE … RETURNING makes a concurrent second run record nothing twice.
+ */
+export async function endExpiredImpersonations(db: Database, now: Date): Promise<Array<{ adminId: string; targetId: string; endedAt: Date }>> {
+  const ended = await db.delete(sessions)
+    .where(and(isNotNull(sessions.impersonatorId), lte(sessions.expiresAt, now)))
+    .returning({ adminId: sessions.impersonatorId, targetId: sessions.userId, expiresAt: sessions.expiresAt, createdAt: sessions.createdAt })
+  return ended.map((s) => ({
+    adminId: s.adminId!,
+    targetId: s.targetId,
+    endedAt: new Date(Math.min(s.expiresAt.getTime(), s.createdAt.getTime() + IMPERSONATION_MAX_MS)),
+  }))
 }

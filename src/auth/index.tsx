@@ -6,7 +6,10 @@ import { signupChartPanel, userFiguresPanel } from './admin-panels'
 
 // Accounts (docs/auth.md). Other features use the guards and the User type from here, never auth's
 // modules directly (the boundary test in test/platform/boundaries.test.ts holds that).
-export { requireAdmin, requireUser, requireVerified } from './guards'
+export { refuseWhileImpersonating, requireAdmin, requireUser, requireVerified } from './guards'
+// Credentials other features derive from an account end with its security events (checklist 35).
+export type { CredentialEndReason, CredentialsEndedEvent, EndedCredential } from './credentials'
+export { credentialEnding, reportEndedCredentials } from './credentials'
 export { getUserById } from './user'
 export type { User } from './schema'
 export { AuthThrottle } from './auth-throttle'
@@ -26,7 +29,7 @@ export {
   changeUserRole, countSignupsByDay, deactivateUser, deleteUserByAdmin, getUserFigures, LastAdminError,
   reactivateUser, searchUsers, USERS_PAGE_SIZE, type UserListRow, type UserSearch, type UserSearchExtras, type UserSort,
 } from './account-admin'
-export { startImpersonation, stopImpersonation, type ImpersonationRefusal } from './impersonation'
+export { endExpiredImpersonations, startImpersonation, stopImpersonation, type ImpersonationRefusal } from './impersonation'
 export { listUserSessions, setSessionCookie, deleteSessionCookie, IMPERSONATION_MAX_MS } from './session'
 export { sendVerificationEmail } from './routes/verify-email'
 export { getPendingVerification } from './email-verification'

@@ -3,7 +3,7 @@ import type { Database } from '../platform/db'
 import type { AppContext } from '../platform/types'
 
 // The auth mails: the email contract's own types (src/email/send-email.ts), narrowed to what auth sends.
-export type AuthEmailMessage = Extract<EmailMessage, { template: 'verify-email' | 'password-reset' | 'welcome' | 'email-changed' }>
+export type AuthEmailMessage = Extract<EmailMessage, { template: 'verify-email' | 'password-reset' | 'welcome' | 'email-changed' | 'credentials-revoked' }>
 
 /**
  * Queues an auth mail through the email feature. A mail that cannot be queued must not turn a sign-up or a

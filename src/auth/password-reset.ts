@@ -1,6 +1,7 @@
 import { and, eq, gt, sql } from 'drizzle-orm'
 import type { Database } from '../platform/db'
 import { passwordResetTokens, sessions, users } from './schema'
+import type { EndCredentials } from './credentials'
 import { voidPendingVerifications } from './email-verification'
 import { generateLinkToken, hasTokenShape, hashSecret } from './tokens'
 
@@ -8,7 +9,8 @@ import { generateLinkToken, hasTokenShape, hashSecret } from './tokens'
  * Password reset (checklist 21; Copenhagen password-reset): a 160-bit token, only its SHA-256 stored, valid
  * one hour, single-use; a new request invalidates older tokens. The reset itself — token deletion,
  * new hash, email marked verified (the mail proved ownership), a new security stamp, every session and every
- * pending email change or verification gone — is one transaction.
+ * pending email change or verification gone, the account's API keys ended (`endCredentials`, checklist
+ * 35) — is one transaction.
  */
 export const RESET_TTL_MINUTES = 60
 
@@ -33,7 +35,7 @@ export async function findValidResetToken(db: Database, token: string, now: Date
 }
 
 /** Returns the user id, or null when the token is unknown, expired or already used. */
-export async function resetPasswordWithToken(db: Database, token: string, newPasswordHash: string, now: Date = new Date()): Promise<string | null> {
+export async function resetPasswordWithToken(db: Database, token: string, newPasswordHash: string, now: Date = new Date(), endCredentials?: EndCredentials): Promise<string | null> {
   if (!hasTokenShape(token)) return null
   return db.transaction(async (tx) => {
     const [consumed] = await tx
@@ -50,6 +52,8 @@ export async function resetPasswordWithToken(db: Database, token: string, newPas
     await tx.delete(sessions).where(eq(sessions.userId, userId))
     // A pending email change requested before the reset (perhaps by whoever held the account) dies here.
     await voidPendingVerifications(tx, userId)
+    // API keys and any other derived credential end in the same transaction (checklist 35).
+    await endCredentials?.(tx as unknown as Database, userId, now)
     return userId
   })
 }

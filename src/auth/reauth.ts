@@ -1,4 +1,5 @@
 import type { AppContext } from '../platform/types'
+import { recordAuthAudit } from './audit'
 import { logAuthEvent } from './log'
 import { LOGIN_ACCOUNT_DELAYS, consumeDelays, resetThrottle, throttleMessage } from './auth-throttle'
 import { verifyPassword } from './password'
@@ -15,6 +16,7 @@ export async function reauthenticate(c: AppContext, user: User, password: string
   if (!throttle.allowed) return { status: 429, message: throttleMessage(throttle.retryAfterSeconds) }
   if (!(await verifyPassword(user.passwordHash, password))) {
     logAuthEvent(c, 'access.denied', { userId: user.id, reason: 'wrong current password', path: c.req.path })
+    await recordAuthAudit(c, 'auth.reauth_failed', { targetId: user.id, detail: { path: c.req.path } })
     return { status: 401, message: 'Your password is not correct.' }
   }
   await resetThrottle(c.env, [key])

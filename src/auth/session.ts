@@ -85,9 +85,12 @@ export async function validateSessionToken(
   if (!secretMatchesHash(parts[1]!, row.session.secretHash)) return { session: null, user: null }
   const later = (work: Promise<unknown>) => (options.defer ? options.defer(work) : work)
   const absoluteEnd = row.session.createdAt.getTime() + (row.session.impersonatorId ? IMPERSONATION_MAX_MS : ABSOLUTE_TIMEOUT_MS)
+  const expired = now.getTime() >= row.session.expiresAt.getTime() || now.getTime() >= absoluteEnd
   // A deactivated account's sessions are deleted when it is deactivated; this catches any made in a race.
-  if (now.getTime() >= row.session.expiresAt.getTime() || now.getTime() >= absoluteEnd || row.user.deactivatedAt !== null) {
-    await later(db.delete(sessions).where(eq(sessions.id, row.session.id)).then(() => undefined))
+  // Likewise an impersonation of someone who is an admin now (promoted by any path: issue 19, finding 6).
+  if (expired || row.user.deactivatedAt !== null || (row.session.impersonatorId !== null && row.user.role === 'admin')) {
+    // An impersonation that ran out stays for the nightly job, which records its end (endExpiredImpersonations).
+    if (!(expired && row.session.impersonatorId !== null)) await later(db.delete(sessions).where(eq(sessions.id, row.session.id)).then(() => undefined))
     return { session: null, user: null }
   }
   let session = row.session

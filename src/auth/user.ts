@@ -2,6 +2,8 @@ import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../platform/db'
 import type { AccountCleanup } from '../platform/feature'
+import { guardLastAdmin } from './account-admin'
+import type { EndCredentials } from './credentials'
 import { voidPendingVerifications } from './email-verification'
 import { hashPassword } from './password'
 import { passwordResetTokens, sessions, users, type Role, type User } from './schema'
@@ -59,12 +61,14 @@ export async function updateUserPasswordHash(db: Database, userId: string, passw
  * (checklist 3; the caller issues this browser a fresh one), any pending reset link and any pending email
  * change or verification dead — nothing mailed before the change may undo it (issue 9, finding 1).
  */
-export async function changeUserPassword(db: Database, userId: string, passwordHash: string): Promise<void> {
+export async function changeUserPassword(db: Database, userId: string, passwordHash: string, now: Date = new Date(), endCredentials?: EndCredentials): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, securityStamp: sql`gen_random_uuid()`, updatedAt: sql`now()` }).where(eq(users.id, userId))
     await tx.delete(sessions).where(eq(sessions.userId, userId))
     await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId))
     await voidPendingVerifications(tx, userId)
+    // API keys and any other derived credential end in the same transaction (checklist 35).
+    await endCredentials?.(tx as unknown as Database, userId, now)
   })
 }
 
@@ -72,11 +76,15 @@ export async function changeUserPassword(db: Database, userId: string, passwordH
  * Sessions, verifications and reset tokens go with the user row (ON DELETE CASCADE), so a deleted user
  * loses every session (checklist 12). Every other feature's data goes through `cleanups` — the registry's
  * `accountCleanups` — inside the same transaction, before the user row: a failing step keeps the account.
+ * The only active admin is refused (LastAdminError), as in deletion by an admin.
  */
 export async function deleteUserAccount(db: Database, env: Env, userId: string, cleanups: readonly AccountCleanup[]): Promise<void> {
   await db.transaction(async (tx) => {
-    const [user] = await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, userId)).for('update')
-    if (user === undefined) return
+    const [row] = await tx.select({ id: users.id, email: users.email, role: users.role }).from(users).where(eq(users.id, userId)).for('update')
+    if (row === undefined) return
+    // The site keeps an administrator: the same guard as deletion by an admin (issue 19, finding 5).
+    if (row.role === 'admin') await guardLastAdmin(tx as unknown as Database, userId)
+    const user = { id: row.id, email: row.email }
     for (const cleanup of cleanups) await cleanup(tx as unknown as Database, user, env)
     await tx.delete(users).where(eq(users.id, userId))
   })

@@ -5,7 +5,9 @@ import { formBodyLimit, readForm } from '../platform/forms'
 import { setFlash } from '../platform/flash'
 import { isHtmxRequest } from '../platform/htmx'
 import type { AppContext, AppEnv } from '../platform/types'
-import { requireVerified } from '../auth'
+import { recordAudit } from '../platform/audit'
+import { refuseWhileImpersonating, requireVerified } from '../auth'
+import { API_KEY_CREATED, API_KEY_REVOKED, apiKeyAuditDetail } from './api-key-events'
 import { API_KEY_NAME_MAX, MAX_ACTIVE_KEYS, createApiKey, listApiKeys, maskedKey, revokeApiKey } from './api-keys'
 import { meterStub } from './quota'
 import type { ApiKey } from './schema'
@@ -121,7 +123,9 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     const user = c.get('user')!
     return respond(c, 200, { keys: await listApiKeys(c.get('db'), user.id) })
   })
-  .post('/settings/api-keys', requireVerified, formBodyLimit({ maxSize: KEY_FORM_MAX_BYTES }), async (c) => {
+  // A key made by an admin acting as the user would outlive the impersonation: keys are the owner's only
+  // (issue 19 finding 3, checklist 35). Looking at the list stays allowed.
+  .post('/settings/api-keys', requireVerified, refuseWhileImpersonating, formBodyLimit({ maxSize: KEY_FORM_MAX_BYTES }), async (c) => {
     const user = c.get('user')!
     const db = c.get('db')
     const form = await readForm(c)
@@ -140,9 +144,10 @@ export const apiKeyRoutes = new Hono<AppEnv>()
       return respond(c, 422, { keys: await listApiKeys(db, user.id), name, errors: { form: `You already have ${MAX_ACTIVE_KEYS} active keys. Revoke one first.` } })
     }
     logUsageEvent(c, 'api key created', { userId: user.id, prefix: result.row.prefix })
+    await recordAudit(c, { action: API_KEY_CREATED, targetType: 'user', targetId: user.id, detail: apiKeyAuditDetail(result.row) })
     return respond(c, 200, { keys: await listApiKeys(db, user.id), created: { key: result.key, name } })
   })
-  .post('/settings/api-keys/:id/revoke', requireVerified, formBodyLimit({ maxSize: KEY_FORM_MAX_BYTES }), async (c) => {
+  .post('/settings/api-keys/:id/revoke', requireVerified, refuseWhileImpersonating, formBodyLimit({ maxSize: KEY_FORM_MAX_BYTES }), async (c) => {
     const user = c.get('user')!
     const db = c.get('db')
     const wait = await throttled(c, user.id)
@@ -154,6 +159,7 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     // Someone else's key looks exactly like a missing one.
     if (!revoked) return renderError(c, { status: 404, title: 'Key not found', message: 'This key does not exist or is already revoked.' })
     logUsageEvent(c, 'api key revoked', { userId: user.id, prefix: revoked.prefix })
+    await recordAudit(c, { action: API_KEY_REVOKED, targetType: 'user', targetId: user.id, detail: { ...apiKeyAuditDetail(revoked), reason: 'revoked_by_user' } })
     const notice = `Key “${revoked.name}” revoked.`
     if (isHtmxRequest(c)) return respond(c, 200, { keys: await listApiKeys(db, user.id), notice })
     setFlash(c, 'success', notice)

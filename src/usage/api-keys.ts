@@ -51,6 +51,17 @@ export async function revokeApiKey(db: Database, userId: string, keyId: string, 
   return row ?? null
 }
 
+/**
+ * Every still active key of the account, revoked at `now` (a password change or reset, a deactivation:
+ * checklist 35, ADR 0083). Revoked, not deleted: the owner's list shows what stopped and when, and a
+ * reactivated account does not get its old keys back. Returns the keys it revoked.
+ */
+export async function revokeAllApiKeys(db: Database, userId: string, now: Date): Promise<ApiKey[]> {
+  return db.update(apiKeys).set({ revokedAt: now })
+    .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
+    .returning()
+}
+
 export interface ApiCaller {
   keyId: string
   userId: string

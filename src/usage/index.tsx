@@ -1,6 +1,7 @@
 import type { Feature } from '../platform/feature'
 import { usageRoutes } from './routes'
 import { deleteUsageData } from './cleanup'
+import { endApiKeys } from './api-key-events'
 import { configureMeter } from './quota'
 import { getUsageOverview, getUsageSummary, listUsageAdjustments, type UsageSummary } from './summary'
 import { AdminUsageSection, UsageCard } from './views/usage-page'
@@ -17,7 +18,7 @@ export const RECONCILE_CRON = '17 3 * * *'
 // Other features import from here only.
 export { UsageMeter } from './meter'
 export { consumeQuota, releaseQuota, readQuota, configureMeter } from './quota'
-export { meter, requireApiKey, apiError, quotaExceeded } from './middleware'
+export { meter, requireApiKey, apiError, quotaExceeded, methodNotAllowed } from './middleware'
 export { getUsageSummary, getDailyUsage, listUsageAdjustments } from './summary'
 export { adjustUsage, resetUsage } from './admin'
 export { reconcileGauges, createReconcileJob, type GaugeSource } from './reconcile'
@@ -68,6 +69,8 @@ export const usageFeature: Feature = {
   durableObjects: ['UsageMeter'],
   accountCleanups: [deleteUsageData],
   on: {
+    // A password change or reset, a deactivation: every key of the account ends with it (ADR 0083).
+    'auth.credentials_ended': endApiKeys,
     // A checkout, plan change, cancellation or lapse: the meter's limits move at once (ADR 0041).
     'billing.plan_changed': async (p, { env, now }) => {
       await configureMeter(env, { userId: p.userId, limits: p.limits, periodStart: p.periodStart.getTime(), periodEnd: p.periodEnd.getTime() }, now)

@@ -1,10 +1,12 @@
 import { describe, expect, it, vi } from 'vitest'
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, isNotNull, sql } from 'drizzle-orm'
 import { createTestUser, get, post, sessionCookieFrom, PASSWORD } from '../auth/helpers'
 import { withDb } from '../helpers/db'
 import { changeUserRole, deactivateUser, deleteUserByAdmin, LastAdminError } from '../../src/auth/account-admin'
 import { users, sessions } from '../../src/auth/schema'
 import { IMPERSONATION_MAX_MS, validateSessionToken } from '../../src/auth/session'
+import { deleteUserAccount } from '../../src/auth/user'
+import { adminFeature } from '../../src/admin'
 import type { Database } from '../../src/platform/db'
 import { env } from 'cloudflare:workers'
 import { auditRowsBy, signedInAdmin } from './helpers'
@@ -77,6 +79,52 @@ describe('impersonation', () => {
     expect((await withDb((db) => validateSessionToken(db, token, justBefore))).session).not.toBeNull()
     expect((await withDb((db) => validateSessionToken(db, token, after))).session).toBeNull()
   })
+
+  // Issue 19, finding 6: an admin never acts as another admin, also when the user becomes one meanwhile.
+  it('promoting the impersonated user to admin ends the impersonation at once', async () => {
+    const { cookie } = await signedInAdmin()
+    const { cookie: otherAdmin } = await signedInAdmin()
+    const user = await createTestUser()
+    const asUser = sessionCookieFrom(await post(`/admin/users/${user.id}/impersonate`, { password: PASSWORD }, cookie))!
+    expect((await get('/dashboard', asUser)).status).toBe(200)
+    expect((await post(`/admin/users/${user.id}/role`, { role: 'admin' }, otherAdmin)).status).toBe(303)
+    const after = await get('/admin', asUser)
+    expect(after.status).toBe(303)
+    expect(after.headers.get('location')).toContain('/login')
+    expect(await withDb((db) => db.select().from(sessions).where(and(eq(sessions.userId, user.id), isNotNull(sessions.impersonatorId))))).toEqual([])
+  })
+
+  it('a session row that still names an admin as its user is refused (promotion by any path, e.g. the CLI)', async () => {
+    const { cookie } = await signedInAdmin()
+    const user = await createTestUser()
+    const token = sessionCookieFrom(await post(`/admin/users/${user.id}/impersonate`, { password: PASSWORD }, cookie))!.split('=')[1]!
+    await withDb((db) => db.update(users).set({ role: 'admin' }).where(eq(users.id, user.id)))
+    expect((await withDb((db) => validateSessionToken(db, token, new Date()))).session).toBeNull()
+  })
+
+  // Issue 19, finding 7: an impersonation that simply runs out is on the record too, at the time it ended.
+  it('an impersonation that expires is recorded by the nightly job, with the time it ended', async () => {
+    const { admin, cookie } = await signedInAdmin()
+    const user = await createTestUser()
+    const token = sessionCookieFrom(await post(`/admin/users/${user.id}/impersonate`, { password: PASSWORD }, cookie))!.split('=')[1]!
+    // Started 31 minutes ago: past its cap now (a real past, so no other file's live session is touched).
+    const startedAt = new Date(Date.now() - IMPERSONATION_MAX_MS - 60_000)
+    const endedAt = new Date(startedAt.getTime() + IMPERSONATION_MAX_MS)
+    await withDb((db) => db.update(sessions).set({ createdAt: startedAt, lastSeenAt: startedAt, expiresAt: endedAt }).where(eq(sessions.userId, user.id)))
+    // The browser coming back after the cap is refused, and leaves the row for the job to record.
+    expect((await withDb((db) => validateSessionToken(db, token, new Date()))).session).toBeNull()
+    expect(await auditRowsBy(admin.id, 'admin.impersonation.ended')).toEqual([])
+
+    const job = adminFeature.scheduled!.find((j) => j.name === 'impersonation-expiry')!
+    await job.run({ scheduledTime: Date.now(), cron: job.cron, noRetry: () => undefined } as ScheduledController, env, {} as ExecutionContext)
+    const [row] = await auditRowsBy(admin.id, 'admin.impersonation.ended')
+    expect(row).toMatchObject({ actorId: admin.id, onBehalfOfId: user.id, targetType: 'user', targetId: user.id, detail: { reason: 'expired' } })
+    expect(row!.createdAt.getTime()).toBe(endedAt.getTime())
+    expect(await withDb((db) => db.select().from(sessions).where(eq(sessions.userId, user.id)))).toEqual([])
+    // Run again: nothing left to record.
+    await job.run({ scheduledTime: Date.now(), cron: job.cron, noRetry: () => undefined } as ScheduledController, env, {} as ExecutionContext)
+    expect(await auditRowsBy(admin.id, 'admin.impersonation.ended')).toHaveLength(1)
+  })
 })
 
 // The guard counts every active admin in the database, which other test files share: each case runs in a
@@ -108,6 +156,22 @@ describe('the last-admin guard', () => {
       await tx.update(users).set({ role: 'admin' }).where(eq(users.id, second.id))
       expect(await changeUserRole(tx, admin.id, 'user')).toBe('admin')
     })
+  })
+
+  // Issue 19, finding 5: self-deletion in settings is held to the same rule as deletion by an admin.
+  it('the only active admin cannot delete their own account in settings either', async () => {
+    const admin = await createTestUser({ role: 'admin' })
+    await asOnlyAdmin(admin.id, async (tx) => {
+      await expect(deleteUserAccount(tx, env, admin.id, [])).rejects.toBeInstanceOf(LastAdminError)
+      expect(await tx.select().from(users).where(eq(users.id, admin.id))).toHaveLength(1)
+    })
+  })
+
+  it('through settings, an admin may delete their own account while another admin remains', async () => {
+    const { admin, cookie } = await signedInAdmin()
+    // The shared database holds other active admins, so the guard lets this one go (see above for the refusal).
+    expect((await post('/settings/delete', { delete_current_password: PASSWORD }, cookie)).status).toBe(303)
+    expect(await withDb((db) => db.select().from(users).where(eq(users.id, admin.id)))).toEqual([])
   })
 
   it('through the route, an admin may demote themself while another admin remains', async () => {

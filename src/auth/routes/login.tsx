@@ -106,6 +106,9 @@ export const loginRoutes = new Hono<AppEnv>()
     if (session) {
       await invalidateSession(c.get('db'), session.id)
       logAuthEvent(c, 'logout', { userId: session.userId })
+      // Logging out ends an impersonation as surely as "Return to my admin account": on the record, with
+      // the admin as actor and the user on whose behalf (issue 19, finding 7; ADR 0061).
+      if (session.impersonatorId) await recordAuthAudit(c, 'admin.impersonation.ended', { targetId: session.userId, detail: { reason: 'logout' } })
     }
     deleteSessionCookie(c)
     setFlash(c, 'info', 'You have been logged out.')

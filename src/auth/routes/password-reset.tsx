@@ -6,6 +6,7 @@ import { setFlash } from '../../platform/flash'
 import { clientIp, formBodyLimit, parseForm, readForm, redirectAfterPost, respondWithForm } from '../../platform/forms'
 import type { AppContext, AppEnv } from '../../platform/types'
 import { recordAuthAudit } from '../audit'
+import { credentialEnding, reportEndedCredentials } from '../credentials'
 import { logAuthEvent } from '../log'
 import { consumeBucket, RESET_REQUEST_IP_LIMIT, RESET_REQUEST_LIMIT, throttleMessage } from '../auth-throttle'
 import { appUrl, sendAuthEmail } from '../mail'
@@ -13,7 +14,7 @@ import { breachCheckFor, hashPassword, isPasswordBreached, passwordSchema, PASSW
 import { createPasswordResetToken, findValidResetToken, resetPasswordWithToken, RESET_TTL_MINUTES } from '../password-reset'
 import { deleteSessionCookie } from '../session'
 import type { User } from '../schema'
-import { emailSchema, getUserByEmail } from '../user'
+import { emailSchema, getUserByEmail, getUserById } from '../user'
 import { AuthPage, SubmitButton } from '../views/components'
 import { BREACHED_MESSAGE } from './signup'
 
@@ -135,13 +136,17 @@ export const passwordResetRoutes = new Hono<AppEnv>()
     if (errors !== null || !parsed.ok) {
       return respondWithForm(c, 422, <ResetForm token={token} errors={errors ?? {}} />, <ResetPage token={token} errors={errors ?? {}} />, 'Choose a new password')
     }
-    const userId = await resetPasswordWithToken(db, token, await hashPassword(parsed.data.password))
+    // The account's API keys end with the reset, in its transaction (checklist 35).
+    const ending = credentialEnding(c, 'password_reset')
+    const userId = await resetPasswordWithToken(db, token, await hashPassword(parsed.data.password), new Date(), ending.end)
     if (userId === null) {
       c.status(400)
       return c.render(<InvalidLinkPage />, { title: 'Invalid reset link' })
     }
     logAuthEvent(c, 'password.reset', { userId })
     await recordAuthAudit(c, 'auth.password_reset', { actorId: userId, targetId: userId })
+    const user = await getUserById(db, userId)
+    if (user) await reportEndedCredentials(c, ending, user, { actorId: userId })
     deleteSessionCookie(c)
     setFlash(c, 'success', 'Your password has been changed and you were signed out everywhere. Log in with the new password.')
     return redirectAfterPost(c, '/login')

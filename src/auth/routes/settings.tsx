@@ -7,7 +7,9 @@ import { formBodyLimit, parseForm, readForm, redirectAfterPost, respondWithForm 
 import type { AppContext, AppEnv } from '../../platform/types'
 import { consumeEmailChangeAllowance, emailChangeThrottleMessage, SAME_PASSWORD_MESSAGE } from '../email-change'
 import { getPendingVerification } from '../email-verification'
+import { LastAdminError } from '../account-admin'
 import { recordAuthAudit } from '../audit'
+import { credentialEnding, reportEndedCredentials } from '../credentials'
 import { refuseWhileImpersonating, requireUser } from '../guards'
 import { logAuthEvent } from '../log'
 import { LOGIN_ACCOUNT_DELAYS, consumeDelays, resetThrottle, throttleMessage } from '../auth-throttle'
@@ -20,6 +22,7 @@ import { BREACHED_MESSAGE } from './signup'
 import { sendVerificationEmail } from './verify-email'
 
 type Errors = FieldErrors & { form?: string }
+const LAST_ADMIN_DELETE = 'You are the only active administrator. Make someone else an admin before you delete your account.'
 // A refusal carries its status with it: nothing downstream guesses it from the message text.
 type Refusal = { status: 401 | 422 | 429; errors: Errors }
 
@@ -28,7 +31,7 @@ const nameFormSchema = z.object({ name: nameSchema })
 const emailFormSchema = z.object({ email: emailSchema })
 const passwordFormSchema = z.object({ new_password: passwordSchema })
 
-async function renderSettings(c: AppContext, status: 200 | 401 | 422 | 429, errors: SettingsErrors = {}, emailValue?: string) {
+async function renderSettings(c: AppContext, status: 200 | 401 | 409 | 422 | 429, errors: SettingsErrors = {}, emailValue?: string) {
   const user = c.get('user')!
   const db = c.get('db')
   const [sessions, pending] = await Promise.all([listUserSessions(db, user.id), getPendingVerification(db, user.id)])
@@ -49,6 +52,7 @@ async function confirmPassword(c: AppContext, user: User, password: string, fiel
   if (!throttle.allowed) return refuse({ form: throttleMessage(throttle.retryAfterSeconds) }, 429)
   if (!(await verifyPassword(user.passwordHash, password))) {
     logAuthEvent(c, 'access.denied', { userId: user.id, reason: 'wrong current password', path: c.req.path })
+    await recordAuthAudit(c, 'auth.reauth_failed', { targetId: user.id, detail: { path: c.req.path } })
     return refuse({ [field]: 'Your current password is not correct.' }, 401)
   }
   await resetThrottle(c.env, [key])
@@ -113,11 +117,14 @@ export const settingsRoutes = new Hono<AppEnv>()
     // The current one was just verified, so plain equality is enough (no normalisation: checklist 1).
     if (parsed.data.new_password === form.current_password) return fail(refuse({ new_password: SAME_PASSWORD_MESSAGE }))
     if (await isPasswordBreached(parsed.data.new_password, breachCheckFor(c))) return fail(refuse({ new_password: BREACHED_MESSAGE }))
-    // Every other session ends (checklist 3); this browser gets a fresh one (step-up, checklist 8).
-    await changeUserPassword(db, user.id, await hashPassword(parsed.data.new_password))
+    // Every other session ends (checklist 3) and every API key (checklist 35); this browser gets a fresh
+    // session (step-up, checklist 8).
+    const ending = credentialEnding(c, 'password_changed')
+    await changeUserPassword(db, user.id, await hashPassword(parsed.data.new_password), new Date(), ending.end)
     await startSession(c, user)
     logAuthEvent(c, 'password.changed', { userId: user.id })
     await recordAuthAudit(c, 'auth.password_changed', { targetId: user.id })
+    await reportEndedCredentials(c, ending, user)
     setFlash(c, 'success', 'Your password has been changed. Your other sessions were signed out.')
     return redirectAfterPost(c, '/settings')
   })
@@ -141,9 +148,19 @@ export const settingsRoutes = new Hono<AppEnv>()
     const user = c.get('user')!
     const form = await readForm(c)
     const denied = await confirmPassword(c, user, form.delete_current_password ?? '', 'delete_current_password')
-    if (denied) return respondWithForm(c, denied.status, <DeleteForm errors={denied.errors} />, () => renderSettings(c, denied.status, { delete: denied.errors }), 'Settings')
-    await deleteUserAccount(c.get('db'), c.env, user.id, c.get('registry').accountCleanups)
+    const fail = ({ status, errors }: Refusal | { status: 409; errors: Errors }) =>
+      respondWithForm(c, status, <DeleteForm errors={errors} />, () => renderSettings(c, status, { delete: errors }), 'Settings')
+    if (denied) return fail(denied)
+    try {
+      await deleteUserAccount(c.get('db'), c.env, user.id, c.get('registry').accountCleanups)
+    } catch (err) {
+      // The only active admin stays: the site would have no one to run it (issue 19, finding 5).
+      if (err instanceof LastAdminError) return fail({ status: 409, errors: { form: LAST_ADMIN_DELETE } })
+      throw err
+    }
     logAuthEvent(c, 'account.deleted', { userId: user.id })
+    // The row outlives the user (ids, not foreign keys: ADR 0060).
+    await recordAuthAudit(c, 'auth.account_deleted', { targetId: user.id })
     deleteSessionCookie(c)
     setFlash(c, 'info', 'Your account and its data have been deleted.')
     return redirectAfterPost(c, '/')
