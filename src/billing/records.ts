@@ -69,7 +69,8 @@ export async function upsertSubscription(db: Database, userId: string, sub: Stri
     updatedAt: now,
   }
   const { id: _id, userId: _user, ...changes } = values
-  await db.insert(subscriptions).values(values).onConflictDoUpdate({ target: subscriptions.id, set: changes })
+  // Never moves a subscription to another account: a row of another user is left as it is (issue 19, 9).
+  await db.insert(subscriptions).values(values).onConflictDoUpdate({ target: subscriptions.id, set: changes, where: eq(subscriptions.userId, userId) })
 }
 
 const INVOICE_RANK: Record<string, number> = { draft: 0, open: 1, uncollectible: 2, paid: 3, void: 3 }

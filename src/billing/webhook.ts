@@ -42,6 +42,8 @@ async function resolveEvent(stripe: Stripe, event: Stripe.Event): Promise<Resolv
       const customerId = customerIdOf(session.customer)
       if (session.mode !== 'subscription' || !subscriptionId || !customerId) return null
       const subscription = await stripe.subscriptions.retrieve(subscriptionId)
+      // An event changes only the subscription of the customer it names (issue 19, 9).
+      if (customerIdOf(subscription.customer) !== customerId) return null
       return { kind: 'subscription', customerId, subscription, claimedUserId: session.metadata?.user_id ?? session.client_reference_id ?? undefined }
     }
     case 'customer.subscription.created':
@@ -51,6 +53,7 @@ async function resolveEvent(stripe: Stripe, event: Stripe.Event): Promise<Resolv
         if (err.code === 'resource_missing') return payload
         throw err
       })
+      if (customerIdOf(subscription.customer) !== customerIdOf(payload.customer)) return null
       return { kind: 'subscription', customerId: customerIdOf(subscription.customer)!, subscription }
     }
     case 'customer.subscription.deleted': {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../platform/types'
-import { apiError, meter, requireApiKey } from '../usage'
+import { apiError, meter, methodNotAllowed, requireApiKey } from '../usage'
 import { parseBrowserQuery } from './format'
 import { PAGE_SIZE, getFile, listFilesPage } from './service'
 import type { FileRow } from './schema'
@@ -35,3 +35,5 @@ export const fileApiRoutes = new Hono<AppEnv>()
     if (!file) return apiError(c, 404, 'not_found', 'No such file.')
     return c.json({ file: fileJson(file) })
   })
+  .all('/api/v1/files', methodNotAllowed(['GET']))
+  .all('/api/v1/files/:id', methodNotAllowed(['GET']))

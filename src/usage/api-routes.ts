@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../platform/types'
 import { METRICS } from './metrics'
-import { apiErrorShape, meter, requireApiKey } from './middleware'
+import { apiErrorShape, meter, methodNotAllowed, requireApiKey } from './middleware'
 
 /**
  * The JSON API (docs/usage.md). Every endpoint: a bearer key, then one `api_requests` counted. Other
@@ -22,3 +22,5 @@ export const apiRoutes = new Hono<AppEnv>()
       usage: Object.fromEntries(METRICS.map((m) => [m, quota.usage[m]])),
     })
   })
+  .all('/api/v1/ping', methodNotAllowed(['GET']))
+  .all('/api/v1/usage', methodNotAllowed(['GET']))

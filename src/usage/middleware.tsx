@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { isHtmxRequest } from '../platform/htmx'
+import { configOf } from '../platform/types'
 import type { AppContext, AppEnv } from '../platform/types'
 import { verifyApiKey, type ApiCaller } from './api-keys'
 import { METRIC_NOUN, formatAmount, type Metric, type QuotaDenial, type QuotaResult } from './metrics'
@@ -23,6 +24,18 @@ export function apiError(c: AppContext, status: ContentfulStatusCode, code: stri
   c.header('Cache-Control', 'no-store')
   if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="api"')
   return c.json(apiErrorBody(c, code, message, details), status)
+}
+
+/**
+ * The last handler on an API path: any method the path does not serve gets 405 with `Allow` (RFC 9110
+ * §15.5.6), in the API's JSON shape, before the key is even looked at. HEAD rides on GET.
+ */
+export function methodNotAllowed(allowed: string[]) {
+  const allow = [...new Set([...allowed, ...(allowed.includes('GET') ? ['HEAD'] : [])])].join(', ')
+  return (c: AppContext) => {
+    c.header('Allow', allow)
+    return apiError(c, 405, 'method_not_allowed', `This endpoint answers ${allow} only.`)
+  }
 }
 
 function apiErrorBody(c: AppContext, code: string, message: string, details: Record<string, unknown> = {}) {
@@ -110,7 +123,7 @@ export function quotaExceeded(c: AppContext, denied: QuotaDenial) {
   const message = quotaMessage(denied)
   if (c.req.path.startsWith('/api/') || c.get('apiCaller')) {
     return apiError(c, 429, 'quota_exceeded', message, {
-      metric: denied.metric, used: denied.used, limit: denied.limit, upgrade_url: new URL('/pricing', c.req.url).toString(),
+      metric: denied.metric, used: denied.used, limit: denied.limit, upgrade_url: new URL('/pricing', configOf(c).APP_URL).toString(), // never the Host header (issue 19, 9)
       ...(denied.retryAfterSeconds !== undefined ? { retry_after_seconds: denied.retryAfterSeconds } : {}),
     })
   }

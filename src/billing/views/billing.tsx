@@ -53,9 +53,9 @@ export function InvoiceHistory({ invoices, page, hasMore }: { invoices: InvoiceR
                   <td>{formatMoney(inv.status === 'paid' ? inv.amountPaid : inv.amountDue, inv.currency)}</td>
                   <td>{inv.status}</td>
                   <td>
-                    {inv.hostedInvoiceUrl && <a href={inv.hostedInvoiceUrl} rel="noopener noreferrer" target="_blank">View<span class="is-sr-only"> invoice {inv.number}</span></a>}
-                    {inv.hostedInvoiceUrl && inv.invoicePdf && ' · '}
-                    {inv.invoicePdf && <a href={inv.invoicePdf} rel="noopener noreferrer" target="_blank">PDF<span class="is-sr-only"> of invoice {inv.number}</span></a>}
+                    {safeInvoiceLink(inv.hostedInvoiceUrl) && <a href={safeInvoiceLink(inv.hostedInvoiceUrl)!} rel="noopener noreferrer" target="_blank">View<span class="is-sr-only"> invoice {inv.number}</span></a>}
+                    {safeInvoiceLink(inv.hostedInvoiceUrl) && safeInvoiceLink(inv.invoicePdf) && ' · '}
+                    {safeInvoiceLink(inv.invoicePdf) && <a href={safeInvoiceLink(inv.invoicePdf)!} rel="noopener noreferrer" target="_blank">PDF<span class="is-sr-only"> of invoice {inv.number}</span></a>}
                   </td>
                 </tr>
               ))}
@@ -71,6 +71,21 @@ export function InvoiceHistory({ invoices, page, hasMore }: { invoices: InvoiceR
       )}
     </div>
   )
+}
+
+/**
+ * An invoice link as Stripe stored it, shown only when it is https: (issue 19, 9): a row's URL comes from
+ * a webhook payload, and a `javascript:` or plain-http link must never reach the page. Plain http only
+ * on loopback, where the local Stripe stand-in serves its invoices.
+ */
+export function safeInvoiceLink(url: string | null): string | null {
+  if (!url) return null
+  try {
+    const parsed = new URL(url)
+    if (parsed.protocol === 'https:') return parsed.toString()
+    if (parsed.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname)) return parsed.toString()
+  } catch { /* not a URL */ }
+  return null
 }
 
 export interface BillingPageProps {
