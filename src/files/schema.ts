@@ -1,7 +1,11 @@
 import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 
-/** pending: queued for the thumbnailer; ready: thumbnailKey holds a JPEG; failed: retries ran out; none: not an image, or above the pixel cap. */
-export type ThumbnailState = 'pending' | 'ready' | 'failed' | 'none'
+/**
+ * pending: queued for the thumbnailer; ready: thumbnailKey holds a JPEG; failed: retries ran out; none: not
+ * an image (or, before issue 19, above the pixel cap); too_large: a frame above the pixel cap, not decoded;
+ * unreadable: the headers do not settle the dimensions, not decoded (ADR 0053). Plain text in the column.
+ */
+export type ThumbnailState = 'pending' | 'ready' | 'failed' | 'none' | 'too_large' | 'unreadable'
 
 // A user's folders. Every query filters on userId (checklist 34). No foreign key into auth's table (features
 // own their tables, ADR 0006): account deletion removes these rows through the files cleanup.

@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm'
 import { createDb, type Database } from '../platform/db'
 import { createLogger, describeError, type Logger } from '../platform/logger'
+import { readImageDimensions } from './image-dimensions'
 import { files } from './schema'
 import { setThumbnail } from './service'
-import { readImageSize } from './sniff'
 import { thumbnailKeyFor } from './storage'
 import { makeThumbnail } from './thumbnail-image'
 import { THUMBNAIL_DEAD_LETTER_QUEUE, THUMBNAIL_MAX_ATTEMPTS, THUMBNAIL_PIXEL_CAP, thumbnailBackoffSeconds, thumbnailJobSchema, type ThumbnailJob } from './thumbnails'
@@ -16,7 +16,9 @@ export interface ThumbnailerEnv {
   ENVIRONMENT?: string
 }
 
-// The pixel dimensions sit in the first few KiB (JPEG: after any EXIF block, at most 64 KiB each).
+// A still image's dimensions sit in the first few KiB (JPEG: after any EXIF block, at most 64 KiB each).
+// GIF frames and APNG / animated WebP frames can be anywhere: when this prefix does not settle it, the
+// whole file is read (at most the upload limit, and decoding would need it anyway).
 const HEADER_BYTES = 256 * 1024
 
 function loggerFor(env: ThumbnailerEnv): Logger {
@@ -26,9 +28,11 @@ function loggerFor(env: ThumbnailerEnv): Logger {
 
 /**
  * The THUMBNAILS consumer (run by workers/thumbnailer/). Per message: skip a file that is gone or no
- * longer pending (a redelivery), read the header for the dimensions, give images above the pixel cap
- * state `none` without decoding them, otherwise decode, shrink to 320 px wide, store the JPEG beside the
- * original and mark the row ready. Errors retry with backoff; the last attempt marks the row `failed`.
+ * longer pending (a redelivery), read the largest frame's dimensions from the headers
+ * (image-dimensions.ts), refuse without decoding when they are unknown (state `unreadable`) or above the
+ * pixel cap (`too_large`, dimensions stored), otherwise decode, shrink to 320 px wide, store the JPEG
+ * beside the original and mark the row ready. Errors retry with backoff; the last attempt marks the row
+ * `failed`. A refusal is final, not retried: the bytes will not change.
  */
 export async function consumeThumbnailQueue(batch: MessageBatch<unknown>, env: ThumbnailerEnv): Promise<void> {
   const { db, close } = createDb(env)
@@ -44,7 +48,7 @@ export async function consumeThumbnailQueue(batch: MessageBatch<unknown>, env: T
         continue
       }
       try {
-        await processJob(db, env, job)
+        await processJob(db, env, job, log)
         msg.ack()
       } catch (err) {
         const fields = { fileId: job.fileId, attempt: msg.attempts, ...describeError(err) }
@@ -73,19 +77,35 @@ async function markFailed(db: Database, job: ThumbnailJob): Promise<void> {
     .where(and(eq(files.id, job.fileId), eq(files.userId, job.userId), eq(files.thumbnailState, 'pending')))
 }
 
-async function processJob(db: Database, env: ThumbnailerEnv, job: ThumbnailJob): Promise<void> {
+async function processJob(db: Database, env: ThumbnailerEnv, job: ThumbnailJob, log: Logger): Promise<void> {
   if (!(await isPending(db, job))) return
   const header = await env.FILES.get(job.key, { range: { offset: 0, length: HEADER_BYTES } })
   if (header === null) return // deleted while queued: nothing to do
-  const size = readImageSize(new Uint8Array(await header.arrayBuffer()), job.contentType)
-  if (size === null) throw new Error('image dimensions not found in the header')
-  if (size.width * size.height > THUMBNAIL_PIXEL_CAP) {
-    await setThumbnail(db, job.fileId, { state: 'none', width: size.width, height: size.height }, new Date())
+  let bytes = new Uint8Array(await header.arrayBuffer())
+  let dimensions = readImageDimensions(bytes)
+  if (!dimensions.ok && dimensions.reason === 'truncated' && bytes.length < header.size) {
+    const whole = await env.FILES.get(job.key)
+    if (whole === null) return
+    bytes = new Uint8Array(await whole.arrayBuffer())
+    dimensions = readImageDimensions(bytes)
+  }
+  // Refused before photon sees a byte (issue 19, ADR 0053): a size the headers do not settle, or bytes that
+  // are not the type the upload sniffed, are never decoded.
+  if (!dimensions.ok || dimensions.contentType !== job.contentType) {
+    log.warn('thumbnail: image dimensions unreadable, not decoded', { fileId: job.fileId, reason: dimensions.ok ? 'type mismatch' : dimensions.reason })
+    await setThumbnail(db, job.fileId, { state: 'unreadable' }, new Date())
     return
   }
-  const original = await env.FILES.get(job.key)
-  if (original === null) return
-  const thumb = makeThumbnail(new Uint8Array(await original.arrayBuffer()))
+  if (dimensions.width * dimensions.height > THUMBNAIL_PIXEL_CAP) {
+    await setThumbnail(db, job.fileId, { state: 'too_large', width: dimensions.width, height: dimensions.height }, new Date())
+    return
+  }
+  if (bytes.length < header.size) {
+    const original = await env.FILES.get(job.key)
+    if (original === null) return
+    bytes = new Uint8Array(await original.arrayBuffer())
+  }
+  const thumb = makeThumbnail(bytes)
   const thumbKey = thumbnailKeyFor(job.key)
   await env.FILES.put(thumbKey, thumb.jpeg, { httpMetadata: { contentType: 'image/jpeg' } })
   const updated = await db.update(files).set({ thumbnailState: 'ready', thumbnailKey: thumbKey, width: thumb.width, height: thumb.height, updatedAt: new Date() })

@@ -62,6 +62,21 @@ describe('the file browser', () => {
     expect(state).toContain('data-state="failed"')
     expect(state).not.toContain('hx-trigger')
   })
+
+  it('an image refused before decoding says why: too large to preview, or could not read image (issue 19)', async () => {
+    const { cookie } = await signedInUser()
+    const { id } = await (await upload(cookie, 'photo.jpg', PHOTO_JPG)).json() as { id: string }
+    const { setThumbnail } = await import('../../src/files/service')
+    for (const [state, reason] of [['too_large', 'too large to preview'], ['unreadable', 'could not read image']] as const) {
+      await withDb((db) => setThumbnail(db, id, { state }, new Date()))
+      const fragment = await (await get(`/files/${id}/thumbnail-state`, cookie, { htmx: true })).text()
+      expect(fragment).toContain(`data-state="${state}"`)
+      expect(fragment).toContain(`aria-label="No thumbnail: ${reason}"`)
+      expect(fragment).toContain(`>${reason}</span>`)
+      expect(fragment).not.toContain('hx-trigger')
+      expect(await (await get('/files', cookie)).text()).toContain(`aria-label="No thumbnail: ${reason}"`)
+    }
+  })
 })
 
 describe('file actions: rename, move, delete', () => {

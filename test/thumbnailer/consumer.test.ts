@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest'
 import worker from '../../workers/thumbnailer/index'
 import { createTestUser } from '../auth/helpers'
 import { withDb } from '../helpers/db'
-import { PHOTO_JPG } from '../fixtures/files/images'
+import { PHOTO_JPG, SMALL_PNG } from '../fixtures/files/images'
+import { GIF_BOMB, REAL_GIF_1X1, REAL_WEBP_ALPHA_1X1, REAL_WEBP_ANIMATED_1X1, REAL_WEBP_LOSSLESS_1X1, REAL_WEBP_LOSSY_1X1, craftGif, craftJpeg } from '../fixtures/files/crafted-images'
 import { files, type FileRow } from '../../src/files/schema'
-import { readImageSize } from '../../src/files/sniff'
+import { readImageDimensions } from '../../src/files/image-dimensions'
 import { THUMBNAIL_DEAD_LETTER_QUEUE, THUMBNAIL_MAX_ATTEMPTS, THUMBNAIL_QUEUE, type ThumbnailJob } from '../../src/files/thumbnails'
 import type { ThumbnailerEnv } from '../../src/files/thumbnail-consumer'
 
@@ -49,7 +50,7 @@ describe('thumbnail consumer (its own Worker, real R2 and queue bindings)', () =
     expect(row).toMatchObject({ thumbnailState: 'ready', thumbnailKey: `${file.r2Key}.thumb.jpg`, width: 400, height: 300 })
     const thumb = await testEnv.FILES.get(row.thumbnailKey!)
     expect(thumb!.httpMetadata!.contentType).toBe('image/jpeg')
-    expect(readImageSize(new Uint8Array(await thumb!.arrayBuffer()), 'image/jpeg')).toEqual({ width: 320, height: 240 })
+    expect(readImageDimensions(new Uint8Array(await thumb!.arrayBuffer()))).toEqual({ ok: true, contentType: 'image/jpeg', width: 320, height: 240 })
   })
 
   it('through the real queue: a sent message reaches the consumer and the row becomes ready', async () => {
@@ -83,11 +84,11 @@ describe('thumbnail consumer (its own Worker, real R2 and queue bindings)', () =
     expect((await rowOf(file.id)).thumbnailState).toBe('failed')
   })
 
-  it('over the pixel cap: state none with the dimensions, never decoded (the garbage body would fail to decode)', async () => {
+  it('over the pixel cap: state too_large with the dimensions, never decoded (the garbage body would fail to decode)', async () => {
     const { file, job } = await pendingImage(fakeJpeg(4000, 3000))
     const result = await deliver(job)
     expect(result.explicitAcks).toHaveLength(1)
-    expect(await rowOf(file.id)).toMatchObject({ thumbnailState: 'none', width: 4000, height: 3000, thumbnailKey: null })
+    expect(await rowOf(file.id)).toMatchObject({ thumbnailState: 'too_large', width: 4000, height: 3000, thumbnailKey: null })
   })
 
   it('a file deleted while queued: acknowledged, nothing written', async () => {
@@ -96,5 +97,47 @@ describe('thumbnail consumer (its own Worker, real R2 and queue bindings)', () =
     const result = await deliver(job)
     expect(result.explicitAcks).toHaveLength(1)
     expect((await testEnv.FILES.list({ prefix: `${file.r2Key}.thumb` })).objects).toEqual([])
+  })
+})
+
+/** The row is refused as `state`, the message acknowledged (not retried) and no thumbnail object exists. */
+async function expectRefused(bytes: Uint8Array, contentType: string, state: 'too_large' | 'unreadable', dimensions?: { width: number; height: number }) {
+  const { file, job } = await pendingImage(bytes, contentType)
+  const result = await deliver(job)
+  expect(result.explicitAcks).toHaveLength(1)
+  expect(result.retryMessages).toHaveLength(0)
+  expect(await rowOf(file.id)).toMatchObject({ thumbnailState: state, thumbnailKey: null, ...dimensions })
+  expect((await testEnv.FILES.list({ prefix: `${file.r2Key}.thumb` })).objects).toEqual([])
+}
+
+describe('thumbnail consumer: frame dimensions are read before decoding (issue 19)', () => {
+  it('the GIF bomb (1×1 screen, 10000×10000 frame) is too_large with the frame size, never decoded', async () => {
+    await expectRefused(GIF_BOMB, 'image/gif', 'too_large', { width: 10000, height: 10000 })
+  })
+
+  it('a 10000×10000 frame behind 300 KB of earlier frame data: the whole file is read and it is too_large', async () => {
+    const gif = craftGif({ width: 1, height: 1 }, [{ width: 1, height: 1, lzwBytes: 300_000 }, { width: 10000, height: 10000 }])
+    await expectRefused(gif, 'image/gif', 'too_large', { width: 10000, height: 10000 })
+  })
+
+  it('dimensions the headers do not settle are unreadable at once, not retried and not decoded', async () => {
+    await expectRefused(GIF_BOMB.subarray(0, GIF_BOMB.length - 1), 'image/gif', 'unreadable')
+    await expectRefused(craftJpeg(4000, 0), 'image/jpeg', 'unreadable')
+    // Bytes of another type than the upload sniffed: not what the row says it is.
+    await expectRefused(REAL_GIF_1X1, 'image/png', 'unreadable')
+  })
+
+  it('real small images of every format still get a thumbnail', async () => {
+    const samples: [Uint8Array, string, number, number][] = [
+      [SMALL_PNG, 'image/png', 64, 48], [REAL_GIF_1X1, 'image/gif', 1, 1], [REAL_WEBP_LOSSY_1X1, 'image/webp', 1, 1],
+      [REAL_WEBP_LOSSLESS_1X1, 'image/webp', 1, 1], [REAL_WEBP_ALPHA_1X1, 'image/webp', 1, 1], [REAL_WEBP_ANIMATED_1X1, 'image/webp', 1, 1],
+    ]
+    for (const [bytes, contentType, width, height] of samples) {
+      const { file, job } = await pendingImage(bytes, contentType)
+      await deliver(job)
+      expect(await rowOf(file.id), contentType).toMatchObject({ thumbnailState: 'ready', width, height })
+      const thumb = await testEnv.FILES.get(`${file.r2Key}.thumb.jpg`)
+      expect(readImageDimensions(new Uint8Array(await thumb!.arrayBuffer()))).toMatchObject({ ok: true, contentType: 'image/jpeg', width })
+    }
   })
 })

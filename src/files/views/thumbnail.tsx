@@ -1,7 +1,13 @@
-import type { FileRow } from '../schema'
+import type { FileRow, ThumbnailState } from '../schema'
 import { kindOf } from '../service'
 
 const BADGE: Record<string, string> = { image: 'IMG', pdf: 'PDF', text: 'TXT', archive: 'ZIP', office: 'DOC' }
+/** The states in which an image has no thumbnail, and why (issue 19: refused before decoding, ADR 0053). */
+const NO_PREVIEW: Partial<Record<ThumbnailState, string>> = {
+  too_large: 'too large to preview',
+  unreadable: 'could not read image',
+  failed: 'could not be made',
+}
 
 /**
  * The picture beside a file. Pending polls its own state every 2 s and replaces itself; the answer for a
@@ -20,9 +26,18 @@ export function Thumbnail({ file }: { file: Pick<FileRow, 'id' | 'name' | 'conte
       </span>
     )
   }
-  const label = file.thumbnailState === 'failed' ? 'No thumbnail: it could not be made' : `${kindOf(file.contentType)} file`
+  const reason = NO_PREVIEW[file.thumbnailState]
+  if (reason) {
+    // Why there is no picture, in words (not only the badge): the thumbnailer refused or gave up.
+    return (
+      <span id={id} class="file-thumb file-thumb-icon is-flex-direction-column has-text-centered" data-state={file.thumbnailState} role="img" aria-label={`No thumbnail: ${reason}`} title={`No thumbnail: ${reason}`}>
+        <span aria-hidden="true">{BADGE[kindOf(file.contentType)]}</span>
+        <span class="is-size-7 has-text-weight-normal" aria-hidden="true">{reason}</span>
+      </span>
+    )
+  }
   return (
-    <span id={id} class="file-thumb file-thumb-icon" data-state={file.thumbnailState} role="img" aria-label={label}>
+    <span id={id} class="file-thumb file-thumb-icon" data-state={file.thumbnailState} role="img" aria-label={`${kindOf(file.contentType)} file`}>
       {BADGE[kindOf(file.contentType)]}
     </span>
   )
