@@ -22,7 +22,9 @@ function parseFilter(q: (k: string) => string | undefined): { filter: AuditFilte
   return { filter, query }
 }
 
-const describeDetail = (d: AuditEvent['detail']) => (d ? Object.entries(d).map(([k, v]) => `${k}: ${String(v)}`).join(', ') : '')
+const describeDetail = (d: AuditEvent['detail']) => (d ? Object.entries(d).filter(([k]) => k !== 'actor').map(([k, v]) => `${k}: ${String(v)}`).join(', ') : '')
+/** Who acted when no person did ('Stripe', 'scheduler': AuditRecord.detail.actor), else a visitor. */
+const systemActor = (d: AuditEvent['detail']) => (typeof d?.actor === 'string' ? d.actor : 'visitor')
 
 function Results({ rows, page, hasMore, query }: { rows: AuditEvent[]; page: number; hasMore: boolean; query: URLSearchParams }) {
   return (
@@ -33,7 +35,7 @@ function Results({ rows, page, hasMore, query }: { rows: AuditEvent[]; page: num
             <tr>
               <td data-label="When" class="nowrap">{when(e.createdAt)}</td>
               <td data-label="Action"><code>{e.action}</code></td>
-              <td data-label="Actor">{e.actorId ? <a href={`/admin/users/${e.actorId}`}>{e.actorId.slice(0, 8)}</a> : 'visitor'}</td>
+              <td data-label="Actor">{e.actorId ? <a href={`/admin/users/${e.actorId}`}>{e.actorId.slice(0, 8)}</a> : systemActor(e.detail)}</td>
               <td data-label="On behalf of">{e.onBehalfOfId ? <a href={`/admin/users/${e.onBehalfOfId}`}>{e.onBehalfOfId.slice(0, 8)}</a> : ''}</td>
               <td data-label="Target">{e.targetType === 'user' && e.targetId ? <a href={`/admin/users/${e.targetId}`}>user {e.targetId.slice(0, 8)}</a> : e.targetId ? `${e.targetType} ${e.targetId.slice(0, 8)}` : ''}</td>
               <td data-label="IP">{e.ip ?? ''}</td>

@@ -11,5 +11,7 @@ export async function announcePlanChange(registry: Registry | null, payload: App
  * dropped otherwise; billing does not depend on admin.
  */
 export async function recordBillingAudit(registry: Registry | null, payload: AuditRecord, ctx: EventContext): Promise<void> {
-  if (registry) await emitEvent(registry, 'audit.record', payload, ctx)
+  // No person behind it: Stripe's webhook (or our reaction to it) acted (issue 19, finding 7).
+  const named = payload.actorId === null ? { ...payload, detail: { actor: 'Stripe', ...payload.detail } } : payload
+  if (registry) await emitEvent(registry, 'audit.record', named, ctx)
 }

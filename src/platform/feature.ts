@@ -88,6 +88,8 @@ export interface AuditRecord {
   targetType?: string
   targetId?: string
   ip?: string | null
+  /** Facts about the event. `detail.actor` names who acted when no person did (e.g. 'Stripe' for a
+   * webhook, 'scheduler' for a nightly job); the audit page shows it in the Actor column. */
   detail?: Record<string, string | number | boolean | null>
 }
 

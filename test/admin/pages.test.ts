@@ -85,6 +85,21 @@ describe('audit log', () => {
     expect((await get('/admin/audit?user=nope&from=2026-13-45&action=%3Cx%3E', cookie)).status).toBe(200)
   })
 
+  it('names a system actor (detail.actor, e.g. Stripe) where no person acted, and a visitor otherwise', async () => {
+    const { cookie } = await signedInAdmin()
+    const user = await createTestUser()
+    const action = `test.system_actor_${crypto.randomUUID().slice(0, 8)}`
+    await withDb((db) => db.insert(auditEvents).values([
+      { action, actorId: null, targetType: 'user', targetId: user.id, detail: { actor: 'Stripe', eventId: 'evt_1' }, createdAt: new Date() },
+    ]))
+    const page = await (await get(`/admin/audit?user=${user.id}&action=${action}`, cookie)).text()
+    expect(page).toMatch(/data-label="Actor">Stripe</)
+    expect(page).toContain('eventId: evt_1')
+    expect(page).not.toContain('actor: Stripe')
+    const failed = await (await get(`/admin/audit?user=${user.id}&action=auth.login_failed`, cookie)).text()
+    expect(failed).not.toMatch(/data-label="Actor">Stripe</)
+  })
+
   it('never stores a secret-looking detail', () => {
     expect(scrubDetail({ reason: 'x', password: 'p', resetToken: 't', code: '12345678', apiKey: 'k', plan: 'pro' })).toEqual({ reason: 'x', plan: 'pro' })
   })

@@ -83,7 +83,11 @@ describe('a checkout\'s webhook burst', () => {
     const changes = rows.filter((r) => r.action !== 'stripe.invoice.paid')
     expect(changes, JSON.stringify(rows.map((r) => r.action))).toHaveLength(1)
     expect(changes[0].detail).toMatchObject({ planId: 'pro', status: 'active' })
-    expect(rows.filter((r) => r.action === 'stripe.invoice.paid')).toHaveLength(1)
+    const paid = rows.filter((r) => r.action === 'stripe.invoice.paid')
+    expect(paid).toHaveLength(1)
+    // No person acted: the row says Stripe did, and the admin's audit page shows it (issue 19, finding 7).
+    expect(paid[0]!.actorId).toBeNull()
+    expect(paid[0]!.detail).toMatchObject({ actor: 'Stripe' })
     // The meter holds Pro's limits (announced after commit).
     const pro = (await withDb((db) => getPlan(db, 'pro')))!
     const quota = await readQuota(env, user.id, { now: new Date() })
