@@ -45,11 +45,12 @@ function createLane(halfRtt, delay) {
   }
 }
 
-export function startWsBridge({ port = 0, host = '127.0.0.1', rttMs = 0, delay = sleep } = {}) {
+// `sqlLimits` ({maxResponseBytes, statementTimeoutMs}) overrides Neon's limits on POST /sql (scripts/sql-over-http.mjs).
+export function startWsBridge({ port = 0, host = '127.0.0.1', rttMs = 0, delay = sleep, sqlLimits = {} } = {}) {
   let rtt = Math.max(0, Number(rttMs) || 0)
   let stats = emptyStats()
   const halfRtt = () => rtt / 2
-  const sql = createSqlOverHttp({ allowHost: (h) => ALLOWED_HOSTS.has(h) })
+  const sql = createSqlOverHttp({ ...sqlLimits, allowHost: (h) => ALLOWED_HOSTS.has(h) })
   const wss = new WebSocketServer({ noServer: true })
   // The first request on a new connection pays for the TCP handshake before its own flight.
   const arrival = (req) => {

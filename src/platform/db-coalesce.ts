@@ -8,9 +8,37 @@ interface Pending {
   reject: (reason: unknown) => void
 }
 
-// A Postgres error answered by the SQL endpoint (HTTP 400) carries its SQLSTATE; a transport failure does not.
-function isPostgresError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' && /^[0-9A-Z]{5}$/.test((err as { code: string }).code)
+// SQLSTATE classes (PostgreSQL, Appendix A) of errors raised by one statement's SQL or data: the batch's
+// transaction rolled back because of that statement, and the others, run alone, answer as without
+// batching. 0A feature not supported, 2x data/cardinality/constraint/transaction-state/routine errors,
+// 3x cursor/external routine/savepoint/schema name, 40 rollback (serialization failure, deadlock: run alone
+// it is a retry, nothing having committed), 42 syntax or access, 44 check option, P0 PL/pgSQL raise.
+// Never replayed (ADR 0009): 08 connection — Neon's 08P01 is a cancelled query, the connection dropped —,
+// 28 authorization, 3D unknown database, 53 insufficient resources, 54 program limits, 55 lock not
+// available, 57 operator intervention (57014: statement timeout), 58 system, XX internal, F0/HV, and any
+// error without a SQLSTATE: code '' (a 400 that Neon's proxy raised itself: wrong password, bad request)
+// or none (any other status — 507 response too large, 500 compute unreachable — or no answer at all).
+// Replaying those would run every query again into the same wall, or run twice what may have run once.
+const STATEMENT_CLASSES = new Set(['0A', '20', '21', '22', '23', '24', '25', '26', '27', '2B', '2D', '2F', '34', '38', '39', '3B', '3F', '40', '42', '44', 'P0'])
+
+/** True when a failed batch may be re-run query by query: a statement-level Postgres error rolled it back. */
+export function shouldReplayAlone(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && STATEMENT_CLASSES.has(code.slice(0, 2))
+}
+
+/**
+ * A query stopped by a Neon limit (ADR 0009), found on the error or its `cause` chain (drizzle wraps the
+ * driver's NeonDbError): 'timeout' — the proxy cancelled it (08P01) or Postgres' statement_timeout did
+ * (57014) —, 'too-large' — more than the endpoint's response limit (HTTP 507) —, or null.
+ */
+export function databaseLimitOf(err: unknown): 'timeout' | 'too-large' | null {
+  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown }
+    if (code === '08P01' || code === '57014') return 'timeout'
+    if (typeof message === 'string' && message.startsWith('Server error (HTTP status 507)')) return 'too-large'
+  }
+  return null
 }
 
 /**
@@ -20,9 +48,10 @@ function isPostgresError(err: unknown): boolean {
  * change to the calling code (issue 8). A query awaited on its own still goes alone, with no extra wait
  * beyond one zero-delay timer.
  *
- * The batch is one transaction, so when one query fails the others roll back with it. Then, and only then,
- * each query runs again on its own — safe because nothing of the batch committed — so each caller gets its
- * own result or its own error, exactly as without batching.
+ * The batch is one transaction, so when one query fails the others roll back with it. After a statement-level
+ * Postgres error, and only then, each query runs again on its own — safe because nothing of the batch
+ * committed — so each caller gets its own result or its own error, exactly as without batching. After any
+ * other failure (cancelled, too large, unreachable) every caller gets that error once (`shouldReplayAlone`).
  */
 export function coalesceQueries(sql: Sql): Sql {
   let pending: Pending[] = []
@@ -41,7 +70,7 @@ export function coalesceQueries(sql: Sql): Sql {
       const results = await sql.transaction(batch.map((p) => p.query))
       batch.forEach((p, i) => p.resolve(results[i]))
     } catch (err) {
-      if (isPostgresError(err)) batch.forEach(settleAlone)
+      if (shouldReplayAlone(err)) batch.forEach(settleAlone)
       else batch.forEach((p) => p.reject(err))
     }
   }

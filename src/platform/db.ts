@@ -50,7 +50,9 @@ export function createDb(env: DbEnv): DbHandle {
   let closing = false
   function openPool(): WsDatabase {
     if (wsDb) return wsDb
-    pool = new Pool({ connectionString: env.DATABASE_URL, max: 5, connectionTimeoutMillis: 5_000 })
+    // 10 s, Neon's own example for a Pool: a compute waking from scale-to-zero answers a first connection
+    // late (docs/decisions/0009-neon-limits.md); 5 s failed transactions that a waking compute would serve.
+    pool = new Pool({ connectionString: env.DATABASE_URL, max: 5, connectionTimeoutMillis: 10_000 })
     // A dropped connection must not crash the isolate; the failing query still rejects. Once we end
     // the pool, the socket's own disconnect event is expected and not worth a log line.
     pool.on('error', (err: unknown) => {

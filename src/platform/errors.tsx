@@ -1,6 +1,7 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { HTTPException } from 'hono/http-exception'
 import type { ErrorHandler, NotFoundHandler } from 'hono'
+import { databaseLimitOf } from './db-coalesce'
 import { ConfigError } from './env'
 import { isHtmxRequest } from './htmx'
 import { createLogger } from './logger'
@@ -64,9 +65,16 @@ export const errorPage: ErrorHandler<AppEnv> = (err, c) => {
     stack: err instanceof ConfigError ? undefined : err.stack?.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 5).join('\n'),
   })
   c.header('X-Request-Id', requestId)
+  // A query stopped by a Neon limit (ADR 0009): a timeout may pass (503, try again); too large will not (500).
+  const limit = databaseLimitOf(err)
+  if (limit === 'timeout') {
+    return renderError(c, { status: 503, title: 'This is taking too long', message: `The page took too long to load. Please try again in a moment (reference ${requestId}).` })
+  }
   return renderError(c, {
     status: 500,
-    title: 'Something went wrong',
-    message: `We could not complete your request. It has been logged with reference ${requestId}.`,
+    title: limit === 'too-large' ? 'Too much to show' : 'Something went wrong',
+    message: limit === 'too-large'
+      ? `This page has more data than we can show at once. It has been logged with reference ${requestId}.`
+      : `We could not complete your request. It has been logged with reference ${requestId}.`,
   })
 }

@@ -54,10 +54,10 @@ describe('the latency knob and round-trip counters', () => {
       headers: { 'neon-connection-string': `postgresql://u:p@127.0.0.1:1/db` },
       body: JSON.stringify({ query: 'select 1', params: [] }),
     }).then(async (res) => { await res.text(); return res }) // read to the end, so the connection is reused
-    // Nothing listens on port 1: a 502, as Neon answers when the database cannot be reached.
-    expect((await post()).status).toBe(502)
+    // Nothing listens on port 1: a 500, as Neon answers when the compute cannot be reached (ADR 0009).
+    expect((await post()).status).toBe(500)
     expect(own).toEqual([30, 10])
-    expect((await post()).status).toBe(502)
+    expect((await post()).status).toBe(500)
     // Whether the client reused the connection or not, every query and every handshake cost one full RTT.
     const stats = http.stats()
     expect(stats.httpRequests).toBe(2)
