@@ -30,7 +30,7 @@ export const adminFeature: Feature = {
   ],
   banners: [impersonationBanner],
   on: {
-    // The audit log (CONTRACTS.md): any feature emits 'audit.record', admin stores it.
+    // The audit log (docs/decisions/0060-audit-log.md): any feature emits 'audit.record', admin stores it.
     'audit.record': (record, { db, now }) => recordAuditEvent(db, record, now),
   },
   scheduled: [{

@@ -5,7 +5,7 @@ import { verifyEmailBanner } from './views/verify-banner'
 import { signupChartPanel, userFiguresPanel } from './admin-panels'
 
 // Accounts (docs/auth.md). Other features use the guards and the User type from here, never auth's
-// modules directly (the boundary test in test/platform/boundaries.test.ts holds that).
+// modules directly (the boundary test in test/scripts/feature-boundaries.test.ts holds that).
 export { refuseWhileImpersonating, requireAdmin, requireUser, requireVerified } from './guards'
 // Credentials other features derive from an account end with its security events (checklist 35).
 export type { CredentialEndReason, CredentialsEndedEvent, EndedCredential } from './credentials'

@@ -3,7 +3,7 @@ import type { QuotaLimits } from './plans'
 import { billingRoutes } from './routes'
 import { cancelStripeOnDeletion, PAYMENT_FAILED_FIELD, paymentFailedBanner, paymentFailedField, planCard, planFilter, PLAN_SUMMARY_FIELD, planSummaryField, subscriptionsPanel, userBillingSection } from './contributions'
 
-// Billing's public entry (CONTRACTS.md, docs/billing.md): the Feature, plus what other features may call.
+// Billing's public entry (docs/billing.md, ADR 0006): the Feature, plus what other features may call.
 export { getAccountPlan, listPlans, listPlansForDisplay, getPlan, calendarMonth, limitsOf, FREE_PLAN_ID } from './plans'
 export type { AccountPlan, QuotaLimits, PlanId } from './plans'
 export type { PlanRow } from './schema'

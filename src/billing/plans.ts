@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
 import type { Database } from '../platform/db'
 import { plans, subscriptions, type PlanRow } from './schema'
 
-/** Per-period limits a plan grants (usage enforces them; CONTRACTS.md). */
+/** Per-period limits a plan grants (usage enforces them; docs/usage.md). */
 export type QuotaLimits = { storageBytes: number; fileCount: number; uploadsPerMonth: number; apiRequestsPerMonth: number }
 
 export type PlanId = 'free' | 'pro' | 'business' | (string & {})

@@ -10,7 +10,7 @@ import { StorageCard } from './views/card'
 import { storageAdminPanel } from './admin-panel'
 import { createReconcileJob, RECONCILE_CRON } from '../usage'
 
-// The files feature's public entry (CONTRACTS.md): R2 storage, projects, the browser, thumbnails.
+// The files feature's public entry (docs/files.md, ADR 0006): R2 storage, projects, the browser, thumbnails.
 export { getStorageSummary, countFilesByUser } from './service'
 export { THUMBNAIL_QUEUE } from './thumbnails'
 

@@ -22,7 +22,7 @@ export type AuditEntry = Omit<AuditRecord, 'actorId' | 'onBehalfOfId' | 'ip'> & 
 
 /**
  * Records one audit row from a request: any feature emits 'audit.record' through the registry and the
- * admin feature, when listed, stores it (CONTRACTS.md). The actor and the client IP come from the request,
+ * admin feature, when listed, stores it (docs/decisions/0060-audit-log.md). The actor and the client IP come from the request,
  * so every feature's rows read alike. Ids and reasons only, never secrets (ASVS 16.2.5; admin scrubs too).
  */
 export async function recordAudit(c: AppContext, entry: AuditEntry): Promise<void> {

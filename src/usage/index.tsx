@@ -13,7 +13,7 @@ import type { UsageAdjustment } from './schema'
  */
 export const RECONCILE_CRON = '17 3 * * *'
 
-// The usage feature's public entry (CONTRACTS.md, docs/usage.md): the meter, the quota calls and
+// The usage feature's public entry (docs/usage.md, ADR 0006): the meter, the quota calls and
 // middleware other features use, the admin functions, and the Feature object the registry composes.
 // Other features import from here only.
 export { UsageMeter } from './meter'

@@ -1,7 +1,7 @@
 import type { QuotaLimits } from '../billing'
 
 /**
- * The four things the product meters (names fixed by CONTRACTS.md). Counters count events in a period
+ * The four things the product meters (names fixed here; docs/usage.md). Counters count events in a period
  * and start again at zero when a new period begins; gauges are levels (bytes stored, files kept) that go
  * up and down and survive a new period.
  */
