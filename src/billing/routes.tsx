@@ -1,12 +1,11 @@
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import { bodyLimit } from 'hono/body-limit'
 import { desc, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Registry } from '../platform/feature'
 import type { AppContext, AppEnv } from '../platform/types'
 import { renderError } from '../platform/errors'
-import { formBodyLimit, readForm } from '../platform/forms'
+import { formBodyLimit, rawBodyLimit, readForm } from '../platform/forms'
 import { contentSecurityPolicyWith } from '../platform/security-headers'
 import { setFlash } from '../platform/flash'
 import { isHtmxRequest } from '../platform/htmx'
@@ -124,7 +123,7 @@ export const billingRoutes = new Hono<AppEnv>()
 
   // Bytes, counted while the body streams in: 413 from the declared length, or as soon as a body without
   // one passes the limit (checklist: request size limits), before anything is parsed or verified.
-  .post('/billing/webhook', bodyLimit({ maxSize: WEBHOOK_MAX_BYTES, onError: (c) => c.json({ error: 'payload too large' }, 413) }), async (c) => {
+  .post('/billing/webhook', rawBodyLimit(WEBHOOK_MAX_BYTES), async (c) => {
     const config = readStripeConfig(c.env)
     if (!config) return c.json({ error: 'billing is not configured' }, 503)
     const signature = c.req.header('stripe-signature')

@@ -34,6 +34,14 @@ export function formBodyLimit(options: { maxSize?: number; title?: string; messa
   })
 }
 
+/**
+ * The same byte limit for a body that is not a form (a signed JSON webhook): counted while the body
+ * streams in, 413 with a JSON error from the declared length or as soon as the limit is passed.
+ */
+export function rawBodyLimit(maxSize: number) {
+  return bodyLimit({ maxSize, onError: (c) => c.json({ error: 'payload too large' }, 413) })
+}
+
 export type FormFields = Record<string, string>
 
 // C0 controls except tab, line feed and carriage return, plus DEL. Postgres refuses NUL in text outright;

@@ -29,7 +29,7 @@ interface SectionProps {
 
 // Key prefixes only, never a key: the log must not become a place to steal one from.
 function logUsageEvent(c: AppContext, msg: string, fields: Record<string, string>): void {
-  if (c.env.ENVIRONMENT !== 'test') console.log(JSON.stringify({ level: 'info', requestId: c.get('requestId'), msg, ...fields }))
+  c.var.log.info(msg, fields)
 }
 
 function When({ d }: { d: Date | null }) {

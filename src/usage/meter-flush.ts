@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { createLogger } from '../platform/logger'
 import { createDb } from '../platform/db'
 import { getUserById } from '../auth'
 import { sendEmail } from '../email'
@@ -86,7 +87,7 @@ export async function sendQuotaWarnings(env: Env, userId: string, warnings: Pend
         })
         sent.push(w)
       } catch (err) {
-        console.error(JSON.stringify({ level: 'error', msg: 'quota warning not queued', metric: w.metric, error: String(err) }))
+        createLogger().error('quota warning not queued', { metric: w.metric, error: err })
       }
     }
     return sent

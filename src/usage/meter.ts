@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
+import { createLogger } from '../platform/logger'
 import { COUNTERS, GAUGES, LIMIT_KEY, METRICS, isMetric, normaliseLimit, sumItems, type Metric, type MetricUsage, type QuotaItem, type QuotaLimits, type QuotaResult } from './metrics'
 import { advancePeriod, utcDay, type Period } from './period'
 import { writeMeterSnapshot, sendQuotaWarnings, type DailyRow, type PendingWarning } from './meter-flush'
@@ -162,7 +163,7 @@ export class UsageMeter extends DurableObject<Env> {
       await this.flush()
     } catch (err) {
       // Keep trying for as long as it takes: the counts are safe in the object meanwhile.
-      console.error(JSON.stringify({ level: 'error', msg: 'usage flush failed', error: String(err) }))
+      createLogger().error('usage flush failed', { error: err })
       await this.ctx.storage.setAlarm(Date.now() + RETRY_DELAY_MS)
       this.alarmSet = true
       return

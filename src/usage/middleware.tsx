@@ -82,7 +82,7 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
   const caller = await verifyApiKey(c.get('db'), token)
   if (!caller) {
     // Denials are logged (checklist 34) with the key's public prefix at most, never the key.
-    if (c.env.ENVIRONMENT !== 'test') console.warn(JSON.stringify({ level: 'warn', requestId: c.get('requestId'), msg: 'api key refused', path: c.req.path, prefix: /^qs_([a-z2-7]{8})_/.exec(token)?.[1] ?? null }))
+    c.var.log.warn('api key refused', { path: c.req.path, prefix: /^qs_([a-z2-7]{8})_/.exec(token)?.[1] ?? null })
     return apiError(c, 401, 'invalid_api_key', 'This API key is not valid or has been revoked.')
   }
   c.set('apiCaller', caller)

@@ -1,4 +1,5 @@
 import { inArray } from 'drizzle-orm'
+import { createLogger } from '../platform/logger'
 import { createDb, type Database } from '../platform/db'
 import type { ScheduledJob } from '../platform/feature'
 import { adjustUsage } from './admin'
@@ -31,7 +32,7 @@ export async function reconcileGauges(deps: { db: Database; env: Env }, measure:
     for (const [metric, meter, actual] of pairs) {
       if (meter === actual) continue
       drifts.push({ userId, metric, meter, actual })
-      console.warn(JSON.stringify({ level: 'warn', msg: 'usage drift', userId, metric, meter, actual }))
+      createLogger().warn('usage drift', { userId, metric, meter, actual })
       await adjustUsage(deps, { userId, metric, value: actual, actorId: null, reason: 'reconcile' })
     }
   }
@@ -47,7 +48,7 @@ export function createReconcileJob(measure: GaugeSource, cron = '17 3 * * *'): S
       const handle = createDb(env)
       try {
         const drifts = await reconcileGauges({ db: handle.db, env }, measure)
-        console.log(JSON.stringify({ level: 'info', msg: 'usage reconcile done', drifts: drifts.length }))
+        createLogger().info('usage reconcile done', { drifts: drifts.length })
       } finally {
         await handle.close()
       }
