@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 
 export type Role = 'user' | 'admin'
@@ -15,13 +16,20 @@ export const users = pgTable(
     emailVerifiedAt: timestamp({ withTimezone: true }),
     // Set by an admin (src/auth/account-admin.ts): every session ends and login is refused until cleared.
     deactivatedAt: timestamp({ withTimezone: true }),
+    // Account deletion is a saga (src/auth/account-deletion.ts, ADR 0084): set when deletion is asked for
+    // (sessions and keys end in the same transaction, sign-in is refused from then on); the queue's steps
+    // run after commit and the row goes last. `deletionFailedAt`/`deletionError` are set when the
+    // dead-letter queue gives up; the admin retries from the user page.
+    deletionRequestedAt: timestamp({ withTimezone: true }),
+    deletionFailedAt: timestamp({ withTimezone: true }),
+    deletionError: text(),
     // Rotated whenever the account's credentials change (password change or reset, email change). Proofs
     // issued earlier (an email-change link) carry the stamp of their time and die with it (issue 9, ADR 0025).
     securityStamp: uuid().notNull().defaultRandom(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('users_email_idx').on(t.email), index('users_created_at_idx').on(t.createdAt)],
+  (t) => [uniqueIndex('users_email_idx').on(t.email), index('users_created_at_idx').on(t.createdAt), index('users_deletion_requested_at_idx').on(t.deletionRequestedAt).where(sql`${t.deletionRequestedAt} is not null`)],
 )
 
 // Lucia's current design (ADR 0021): the cookie carries `<id>.<secret>`; only SHA-256(secret) is stored,
