@@ -61,7 +61,14 @@ export const mailRoutes = new Hono<AppEnv>()
   .post('/admin/mail/:id/retry', ...adminGate, adminThrottle, formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES }), async (c) => {
     const id = c.req.param('id')
     if (!UUID_RE.test(id)) return notFound(c, 'Mail')
-    const result = await retryDelivery(c.get('db'), c.env.EMAIL, id)
+    let result: Awaited<ReturnType<typeof retryDelivery>>
+    try {
+      result = await retryDelivery(c.get('db'), c.env.EMAIL, id)
+    } catch (err) {
+      // The queue refused it: retryDelivery put the row back to 'failed', so the button works again later.
+      c.var.log.error('mail retry could not be queued', { id, error: String(err) })
+      return renderError(c, { status: 503, title: 'Not queued', message: 'The mail queue refused the retry. The mail is still marked failed; try again in a moment.' })
+    }
     if (!result.ok) {
       if (result.reason === 'not_found') return notFound(c, 'Mail')
       return renderError(c, result.reason === 'not_failed'

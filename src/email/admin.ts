@@ -41,7 +41,8 @@ export type RetryResult = { ok: true; template: string } | { ok: false; reason: 
 /**
  * Puts a failed mail back on the queue under the same id (the same idempotency key at Resend and the same
  * outbox row). Only failed rows that still hold their props; the status flips back to 'queued' first and
- * only if it is still 'failed', so two clicks queue it once.
+ * only if it is still 'failed', so two clicks queue it once. A send the queue refuses puts it back to 'failed'
+ * and rethrows.
  */
 export async function retryDelivery(db: Database, queue: Queue, id: string): Promise<RetryResult> {
   const [row] = await db.select().from(emailDeliveries).where(eq(emailDeliveries.id, id)).limit(1)
@@ -60,6 +61,14 @@ export async function retryDelivery(db: Database, queue: Queue, id: string): Pro
     .where(and(eq(emailDeliveries.id, id), eq(emailDeliveries.status, 'failed'))).returning({ id: emailDeliveries.id })
   if (claimed.length === 0) return { ok: false, reason: 'not_failed' }
   const job: EmailJob = { id, template: row.template, to: row.recipient, replyTo: stored.replyTo ?? undefined, props }
-  await queue.send(job, { contentType: 'json' })
+  try {
+    await queue.send(job, { contentType: 'json' })
+  } catch (err) {
+    // Compensation (issue 19, 12c): never a 'queued' row that no consumer will see. Back to 'failed' (and
+    // so retryable again), only while it is still the 'queued' this retry set.
+    await db.update(emailDeliveries).set({ status: 'failed', error: `retry could not be queued: ${String(err)}`, updatedAt: new Date() })
+      .where(and(eq(emailDeliveries.id, id), eq(emailDeliveries.status, 'queued')))
+    throw err
+  }
   return { ok: true, template: row.template }
 }
