@@ -1,6 +1,7 @@
 import type { Database } from '../platform/db'
 import { validateName } from './names'
-import { insertFile, isUuid, getProject } from './service'
+import { createLogger, describeError } from '../platform/logger'
+import { insertFile, isUuid, getProject, setThumbnail } from './service'
 import type { FileRow } from './schema'
 import { RASTER_IMAGE_TYPES, SNIFF_BYTES, sniffFile } from './sniff'
 import { deleteObjects, newObjectKey } from './storage'
@@ -61,8 +62,9 @@ class Truncated extends Error {}
  * Streams one upload (the raw request body, one file per request) into R2 without holding it in memory:
  * the declared Content-Length is checked against the limit, the first 4 KiB are sniffed, the quota is
  * consumed for the declared size, then the rest flows through a FixedLengthStream into R2 while a
- * DigestStream computes its SHA-256. Any failure after the quota step deletes the object, gives the
- * quota back and writes no row: nothing is left behind.
+ * DigestStream computes its SHA-256. Any failure after the quota step and before the row is stored deletes
+ * the object, gives the quota back and writes no row: nothing is left behind. After the row, a refused
+ * thumbnail job marks the thumbnail `failed` and keeps the file.
  */
 export async function storeUpload(deps: { db: Database; env: Env; quota: UploadQuota; now: Date }, input: UploadInput): Promise<UploadResult> {
   const { db, env, quota } = deps
@@ -106,26 +108,38 @@ export async function storeUpload(deps: { db: Database; env: Env; quota: UploadQ
   }
 
   const key = newObjectKey(input.userId)
+  const thumbnailable = RASTER_IMAGE_TYPES.has(sniffed.contentType)
   let stored = false
+  let file: FileRow
   try {
     const sha256 = await streamToBucket(env.FILES, key, sniffed.contentType, size, head, reader)
     stored = true
-    const thumbnailable = RASTER_IMAGE_TYPES.has(sniffed.contentType)
-    const file = await insertFile(db, {
+    file = await insertFile(db, {
       userId: input.userId, projectId, name: named.name, r2Key: key, size, contentType: sniffed.contentType, sha256,
       thumbnailState: thumbnailable ? 'pending' : 'none', createdAt: deps.now, updatedAt: deps.now,
     })
-    if (thumbnailable) await enqueueThumbnail(env, file)
-    return { ok: true, file }
   } catch (err) {
     await deleteObjects(env.FILES, [key]).catch(() => undefined)
     // All three back, the monthly upload too: an upload that stored nothing did not happen.
     await quota.release(items).catch(() => undefined)
     if (err instanceof Truncated) return fail(400, 'The upload was interrupted before it finished. Nothing was stored.')
-    // A row insert or queue send that failed after the object was stored: cleaned up above, then a 500.
+    // A row insert that failed after the object was stored: cleaned up above, then a 500.
     if (stored) throw err
     return fail(400, 'The upload was interrupted before it finished. Nothing was stored.')
   }
+  // The row is committed and its object stored: the upload happened. A thumbnail job the queue refuses
+  // costs only the thumbnail (issue 19, 12a): the row is marked `failed` so the browser says "could not be
+  // made" instead of polling a `pending` that no consumer will ever see; the file itself stays.
+  if (thumbnailable) {
+    try {
+      await enqueueThumbnail(env, file)
+    } catch (err) {
+      createLogger().error('thumbnail job not queued', { fileId: file.id, ...describeError(err) })
+      await setThumbnail(db, file.id, { state: 'failed' }, deps.now)
+      file = { ...file, thumbnailState: 'failed' }
+    }
+  }
+  return { ok: true, file }
 }
 
 async function streamToBucket(bucket: R2Bucket, key: string, contentType: string, size: number, head: Uint8Array, reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
