@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 
 /**
@@ -41,9 +42,15 @@ export const files = pgTable(
     thumbnailState: text().$type<ThumbnailState>().notNull().default('none'),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    // Set when the owner deletes the file (issue 19, 12b): from then on the row is invisible and its quota
+    // given back; its objects are deleted, then the row. A failure between leaves this mark, and the
+    // nightly sweep (purgeDeletedFiles) finishes the job, so a row never points at a vanished object
+    // unnoticed and an object never outlives its row.
+    deletedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     index('files_user_created_idx').on(t.userId, t.createdAt),
+    index('files_deleted_idx').on(t.deletedAt).where(sql`${t.deletedAt} is not null`),
     index('files_project_idx').on(t.projectId),
     uniqueIndex('files_r2_key_idx').on(t.r2Key),
   ],
