@@ -8,6 +8,7 @@ import {
 } from './objects.mjs'
 import { handlePage } from './pages.mjs'
 import { createIdempotencyStore, noPortalConfiguration, tooManyLookupKeys } from './rules.mjs'
+import { routeWebhookEndpoints } from './webhook-endpoints.mjs'
 
 /**
  * @param {object} options
@@ -23,7 +24,7 @@ import { createIdempotencyStore, noPortalConfiguration, tooManyLookupKeys } from
  * @param {() => number} [options.now]   clock in milliseconds (tests inject it)
  */
 export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery = 'concurrent', random = Math.random, now = () => Date.now() }) {
-  const state = { customers: new Map(), products: new Map(), prices: new Map(), sessions: new Map(), subscriptions: new Map(), invoices: new Map(), portals: new Map(), portalConfigurations: new Map() }
+  const state = { customers: new Map(), products: new Map(), prices: new Map(), sessions: new Map(), subscriptions: new Map(), invoices: new Map(), portals: new Map(), portalConfigurations: new Map(), webhookEndpoints: new Map() }
   const idempotency = createIdempotencyStore(now)
   const events = []
   const batch = []
@@ -179,6 +180,8 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery 
   }
 
   async function routeApi(request, path, params) {
+    const endpoints = routeWebhookEndpoints(state.webhookEndpoints, request.method, path, params, seconds)
+    if (endpoints) return endpoints
     const route = `${request.method} ${path.replace(/\/(cus|prod|price|cs|sub|in|bps)_[\w-]+/, '/:id')}`
     const id = path.split('/')[path.startsWith('/v1/checkout/') || path.startsWith('/v1/billing_portal/') ? 4 : 3]
     switch (route) {
