@@ -9,6 +9,9 @@ import { deletePrefix } from './storage'
 import { StorageCard } from './views/card'
 import { storageAdminPanel } from './admin-panel'
 import { createReconcileJob, RECONCILE_CRON } from '../usage'
+import { createDb } from '../platform/db'
+import { createLogger } from '../platform/logger'
+import { purgeDeletedFiles } from './deletion'
 
 // The files feature's public entry (docs/files.md, ADR 0006): R2 storage, projects, the browser, thumbnails.
 export { getStorageSummary, countFilesByUser } from './service'
@@ -29,7 +32,23 @@ export const filesFeature: Feature = {
   adminPanels: [storageAdminPanel],
   // Nightly: usage's storage and file-count gauges trued up to these rows (the truth lives here, so the
   // job does too: usage depends on no feature, files on usage). Drift is logged and corrected.
-  scheduled: [createReconcileJob((db, userId) => getStorageSummary(db, userId), RECONCILE_CRON)],
+  scheduled: [
+    createReconcileJob((db, userId) => getStorageSummary(db, userId), RECONCILE_CRON),
+    // The retry path of a file delete that stopped halfway (deletion.ts): marked rows' objects, then rows.
+    {
+      cron: RECONCILE_CRON,
+      name: 'files-purge',
+      run: async (_controller, env) => {
+        const handle = createDb(env)
+        try {
+          const result = await purgeDeletedFiles({ db: handle.db, bucket: env.FILES })
+          createLogger().info('files purge done', result)
+        } finally {
+          await handle.close()
+        }
+      },
+    },
+  ],
   adminUserSections: [{
     id: 'files',
     title: 'Files',

@@ -6,9 +6,8 @@ import type { AppContext, AppEnv } from '../platform/types'
 import { FILE_FORM_MAX_BYTES, throttleFileWrites } from './guards'
 import { formBodyLimit, readForm } from '../platform/forms'
 import { validateName } from './names'
-import { releaseFiles } from './quota'
+import { finishDeletion } from './deletion'
 import { createProject, deleteProjectWithFiles, getProject, renameProject } from './service'
-import { deleteObjects } from './storage'
 import { DeleteProjectPage } from './views/projects'
 
 const MAX_PROJECT_NAME = 100
@@ -50,10 +49,9 @@ export const projectRoutes = new Hono<AppEnv>()
   })
   .post('/files/projects/:id/delete', formBodyLimit({ maxSize: FILE_FORM_MAX_BYTES }), requireVerified, throttleFileWrites, async (c) => {
     const user = c.get('user')!
-    const removed = await deleteProjectWithFiles(c.get('db'), user.id, c.req.param('id'))
+    const removed = await deleteProjectWithFiles(c.get('db'), user.id, c.req.param('id'), new Date())
     if (removed === null) return projectNotFound(c)
-    await deleteObjects(c.env.FILES, removed.flatMap((f) => [f.r2Key, f.thumbnailKey]))
-    await releaseFiles(c.env, user.id, removed, c.get('db'))
+    await finishDeletion({ db: c.get('db'), env: c.env }, user.id, removed)
     setFlash(c, 'success', removed.length === 0 ? 'Project deleted.' : `Project deleted with its ${removed.length === 1 ? 'file' : `${removed.length} files`}.`)
     return c.redirect('/files', 303)
   })

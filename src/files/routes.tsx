@@ -8,10 +8,10 @@ import { parseBrowserQuery } from './format'
 import { FILE_FORM_MAX_BYTES, safeBack, throttleFileWrites } from './guards'
 import { formBodyLimit, readForm } from '../platform/forms'
 import { validateName } from './names'
-import { readStorageQuota, releaseFiles, uploadQuota } from './quota'
+import { readStorageQuota, uploadQuota } from './quota'
+import { finishDeletion, markFileDeleted } from './deletion'
 import { canDisplayInline, serveObject } from './serve'
-import { deleteFileRow, getFile, isUuid, listFilesPage, moveFile, renameFile } from './service'
-import { deleteObjects } from './storage'
+import { getFile, isUuid, listFilesPage, moveFile, renameFile } from './service'
 import { maxUploadBytes, storeUpload } from './upload'
 import { FileBrowser, FilesPage } from './views/browser'
 import { Thumbnail } from './views/thumbnail'
@@ -78,11 +78,11 @@ export const fileRoutes = new Hono<AppEnv>()
   .post('/files/:id/delete', formBodyLimit({ maxSize: FILE_FORM_MAX_BYTES }), requireVerified, throttleFileWrites, async (c) => {
     const fields = await readForm(c)
     const user = c.get('user')!
-    const file = await deleteFileRow(c.get('db'), user.id, c.req.param('id'))
+    // Marked first (the file disappears at once), then quota, objects, and the row last (deletion.ts):
+    // a failure after the mark is finished by the nightly sweep, never an orphaned object.
+    const file = await markFileDeleted(c.get('db'), user.id, c.req.param('id'), new Date())
     if (!file) return notFound(c)
-    // The row is gone first (the file disappears at once); objects and quota follow.
-    await deleteObjects(c.env.FILES, [file.r2Key, file.thumbnailKey])
-    await releaseFiles(c.env, user.id, [file], c.get('db'))
+    await finishDeletion({ db: c.get('db'), env: c.env }, user.id, [file])
     return answerChange(c, safeBack(fields.back), `Deleted “${file.name}”.`)
   })
   .get('/files/:id/download', requireVerified, async (c) => {

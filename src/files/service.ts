@@ -51,8 +51,11 @@ export function kindOf(contentType: string): FileKind {
   return 'office'
 }
 
+/** A row marked by a delete (deletion.ts) is gone for every reader; only the purge still sees it. */
+export const live = isNull(files.deletedAt)
+
 function filterConditions(userId: string, query: FileQuery): SQL[] {
-  const where: SQL[] = [eq(files.userId, userId)]
+  const where: SQL[] = [eq(files.userId, userId), live]
   if (query.q) where.push(ilike(files.name, `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`))
   if (query.kind) where.push(kindCondition(query.kind))
   if (query.project === 'none') where.push(isNull(files.projectId))
@@ -81,6 +84,7 @@ const fromJson = (r: JsonFile): FileRow => ({
   sha256: r.sha256 as string, width: (r.width as number | null) ?? null, height: (r.height as number | null) ?? null,
   thumbnailKey: (r.thumbnail_key as string | null) ?? null, thumbnailState: r.thumbnail_state as ThumbnailState,
   createdAt: new Date(r.created_at as string), updatedAt: new Date(r.updated_at as string),
+  deletedAt: r.deleted_at ? new Date(r.deleted_at as string) : null,
 })
 
 /**
@@ -96,14 +100,14 @@ export async function listFilesPage(db: Database, userId: string, query: FileQue
       (select coalesce(json_agg(json_build_object('id', p.id, 'name', p.name) order by lower(p.name)), '[]'::json)
          from ${fileProjects} p where p.user_id = ${userId}) as projects,
       (select count(*) from ${files} where ${where}) as total,
-      (select coalesce(sum(size), 0) from ${files} where ${files.userId} = ${userId}) as used`)
+      (select coalesce(sum(size), 0) from ${files} where ${files.userId} = ${userId} and ${live}) as used`)
   const row = result.rows[0]!
   return { files: row.files.map(fromJson), projects: row.projects, total: Number(row.total), usedBytes: Number(row.used) }
 }
 
 export async function getFile(db: Database, userId: string, id: string): Promise<FileRow | null> {
   if (!isUuid(id)) return null
-  const [row] = await db.select().from(files).where(and(eq(files.id, id), eq(files.userId, userId)))
+  const [row] = await db.select().from(files).where(and(eq(files.id, id), eq(files.userId, userId), live))
   return row ?? null
 }
 
@@ -116,7 +120,7 @@ export async function insertFile(db: Database, values: NewFile): Promise<FileRow
 
 export async function renameFile(db: Database, userId: string, id: string, name: string, now: Date): Promise<FileRow | null> {
   if (!isUuid(id)) return null
-  const [row] = await db.update(files).set({ name, updatedAt: now }).where(and(eq(files.id, id), eq(files.userId, userId))).returning()
+  const [row] = await db.update(files).set({ name, updatedAt: now }).where(and(eq(files.id, id), eq(files.userId, userId), live)).returning()
   return row ?? null
 }
 
@@ -127,13 +131,7 @@ export async function moveFile(db: Database, userId: string, id: string, project
     ? sql`null`
     : sql`(select ${fileProjects.id} from ${fileProjects} where ${fileProjects.id} = ${projectId} and ${fileProjects.userId} = ${userId})`
   const [row] = await db.update(files).set({ projectId: sql`${target}`, updatedAt: now })
-    .where(and(eq(files.id, id), eq(files.userId, userId), projectId === null ? undefined : sql`exists ${target}`)).returning()
-  return row ?? null
-}
-
-export async function deleteFileRow(db: Database, userId: string, id: string): Promise<FileRow | null> {
-  if (!isUuid(id)) return null
-  const [row] = await db.delete(files).where(and(eq(files.id, id), eq(files.userId, userId))).returning()
+    .where(and(eq(files.id, id), eq(files.userId, userId), live, projectId === null ? undefined : sql`exists ${target}`)).returning()
   return row ?? null
 }
 
@@ -153,7 +151,7 @@ export function listProjects(db: Database, userId: string): Promise<FileProject[
 
 export async function getProject(db: Database, userId: string, id: string): Promise<(FileProject & { fileCount: number }) | null> {
   if (!isUuid(id)) return null
-  const [row] = await db.select({ project: fileProjects, fileCount: sql<number>`(select count(*)::int from "files" f where f.project_id = "file_projects"."id")` })
+  const [row] = await db.select({ project: fileProjects, fileCount: sql<number>`(select count(*)::int from "files" f where f.project_id = "file_projects"."id" and f.deleted_at is null)` })
     .from(fileProjects).where(and(eq(fileProjects.id, id), eq(fileProjects.userId, userId)))
   return row ? { ...row.project, fileCount: row.fileCount } : null
 }
@@ -175,13 +173,19 @@ export async function renameProject(db: Database, userId: string, id: string, na
   }
 }
 
-/** Deletes the project and its file rows in one transaction; returns the rows so the caller frees their objects and quota. */
-export async function deleteProjectWithFiles(db: Database, userId: string, id: string): Promise<FileRow[] | null> {
+/**
+ * Deletes the project and marks its files deleted (out of the project, whose row goes) in one transaction;
+ * returns the marked rows so the caller frees their quota and purges their objects and rows (deletion.ts).
+ */
+export async function deleteProjectWithFiles(db: Database, userId: string, id: string, now: Date): Promise<FileRow[] | null> {
   if (!isUuid(id)) return null
   return db.transaction(async (tx) => {
     const [project] = await tx.select({ id: fileProjects.id }).from(fileProjects).where(and(eq(fileProjects.id, id), eq(fileProjects.userId, userId))).for('update')
     if (!project) return null
-    const removed = await tx.delete(files).where(and(eq(files.projectId, id), eq(files.userId, userId))).returning()
+    const removed = await tx.update(files).set({ deletedAt: now, projectId: null, updatedAt: now })
+      .where(and(eq(files.projectId, id), eq(files.userId, userId), live)).returning()
+    // Rows marked by an earlier delete may still name the project: out of it too, so the project row can go.
+    await tx.update(files).set({ projectId: null }).where(eq(files.projectId, id))
     await tx.delete(fileProjects).where(eq(fileProjects.id, id))
     return removed
   })
@@ -189,7 +193,7 @@ export async function deleteProjectWithFiles(db: Database, userId: string, id: s
 
 /** Bytes and file count of one account (dashboard card, admin, usage's reconcile cron). */
 export async function getStorageSummary(db: Database, userId: string): Promise<{ bytes: number; files: number }> {
-  const [row] = await db.select({ bytes: sum(files.size), files: count() }).from(files).where(eq(files.userId, userId))
+  const [row] = await db.select({ bytes: sum(files.size), files: count() }).from(files).where(and(eq(files.userId, userId), live))
   return { bytes: Number(row?.bytes ?? 0), files: Number(row?.files ?? 0) }
 }
 
@@ -205,6 +209,6 @@ export async function deleteAccountFiles(db: Database, userId: string): Promise<
 
 /** Storage across every account, for the admin overview (issue 13): bytes, files and accounts that store any. */
 export async function getTotalStorage(db: Database): Promise<{ bytes: number; files: number; accounts: number }> {
-  const [row] = await db.select({ bytes: sum(files.size), files: count(), accounts: countDistinct(files.userId) }).from(files)
+  const [row] = await db.select({ bytes: sum(files.size), files: count(), accounts: countDistinct(files.userId) }).from(files).where(live)
   return { bytes: Number(row?.bytes ?? 0), files: Number(row?.files ?? 0), accounts: Number(row?.accounts ?? 0) }
 }
