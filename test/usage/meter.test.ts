@@ -12,6 +12,7 @@ import type { UsageMeter } from '../../src/usage/meter'
 import { composeRegistry, emitEvent } from '../../src/platform/feature'
 import { features } from '../../src/index'
 import { getAccountPlan } from '../../src/billing'
+import { countDatabaseRoundTrips } from '../helpers/round-trips'
 
 // A fixed clock: mid-month, so the day and the period are known whatever the wall time.
 const NOW = new Date(Date.UTC(2026, 10, 15, 12, 0, 0))
@@ -138,20 +139,35 @@ describe('UsageMeter: plans and periods', () => {
   it('counts survive the object being thrown away and rebuilt from its storage (a restart)', async () => {
     const user = await meteredUser()
     await consumeQuota(env, user.id, api(42), { now: NOW })
-    const stub = meterStub(env, user.id)
-    await runInDurableObject(stub, (_meter: UsageMeter, state) => {
-      // Ends the live instance: the next call builds a new one from durable storage.
-      expect(() => state.abort('simulated restart')).toThrow()
-    }).catch(() => undefined)
+    // A mark on the live instance (memory only): a restarted object no longer has it.
+    type Probed = UsageMeter & { restartProbe?: string }
+    await runInDurableObject(meterStub(env, user.id), (meter: Probed) => { meter.restartProbe = 'before restart' })
+    // Ends the live instance: the call rejects with the abort, the next call builds a new one from storage.
+    const aborted = await runInDurableObject(meterStub(env, user.id), (_meter: UsageMeter, state) => state.abort('simulated restart'))
+      .then(() => 'not aborted', (err: unknown) => String(err))
+    expect(aborted).toContain('simulated restart')
+    expect(await runInDurableObject(meterStub(env, user.id), (meter: Probed) => meter.restartProbe ?? 'a new instance')).toBe('a new instance')
     expect((await readQuota(env, user.id, { now: NOW })).usage.api_requests.used).toBe(42)
   })
 
   it('a meter that never ran reads its plan once (the free calendar month until billing says otherwise)', async () => {
     const user = await createTestUser()
-    const r = await consumeQuota(env, user.id, api(), { now: NOW })
-    expect(r.allowed).toBe(true)
-    expect(r.periodStart).toBe(NOV.periodStart)
-    expect(r.usage.api_requests.limit).toBeGreaterThan(0)
+    const plan = await withDb((db) => getAccountPlan(db, user.id, NOW))
+    const trips = countDatabaseRoundTrips()
+    try {
+      const r = await trips.measure(() => consumeQuota(env, user.id, api(), { now: NOW }))
+      expect(r.allowed).toBe(true)
+      expect(r.periodStart).toBe(NOV.periodStart)
+      expect(r.usage.api_requests.limit).toBe(plan.limits.apiRequestsPerMonth)
+      // The first call read the plan from Postgres; later calls are answered by the meter alone.
+      const first = trips.total
+      expect(first).toBeGreaterThan(0)
+      await trips.measure(() => consumeQuota(env, user.id, api(), { now: NOW }))
+      await trips.measure(() => readQuota(env, user.id, { now: NOW }))
+      expect(trips.total).toBe(first)
+    } finally {
+      trips.restore()
+    }
   })
 })
 
