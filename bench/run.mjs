@@ -13,6 +13,7 @@ import { freePort, startLocalDatabase } from '../scripts/local-db.mjs'
 import { applyMigrations } from '../scripts/migrate.mjs'
 import { countRoundTrips, createBenchSession, measureLatency } from './pages.mjs'
 import { createBenchApiKey } from './metered.mjs'
+import { measurePlacement, printPlacement } from './placement.mjs'
 import { cpuPerRequest, cpuSnapshot } from './cpu.mjs'
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5) // seconds per round and target
@@ -23,6 +24,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const HARD_STOP_MIN = Number(process.env.BENCH_HARD_STOP_MIN ?? 6)
 const RTT_MS = Number(process.env.BENCH_RTT_MS ?? 20) // the simulated distance for the latency table
 const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 60)
+// Placement (bench/placement.mjs, ADR 0085): off by default; "1" adds it, "only" skips the throughput part.
+const PLACEMENT = ['1', 'only'].includes(process.env.BENCH_PLACEMENT ?? '') ? process.env.BENCH_PLACEMENT : null
 const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' }
 
 const children = []
@@ -242,40 +245,58 @@ try {
     console.log(`metered request at RTT ${rtt} ms (usage vs ping, same key check, one at a time): added latency p50 ${signed(usage.latency.p50 - ping.latency.p50)} ms, p99 ${signed(usage.latency.p99 - ping.latency.p99)} ms`)
   }
 
-  // One at a time, so the targets never compete for the CPU.
-  const targets = [
-    { label: 'hello (bare Hono)', url: hello },
-    { label: 'product GET /', url: product },
-    { label: 'GET /dashboard', url: new URL('/dashboard', product).toString(), headers: { cookie } },
-  ]
-  const results = await compare(targets)
-  const [baseline, home, dashboard] = results
-  failedChildren = results.some((r) => r.non2xx > 0 || r.errors > 0) ? [...children] : []
-  await cleanup()
-  children.length = 0
-  db = null
+  let placementFailed = false
+  if (PLACEMENT) {
+    console.log(`bench: load average before the placement table ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}`)
+    const placement = await measurePlacement({
+      db, appUrl: product, pages: pages.slice(0, 4),
+      near: Number(process.env.BENCH_PLACEMENT_NEAR_MS ?? 5),
+      far: Number(process.env.BENCH_PLACEMENT_FAR_MS ?? 80),
+      requests: Number(process.env.BENCH_PLACEMENT_REQUESTS ?? 30),
+    })
+    printPlacement(placement)
+    console.log(`bench: load average after the placement table ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}`)
+    placementFailed = placement.failures > 0
+  }
+  const pageFailed = placementFailed || perPage.some((r) => r.trips.status !== 200 || r.latency.non2xx > 0 || r.latency.errors > 0)
+  if (PLACEMENT === 'only') {
+    if (pageFailed) { console.error('bench: some requests failed — the numbers above are not valid'); process.exitCode = 1 }
+    console.log('bench: BENCH_PLACEMENT=only — throughput and bundle size skipped')
+  } else {
+    // One at a time, so the targets never compete for the CPU.
+    const targets = [
+      { label: 'hello (bare Hono)', url: hello },
+      { label: 'product GET /', url: product },
+      { label: 'GET /dashboard', url: new URL('/dashboard', product).toString(), headers: { cookie } },
+    ]
+    const results = await compare(targets)
+    const [baseline, home, dashboard] = results
+    failedChildren = results.some((r) => r.non2xx > 0 || r.errors > 0) ? [...children] : []
+    await cleanup()
+    children.length = 0
+    db = null
 
-  console.log('')
-  console.log(`${pad('target', 20)}${pad('best req/s', 12)}${pad('median', 8)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('rounds req/s', 22)}non-2xx/errors`)
-  for (const r of results) {
-    console.log(`${pad(r.label, 20)}${pad(r.rps.toFixed(0), 12)}${pad(r.median.toFixed(0), 8)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.rounds.join(' / '), 22)}${r.non2xx}/${r.errors}`)
-  }
-  console.log('')
-  const groupNames = [...new Set(results.flatMap((r) => Object.keys(r.cpu)))].filter((k) => k !== 'load' && results.some((r) => (r.cpu[k] ?? 0) >= 0.05))
-  console.log(`CPU ms per request (mean of rounds): ${groupNames.map((k) => (k === 'self' ? 'bench+SQL endpoint' : k)).join(' | ')}`)
-  for (const r of results) console.log(`  ${pad(r.label, 20)}${groupNames.map((k) => (r.cpu[k] ?? 0).toFixed(2)).join(' | ')}`)
-  console.log('')
-  for (const r of [home, dashboard]) {
-    console.log(`ratio (best rounds): ${r.label} serves ${(r.rps / baseline.rps).toFixed(2)}x the hello worker's requests/s; medians ${(r.median / baseline.median).toFixed(2)}x`)
-  }
-  console.log(`bundle (wrangler deploy --dry-run): ${kib(bundle.raw)} raw, ${kib(bundle.gzip)} gzip — ${bundle.files.join(', ')}`)
-  console.log(`wrangler's own count (Total Upload): ${bundle.wranglerSays}`)
-  console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}`)
-  const pageFailed = perPage.some((r) => r.trips.status !== 200 || r.latency.non2xx > 0 || r.latency.errors > 0)
-  if (pageFailed || results.some((r) => r.non2xx > 0 || r.errors > 0)) {
-    console.error('bench: some requests failed — the numbers above are not valid')
-    for (const child of failedChildren) console.error(`--- ${child.label}: wrangler dev output (tail) ---\n${child.outputTail()}`)
-    process.exitCode = 1
+    console.log('')
+    console.log(`${pad('target', 20)}${pad('best req/s', 12)}${pad('median', 8)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('rounds req/s', 22)}non-2xx/errors`)
+    for (const r of results) {
+      console.log(`${pad(r.label, 20)}${pad(r.rps.toFixed(0), 12)}${pad(r.median.toFixed(0), 8)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.rounds.join(' / '), 22)}${r.non2xx}/${r.errors}`)
+    }
+    console.log('')
+    const groupNames = [...new Set(results.flatMap((r) => Object.keys(r.cpu)))].filter((k) => k !== 'load' && results.some((r) => (r.cpu[k] ?? 0) >= 0.05))
+    console.log(`CPU ms per request (mean of rounds): ${groupNames.map((k) => (k === 'self' ? 'bench+SQL endpoint' : k)).join(' | ')}`)
+    for (const r of results) console.log(`  ${pad(r.label, 20)}${groupNames.map((k) => (r.cpu[k] ?? 0).toFixed(2)).join(' | ')}`)
+    console.log('')
+    for (const r of [home, dashboard]) {
+      console.log(`ratio (best rounds): ${r.label} serves ${(r.rps / baseline.rps).toFixed(2)}x the hello worker's requests/s; medians ${(r.median / baseline.median).toFixed(2)}x`)
+    }
+    console.log(`bundle (wrangler deploy --dry-run): ${kib(bundle.raw)} raw, ${kib(bundle.gzip)} gzip — ${bundle.files.join(', ')}`)
+    console.log(`wrangler's own count (Total Upload): ${bundle.wranglerSays}`)
+    console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}`)
+    if (pageFailed || results.some((r) => r.non2xx > 0 || r.errors > 0)) {
+      console.error('bench: some requests failed — the numbers above are not valid')
+      for (const child of failedChildren) console.error(`--- ${child.label}: wrangler dev output (tail) ---\n${child.outputTail()}`)
+      process.exitCode = 1
+    }
   }
 } catch (err) {
   console.error(`bench: ${err?.stack ?? err}`)
