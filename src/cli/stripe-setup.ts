@@ -41,7 +41,7 @@ export interface StripeSetupContext {
 
 export type SetupTarget = 'development' | 'staging' | 'production'
 
-export const webhookUrlOf = (appUrl: string) => new URL('/billing/webhook', appUrl).href
+export const webhookUrlOf = (appUrl: string) => (URL.canParse(appUrl) ? new URL('/billing/webhook', appUrl).href : `${appUrl}/billing/webhook`)
 
 const importTs = async (root: string, ...parts: string[]) => (await import(pathToFileURL(path.join(root, 'src', ...parts)).href)) as Record<string, unknown>
 

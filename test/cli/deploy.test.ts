@@ -20,6 +20,13 @@ let project: string
 let health: http.Server
 let healthUrl: string
 let healthAnswer = { status: 200, database: 'ok' }
+// Deploy runs `stripe setup` when STRIPE_SECRET_KEY is exported: against billing's local Stripe stand-in.
+let stripe: { baseUrl: string; standin: { state: { webhookEndpoints: Map<string, { url: string; api_version: string }> } }; close: () => Promise<void> }
+const startStandin = async () => {
+  const { startStripeStandin } = await import(/* @vite-ignore */ path.join(ROOT, 'scripts/stripe-standin/server.mjs'))
+  const { freePort } = await import(/* @vite-ignore */ path.join(ROOT, 'scripts/local-db.mjs'))
+  return (await startStripeStandin({ port: await freePort(), webhookUrl: 'http://127.0.0.1:9/unused', log: () => {} })) as typeof stripe
+}
 
 interface Account {
   queues: Array<{ name: string }>
@@ -46,6 +53,7 @@ async function freshAccount(secrets: Record<string, string[]> = ALL_SECRETS) {
     RESEND_API_KEY: 're_live_deploy_test_123',
     STRIPE_SECRET_KEY: 'sk_live_deploytest123',
     STRIPE_WEBHOOK_SECRET: 'whsec_deploytest123',
+    QUICKSCALE_STRIPE_API_BASE: stripe.baseUrl,
     ...extra,
   })
   return {
@@ -79,10 +87,12 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve))
   healthUrl = `http://127.0.0.1:${(health.address() as AddressInfo).port}`
+  stripe = await startStandin()
 })
 
 afterAll(async () => {
   await new Promise((resolve) => health.close(resolve))
+  await stripe.close()
   fs.rmSync(project, { recursive: true, force: true })
 })
 
@@ -122,7 +132,7 @@ describe('quickscale deploy', () => {
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(mutations(acct.calls().slice(before))).toEqual(['deploy -c workers/thumbnailer/wrangler.toml', 'deploy'])
-    expect(run.stdout).toContain('3/6 resources: all exist')
+    expect(run.stdout).toContain('3/7 resources: all exist')
     expect(run.stdout).toMatch(/queue +quickscale-thumbnails +exists/)
     expect(run.stdout).toMatch(/migrations on postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/deploy_\w+: none pending/)
     expect(acct.account().queues).toHaveLength(4)
@@ -196,6 +206,37 @@ describe('quickscale deploy', () => {
     expect(live.code).toBe(1)
     expect(live.stdout).toContain('STRIPE_SECRET_KEY is a live key in staging: use a test key (sk_test_…).')
   }, 120_000)
+
+  it('with the Stripe key exported, sets up Stripe after the smoke check (endpoint, portal, plans), idempotently; without it, says it skipped', async () => {
+    const acct = await freshAccount()
+    const own = await startStandin()
+    try {
+      const run = await acct.deploy([], { QUICKSCALE_STRIPE_API_BASE: own.baseUrl })
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+      const hook = 'https://shop.quickscale.test/billing/webhook'
+      expect(run.stdout).toContain(`stripe setup: webhook endpoint ${hook}, customer portal, plans (after the smoke check)`)
+      expect(run.stdout).toMatch(/6\/7 smoke check[\s\S]*7\/7 Stripe/)
+      expect(run.stdout).toContain(`✔ Stripe webhook endpoint ${hook}`)
+      expect(run.stdout).toMatch(new RegExp(`webhook endpoint ${hook}: created \\(we_\\w+, API version `))
+      expect(run.stdout).toContain('    npx wrangler secret put STRIPE_WEBHOOK_SECRET\n')
+      expect(run.stdout).toContain('customer portal: created')
+      expect(run.stdout).toMatch(/plans: pro: product prod_\w+/)
+      expect([...own.standin.state.webhookEndpoints.values()].map((e) => e.url)).toEqual([hook])
+      const again = await acct.deploy([], { QUICKSCALE_STRIPE_API_BASE: own.baseUrl })
+      expect(again.code).toBe(0)
+      expect(again.stdout).toContain(`webhook endpoint ${hook}: unchanged`)
+      expect(again.stdout).toContain('customer portal: unchanged')
+      expect(again.stdout).not.toContain('whsec_')
+      expect(own.standin.state.webhookEndpoints.size).toBe(1)
+      const skipped = await acct.deploy([], { STRIPE_SECRET_KEY: undefined, STRIPE_WEBHOOK_SECRET: undefined })
+      expect(skipped.code).toBe(0)
+      expect(skipped.stdout).toContain('stripe setup: skipped, STRIPE_SECRET_KEY is not exported (run `npx quickscale stripe setup --env production` with it)')
+      expect(skipped.stdout).toContain('6/6 smoke check')
+    } finally {
+      await own.close()
+    }
+  }, 180_000)
 
   it('a failing smoke check says the Workers are deployed and what to look at (exit 5)', async () => {
     const acct = await freshAccount()

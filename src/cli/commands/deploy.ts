@@ -9,6 +9,7 @@ import { checkDeployedHealth, healthUrl } from '../deploy/smoke'
 import { runDeploySteps, type DeployStep } from '../deploy/steps'
 import { deriveResources, readWorkerTargets } from '../deploy/targets'
 import { createWranglerRunner, type WranglerRunner } from '../deploy/wrangler'
+import { webhookUrlOf, type StripeSetupContext } from '../stripe-setup'
 import { isBillingInstalled, parseTarget, printCheck, runChecks, targetCheckOptions, type Target } from './check'
 import { requireCloudflareLogin } from './logs'
 
@@ -38,9 +39,12 @@ export async function deployProject(root: string, options: DeployOptions, deps: 
   const workers = readWorkerTargets(root, isBillingInstalled(root))
   const web = workers[workers.length - 1]!
   const resources = deriveResources(workers)
-  printLine('1/6 Cloudflare account: queues, R2 buckets, secrets of each Worker')
+  // Stripe setup runs when billing is installed and its key exported (Cloudflare never hands it back).
+  const stripeKey = isBillingInstalled(root) ? resolveEnv(root, 'production', web.config).values.STRIPE_SECRET_KEY : undefined
+  const total = stripeKey ? 7 : 6
+  printLine(`1/${total} Cloudflare account: queues, R2 buckets, secrets of each Worker`)
   const account = await readAccountState(deps.wrangler, workers)
-  printLine(`2/6 quickscale check (${options.target})`)
+  printLine(`2/${total} quickscale check (${options.target})`)
   const checks = await runChecks(root, { ...targetCheckOptions(options.target), setInCloudflare: account.secrets.get(web.name), migrationsOnlyDatabaseUrl: true }, printCheck)
   const values = resolveEnv(root, 'production', web.config).values
   const pendingMigrations = await readPendingMigrations(root, values.DATABASE_URL, checks.some((c) => c.check === 'database' && c.status === 'pass'))
@@ -48,6 +52,7 @@ export async function deployProject(root: string, options: DeployOptions, deps: 
   const plan = buildDeployPlan({ workers, resources, account, pendingMigrations, migrationsTarget: values.DATABASE_URL && redactUrl(values.DATABASE_URL), appUrl, smokeUrl: options.smokeUrl ?? appUrl })
   printLine('Plan:')
   for (const line of formatPlan(plan)) printLine(line)
+  if (isBillingInstalled(root)) printLine(stripeKey ? `  stripe setup: webhook endpoint ${webhookUrlOf(appUrl)}, customer portal, plans (after the smoke check)` : `  stripe setup: skipped, STRIPE_SECRET_KEY is not exported (run \`npx quickscale stripe setup --env ${options.target}\` with it)`)
   const refusals = findRefusals(plan, checks, values.DATABASE_URL)
   for (const refusal of refusals.slice(0, -1)) {
     printError(`✖ ${refusal.message}`)
@@ -61,17 +66,51 @@ export async function deployProject(root: string, options: DeployOptions, deps: 
   }
 
   const created = plan.missing.queues.length + plan.missing.buckets.length
-  const resourcesStage = `3/6 resources: ${created === 0 ? 'all exist' : `${created} to create`}`
+  const resourcesStage = `3/${total} resources: ${created === 0 ? 'all exist' : `${created} to create`}`
   if (created === 0) printLine(resourcesStage)
   const steps: DeployStep[] = [
     ...plan.missing.queues.map((name): DeployStep => ({ stage: resourcesStage, label: `create queue ${name}`, run: () => createQueue(deps.wrangler, name), exitCode: EXIT.service })),
     ...plan.missing.buckets.map((name): DeployStep => ({ stage: resourcesStage, label: `create R2 bucket ${name}`, run: () => createBucket(deps.wrangler, name), exitCode: EXIT.service })),
-    { stage: '4/6 migrations', label: `apply migrations (${pendingMigrations?.length ? `${pendingMigrations.length} pending` : 'none pending'})`, run: () => applyPendingMigrations(root, values.DATABASE_URL!), exitCode: EXIT.database },
-    ...workers.map((worker): DeployStep => ({ stage: '5/6 Workers', label: `deploy ${worker.name} (${worker.configPath})`, run: () => deployWorker(deps.wrangler, worker), exitCode: EXIT.service })),
-    { stage: '6/6 smoke check', label: `smoke check ${healthUrl(plan.smokeUrl)}`, run: () => requireHealthyDeploy(plan.smokeUrl, deps, options.smokeTimeoutMs), exitCode: EXIT.service },
+    { stage: `4/${total} migrations`, label: `apply migrations (${pendingMigrations?.length ? `${pendingMigrations.length} pending` : 'none pending'})`, run: () => applyPendingMigrations(root, values.DATABASE_URL!), exitCode: EXIT.database },
+    ...workers.map((worker): DeployStep => ({ stage: `5/${total} Workers`, label: `deploy ${worker.name} (${worker.configPath})`, run: () => deployWorker(deps.wrangler, worker), exitCode: EXIT.service })),
+    { stage: `6/${total} smoke check`, label: `smoke check ${healthUrl(plan.smokeUrl)}`, run: () => requireHealthyDeploy(plan.smokeUrl, deps, options.smokeTimeoutMs), exitCode: EXIT.service },
+    ...(stripeKey ? stripeSetupSteps(root, options.target, `7/${total} Stripe`, { ...values, STRIPE_API_BASE: process.env.QUICKSCALE_STRIPE_API_BASE ?? '' }, appUrl) : []),
   ]
   await runDeploySteps(steps, printLine, printError)
   printLine(`✔ Deployed ${workers.map((w) => w.name).join(' and ')}: ${appUrl}`)
+}
+
+/**
+ * `quickscale stripe setup` as three deploy steps (each idempotent, each in the done / not-done lists):
+ * once the site answers, Stripe's webhook endpoint points at it, the portal exists, the plans are synced.
+ * QUICKSCALE_STRIPE_API_BASE points them at a Stripe stand-in (tests); STRIPE_API_BASE itself is refused
+ * in production by the checks.
+ */
+function stripeSetupSteps(root: string, target: Target, stage: string, values: Record<string, string>, appUrl: string): DeployStep[] {
+  let context: Promise<StripeSetupContext> | undefined
+  const ctx = () => (context ??= import('../stripe-setup').then((m) => m.createSetupContext(root, target, values, appUrl, values.DATABASE_URL!)))
+  const setup = () => import('../stripe-setup')
+  const rerun = `npx quickscale stripe setup --env ${target}`
+  const step = (label: string, run: (m: typeof import('../stripe-setup'), c: StripeSetupContext) => Promise<string[]>): DeployStep => ({
+    stage, label, exitCode: EXIT.service,
+    run: async () => {
+      const m = await setup()
+      try {
+        for (const line of await run(m, await ctx())) printLine(`    ${line}`)
+      } catch (err) {
+        throw m.asStripeFailure(err, label, rerun)
+      }
+    },
+  })
+  return [
+    step(`Stripe webhook endpoint ${webhookUrlOf(appUrl)}`, async (m, c) => {
+      const result = await m.ensureWebhookEndpoint(c)
+      if (!result.secret) return result.lines
+      return [...result.lines, ...m.formatSecretLines(result.secret, target), '  ! until then the web Worker\'s STRIPE_WEBHOOK_SECRET is another endpoint\'s, and Stripe\'s deliveries get 400 (Stripe retries them for three days).']
+    }),
+    step('Stripe customer portal', async (m, c) => [await m.ensurePortalConfiguration(c)]),
+    step('Stripe plans', (m, c) => m.syncSetupPlans(c)),
+  ]
 }
 
 async function readPendingMigrations(root: string, url: string | undefined, reachable: boolean): Promise<string[] | null> {

@@ -24,6 +24,7 @@ export async function runDeploySteps(steps: DeployStep[], print: (line: string) 
     } catch (err) {
       if (err instanceof CliError && err.exitCode === EXIT.internal) throw err
       printError(`✖ ${step.label} failed: ${describeError(err)}`)
+      if (err instanceof CliError) printError(`  fix: ${err.fix}`)
       printError(`  done:     ${done.length > 0 ? done.join('; ') : 'nothing'}`)
       printError(`  not done: ${steps.slice(index).map((s) => s.label).join('; ')}`)
       throw new CliError(
