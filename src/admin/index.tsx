@@ -73,3 +73,5 @@ export const adminFeature: Feature = {
 }
 
 export { AUDIT_RETENTION_DAYS, pruneAuditEvents, recordAuditEvent, type AuditRecord } from './audit'
+// The gate and throttle of every /admin route, for routes other features add under /admin (usage's meters).
+export { adminGate, adminThrottle } from './http'

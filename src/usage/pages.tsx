@@ -4,7 +4,8 @@ import { recordAudit } from '../platform/audit'
 import { formBodyLimit, readForm } from '../platform/forms'
 import { setFlash } from '../platform/flash'
 import type { AppContext, AppEnv } from '../platform/types'
-import { getUserById, requireAdmin, requireUser } from '../auth'
+import { getUserById, requireUser } from '../auth'
+import { adminGate, adminThrottle } from '../admin'
 import { adjustUsage, resetUsage } from './admin'
 import { isMetric } from './metrics'
 import { meterStub } from './quota'
@@ -35,7 +36,7 @@ export const usagePageRoutes = new Hono<AppEnv>()
     const [summary, daily] = await Promise.all([getUsageSummary(db, viewer.id, now), getDailyUsage(db, viewer.id, now)])
     return c.render(<UsagePage summary={summary} daily={daily} />, { title: 'Usage' })
   })
-  .post('/admin/usage/:userId/adjust', requireAdmin, formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES }), async (c) => {
+  .post('/admin/usage/:userId/adjust', ...adminGate, adminThrottle, formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES }), async (c) => {
     const admin = c.get('viewer')!
     const userId = c.req.param('userId')
     const form = await readForm(c)
@@ -56,7 +57,7 @@ export const usagePageRoutes = new Hono<AppEnv>()
     setFlash(c, 'success', `Meter ${metric} set from ${row.before} to ${row.after}.`)
     return c.redirect(`/admin/users/${userId}`, 303)
   })
-  .post('/admin/usage/:userId/reset', requireAdmin, formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES }), async (c) => {
+  .post('/admin/usage/:userId/reset', ...adminGate, adminThrottle, formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES }), async (c) => {
     const admin = c.get('viewer')!
     const userId = c.req.param('userId')
     const form = await readForm(c)
