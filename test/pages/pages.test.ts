@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { env } from 'cloudflare:workers'
 import { request } from '../helpers/http'
+import { withDb } from '../helpers/db'
+import { listPlans } from '../../src/billing'
 
 describe('public pages', () => {
   it.each([
@@ -21,11 +23,20 @@ describe('public pages', () => {
     expect(html).not.toMatch(/https?:\/\/(cdn|unpkg|cdnjs|jsdelivr)/)
   })
 
-  it('home shows the feature list and the pricing teaser', async () => {
+  it('home shows the feature list and the pricing teaser with each active plan\'s name and monthly price, in order', async () => {
     const html = await (await request('/')).text()
     expect(html).toContain('Everything a SaaS needs on day one')
     expect(html).toContain('Simple pricing')
-    expect(html.match(/class="card pricing-card"/g)).toHaveLength(3)
+    const plans = await withDb((db) => listPlans(db))
+    expect(plans.length).toBeGreaterThan(0)
+    const cards = html.split('class="card pricing-card"').slice(1)
+    expect(cards).toHaveLength(plans.length)
+    plans.forEach((plan, i) => {
+      expect(cards[i]).toContain(`<h3 class="title is-4">${plan.name}</h3>`)
+      // The amount from the plans table, in whole units when it has no cents ("$19"): not copy.
+      const amount = plan.monthlyPrice % 100 === 0 ? String(plan.monthlyPrice / 100) : (plan.monthlyPrice / 100).toFixed(2)
+      expect(cards[i]).toMatch(new RegExp(`is-size-3 has-text-weight-bold">[^<0-9]*${amount.replace('.', '\\.')}<span`))
+    })
   })
 
   it('marks the current page in the navbar', async () => {

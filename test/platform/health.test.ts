@@ -4,6 +4,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import worker from '../../src/index'
 import { request } from '../helpers/http'
 import { version } from '../../package.json'
+import { countDatabaseRoundTrips } from '../helpers/round-trips'
 
 describe('GET /health', () => {
   it('200 JSON with the database round-trip and the app version', async () => {
@@ -15,8 +16,20 @@ describe('GET /health', () => {
     expect(body.status).toBe('ok')
     expect(body.version).toBe(version)
     expect(body.database.status).toBe('ok')
-    expect(body.database.latencyMs).toBeTypeOf('number')
-    expect(body.database.latencyMs).toBeGreaterThanOrEqual(0)
+    expect(Number.isInteger(body.database.latencyMs)).toBe(true)
+  })
+
+  it('the figure is one real database round trip: /health makes exactly one, a select 1', async () => {
+    const counter = countDatabaseRoundTrips()
+    try {
+      const { status, html } = await counter.page('/health')
+      expect(status).toBe(200)
+      expect(JSON.parse(html)).toMatchObject({ database: { status: 'ok' } })
+      expect(counter.http).toHaveLength(1)
+      expect(counter.http[0]).toContain('select 1')
+    } finally {
+      counter.restore()
+    }
   })
 
   it('503 without a stack trace when the database does not answer', async () => {

@@ -55,7 +55,11 @@ describe('scripts/ws-bridge.mjs', () => {
     const server = net.createServer((socket) => socket.end())
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
     const { ws } = await connect(`127.0.0.1:${(server.address() as net.AddressInfo).port}`)
-    await new Promise((r) => ws!.once('close', r))
+    expect(ws).toBeDefined()
+    // We never close it: the bridge does, with a close frame (1005, no status), not a dropped peer (1006).
+    const code = await new Promise<number>((r) => ws!.once('close', (c: number) => r(c)))
+    expect(code).toBe(1005)
+    expect(ws!.readyState).toBe(WebSocket.CLOSED)
     await new Promise((r) => server.close(r))
   })
 })
