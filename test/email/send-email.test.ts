@@ -28,9 +28,15 @@ const deliveriesTo = (to: string) => withDb((db) => db.select().from(emailDelive
 describe('sendEmail', () => {
   it('records the delivery as queued and returns before anything is sent', async () => {
     const to = uniqueAddress()
-    const { deliveryId } = await withDb((db) => sendEmail({ db, queue: env.EMAIL }, welcome(to)))
+    // The message is held at the queue's door until the row has been read: the real consumer cannot have
+    // claimed it yet, so 'queued' and 0 attempts are what sendEmail itself left.
+    const held: Array<() => Promise<void>> = []
+    const queue = { send: (body: unknown, options?: QueueSendOptions) => { held.push(() => env.EMAIL.send(body, options)); return Promise.resolve() } } as unknown as Queue
+    const { deliveryId } = await withDb((db) => sendEmail({ db, queue }, welcome(to)))
+    expect(held).toHaveLength(1)
     const [row] = await deliveriesTo(to)
     expect(row).toMatchObject({ id: deliveryId, template: 'welcome', recipient: to, status: 'queued', attempts: 0 })
+    await held[0]!()
     // Then the real consumer takes it off the queue.
     const mail = await waitForMail(to, { template: 'welcome' })
     expect(mail.id).toBe(deliveryId)
