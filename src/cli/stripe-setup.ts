@@ -46,15 +46,15 @@ export const webhookUrlOf = (appUrl: string) => (URL.canParse(appUrl) ? new URL(
 const importTs = async (root: string, ...parts: string[]) => (await import(pathToFileURL(path.join(root, 'src', ...parts)).href)) as Record<string, unknown>
 
 /**
- * Billing's public entry, plus the two definitions it does not re-export yet (the handled events and the
- * default portal), read from their own modules — loaded by path, because billing is an optional feature.
+ * Billing's public entry (the handled events, the default portal and the client, each defined once), loaded
+ * by path because billing is an optional feature.
  */
 export async function loadBillingForSetup(root: string): Promise<BillingForSetup> {
   const entry = await importTs(root, 'billing', 'index.ts')
-  const handledEvents = entry.HANDLED_EVENTS ?? (await importTs(root, 'billing', 'webhook.ts')).HANDLED_EVENTS
-  const createDefaultPortalConfiguration = entry.createDefaultPortalConfiguration ?? (await importTs(root, 'billing', 'manage.ts')).createDefaultPortalConfiguration
+  const handledEvents = entry.HANDLED_EVENTS
+  const createDefaultPortalConfiguration = entry.createDefaultPortalConfiguration
   if (!(handledEvents instanceof Set) || typeof createDefaultPortalConfiguration !== 'function' || typeof entry.createStripeClient !== 'function') {
-    throw new CliError('The billing feature does not define HANDLED_EVENTS (webhook.ts), createDefaultPortalConfiguration (manage.ts) and createStripeClient.', 'Update the billing feature (docs/billing.md), or the CLI (src/cli/stripe-setup.ts) to match it.', EXIT.config)
+    throw new CliError('The billing feature\'s entry does not export HANDLED_EVENTS, createDefaultPortalConfiguration and createStripeClient.', 'Update the billing feature (docs/billing.md), or the CLI (src/cli/stripe-setup.ts) to match it.', EXIT.config)
   }
   return { entry, handledEvents: handledEvents as ReadonlySet<string>, createDefaultPortalConfiguration: createDefaultPortalConfiguration as BillingForSetup['createDefaultPortalConfiguration'], createStripeClient: entry.createStripeClient as BillingForSetup['createStripeClient'] }
 }
