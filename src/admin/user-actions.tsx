@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import {
-  changeUserRole, credentialEnding, deactivateUser, deleteUserByAdmin, getPendingVerification, getUserById, LastAdminError,
-  reactivateUser, reauthenticate, reportEndedCredentials, sendVerificationEmail, setSessionCookie, startImpersonation,
+  changeUserRole, credentialEnding, deactivateUser, getPendingVerification, getUserById, LastAdminError,
+  reactivateUser, reauthenticate, reportEndedCredentials, requestAccountDeletion, retryAccountDeletion, sendVerificationEmail, setSessionCookie,
+  startImpersonation,
 } from '../auth'
 import { clientIp, formBodyLimit, readForm, redirectAfterPost } from '../platform/forms'
 import { recordAudit } from '../platform/audit'
@@ -94,16 +95,27 @@ export const userActionRoutes = new Hono<AppEnv>()
     const confirm = ((await readForm(c)).confirm_email ?? '').trim().toLowerCase()
     if (confirm !== user.email) return renderError(c, { status: 422, title: 'Not confirmed', message: 'Type the account\'s email address exactly to delete it.' })
     try {
-      // The registry's accountCleanups: the same steps as self-deletion in settings.
-      if (!(await deleteUserByAdmin(db, id, c.get('registry').accountCleanups, c.env))) return notFound(c)
+      // The same saga as self-deletion (ADR 0084): marked, signed out and audited in one transaction,
+      // then the deletion queue runs every feature's cleanup, the user row last.
+      if (!(await requestAccountDeletion(c, id, { action: 'admin.user.deleted' }))) return notFound(c)
     } catch (err) {
       if (err instanceof LastAdminError) return lastAdmin(c)
       throw err
     }
-    await recordAdminAction(c, 'admin.user.deleted', userTarget(id))
     if (id === c.get('user')!.id) return redirectAfterPost(c, '/')
-    setFlash(c, 'success', `The account of ${user.email} has been deleted.`)
-    return redirectAfterPost(c, '/admin/users')
+    setFlash(c, 'success', `The account of ${user.email} is being deleted: signed out, and its data goes within minutes.`)
+    return redirectAfterPost(c, `/admin/users/${id}`)
+  })
+  .post('/admin/users/:id/deletion/retry', ...guard, async (c) => {
+    const id = targetId(c)
+    if (!id || !(await getUserById(c.get('db'), id))) return notFound(c)
+    // Only an account whose deletion was asked for: this never starts a deletion by itself.
+    const retried = await retryAccountDeletion(c.get('db'), c.env, id)
+    if (retried === 'not_deleting') return renderError(c, { status: 409, title: 'Not being deleted', message: 'This account is not being deleted; there is nothing to retry.' })
+    await recordAdminAction(c, 'admin.user.deletion_retried', userTarget(id), { queued: retried === 'queued' })
+    if (retried === 'not_queued') return renderError(c, { status: 503, title: 'Queue unavailable', message: 'The deletion could not be queued; it is marked failed. Try again in a minute.' })
+    setFlash(c, 'success', 'The deletion was queued again.')
+    return redirectAfterPost(c, `/admin/users/${id}`)
   })
   .post('/admin/users/:id/impersonate', ...guard, async (c) => {
     const id = targetId(c)
@@ -123,6 +135,7 @@ export const userActionRoutes = new Hono<AppEnv>()
         not_found: 'That user does not exist.',
         is_admin: 'Administrators cannot be impersonated.',
         deactivated: 'This account is deactivated.',
+        deleting: 'This account is being deleted.',
         self: 'You are already yourself.',
       }[started.reason]
       return renderError(c, { status: started.reason === 'not_found' ? 404 : 403, title: 'Cannot log in as this user', message })

@@ -11,7 +11,7 @@ function Profile({ user, pendingEmail }: { user: User; pendingEmail: string | nu
     ['Email', user.email],
     ['Role', user.role],
     ['Email verified', user.emailVerifiedAt ? when(user.emailVerifiedAt) : 'no'],
-    ['Status', user.deactivatedAt ? `deactivated ${when(user.deactivatedAt)}` : 'active'],
+    ['Status', user.deletionFailedAt ? 'deletion failed' : user.deletionRequestedAt ? `being deleted since ${when(user.deletionRequestedAt)}` : user.deactivatedAt ? `deactivated ${when(user.deactivatedAt)}` : 'active'],
     ['Joined', when(user.createdAt)],
   ]
   if (pendingEmail && pendingEmail !== user.email) rows.push(['Pending new email', pendingEmail])
@@ -48,8 +48,25 @@ function ActionButton({ action, label, tone = 'is-light' }: { action: string; la
   )
 }
 
+/** An account whose deletion is under way or stuck (ADR 0084): its state, last error and the retry. */
+function Deletion({ user }: { user: User }) {
+  return (
+    <article class={`message ${user.deletionFailedAt ? 'is-danger' : 'is-warning'}`} aria-labelledby="deletion-title">
+      <div class="message-body">
+        <h3 class="title is-6" id="deletion-title">{user.deletionFailedAt ? 'Deletion failed' : 'Being deleted'}</h3>
+        <p>Asked for {when(user.deletionRequestedAt!)}; the account is signed out and cannot sign in.{user.deletionFailedAt ? ` Gave up ${when(user.deletionFailedAt)}.` : ''}</p>
+        {user.deletionError && <p class="mt-2"><strong>Last error:</strong> <code>{user.deletionError}</code></p>}
+        <form method="post" action={`/admin/users/${user.id}/deletion/retry`} class="mt-3">
+          <button class="button is-danger" type="submit">Retry deletion</button>
+        </form>
+      </div>
+    </article>
+  )
+}
+
 function Actions({ user, self }: { user: User; self: boolean }) {
   const base = `/admin/users/${user.id}`
+  if (user.deletionRequestedAt) return <Deletion user={user} />
   return (
     <div>
       <form method="post" action={`${base}/role`} class="field has-addons mb-4">

@@ -14,11 +14,14 @@ export function parseUserSearch(q: (k: string) => string | undefined, filters: r
   const role = q('role') === 'admin' || q('role') === 'user' ? (q('role') as 'admin' | 'user') : undefined
   const verified = q('verified') === 'yes' ? true : q('verified') === 'no' ? false : undefined
   const active = q('active') === 'yes' ? true : q('active') === 'no' ? false : undefined
+  // Accounts in deletion, stuck or not (ADR 0084).
+  const deleting = q('active') === 'deleting' ? true : undefined
   const sort = (Object.keys(SORTS) as UserSort[]).includes(q('sort') as UserSort) ? (q('sort') as UserSort) : 'newest'
   if (text) query.set('q', text)
   if (role) query.set('role', role)
   if (verified !== undefined) query.set('verified', verified ? 'yes' : 'no')
   if (active !== undefined) query.set('active', active ? 'yes' : 'no')
+  if (deleting) query.set('active', 'deleting')
   // Other features' filters (billing: plan). A value the feature cannot use is ignored by its `where`.
   const chosen: Array<{ filter: AdminUserFilter; value: string }> = []
   for (const filter of filters) {
@@ -28,7 +31,7 @@ export function parseUserSearch(q: (k: string) => string | undefined, filters: r
     query.set(filter.name, value)
   }
   if (sort !== 'newest') query.set('sort', sort)
-  return { q: text, role, verified, active, sort, page: pageParam(q('page')), query, chosen }
+  return { q: text, role, verified, active, deleting, sort, page: pageParam(q('page')), query, chosen }
 }
 
 function Select({ name, label, value, options }: { name: string; label: string; value: string; options: Array<[string, string]> }) {
@@ -56,7 +59,9 @@ export function UserResults({ rows, page, hasMore, query, columns }: { rows: Use
               <td data-label="Role">{u.role}</td>
               {columns.map((f) => <td data-label={f.label}>{u.extras[f.name] ?? '—'}</td>)}
               <td data-label="Verified">{u.emailVerifiedAt ? 'yes' : 'no'}</td>
-              <td data-label="Status">{u.deactivatedAt ? <span class="tag is-danger is-light">deactivated</span> : 'active'}</td>
+              <td data-label="Status">{u.deletionFailedAt ? <span class="tag is-danger">deletion failed</span>
+                : u.deletionRequestedAt ? <span class="tag is-warning is-light">being deleted</span>
+                : u.deactivatedAt ? <span class="tag is-danger is-light">deactivated</span> : 'active'}</td>
               <td data-label="Joined" class="nowrap">{when(u.createdAt)}</td>
             </tr>
           ))}
@@ -95,7 +100,7 @@ export const usersRoutes = new Hono<AppEnv>().get('/admin/users', ...adminGate, 
         <div class="columns is-mobile is-multiline">
           <Select name="role" label="Role" value={v('role')} options={[['', 'Any'], ['user', 'User'], ['admin', 'Admin']]} />
           <Select name="verified" label="Verified" value={v('verified')} options={[['', 'Any'], ['yes', 'Verified'], ['no', 'Not verified']]} />
-          <Select name="active" label="Status" value={v('active')} options={[['', 'Any'], ['yes', 'Active'], ['no', 'Deactivated']]} />
+          <Select name="active" label="Status" value={v('active')} options={[['', 'Any'], ['yes', 'Active'], ['no', 'Deactivated'], ['deleting', 'Being deleted']]} />
           {filters.map((f, i) => <Select name={f.name} label={f.label} value={v(f.name)} options={[['', 'Any'], ...(choices[i] ?? [])]} />)}
           <Select name="sort" label="Sort" value={v('sort') || 'newest'} options={Object.entries(SORTS)} />
         </div>

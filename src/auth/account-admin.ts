@@ -1,5 +1,4 @@
 import { and, asc, count, desc, eq, gte, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
-import type { AccountCleanup } from '../platform/feature'
 import type { Database } from '../platform/db'
 import type { EndCredentials } from './credentials'
 import { sessions, users, type Role, type User } from './schema'
@@ -45,9 +44,11 @@ export interface UserSearch {
   active?: boolean
   sort?: UserSort
   page?: number
+  /** Only accounts whose deletion is under way or failed (ADR 0084). */
+  deleting?: boolean
 }
 
-export type UserListRow = Pick<User, 'id' | 'email' | 'name' | 'role' | 'createdAt' | 'emailVerifiedAt' | 'deactivatedAt'> & {
+export type UserListRow = Pick<User, 'id' | 'email' | 'name' | 'role' | 'createdAt' | 'emailVerifiedAt' | 'deactivatedAt' | 'deletionRequestedAt' | 'deletionFailedAt'> & {
   /** Other features' columns (Feature.adminUserFilters), by filter name. */
   extras: Record<string, string | null>
 }
@@ -70,6 +71,7 @@ export async function searchUsers(db: Database, search: UserSearch, extras: User
   if (search.role) where.push(eq(users.role, search.role))
   if (search.verified !== undefined) where.push(search.verified ? isNotNull(users.emailVerifiedAt) : isNull(users.emailVerifiedAt))
   if (search.active !== undefined) where.push(search.active ? isNull(users.deactivatedAt) : isNotNull(users.deactivatedAt))
+  if (search.deleting) where.push(isNotNull(users.deletionRequestedAt))
   for (const condition of extras.where ?? []) {
     const sqlCondition = condition(users.id)
     if (sqlCondition) where.push(sqlCondition)
@@ -85,12 +87,14 @@ export async function searchUsers(db: Database, search: UserSearch, extras: User
   const rows = await db.select({
     id: users.id, email: users.email, name: users.name, role: users.role,
     createdAt: users.createdAt, emailVerifiedAt: users.emailVerifiedAt, deactivatedAt: users.deactivatedAt,
+    deletionRequestedAt: users.deletionRequestedAt, deletionFailedAt: users.deletionFailedAt,
     ...extraColumns,
   }).from(users).where(and(...where)).orderBy(...order).limit(USERS_PAGE_SIZE + 1).offset((page - 1) * USERS_PAGE_SIZE)
   const list = rows.slice(0, USERS_PAGE_SIZE).map((row) => {
     const r = row as typeof row & Record<string, string | null>
     return {
       id: r.id, email: r.email, name: r.name, role: r.role, createdAt: r.createdAt, emailVerifiedAt: r.emailVerifiedAt, deactivatedAt: r.deactivatedAt,
+      deletionRequestedAt: r.deletionRequestedAt, deletionFailedAt: r.deletionFailedAt,
       extras: Object.fromEntries(columnNames.map((name, i) => [name, r[`x${i}`] ?? null])),
     }
   })
@@ -110,7 +114,8 @@ export class LastAdminError extends Error {
  */
 export async function guardLastAdmin(tx: Database, userId: string): Promise<void> {
   const admins = await tx.select({ id: users.id }).from(users)
-    .where(and(eq(users.role, 'admin'), isNull(users.deactivatedAt))).for('update')
+    // An admin whose deletion is under way no longer counts (ADR 0084).
+    .where(and(eq(users.role, 'admin'), isNull(users.deactivatedAt), isNull(users.deletionRequestedAt))).for('update')
   if (admins.length === 1 && admins[0]!.id === userId) throw new LastAdminError()
 }
 
@@ -155,17 +160,3 @@ export async function reactivateUser(db: Database, userId: string): Promise<bool
   return updated.length > 0
 }
 
-/**
- * Deletion by an admin: the same cleanups as self-deletion (the registry's accountCleanups, in the same
- * transaction before the user row goes), plus the last-admin guard. Returns false when already gone.
- */
-export async function deleteUserByAdmin(db: Database, userId: string, cleanups: AccountCleanup[], env: Env): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const [user] = await tx.select({ id: users.id, email: users.email, role: users.role }).from(users).where(eq(users.id, userId)).for('update')
-    if (!user) return false
-    if (user.role === 'admin') await guardLastAdmin(asDb(tx), userId)
-    for (const cleanup of cleanups) await cleanup(asDb(tx), { id: user.id, email: user.email }, env)
-    await tx.delete(users).where(eq(users.id, userId))
-    return true
-  })
-}

@@ -1,6 +1,7 @@
 import type { AdminPanel } from '../platform/feature'
 import { BarChart } from '../platform/chart'
 import { countSignupsByDay, getUserFigures } from './account-admin'
+import { listDeletingAccounts, type DeletingAccount } from './account-deletion'
 
 // Auth's figures on the admin overview (issue 13): admin composes panels and never reads auth's tables.
 function Figure({ label, value }: { label: string; value: number }) {
@@ -33,4 +34,30 @@ export const signupChartPanel: AdminPanel<Awaited<ReturnType<typeof countSignups
   order: 11,
   load: (db) => countSignupsByDay(db, new Date(), 30),
   render: (days) => <BarChart id="signup-chart" label="Sign-ups in the last 30 days" points={days.map((d) => ({ label: d.day, value: d.count }))} />,
+}
+
+const utc = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
+
+/**
+ * Accounts whose deletion is under way or stuck (ADR 0084): failed ones first, each linking to its user
+ * page, where the retry button is. An account normally leaves this list within a minute.
+ */
+export const deletingAccountsPanel: AdminPanel<DeletingAccount[]> = {
+  id: 'deleting-accounts',
+  title: 'Accounts being deleted',
+  order: 12,
+  load: (db) => listDeletingAccounts(db),
+  render: (rows) => rows.length === 0 ? <p>No account is being deleted.</p> : (
+    <table class="table is-narrow is-fullwidth">
+      <caption class="has-text-left has-text-weight-semibold">Failed first; retry from the user page</caption>
+      <thead><tr><th scope="col">Account</th><th scope="col">Since</th><th scope="col">State</th></tr></thead>
+      <tbody>{rows.map((r) => (
+        <tr>
+          <td><a href={`/admin/users/${r.id}`}>{r.email}</a></td>
+          <td class="nowrap">{utc.format(r.requestedAt)} UTC</td>
+          <td>{r.failedAt ? <span class="tag is-danger is-light" title={r.error ?? ''}>deletion failed</span> : <span class="tag is-warning is-light">deleting</span>}</td>
+        </tr>
+      ))}</tbody>
+    </table>
+  ),
 }

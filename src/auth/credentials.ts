@@ -13,7 +13,7 @@ import type { User } from './schema'
  * or not at all, like `accountCleanups`. Listeners report what they ended in `ended`; after commit auth
  * writes one audit row per credential and mails the owner the list.
  */
-export type CredentialEndReason = 'password_changed' | 'password_reset' | 'deactivated'
+export type CredentialEndReason = 'password_changed' | 'password_reset' | 'deactivated' | 'account_deleted'
 
 export interface EndedCredential {
   /** The audit action, e.g. 'usage.api_key.revoked'. */
@@ -82,6 +82,8 @@ export async function reportEndedCredentials(
       ...(options.actorId !== undefined ? { actorId: options.actorId } : {}),
     })
   }
+  // A person deleting their account is not mailed about the keys that went with it.
+  if (ending.reason === 'account_deleted') return
   await sendAuthEmail(c, {
     template: 'credentials-revoked',
     to: user.email,

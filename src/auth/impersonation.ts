@@ -10,7 +10,7 @@ import { generateSecureRandomString, hashSecret, LINK_TOKEN_BYTES, SESSION_ID_BY
  * IMPERSONATION_MAX_MS with no sliding. Stopping ends it and gives the admin a fresh session of their own;
  * the caller re-authenticates the admin before starting and records both steps in the audit log.
  */
-export type ImpersonationRefusal = 'not_found' | 'is_admin' | 'deactivated' | 'self'
+export type ImpersonationRefusal = 'not_found' | 'is_admin' | 'deactivated' | 'deleting' | 'self'
 
 export async function startImpersonation(
   db: Database,
@@ -25,6 +25,7 @@ export async function startImpersonation(
   // Never another admin: acting as one would be a way round the role (issue 13).
   if (target.role === 'admin') return { ok: false, reason: 'is_admin' }
   if (target.deactivatedAt !== null) return { ok: false, reason: 'deactivated' }
+  if (target.deletionRequestedAt !== null) return { ok: false, reason: 'deleting' }
   const id = generateSecureRandomString(SESSION_ID_BYTES)
   const secret = generateSecureRandomString(LINK_TOKEN_BYTES)
   const session = await db.transaction(async (tx) => {

@@ -2,7 +2,8 @@ import type { Feature } from '../platform/feature'
 import { loadSession } from './guards'
 import { authRoutes } from './routes'
 import { verifyEmailBanner } from './views/verify-banner'
-import { signupChartPanel, userFiguresPanel } from './admin-panels'
+import { deletingAccountsPanel, signupChartPanel, userFiguresPanel } from './admin-panels'
+import { accountDeletionQueues } from './account-deletion'
 
 // Accounts (docs/auth.md). Other features use the guards and the User type from here, never auth's
 // modules directly (the boundary test in test/scripts/feature-boundaries.test.ts holds that).
@@ -26,9 +27,11 @@ export { loadSession } from './guards'
 export { recordAuthAudit } from './audit'
 export { reauthenticate } from './reauth'
 export {
-  changeUserRole, countSignupsByDay, deactivateUser, deleteUserByAdmin, getUserFigures, LastAdminError,
+  changeUserRole, countSignupsByDay, deactivateUser, getUserFigures, LastAdminError,
   reactivateUser, searchUsers, USERS_PAGE_SIZE, type UserListRow, type UserSearch, type UserSearchExtras, type UserSort,
 } from './account-admin'
+// Account deletion, a saga (ADR 0084): settings and the admin ask for it; the admin retries a stuck one.
+export { requestAccountDeletion, retryAccountDeletion, listDeletingAccounts, type DeletingAccount } from './account-deletion'
 export { endExpiredImpersonations, startImpersonation, stopImpersonation, type ImpersonationRefusal } from './impersonation'
 export { listUserSessions, setSessionCookie, deleteSessionCookie, IMPERSONATION_MAX_MS } from './session'
 export { sendVerificationEmail } from './routes/verify-email'
@@ -60,5 +63,6 @@ export const authFeature: Feature = {
     },
   ],
   durableObjects: ['AuthThrottle'],
-  adminPanels: [userFiguresPanel, signupChartPanel],
+  queues: accountDeletionQueues,
+  adminPanels: [userFiguresPanel, signupChartPanel, deletingAccountsPanel],
 }

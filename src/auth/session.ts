@@ -88,7 +88,8 @@ export async function validateSessionToken(
   const expired = now.getTime() >= row.session.expiresAt.getTime() || now.getTime() >= absoluteEnd
   // A deactivated account's sessions are deleted when it is deactivated; this catches any made in a race.
   // Likewise an impersonation of someone who is an admin now (promoted by any path: issue 19, finding 6).
-  if (expired || row.user.deactivatedAt !== null || (row.session.impersonatorId !== null && row.user.role === 'admin')) {
+  // And an account being deleted (ADR 0084): its sessions went with the mark; none is honoured after it.
+  if (expired || row.user.deactivatedAt !== null || row.user.deletionRequestedAt !== null || (row.session.impersonatorId !== null && row.user.role === 'admin')) {
     // An impersonation that ran out stays for the nightly job, which records its end (endExpiredImpersonations).
     if (!(expired && row.session.impersonatorId !== null)) await later(db.delete(sessions).where(eq(sessions.id, row.session.id)).then(() => undefined))
     return { session: null, user: null }

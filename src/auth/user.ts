@@ -1,8 +1,6 @@
 import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../platform/db'
-import type { AccountCleanup } from '../platform/feature'
-import { guardLastAdmin } from './account-admin'
 import type { EndCredentials } from './credentials'
 import { voidPendingVerifications } from './email-verification'
 import { hashPassword } from './password'
@@ -69,23 +67,5 @@ export async function changeUserPassword(db: Database, userId: string, passwordH
     await voidPendingVerifications(tx, userId)
     // API keys and any other derived credential end in the same transaction (checklist 35).
     await endCredentials?.(tx as unknown as Database, userId, now)
-  })
-}
-
-/**
- * Sessions, verifications and reset tokens go with the user row (ON DELETE CASCADE), so a deleted user
- * loses every session (checklist 12). Every other feature's data goes through `cleanups` — the registry's
- * `accountCleanups` — inside the same transaction, before the user row: a failing step keeps the account.
- * The only active admin is refused (LastAdminError), as in deletion by an admin.
- */
-export async function deleteUserAccount(db: Database, env: Env, userId: string, cleanups: readonly AccountCleanup[]): Promise<void> {
-  await db.transaction(async (tx) => {
-    const [row] = await tx.select({ id: users.id, email: users.email, role: users.role }).from(users).where(eq(users.id, userId)).for('update')
-    if (row === undefined) return
-    // The site keeps an administrator: the same guard as deletion by an admin (issue 19, finding 5).
-    if (row.role === 'admin') await guardLastAdmin(tx as unknown as Database, userId)
-    const user = { id: row.id, email: row.email }
-    for (const cleanup of cleanups) await cleanup(tx as unknown as Database, user, env)
-    await tx.delete(users).where(eq(users.id, userId))
   })
 }

@@ -1,6 +1,6 @@
 import { count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
-import type { AdminPanel, AdminUserFilter, AdminUserSection, Banner, DashboardCard, AccountCleanup, ViewerField } from '../platform/feature'
+import type { AdminPanel, AdminUserFilter, AdminUserSection, Banner, DashboardCard, AccountCleanupStep, ViewerField } from '../platform/feature'
 import { FREE_PLAN_ID, getLiveSubscription, listPlansForDisplay, LIVE_STATUSES } from './plans'
 import { invoices, plans, subscriptions, type InvoiceRow, type SubscriptionRow } from './schema'
 import { cancelSubscriptionsForDeletion, deleteBillingRows } from './manage'
@@ -139,10 +139,16 @@ export const userBillingSection: AdminUserSection<{ subscription: SubscriptionRo
   ),
 }
 
-export const cancelStripeOnDeletion: AccountCleanup = async (tx, user, env) => {
-  const config = readStripeConfig(env)
-  await cancelSubscriptionsForDeletion(tx, user.id, config ? await createStripeClient(config) : null)
-  await deleteBillingRows(tx, user.id)
+// Account deletion's first step (order -100, ADR 0084): Stripe is canceled before any other data goes,
+// so a deleting account is never charged; then the billing rows. Both halves are idempotent.
+export const cancelStripeOnDeletion: AccountCleanupStep = {
+  name: 'billing',
+  order: -100,
+  run: async (db, user, env) => {
+    const config = readStripeConfig(env)
+    await cancelSubscriptionsForDeletion(db, user.id, config ? await createStripeClient(config) : null)
+    await deleteBillingRows(db, user.id)
+  },
 }
 
 

@@ -1,10 +1,9 @@
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm'
-import { HTTPException } from 'hono/http-exception'
 import { createLogger } from '../platform/logger'
 import type Stripe from 'stripe'
 import type { Database } from '../platform/db'
 import { sendEmail, type EmailMessage } from '../email'
-import { applyBillingChange, PlanAnnouncementError, writeSubscription, type ApplyDeps } from './apply'
+import { applyBillingChange, lockAccountBilling, PlanAnnouncementError, writeSubscription, type ApplyDeps } from './apply'
 import { getLiveSubscription, OPEN_STATUSES } from './plans'
 import { findCustomerId } from './records'
 import { billingCustomers, invoices, subscriptions, type PlanRow } from './schema'
@@ -139,28 +138,42 @@ export async function openPortal(deps: ManageDeps, userId: string): Promise<stri
   const customerId = await findCustomerId(deps.db, userId)
   if (!customerId) throw new BillingInputError('You have no billing account yet: choose a plan first.', 409)
   const returnUrl = new URL('/billing', deps.env.APP_URL).toString()
-  const open = () => deps.stripe.billingPortal.sessions.create({ customer: customerId, return_url: returnUrl })
+  const open = (configuration?: string) => deps.stripe.billingPortal.sessions.create({ customer: customerId, return_url: returnUrl, configuration })
+  if (kitPortalConfiguration) return (await open(kitPortalConfiguration)).url
   try {
     return (await open()).url
   } catch (err) {
-    // Stripe refuses portal sessions (test mode too) until a portal configuration is saved. A new account
-    // gets the kit's default once (`quickscale stripe setup` makes it ahead of time), then we retry.
+    // No default configuration (Stripe makes one only when portal settings are saved in its Dashboard, test
+    // mode too): use the kit's own, found or made once, named on every session from then on.
     if (!isMissingPortalConfiguration(err)) throw err
-    await createDefaultPortalConfiguration(deps.stripe, returnUrl)
-    return (await open()).url
+    const { id } = await ensurePortalConfiguration(deps.stripe, returnUrl, { useDefault: false })
+    kitPortalConfiguration = id
+    return (await open(id)).url
   }
 }
+
+// The kit's configuration id, per isolate: once known, a portal session costs one Stripe call.
+let kitPortalConfiguration: string | null = null
 
 export function isMissingPortalConfiguration(err: unknown): boolean {
   return /default configuration has not been created/i.test(String((err as { message?: string })?.message ?? ''))
 }
 
+/** How the kit's configuration is found again: configurations made through the API are never the default. */
+export const PORTAL_CONFIGURATION_METADATA = { quickscale: 'portal' } as const
+
 /**
- * The portal the kit expects: invoices, payment methods, billing details, cancel at period end. No fixed
- * idempotency key: two first visitors at once would get 409 for the second; a second configuration is
- * harmless (only the first becomes the default).
+ * The portal the kit expects (invoices, payment methods, billing details, cancel at period end). A default
+ * made in Stripe's Dashboard wins (`useDefault`, returns its id); else the kit's own, tagged by metadata,
+ * found among the active configurations or created. No idempotency key: two first visitors at once may
+ * make two; the next lookup takes either.
  */
-export async function createDefaultPortalConfiguration(stripe: Stripe, returnUrl: string): Promise<string> {
+export async function ensurePortalConfiguration(stripe: Stripe, returnUrl: string, opts: { useDefault?: boolean } = {}): Promise<{ id: string; created: boolean; isDefault: boolean }> {
+  const active = (await stripe.billingPortal.configurations.list({ active: true, limit: 100 })).data
+  const fallback = opts.useDefault === false ? undefined : active.find((c) => c.is_default)
+  if (fallback) return { id: fallback.id, created: false, isDefault: true }
+  const ours = active.find((c) => c.metadata?.quickscale === PORTAL_CONFIGURATION_METADATA.quickscale)
+  if (ours) return { id: ours.id, created: false, isDefault: false }
   const config = await stripe.billingPortal.configurations.create({
     business_profile: { headline: 'Manage your subscription' },
     default_return_url: returnUrl,
@@ -170,43 +183,54 @@ export async function createDefaultPortalConfiguration(stripe: Stripe, returnUrl
       customer_update: { enabled: true, allowed_updates: ['email', 'address', 'tax_id'] },
       subscription_cancel: { enabled: true, mode: 'at_period_end' },
     },
+    metadata: { ...PORTAL_CONFIGURATION_METADATA },
   })
-  return config.id
+  return { id: config.id, created: true, isDefault: false }
 }
 
 /**
- * Account deletion (Feature.accountCleanups): the Stripe subscription is canceled at once, before the account
- * goes. If Stripe cannot be reached this throws, the deletion transaction rolls back and nothing changes.
+ * Account deletion, the first step (ADR 0084): nothing is charged once deletion was asked for. Runs from the
+ * deletion queue outside any transaction and is idempotent: open checkouts of the customer are expired (a
+ * checkout page left open can no longer start a subscription), each open subscription is canceled at Stripe
+ * — already gone there (`resource_missing`) counts as done — and marked canceled here at once, so a re-run
+ * after a crash skips it (Stripe answers a second cancel of a canceled subscription harmlessly anyway).
+ * Any other Stripe error throws: the queue retries with backoff.
  */
-export async function cancelSubscriptionsForDeletion(tx: Database, userId: string, stripe: Stripe | null): Promise<void> {
-  const live = await tx.select({ id: subscriptions.id }).from(subscriptions)
-    .where(and(eq(subscriptions.userId, userId), isNull(subscriptions.endedAt), inArray(subscriptions.status, [...OPEN_STATUSES])))
-    .orderBy(desc(subscriptions.createdAt))
-  if (live.length === 0) return
-  if (!stripe) throw new AccountDeletionBlockedError()
+export async function cancelSubscriptionsForDeletion(db: Database, userId: string, stripe: Stripe | null, now: Date = new Date()): Promise<void> {
+  const [live, customerId] = await Promise.all([
+    db.select({ id: subscriptions.id }).from(subscriptions)
+      .where(and(eq(subscriptions.userId, userId), isNull(subscriptions.endedAt), inArray(subscriptions.status, [...OPEN_STATUSES])))
+      .orderBy(desc(subscriptions.createdAt)),
+    findCustomerId(db, userId),
+  ])
+  if (!stripe) {
+    if (live.length > 0) throw new Error('Stripe is not configured: the account\'s subscriptions cannot be canceled')
+    return
+  }
+  if (customerId) await expireOpenCheckouts(stripe, customerId)
   for (const sub of live) {
     try {
       await stripe.subscriptions.cancel(sub.id)
     } catch (err) {
-      if ((err as { code?: string }).code === 'resource_missing') continue
-      throw new AccountDeletionBlockedError()
+      if ((err as { code?: string }).code !== 'resource_missing') throw err
     }
+    await db.update(subscriptions).set({ status: 'canceled', endedAt: now, updatedAt: now }).where(eq(subscriptions.id, sub.id))
   }
 }
 
-/** A 409 with its message: the platform error page shows it, and the deletion transaction rolls back. */
-export class AccountDeletionBlockedError extends HTTPException {
-  constructor() {
-    super(409, { message: 'We could not cancel your subscription with our payment provider, so your account was not deleted. Nothing has changed; please try again in a few minutes.' })
-    this.name = 'AccountDeletionBlockedError'
-  }
-}
-
-/** After Stripe has canceled: the user's billing rows go in the same transaction as the account. */
-export async function deleteBillingRows(tx: Database, userId: string): Promise<void> {
-  await tx.delete(invoices).where(eq(invoices.userId, userId))
-  await tx.delete(subscriptions).where(eq(subscriptions.userId, userId))
-  await tx.delete(billingCustomers).where(eq(billingCustomers.userId, userId))
+/**
+ * After Stripe has canceled: the user's billing rows go, in one short transaction under the account's billing
+ * lock, so a webhook being applied at that moment finishes first (and one arriving later finds no customer
+ * and writes nothing). Deleting what is already gone changes nothing.
+ */
+export async function deleteBillingRows(db: Database, userId: string): Promise<void> {
+  await db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Database
+    await lockAccountBilling(tx, userId)
+    await tx.delete(invoices).where(eq(invoices.userId, userId))
+    await tx.delete(subscriptions).where(eq(subscriptions.userId, userId))
+    await tx.delete(billingCustomers).where(eq(billingCustomers.userId, userId))
+  })
 }
 
 /** Mails are queued after the transaction committed; a queue hiccup is logged and never undoes the billing change. */

@@ -5,7 +5,7 @@ import { emailDeliveries, emailOutbox } from './schema'
 export const FORGOTTEN_RECIPIENT = 'deleted-account'
 
 /**
- * Account deletion (auth's accountCleanups): the delivery log keeps its rows — an admin still sees how
+ * Account deletion (a step of auth's deletion queue, idempotent; ADR 0084): the delivery log keeps its rows — an admin still sees how
  * many mails went out and which failed — but no longer says to whom; outbox copies (rendered mails with
  * the person's name and links) are deleted outright.
  */

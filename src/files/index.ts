@@ -56,11 +56,12 @@ export const filesFeature: Feature = {
     load: (db, userId) => getStorageSummary(db, userId),
     render: (summary: { bytes: number; files: number }) => StorageCard({ summary, verified: true, admin: true }),
   }],
-  // Account deletion (inside its transaction): the rows go with the transaction, then every object under
-  // the account's prefix. R2 cannot roll back, so it comes last: a failure throws and keeps the account
-  // (and its rows) for another try; a later rollback could only leave rows whose objects are gone.
-  accountCleanups: [async (tx, user, env) => {
-    await deleteAccountFiles(tx, user.id)
+  // Account deletion's files step (from the deletion queue, ADR 0084; idempotent): the rows first — a
+  // thumbnail job still queued then finds no file and writes nothing — then every object under the
+  // account's prefix. An R2 failure throws and the queue retries; the rows are already gone, the prefix
+  // is listed again.
+  accountCleanups: [async (db, user, env) => {
+    await deleteAccountFiles(db, user.id)
     await deletePrefix(env.FILES, `${user.id}/`)
   }],
 }

@@ -49,7 +49,7 @@ export function createApp(features: readonly Feature[]) {
     async queue(batch, env, ctx) {
       const consume = registry.queues[batch.queue]
       if (!consume) throw new Error(`No consumer for queue "${batch.queue}"`)
-      await consume(batch, env, ctx)
+      await consume(batch, env, ctx, registry)
     },
     async scheduled(controller, env, ctx) {
       const jobs = registry.scheduled.filter((job) => job.cron === controller.cron)

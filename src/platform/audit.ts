@@ -1,3 +1,4 @@
+import type { Database } from './db'
 import { emitEvent, type AuditRecord } from './feature'
 import { clientIp } from './forms'
 import type { AppContext } from './types'
@@ -25,7 +26,8 @@ export type AuditEntry = Omit<AuditRecord, 'actorId' | 'onBehalfOfId' | 'ip'> & 
  * admin feature, when listed, stores it (docs/decisions/0060-audit-log.md). The actor and the client IP come from the request,
  * so every feature's rows read alike. Ids and reasons only, never secrets (ASVS 16.2.5; admin scrubs too).
  */
-export async function recordAudit(c: AppContext, entry: AuditEntry): Promise<void> {
+export async function recordAudit(c: AppContext, entry: AuditEntry, db: Database = c.get('db')): Promise<void> {
   const who = entry.actorId !== undefined ? { actorId: entry.actorId, onBehalfOfId: entry.onBehalfOfId ?? null } : auditActor(c)
-  await emitEvent(c.get('registry'), 'audit.record', { ...entry, ...who, ip: clientIp(c) }, { db: c.get('db'), env: c.env, now: new Date() })
+  // `db` is a transaction when the row must commit with the change it records (account deletion).
+  await emitEvent(c.get('registry'), 'audit.record', { ...entry, ...who, ip: clientIp(c) }, { db, env: c.env, now: new Date() })
 }

@@ -48,13 +48,22 @@ export interface AdminPanel<T = unknown> {
 }
 
 /**
- * Runs inside the account-deletion transaction, before the user row goes: a step that throws leaves the
- * account intact. Side effects that cannot roll back (R2 objects, Stripe) either happen first and throw on
- * failure, or are queued from here.
+ * One step of account deletion (ADR 0084). Runs from auth's deletion queue after the account was marked
+ * `deleting` and signed out everywhere — outside any long transaction, with a plain database handle. It
+ * must be idempotent: a crash at any point, a retry or a second message runs it again, and it must then
+ * finish what is left and change nothing that is already done. Throw to have the whole deletion retried
+ * (with backoff; after the last retry the admin sees the account stuck in deletion).
  */
-export type AccountCleanup = (tx: Database, user: { id: string; email: string }, env: Env) => Promise<void>
+export type AccountCleanup = (db: Database, user: { id: string; email: string }, env: Env) => Promise<void>
 
-export type QueueHandler = (batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) => Promise<void>
+/** A named step with a place in the order (lower first; ties keep feature-list order). */
+export interface AccountCleanupStep {
+  name: string
+  order?: number
+  run: AccountCleanup
+}
+
+export type QueueHandler = (batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext, registry: Registry) => Promise<void>
 
 export interface ScheduledJob {
   /** The cron expression as declared in wrangler.toml `[triggers] crons`. */
@@ -147,7 +156,8 @@ export interface Feature {
   nav?: NavItem[]
   dashboardCards?: DashboardCard<any>[]
   adminPanels?: AdminPanel<any>[]
-  accountCleanups?: AccountCleanup[]
+  /** Steps of account deletion; a bare function is a step named after the feature, order 0. */
+  accountCleanups?: Array<AccountCleanup | AccountCleanupStep>
   banners?: Banner[]
   queues?: Record<string, QueueHandler>
   scheduled?: ScheduledJob[]
@@ -165,7 +175,8 @@ export interface Registry {
   nav: NavItem[]
   dashboardCards: DashboardCard<any>[]
   adminPanels: AdminPanel<any>[]
-  accountCleanups: AccountCleanup[]
+  /** In the order they run: by `order`, then feature-list order. */
+  accountCleanups: AccountCleanupStep[]
   banners: Banner[]
   queues: Record<string, QueueHandler>
   scheduled: ScheduledJob[]
@@ -192,7 +203,7 @@ export function composeRegistry(features: readonly Feature[]): Registry {
     nav: byOrder(features.flatMap((f) => f.nav ?? [])),
     dashboardCards: byOrder(features.flatMap((f) => f.dashboardCards ?? [])),
     adminPanels: byOrder(features.flatMap((f) => f.adminPanels ?? [])),
-    accountCleanups: features.flatMap((f) => f.accountCleanups ?? []),
+    accountCleanups: byOrder(features.flatMap((f) => (f.accountCleanups ?? []).map((step) => (typeof step === 'function' ? { name: f.name, run: step } : step)))),
     banners: features.flatMap((f) => f.banners ?? []),
     queues,
     scheduled: features.flatMap((f) => f.scheduled ?? []),

@@ -4,15 +4,15 @@ import { meterStub } from './quota'
 import { apiKeys, usageAdjustments, usageMeters, usageRecords } from './schema'
 
 /**
- * Account deletion: the keys stop working with the transaction, the usage rows go with it. The meter
- * object is wiped last; if the deletion then rolls back, the account merely starts its counters again
- * (the meter re-reads its plan on the next call) — never the other way round, usage kept for a deleted
- * account.
+ * Account deletion's usage step (ADR 0084), run from the deletion queue and idempotent. The keys were
+ * already revoked when deletion was asked for (auth.credentials_ended); here the meter object is wiped
+ * first — its alarm goes with it, so no flush can write rows for the account after they are deleted —
+ * then the keys and usage rows. Wiping an empty meter and deleting absent rows change nothing.
  */
-export const deleteUsageData: AccountCleanup = async (tx, user, env) => {
-  await tx.delete(apiKeys).where(eq(apiKeys.userId, user.id))
-  await tx.delete(usageRecords).where(eq(usageRecords.userId, user.id))
-  await tx.delete(usageMeters).where(eq(usageMeters.userId, user.id))
-  await tx.delete(usageAdjustments).where(eq(usageAdjustments.userId, user.id))
+export const deleteUsageData: AccountCleanup = async (db, user, env) => {
   await meterStub(env, user.id).wipe()
+  await db.delete(apiKeys).where(eq(apiKeys.userId, user.id))
+  await db.delete(usageRecords).where(eq(usageRecords.userId, user.id))
+  await db.delete(usageMeters).where(eq(usageMeters.userId, user.id))
+  await db.delete(usageAdjustments).where(eq(usageAdjustments.userId, user.id))
 }

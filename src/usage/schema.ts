@@ -1,7 +1,7 @@
 import { bigint, date, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 
 // No foreign keys to users: auth's tables are its own (feature boundaries, ADR 0006). Rows go with the
-// account through usageFeature.accountCleanups, inside the deletion transaction.
+// account through usageFeature.accountCleanups, a step of the deletion queue (ADR 0084).
 
 /**
  * Usage as Postgres sees it, written by the UsageMeter Durable Object from its alarm (meter-flush.ts).

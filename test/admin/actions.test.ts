@@ -8,6 +8,7 @@ import { users } from '../../src/auth/schema'
 import { emailDeliveries } from '../../src/email/schema'
 import { contactMessages } from '../../src/pages/schema'
 import { auditRowsBy, signedInAdmin } from './helpers'
+import { waitForAccountDeleted } from '../helpers/account-deletion'
 
 // Several logins and a mail round trip per test, on a machine shared by several engineers.
 vi.setConfig({ testTimeout: 60_000 })
@@ -43,6 +44,8 @@ describe('admin actions on a user', () => {
     await waitForMail(user.email, { template: 'verify-email' })
 
     await expectOneAuditRow(admin.id, 'admin.user.deleted', user.id, () => post(`${base}/delete`, { confirm_email: user.email }, cookie))
+    // A saga (ADR 0084): marked and signed out now, removed by the deletion queue a moment later.
+    await waitForAccountDeleted(user.id)
     expect(await withDb((db) => db.select().from(users).where(eq(users.id, user.id)))).toEqual([])
     // Same cleanup as self-deletion: the mail log no longer names the person.
     expect(await withDb((db) => db.select().from(emailDeliveries).where(eq(emailDeliveries.recipient, user.email)))).toEqual([])

@@ -2,14 +2,15 @@ import { describe, expect, it, vi } from 'vitest'
 import { and, eq, isNotNull, sql } from 'drizzle-orm'
 import { createTestUser, get, post, sessionCookieFrom, PASSWORD } from '../auth/helpers'
 import { withDb } from '../helpers/db'
-import { changeUserRole, deactivateUser, deleteUserByAdmin, LastAdminError } from '../../src/auth/account-admin'
+import { changeUserRole, deactivateUser, LastAdminError } from '../../src/auth/account-admin'
+import { markAccountDeleting } from '../../src/auth/account-deletion'
 import { users, sessions } from '../../src/auth/schema'
 import { IMPERSONATION_MAX_MS, validateSessionToken } from '../../src/auth/session'
-import { deleteUserAccount } from '../../src/auth/user'
 import { adminFeature } from '../../src/admin'
 import type { Database } from '../../src/platform/db'
 import { env } from 'cloudflare:workers'
 import { auditRowsBy, signedInAdmin } from './helpers'
+import { waitForAccountDeleted } from '../helpers/account-deletion'
 
 vi.setConfig({ testTimeout: 60_000 })
 
@@ -149,9 +150,9 @@ describe('the last-admin guard', () => {
     await asOnlyAdmin(admin.id, async (tx) => {
       await expect(changeUserRole(tx, admin.id, 'user')).rejects.toBeInstanceOf(LastAdminError)
       await expect(deactivateUser(tx, admin.id, new Date())).rejects.toBeInstanceOf(LastAdminError)
-      await expect(deleteUserByAdmin(tx, admin.id, [], env)).rejects.toBeInstanceOf(LastAdminError)
+      await expect(markAccountDeleting(tx, admin.id, new Date())).rejects.toBeInstanceOf(LastAdminError)
       const [still] = await tx.select().from(users).where(eq(users.id, admin.id))
-      expect(still).toMatchObject({ role: 'admin', deactivatedAt: null })
+      expect(still).toMatchObject({ role: 'admin', deactivatedAt: null, deletionRequestedAt: null })
       // A deactivated admin does not count: promoting one would not help, an active one does.
       await tx.update(users).set({ role: 'admin' }).where(eq(users.id, second.id))
       expect(await changeUserRole(tx, admin.id, 'user')).toBe('admin')
@@ -162,8 +163,8 @@ describe('the last-admin guard', () => {
   it('the only active admin cannot delete their own account in settings either', async () => {
     const admin = await createTestUser({ role: 'admin' })
     await asOnlyAdmin(admin.id, async (tx) => {
-      await expect(deleteUserAccount(tx, env, admin.id, [])).rejects.toBeInstanceOf(LastAdminError)
-      expect(await tx.select().from(users).where(eq(users.id, admin.id))).toHaveLength(1)
+      await expect(markAccountDeleting(tx, admin.id, new Date())).rejects.toBeInstanceOf(LastAdminError)
+      expect(await tx.select({ requested: users.deletionRequestedAt }).from(users).where(eq(users.id, admin.id))).toEqual([{ requested: null }])
     })
   })
 
@@ -171,7 +172,7 @@ describe('the last-admin guard', () => {
     const { admin, cookie } = await signedInAdmin()
     // The shared database holds other active admins, so the guard lets this one go (see above for the refusal).
     expect((await post('/settings/delete', { delete_current_password: PASSWORD }, cookie)).status).toBe(303)
-    expect(await withDb((db) => db.select().from(users).where(eq(users.id, admin.id)))).toEqual([])
+    await waitForAccountDeleted(admin.id)
   })
 
   it('through the route, an admin may demote themself while another admin remains', async () => {

@@ -55,7 +55,7 @@ describe('docs/deploy.md', () => {
     expect(workers.length).toBeGreaterThanOrEqual(2)
     expect(missingFromGuide(workers.map((w) => w.name))).toEqual([])
     expect(missingFromGuide(workers.map((w) => w.configPath))).toEqual([])
-    expect(queues.length).toBe(4)
+    expect(queues.length).toBe(6)
     expect(missingFromGuide(queues.map((q) => q.name))).toEqual([])
     for (const q of queues) expect(guide).toContain(`npx wrangler queues create ${q.name}\n`)
     for (const b of buckets) expect(guide).toContain(`npx wrangler r2 bucket create ${b}\n`)

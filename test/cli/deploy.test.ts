@@ -11,7 +11,7 @@ import { ROOT, createDatabase, query, runCli } from './helpers'
 // wrangler.toml files, APP_URL and addresses made real) with src/ and drizzle/ linked in; migrations go
 // to a fresh database on the test Postgres; the smoke check asks a local server that answers /health.
 const STAND_IN = path.join(ROOT, 'test/cli/stand-in-wrangler.mjs')
-const QUEUES = ['quickscale-email', 'quickscale-email-dlq', 'quickscale-thumbnails', 'quickscale-thumbnails-dlq']
+const QUEUES = ['quickscale-email', 'quickscale-email-dlq', 'quickscale-thumbnails', 'quickscale-thumbnails-dlq', 'quickscale-account-deletion', 'quickscale-account-deletion-dlq']
 const WEB = 'quickscale-edge-deploy-test'
 const THUMBNAILER = 'quickscale-thumbnailer'
 const ALL_SECRETS = { [WEB]: ['DATABASE_URL', 'RESEND_API_KEY', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'], [THUMBNAILER]: ['DATABASE_URL'] }
@@ -97,7 +97,7 @@ afterAll(async () => {
 })
 
 describe('quickscale deploy', () => {
-  it('on a fresh account: creates the four queues (dead-letter queues first) and the bucket, migrates, deploys the thumbnailer then the web Worker, smoke-checks and prints the URL', async () => {
+  it('on a fresh account: creates the six queues (dead-letter queues first) and the bucket, migrates, deploys the thumbnailer then the web Worker, smoke-checks and prints the URL', async () => {
     const acct = await freshAccount()
     const run = await acct.deploy()
     expect(run.stderr).toBe('')
@@ -105,8 +105,10 @@ describe('quickscale deploy', () => {
     expect(mutations(acct.calls())).toEqual([
       'queues create quickscale-thumbnails-dlq',
       'queues create quickscale-email-dlq',
+      'queues create quickscale-account-deletion-dlq',
       'queues create quickscale-thumbnails',
       'queues create quickscale-email',
+      'queues create quickscale-account-deletion',
       'r2 bucket create quickscale-files',
       'deploy -c workers/thumbnailer/wrangler.toml',
       'deploy',
@@ -135,7 +137,7 @@ describe('quickscale deploy', () => {
     expect(run.stdout).toContain('3/7 resources: all exist')
     expect(run.stdout).toMatch(/queue +quickscale-thumbnails +exists/)
     expect(run.stdout).toMatch(/migrations on postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/deploy_\w+: none pending/)
-    expect(acct.account().queues).toHaveLength(4)
+    expect(acct.account().queues).toHaveLength(6)
   }, 120_000)
 
   it('with a secret missing: changes nothing, prints the exact `wrangler secret put` lines per Worker, exit 3', async () => {
@@ -157,8 +159,8 @@ describe('quickscale deploy', () => {
     const first = await acct.deploy([], { STAND_IN_WRANGLER_FAIL: '^queues create quickscale-thumbnails$' })
     expect(first.code).toBe(5)
     expect(first.stderr).toContain('✖ create queue quickscale-thumbnails failed: `wrangler queues create quickscale-thumbnails` failed: A request to the Cloudflare API')
-    expect(first.stderr).toContain('done:     create queue quickscale-thumbnails-dlq; create queue quickscale-email-dlq\n')
-    expect(first.stderr).toMatch(/not done: create queue quickscale-thumbnails; create queue quickscale-email; create R2 bucket quickscale-files; apply migrations \(\d+ pending\); deploy quickscale-thumbnailer .*; deploy quickscale-edge-deploy-test .*; smoke check/)
+    expect(first.stderr).toContain('done:     create queue quickscale-thumbnails-dlq; create queue quickscale-email-dlq; create queue quickscale-account-deletion-dlq\n')
+    expect(first.stderr).toMatch(/not done: create queue quickscale-thumbnails; create queue quickscale-email; create queue quickscale-account-deletion; create R2 bucket quickscale-files; apply migrations \(\d+ pending\); deploy quickscale-thumbnailer .*; deploy quickscale-edge-deploy-test .*; smoke check/)
     expect(first.stderr).toContain('run `npx quickscale deploy` again')
     expect(acct.account().deployed).toEqual([])
     const before = acct.calls().length
@@ -168,6 +170,7 @@ describe('quickscale deploy', () => {
     expect(mutations(acct.calls().slice(before))).toEqual([
       'queues create quickscale-thumbnails',
       'queues create quickscale-email',
+      'queues create quickscale-account-deletion',
       'r2 bucket create quickscale-files',
       'deploy -c workers/thumbnailer/wrangler.toml',
       'deploy',

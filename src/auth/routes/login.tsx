@@ -15,6 +15,7 @@ import { AuthPage, SubmitButton } from '../views/components'
 // Generic on purpose (checklist 18): never say which of the two was wrong.
 export const LOGIN_FAILED = 'Incorrect email or password.'
 // Said only after the right password, so it reveals nothing to someone guessing (issue 13).
+export const ACCOUNT_DELETING = 'This account is being deleted. Its address can be used for a new account once that is done.'
 export const ACCOUNT_DEACTIVATED = 'This account has been deactivated. Contact us through the contact page if you think this is a mistake.'
 
 function LoginForm({ email, next, error, status }: { email?: string; next: string; error?: string; status?: string }) {
@@ -88,6 +89,12 @@ export const loginRoutes = new Hono<AppEnv>()
       logAuthEvent(c, 'login.failure', { userId: user.id, reason: 'deactivated' })
       await recordAuthAudit(c, 'auth.login_failed', { actorId: null, targetId: user.id, detail: { reason: 'deactivated' } })
       return fail(403, ACCOUNT_DEACTIVATED)
+    }
+    // Deletion under way (ADR 0084): the account is going and never signs in again.
+    if (user.deletionRequestedAt !== null) {
+      logAuthEvent(c, 'login.failure', { userId: user.id, reason: 'deleting' })
+      await recordAuthAudit(c, 'auth.login_failed', { actorId: null, targetId: user.id, detail: { reason: 'deleting' } })
+      return fail(403, ACCOUNT_DELETING)
     }
     // Parameters raised since this hash was made: upgrade it now that we hold the plaintext (ADR 0020).
     if (needsRehash(user.passwordHash)) await updateUserPasswordHash(db, user.id, await hashPassword(password))

@@ -109,7 +109,8 @@ export const passwordResetRoutes = new Hono<AppEnv>()
     // Issuing the token and queueing the mail happen after the answer is sent: done inline, their extra
     // writes would make a known address answer measurably later than an unknown one (OWASP Forgot Password
     // cheat sheet: consistent response time; checklist 18).
-    if (user !== null) issuePasswordReset(c, user)
+    // An account being deleted gets no reset link (ADR 0084); the answer is the same.
+    if (user !== null && user.deletionRequestedAt === null) issuePasswordReset(c, user)
     return respondWithForm(c, 200, <ForgotForm sent />, <ForgotPage sent />, 'Reset your password')
   })
   .get('/reset-password', async (c) => {

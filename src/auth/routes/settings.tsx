@@ -8,6 +8,7 @@ import type { AppContext, AppEnv } from '../../platform/types'
 import { consumeEmailChangeAllowance, emailChangeThrottleMessage, SAME_PASSWORD_MESSAGE } from '../email-change'
 import { getPendingVerification } from '../email-verification'
 import { LastAdminError } from '../account-admin'
+import { requestAccountDeletion } from '../account-deletion'
 import { recordAuthAudit } from '../audit'
 import { credentialEnding, reportEndedCredentials } from '../credentials'
 import { refuseWhileImpersonating, requireUser } from '../guards'
@@ -16,7 +17,7 @@ import { LOGIN_ACCOUNT_DELAYS, consumeDelays, resetThrottle, throttleMessage } f
 import { breachCheckFor, hashPassword, isPasswordBreached, passwordSchema, verifyPassword } from '../password'
 import type { User } from '../schema'
 import { deleteSessionCookie, listUserSessions, revokeUserSession, startSession } from '../session'
-import { changeUserPassword, deleteUserAccount, emailSchema, getUserByEmail, nameSchema, updateUserName } from '../user'
+import { changeUserPassword, emailSchema, getUserByEmail, nameSchema, updateUserName } from '../user'
 import { DeleteForm, EmailForm, NameForm, PasswordForm, SettingsPage, type SettingsErrors } from '../views/settings'
 import { BREACHED_MESSAGE } from './signup'
 import { sendVerificationEmail } from './verify-email'
@@ -152,16 +153,17 @@ export const settingsRoutes = new Hono<AppEnv>()
       respondWithForm(c, status, <DeleteForm errors={errors} />, () => renderSettings(c, status, { delete: errors }), 'Settings')
     if (denied) return fail(denied)
     try {
-      await deleteUserAccount(c.get('db'), c.env, user.id, c.get('registry').accountCleanups)
+      // A saga (ADR 0084): marked deleting, signed out everywhere, API keys ended and the audit row
+      // written in one transaction; the queue then cancels Stripe and removes the data, the account last.
+      // The audit row outlives the user (ids, not foreign keys: ADR 0060).
+      await requestAccountDeletion(c, user.id, { action: 'auth.account_deleted' })
     } catch (err) {
       // The only active admin stays: the site would have no one to run it (issue 19, finding 5).
       if (err instanceof LastAdminError) return fail({ status: 409, errors: { form: LAST_ADMIN_DELETE } })
       throw err
     }
     logAuthEvent(c, 'account.deleted', { userId: user.id })
-    // The row outlives the user (ids, not foreign keys: ADR 0060).
-    await recordAuthAudit(c, 'auth.account_deleted', { targetId: user.id })
     deleteSessionCookie(c)
-    setFlash(c, 'info', 'Your account and its data have been deleted.')
+    setFlash(c, 'info', 'Your account is being deleted. You have been signed out everywhere; your subscription is canceled and your data removed within minutes.')
     return redirectAfterPost(c, '/')
   })
