@@ -53,13 +53,15 @@ try {
   if (!session.url) throw new Error(`checkout session ${session.id} has no URL`)
   ok(`checkout session ${session.id} for ${price.id} (${price.lookup_key})`)
 
-  try {
-    const portal = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: `${base}/billing` })
-    ok(`portal session ${portal.id}`)
-  } catch (err) {
-    if (!/default configuration has not been created/i.test(String(err?.message))) throw err
-    throw Object.assign(new Error('no customer-portal configuration in this Stripe account'), { fix: 'Run `npx quickscale stripe setup --env staging` (it creates the default), or save the portal settings in the Dashboard.' })
+  // As the app opens it (billing/manage.ts openPortal): the Dashboard's default, else the kit's own
+  // configuration that `stripe setup` made (tagged metadata.quickscale = portal).
+  const configurations = (await stripe.billingPortal.configurations.list({ active: true, limit: 100 })).data
+  const configuration = configurations.find((c) => c.is_default) ?? configurations.find((c) => c.metadata?.quickscale === 'portal')
+  if (!configuration) {
+    throw Object.assign(new Error('no customer-portal configuration in this Stripe account'), { fix: 'Run `npx quickscale stripe setup --env staging` (it creates the kit\'s configuration), or save the portal settings in the Dashboard.' })
   }
+  const portal = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: `${base}/billing`, configuration: configuration.id })
+  ok(`portal session ${portal.id} (${configuration.is_default ? 'default configuration' : "the kit's configuration"} ${configuration.id})`)
 } catch (err) {
   failed = true
   console.error(`✖ ${err?.message ?? err}`)

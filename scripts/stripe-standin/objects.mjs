@@ -84,6 +84,6 @@ export function makeEvent({ id, type, object, previousAttributes, created }) {
   }
 }
 
-export function makePortalSession({ id, customer, returnUrl, url, created }) {
-  return { ...clone(fixtures.portalSession), id, customer, return_url: returnUrl ?? null, url, created, livemode: false, flow: null, configuration: 'bpc_local', on_behalf_of: null, locale: null }
+export function makePortalSession({ id, customer, returnUrl, url, created, configuration }) {
+  return { ...clone(fixtures.portalSession), id, customer, return_url: returnUrl ?? null, url, created, livemode: false, flow: null, configuration, on_behalf_of: null, locale: null }
 }

@@ -270,14 +270,17 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery 
       case 'GET /v1/invoices/:id':
         return state.invoices.has(id) ? json(state.invoices.get(id)) : missing('invoice', id)
       case 'POST /v1/billing_portal/configurations': {
-        const config = { id: `bpc_${randomId(24)}`, object: 'billing_portal.configuration', active: true, is_default: state.portalConfigurations.size === 0,
+        // Made through the API, a configuration is never the default: Stripe makes that one when portal
+        // settings are saved in the Dashboard (`is_default` is read-only). Sessions then name it.
+        const config = { id: `bpc_${randomId(24)}`, object: 'billing_portal.configuration', active: true, is_default: false,
           business_profile: params.business_profile ?? {}, default_return_url: params.default_return_url ?? null, features: params.features ?? {},
           metadata: params.metadata ?? {}, livemode: false, created: seconds(), updated: seconds() }
         state.portalConfigurations.set(config.id, config)
         return json(config)
       }
       case 'GET /v1/billing_portal/configurations': {
-        const data = [...state.portalConfigurations.values()].filter((c) => params.is_default === undefined || String(c.is_default) === params.is_default)
+        const data = [...state.portalConfigurations.values()]
+          .filter((c) => (params.is_default === undefined || String(c.is_default) === params.is_default) && (params.active === undefined || String(c.active) === params.active))
         return json({ object: 'list', data, has_more: false, url: '/v1/billing_portal/configurations' })
       }
       case 'POST /v1/billing_portal/sessions': {
@@ -285,7 +288,8 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery 
         const configured = params.configuration ? state.portalConfigurations.has(params.configuration) : [...state.portalConfigurations.values()].some((c) => c.is_default)
         if (!configured) return params.configuration ? missing('billing_portal.configuration', params.configuration) : noPortalConfiguration()
         const portalId = `bps_${randomId(24)}`
-        const portal = makePortalSession({ id: portalId, customer: params.customer, returnUrl: params.return_url, url: `${baseUrl}/portal/${portalId}`, created: seconds() })
+        const configuration = params.configuration ?? [...state.portalConfigurations.values()].find((c) => c.is_default)?.id
+        const portal = makePortalSession({ id: portalId, customer: params.customer, returnUrl: params.return_url, url: `${baseUrl}/portal/${portalId}`, created: seconds(), configuration })
         state.portals.set(portalId, portal)
         return json(portal)
       }

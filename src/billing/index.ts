@@ -11,7 +11,7 @@ export { syncPlansToStripe, listPricesByLookupKeys } from './sync'
 export { createStripeClient, readStripeConfig } from './stripe'
 // For `quickscale stripe setup`: the events the webhook handles and the portal the kit expects, defined once.
 export { HANDLED_EVENTS } from './webhook'
-export { createDefaultPortalConfiguration } from './manage'
+export { ensurePortalConfiguration } from './manage'
 export { formatPrice } from './format'
 
 declare module '../platform/feature' {

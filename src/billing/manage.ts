@@ -139,7 +139,15 @@ export async function openPortal(deps: ManageDeps, userId: string): Promise<stri
   if (!customerId) throw new BillingInputError('You have no billing account yet: choose a plan first.', 409)
   const returnUrl = new URL('/billing', deps.env.APP_URL).toString()
   const open = (configuration?: string) => deps.stripe.billingPortal.sessions.create({ customer: customerId, return_url: returnUrl, configuration })
-  if (kitPortalConfiguration) return (await open(kitPortalConfiguration)).url
+  if (kitPortalConfiguration) {
+    try {
+      return (await open(kitPortalConfiguration)).url
+    } catch (err) {
+      // Deleted or deactivated in the Dashboard since: look again below.
+      if ((err as { code?: string }).code !== 'resource_missing' && !/configuration/i.test(String((err as Error).message))) throw err
+      kitPortalConfiguration = null
+    }
+  }
   try {
     return (await open()).url
   } catch (err) {

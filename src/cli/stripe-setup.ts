@@ -6,7 +6,7 @@ import { syncWithBilling } from './stripe-sync'
 // `quickscale stripe setup` (docs/cli.md): the webhook endpoint, the customer portal and the plans of one
 // Stripe mode, made to match the app. Each part is idempotent and reports created / updated / unchanged.
 // Everything it needs comes from the billing feature itself, so there is one definition of each: the
-// events the webhook handles (HANDLED_EVENTS), the portal the kit expects (createDefaultPortalConfiguration),
+// events the webhook handles (HANDLED_EVENTS), the portal the kit expects (ensurePortalConfiguration),
 // the client and its API version (createStripeClient, whose SDK pins the version), the plan sync.
 
 /** The slice of the Stripe SDK this file calls (structural: billing, and with it `stripe`, is optional). */
@@ -24,7 +24,7 @@ interface StripeForSetup {
 interface BillingForSetup {
   entry: Record<string, unknown>
   handledEvents: ReadonlySet<string>
-  createDefaultPortalConfiguration: (stripe: unknown, returnUrl: string) => Promise<string>
+  ensurePortalConfiguration: (stripe: unknown, returnUrl: string) => Promise<{ id: string; created: boolean; isDefault: boolean }>
   createStripeClient: (config: { secretKey: string; webhookSecret: string; apiBase?: string }) => unknown
 }
 
@@ -52,11 +52,11 @@ const importTs = async (root: string, ...parts: string[]) => (await import(pathT
 export async function loadBillingForSetup(root: string): Promise<BillingForSetup> {
   const entry = await importTs(root, 'billing', 'index.ts')
   const handledEvents = entry.HANDLED_EVENTS
-  const createDefaultPortalConfiguration = entry.createDefaultPortalConfiguration
-  if (!(handledEvents instanceof Set) || typeof createDefaultPortalConfiguration !== 'function' || typeof entry.createStripeClient !== 'function') {
-    throw new CliError('The billing feature\'s entry does not export HANDLED_EVENTS, createDefaultPortalConfiguration and createStripeClient.', 'Update the billing feature (docs/billing.md), or the CLI (src/cli/stripe-setup.ts) to match it.', EXIT.config)
+  const ensurePortal = entry.ensurePortalConfiguration
+  if (!(handledEvents instanceof Set) || typeof ensurePortal !== 'function' || typeof entry.createStripeClient !== 'function') {
+    throw new CliError('The billing feature\'s entry does not export HANDLED_EVENTS, ensurePortalConfiguration and createStripeClient.', 'Update the billing feature (docs/billing.md), or the CLI (src/cli/stripe-setup.ts) to match it.', EXIT.config)
   }
-  return { entry, handledEvents: handledEvents as ReadonlySet<string>, createDefaultPortalConfiguration: createDefaultPortalConfiguration as BillingForSetup['createDefaultPortalConfiguration'], createStripeClient: entry.createStripeClient as BillingForSetup['createStripeClient'] }
+  return { entry, handledEvents: handledEvents as ReadonlySet<string>, ensurePortalConfiguration: ensurePortal as BillingForSetup['ensurePortalConfiguration'], createStripeClient: entry.createStripeClient as BillingForSetup['createStripeClient'] }
 }
 
 export async function createSetupContext(root: string, target: SetupTarget, values: Record<string, string>, appUrl: string, databaseUrl: string): Promise<StripeSetupContext> {
@@ -123,11 +123,13 @@ export async function ensureWebhookEndpoint(ctx: StripeSetupContext, options: { 
   return { lines }
 }
 
-/** Portal sessions need a default configuration (test mode too): the kit's own, made only when none is. */
+/**
+ * Portal sessions need a configuration (test mode too): a default saved in Stripe's Dashboard is used as it
+ * is; else the kit's own (tagged by metadata; API-made configurations are never the default), made once.
+ */
 export async function ensurePortalConfiguration(ctx: StripeSetupContext): Promise<string> {
-  const [existing] = (await ctx.stripe.billingPortal.configurations.list({ is_default: true, active: true, limit: 1 })).data
-  if (existing) return `customer portal: unchanged (default configuration ${existing.id})`
-  const id = await ctx.billing.createDefaultPortalConfiguration(ctx.stripe, new URL('/billing', ctx.appUrl).href)
+  const { id, created, isDefault } = await ctx.billing.ensurePortalConfiguration(ctx.stripe, new URL('/billing', ctx.appUrl).href)
+  if (!created) return `customer portal: unchanged (${isDefault ? 'default configuration' : "the kit's configuration"} ${id})`
   return `customer portal: created (${id}: invoices, payment methods, billing details, cancel at period end)`
 }
 

@@ -58,8 +58,8 @@ describe('local Stripe stand-in, read by the real SDK', () => {
 
     const updated = await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true })
     expect(updated.cancel_at_period_end).toBe(true)
-    await stripe.billingPortal.configurations.create({ features: { invoice_history: { enabled: true } } })
-    const portal = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: 'http://localhost/billing' })
+    const configuration = await stripe.billingPortal.configurations.create({ features: { invoice_history: { enabled: true } } })
+    const portal = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: 'http://localhost/billing', configuration: configuration.id })
     expect(keysOf(portal)).toEqual(keysOf(fixtures.portalSession))
     const canceled = await stripe.subscriptions.cancel(sub.id)
     expect(canceled.status).toBe('canceled')

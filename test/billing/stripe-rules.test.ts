@@ -48,12 +48,14 @@ describe('the stand-in enforces Stripe\'s rules', () => {
     expect((await stripe.prices.list({ lookup_keys: keys.slice(0, 10) })).data).toEqual([])
   })
 
-  it('the customer portal needs a saved configuration, test mode too', async () => {
+  it('the customer portal needs a configuration, test mode too; one made through the API is never the default', async () => {
     const { stripe } = standinWithClock()
     const customer = await stripe.customers.create({})
     await expect(stripe.billingPortal.sessions.create({ customer: customer.id })).rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(/default configuration has not been created/) })
-    await stripe.billingPortal.configurations.create({ features: { invoice_history: { enabled: true } } })
-    expect((await stripe.billingPortal.sessions.create({ customer: customer.id })).url).toMatch(/\/portal\/bps_/)
+    const made = await stripe.billingPortal.configurations.create({ features: { invoice_history: { enabled: true } } })
+    expect(made.is_default).toBe(false)
+    await expect(stripe.billingPortal.sessions.create({ customer: customer.id })).rejects.toMatchObject({ statusCode: 400 })
+    expect((await stripe.billingPortal.sessions.create({ customer: customer.id, configuration: made.id })).url).toMatch(/\/portal\/bps_/)
   })
 
   it('a month ↔ year switch invoices at once', async () => {
@@ -111,16 +113,16 @@ describe('the app under those rules', () => {
     expect(customersOf(user.id).map((c) => c.id)).toEqual([rows[0]!.stripeCustomerId])
   })
 
-  it('a fresh Stripe account without a portal configuration still opens the portal (the default is created once)', async () => {
+  it('a Stripe account without a default portal configuration still opens the portal: the kit\'s own, made once and named', async () => {
     const user = await createTestUser()
     const cookie = await loginCookie(user.email)
     await post('/billing/checkout', { plan: 'pro', interval: 'month' }, cookie)
-    const before = fake.standin.state.portalConfigurations.size
-    const res = await post('/billing/portal', {}, cookie)
-    expect(res.status).toBe(303)
-    expect(res.headers.get('location')).toMatch(/\/portal\/bps_/)
-    expect(fake.standin.state.portalConfigurations.size).toBe(Math.max(before, 1))
-    expect((await post('/billing/portal', {}, cookie)).status).toBe(303)
-    expect(fake.standin.state.portalConfigurations.size).toBe(Math.max(before, 1))
+    const ours = () => [...fake.standin.state.portalConfigurations.values()].filter((c) => c.metadata?.quickscale === 'portal')
+    for (let i = 0; i < 2; i++) {
+      const res = await post('/billing/portal', {}, cookie)
+      expect(res.status).toBe(303)
+      const portal = fake.standin.state.portals.get(res.headers.get('location')!.split('/').pop()!)
+      expect(ours().map((c) => c.id)).toEqual([portal.configuration])
+    }
   })
 })

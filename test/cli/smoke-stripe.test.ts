@@ -56,7 +56,7 @@ describe('npm run smoke:stripe', () => {
       expect(noPortal.stderr).toContain('no customer-portal configuration')
       expect(noPortal.stdout).toMatch(/✔ removed customer cus_\w+/)
 
-      await api('/v1/billing_portal/configurations', 'features[invoice_history][enabled]=true')
+      await api('/v1/billing_portal/configurations', 'features[invoice_history][enabled]=true&metadata[quickscale]=portal')
       const run = await smoke(env)
       expect(run.stderr).toBe('')
       expect(run.code).toBe(0)

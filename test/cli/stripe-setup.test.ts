@@ -78,7 +78,7 @@ describe.runIf(billingInstalled)('quickscale stripe setup', () => {
       expect(second.stderr).toBe('')
       expect(second.code).toBe(0)
       expect(second.stdout).toContain(`✔ webhook endpoint ${WEBHOOK_URL}: unchanged (${endpoint!.id}`)
-      expect(second.stdout).toContain(`✔ customer portal: unchanged (default configuration ${portals[0]!.id})`)
+      expect(second.stdout).toContain(`✔ customer portal: unchanged (the kit's configuration ${portals[0]!.id})`)
       expect(second.stdout).toContain('(unchanged)')
       expect(second.stdout).not.toMatch(/created|whsec_/)
       expect(await endpoints(api)).toHaveLength(1)

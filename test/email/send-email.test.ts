@@ -31,7 +31,7 @@ describe('sendEmail', () => {
     // The message is held at the queue's door until the row has been read: the real consumer cannot have
     // claimed it yet, so 'queued' and 0 attempts are what sendEmail itself left.
     const held: Array<() => Promise<void>> = []
-    const queue = { send: (body: unknown, options?: QueueSendOptions) => { held.push(() => env.EMAIL.send(body, options)); return Promise.resolve() } } as unknown as Queue
+    const queue = { send: (body: unknown, options?: QueueSendOptions) => { held.push(async () => { await env.EMAIL.send(body, options) }); return Promise.resolve() } } as unknown as Queue
     const { deliveryId } = await withDb((db) => sendEmail({ db, queue }, welcome(to)))
     expect(held).toHaveLength(1)
     const [row] = await deliveriesTo(to)
