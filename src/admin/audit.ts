@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../platform/db'
 import type { AuditRecord } from '../platform/feature'
 import { auditEvents, type AuditEvent } from './schema'
@@ -59,9 +59,36 @@ export async function listAuditEvents(db: Database, filter: AuditFilter, page = 
   return { rows: rows.slice(0, AUDIT_PAGE_SIZE), hasMore: rows.length > AUDIT_PAGE_SIZE }
 }
 
-/** The retention job: deletes rows older than the policy; returns how many went. */
-export async function pruneAuditEvents(db: Database, now: Date, retentionDays = AUDIT_RETENTION_DAYS): Promise<number> {
+/**
+ * Bounds of one retention run (issue 19, item 13): rows go in batches of `batchSize` per statement (by
+ * id, oldest first), so no single DELETE holds locks on, or returns, an unbounded number of rows; at most
+ * `maxBatches` statements a run, so a backlog (a first run on an old table) is cleared over a few nights
+ * instead of one long job. 1,000 × 50 = 50,000 rows a night.
+ */
+export const AUDIT_PRUNE_LIMITS = { batchSize: 1_000, maxBatches: 50 }
+
+export interface PruneResult {
+  deleted: number
+  batches: number
+  /** True when the run stopped at maxBatches with old rows possibly left for the next run. */
+  more: boolean
+}
+
+/** The retention job: deletes rows older than the policy, batch by batch; says how many went. */
+export async function pruneAuditEvents(
+  db: Database,
+  now: Date,
+  { retentionDays = AUDIT_RETENTION_DAYS, batchSize = AUDIT_PRUNE_LIMITS.batchSize, maxBatches = AUDIT_PRUNE_LIMITS.maxBatches } = {},
+): Promise<PruneResult> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000)
-  const deleted = await db.delete(auditEvents).where(lt(auditEvents.createdAt, cutoff)).returning({ id: auditEvents.id })
-  return deleted.length
+  let deleted = 0
+  for (let batches = 0; batches < maxBatches;) {
+    const oldest = db.select({ id: auditEvents.id }).from(auditEvents).where(lt(auditEvents.createdAt, cutoff))
+      .orderBy(auditEvents.createdAt).limit(batchSize)
+    const gone = await db.delete(auditEvents).where(inArray(auditEvents.id, oldest)).returning({ id: auditEvents.id })
+    if (gone.length > 0) batches++
+    deleted += gone.length
+    if (gone.length < batchSize) return { deleted, batches, more: false }
+  }
+  return { deleted, batches: maxBatches, more: true }
 }

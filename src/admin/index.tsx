@@ -63,8 +63,9 @@ export const adminFeature: Feature = {
     run: async (controller, env) => {
       const { db, close } = createDb(env)
       try {
-        const deleted = await pruneAuditEvents(db, new Date(controller.scheduledTime))
-        createLogger().info('audit retention', { deleted })
+        const { deleted, batches, more } = await pruneAuditEvents(db, new Date(controller.scheduledTime))
+        // `more`: the run's bound was reached; tomorrow's run carries on (docs/decisions/0060-audit-log.md).
+        createLogger().info('audit retention', { deleted, batches, more })
       } finally {
         await close()
       }
@@ -72,6 +73,6 @@ export const adminFeature: Feature = {
   }],
 }
 
-export { AUDIT_RETENTION_DAYS, pruneAuditEvents, recordAuditEvent, type AuditRecord } from './audit'
+export { AUDIT_PRUNE_LIMITS, AUDIT_RETENTION_DAYS, pruneAuditEvents, recordAuditEvent, type AuditRecord } from './audit'
 // The gate and throttle of every /admin route, for routes other features add under /admin (usage's meters).
 export { adminGate, adminThrottle } from './http'

@@ -117,7 +117,22 @@ describe('audit log', () => {
     const left = await withDb((db) => db.select().from(auditEvents).where(inArray(auditEvents.id, inserted.map((r) => r.id))))
     expect(left.map((r) => r.action)).toEqual(['test.retention_recent'])
     await withDb((db) => db.delete(auditEvents).where(eq(auditEvents.action, 'test.retention_recent')))
-    expect(await withDb((db) => pruneAuditEvents(db, now))).toBe(0)
+    expect((await withDb((db) => pruneAuditEvents(db, now))).deleted).toBe(0)
+  })
+
+  it('the retention job deletes in batches of N per statement, at most M batches a run (issue 19, item 13)', async () => {
+    // Years no other test writes, so the shared database holds only these five rows before the cutoff.
+    const now = new Date('1992-01-01T03:17:00Z')
+    const old = (i: number) => new Date(Date.UTC(1990, 0, 1 + i))
+    const action = `test.prune_batch_${crypto.randomUUID()}`
+    await withDb((db) => db.insert(auditEvents).values([0, 1, 2, 3, 4].map((i) => ({ action, actorId: null, createdAt: old(i) }))))
+    const left = async () => (await withDb((db) => db.select().from(auditEvents).where(eq(auditEvents.action, action)))).map((r) => r.createdAt.getTime())
+    const limits = { batchSize: 2, maxBatches: 2 }
+    expect(await withDb((db) => pruneAuditEvents(db, now, limits))).toEqual({ deleted: 4, batches: 2, more: true })
+    // Oldest first: the newest old row is what the bound left for the next run.
+    expect(await left()).toEqual([old(4).getTime()])
+    expect(await withDb((db) => pruneAuditEvents(db, now, limits))).toEqual({ deleted: 1, batches: 1, more: false })
+    expect(await left()).toEqual([])
   })
 })
 
