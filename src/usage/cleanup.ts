@@ -6,7 +6,8 @@ import { apiKeys, usageAdjustments, usageMeters, usageRecords } from './schema'
 /**
  * Account deletion's usage step (ADR 0084), run from the deletion queue and idempotent. The keys were
  * already revoked when deletion was asked for (auth.credentials_ended); here the meter object is wiped
- * first — its alarm goes with it, so no flush can write rows for the account after they are deleted —
+ * first — it waits for a flush already writing, and its alarm goes with it, so no flush can write rows
+ * for the account after they are deleted —
  * then the keys and usage rows. Wiping an empty meter and deleting absent rows change nothing.
  */
 export const deleteUsageData: AccountCleanup = async (db, user, env) => {

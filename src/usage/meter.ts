@@ -38,7 +38,11 @@ export class UsageMeter extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
-    const sql = ctx.storage.sql
+    this.createTables()
+  }
+
+  private createTables(): void {
+    const sql = this.ctx.storage.sql
     sql.exec('CREATE TABLE IF NOT EXISTS meters (metric TEXT PRIMARY KEY, used INTEGER NOT NULL)')
     // version: the mutation number that last changed the row; rows newer than the last flush are sent.
     sql.exec('CREATE TABLE IF NOT EXISTS daily (metric TEXT NOT NULL, day TEXT NOT NULL, amount INTEGER NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (metric, day))')
@@ -148,11 +152,19 @@ export class UsageMeter extends DurableObject<Env> {
     return { allowed: true, retryAfterSeconds: 0 }
   }
 
-  /** The account is being deleted: forget everything, including a pending flush. */
+  /**
+   * The account is being deleted: forget everything, including a pending flush. A flush already writing
+   * is waited for first (issue 19, 12d): wiping under it would let its Postgres write land after
+   * account deletion removed the rows, and its bookkeeping recreate storage after deleteAll. Once the
+   * wait ends, nothing is awaited before the delete, so no new flush can start in between; one started
+   * after finds no config and writes nothing.
+   */
   async wipe(): Promise<void> {
-    await this.ctx.storage.deleteAlarm()
-    await this.ctx.storage.deleteAll()
+    while (this.flushing) await this.flushing.catch(() => undefined)
     this.alarmSet = false
+    await Promise.all([this.ctx.storage.deleteAlarm(), this.ctx.storage.deleteAll()])
+    // deleteAll drops the tables too; an object used again (a late request) starts empty, not broken.
+    this.createTables()
   }
 
   // ---- writing to Postgres ----
