@@ -51,6 +51,9 @@ export const usageAdjustments = pgTable(
     after: bigint({ mode: 'number' }).notNull(),
     reason: text().notNull().default(''),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    // When the meter was set to `after`. Null: recorded but the meter call failed; the next adjustment
+    // of the same account and metric completes this row instead of writing another (issue 19, 12e).
+    appliedAt: timestamp({ withTimezone: true }),
   },
   (t) => [index('usage_adjustments_user_id_idx').on(t.userId, t.createdAt)],
 )

@@ -3,7 +3,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import wranglerToml from '../../wrangler.toml?raw'
 import worker from '../../src/index'
 import { Hono } from 'hono'
-import { and, eq } from 'drizzle-orm'
+import { and, asc, eq, inArray } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { withDb } from '../helpers/db'
 import { auditRowsAbout } from '../admin/helpers'
@@ -166,6 +166,22 @@ describe('reconcile', () => {
     expect(meterRow.used).toBe(200)
     const recorded = await withDb((db) => db.select().from(usageAdjustments).where(eq(usageAdjustments.userId, user.id)))
     expect(recorded.every((r) => r.reason === 'reconcile' && r.actorId === null)).toBe(true)
+  })
+
+  it('pages through accounts by user id, a bounded batch at a time, at most maxAccounts a run (issue 19, item 13)', async () => {
+    // More metered accounts than one batch and than the run's bound, whatever else the shared database holds.
+    for (let i = 0; i < 3; i++) {
+      const user = await createTestUser()
+      await consumeQuota(env, user.id, [{ metric: 'file_count', amount: 1 }])
+      await meterStub(env, user.id).flush()
+    }
+    const batches: string[][] = []
+    await withDb((db) => reconcileGauges({ db, env }, async (_db, id) => ({ bytes: 0, files: 0 }), { batchSize: 2, maxAccounts: 5, onBatch: (ids) => batches.push(ids) }))
+    expect(batches.map((b) => b.length)).toEqual([2, 2, 1])
+    // The keyset cursor: each page starts after the last id of the one before, none skipped or repeated.
+    const first5 = await withDb((db) => db.selectDistinct({ userId: usageMeters.userId }).from(usageMeters)
+      .where(inArray(usageMeters.metric, ['storage_bytes', 'file_count'])).orderBy(asc(usageMeters.userId)).limit(5))
+    expect(batches.flat()).toEqual(first5.map((r) => r.userId))
   })
 })
 
