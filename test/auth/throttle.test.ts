@@ -41,14 +41,17 @@ describe('AuthThrottle Durable Object (checklist 23, 24)', () => {
 
   it('counts concurrent attempts exactly', async () => {
     const stub = stubFor(`acct:${crypto.randomUUID()}`)
-    const results = await Promise.all(Array.from({ length: 20 }, () => stub.consumeDelay(LOGIN_ACCOUNT_DELAYS)))
+    // One instant for all 20 (the clock is the caller's): on a loaded machine the wall clock could pass the
+    // 1-second step while they are still arriving, and let a third through.
+    const t = Date.UTC(2030, 0, 1)
+    const results = await Promise.all(Array.from({ length: 20 }, () => stub.consumeDelay(LOGIN_ACCOUNT_DELAYS, t)))
     // Delays [0, 1, …]: the first attempt and the 0-second follow-up pass; everything else waits.
     expect(results.filter((r) => r.allowed)).toHaveLength(2)
   })
 
   it('fixed-window buckets allow exactly max per window, also concurrently', async () => {
     const stub = stubFor(`verify:${crypto.randomUUID()}`)
-    const results = await Promise.all(Array.from({ length: 25 }, () => stub.consumeBucket(10, 3600)))
+    const results = await Promise.all(Array.from({ length: 25 }, () => stub.consumeBucket(10, 3600, Date.UTC(2030, 0, 1))))
     expect(results.filter((r) => r.allowed)).toHaveLength(10)
     await runInDurableObject(stubFor(`resend:${crypto.randomUUID()}`), (instance: AuthThrottle) => {
       for (let i = 0; i < 3; i++) expect(instance.consumeBucket(3, 600, 0).allowed).toBe(true)

@@ -39,9 +39,11 @@ describe('/usage', () => {
 
   it('shows a bar per quota with the plan limit, and an SVG chart per metric with a table alternative', async () => {
     const { user, cookie } = await signedIn()
-    await consumeQuota(env, user.id, [{ metric: 'api_requests', amount: 7 }, { metric: 'storage_bytes', amount: 2560 }])
+    // One clock for what is consumed and for the day looked for below (the page reads the wall clock too).
+    const now = new Date()
+    await consumeQuota(env, user.id, [{ metric: 'api_requests', amount: 7 }, { metric: 'storage_bytes', amount: 2560 }], { now })
     await meterStub(env, user.id).flush()
-    const plan = await withDb((db) => getAccountPlan(db, user.id, new Date()))
+    const plan = await withDb((db) => getAccountPlan(db, user.id, now))
     const html = await (await get('/usage', cookie)).text()
     expect(html).toContain(`7 of ${new Intl.NumberFormat('en-US').format(plan.limits.apiRequestsPerMonth)}`)
     expect(html).toMatch(/<progress class="progress is-primary\s*mb-1" value="7"/)
@@ -55,7 +57,7 @@ describe('/usage', () => {
     expect(html).not.toMatch(/\sstyle=|<script>/)
     // 30 bars per chart, today's API requests among them.
     expect(html.match(/<rect /g)).toHaveLength(120)
-    expect(html).toContain(`${new Date().toISOString().slice(0, 10)}: 7</title>`)
+    expect(html).toContain(`${now.toISOString().slice(0, 10)}: 7</title>`)
   })
 
   it('the dashboard shows the compact card', async () => {
@@ -92,13 +94,13 @@ describe('admin functions', () => {
   it('adjust sets a meter, is recorded with who and why, and Postgres shows it at once', async () => {
     const { user: admin, cookie } = await signedIn({ role: 'admin' })
     const user = await createTestUser()
-    await consumeQuota(env, user.id, [{ metric: 'api_requests', amount: 40 }])
+    await consumeQuota(env, user.id, [{ metric: 'api_requests', amount: 40 }], { now: new Date() })
     const res = await post(`/admin/usage/${user.id}/adjust`, { metric: 'api_requests', value: '10', reason: 'support ticket 42' }, cookie)
     expect(res.status).toBe(303)
-    expect((await readQuota(env, user.id)).usage.api_requests.used).toBe(10)
+    expect((await readQuota(env, user.id, { now: new Date() })).usage.api_requests.used).toBe(10)
     const [row] = await withDb((db) => db.select().from(usageAdjustments).where(eq(usageAdjustments.userId, user.id)))
     expect(row).toMatchObject({ actorId: admin.id, metric: 'api_requests', kind: 'adjust', before: 40, after: 10, reason: 'support ticket 42' })
-    const summary = await withDb((db) => getUsageSummary(db, user.id))
+    const summary = await withDb((db) => getUsageSummary(db, user.id, new Date()))
     expect(summary.meters.api_requests.used).toBe(10)
     // One audit row, with actor and target (issue 13).
     const audit = await auditRowsAbout(user.id, 'usage.adjust')
@@ -109,9 +111,9 @@ describe('admin functions', () => {
   it("reset zeroes this period's counters, not the gauges, and records each", async () => {
     const { user: admin, cookie } = await signedIn({ role: 'admin' })
     const user = await createTestUser()
-    await consumeQuota(env, user.id, [{ metric: 'api_requests', amount: 3 }, { metric: 'uploads', amount: 2 }, { metric: 'storage_bytes', amount: 99 }])
+    await consumeQuota(env, user.id, [{ metric: 'api_requests', amount: 3 }, { metric: 'uploads', amount: 2 }, { metric: 'storage_bytes', amount: 99 }], { now: new Date() })
     expect((await post(`/admin/usage/${user.id}/reset`, {}, cookie)).status).toBe(303)
-    const live = await readQuota(env, user.id)
+    const live = await readQuota(env, user.id, { now: new Date() })
     expect([live.usage.api_requests.used, live.usage.uploads.used, live.usage.storage_bytes.used]).toEqual([0, 0, 99])
     const rows = await withDb((db) => db.select().from(usageAdjustments).where(and(eq(usageAdjustments.userId, user.id), eq(usageAdjustments.kind, 'reset'))))
     expect(rows.map((r) => r.metric).sort()).toEqual(['api_requests', 'uploads'])
@@ -141,7 +143,7 @@ describe('admin functions', () => {
 
   it('admin changes are throttled per admin (checklist 23)', async () => {
     const { user: admin, cookie } = await signedIn({ role: 'admin' })
-    for (let i = 0; i < ADMIN_CHANGES.max; i++) await meterStub(env, admin.id).hit('admin-usage-changes', ADMIN_CHANGES.max, ADMIN_CHANGES.windowSeconds)
+    for (let i = 0; i < ADMIN_CHANGES.max; i++) await meterStub(env, admin.id).hit('admin-usage-changes', ADMIN_CHANGES.max, ADMIN_CHANGES.windowSeconds, Date.now())
     const res = await post(`/admin/usage/${admin.id}/reset`, {}, cookie)
     expect(res.status).toBe(429)
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
@@ -151,16 +153,16 @@ describe('admin functions', () => {
 describe('reconcile', () => {
   it('sets drifted gauges to what the files hold, logs and records it', async () => {
     const user = await createTestUser()
-    await consumeQuota(env, user.id, [{ metric: 'storage_bytes', amount: 500 }, { metric: 'file_count', amount: 3 }])
+    await consumeQuota(env, user.id, [{ metric: 'storage_bytes', amount: 500 }, { metric: 'file_count', amount: 3 }], { now: new Date() })
     await meterStub(env, user.id).flush()
     // What the file rows say (files' getStorageSummary in production): one file of 200 bytes.
     const truth = new Map([[user.id, { bytes: 200, files: 1 }]])
-    const drifts = await withDb((db) => reconcileGauges({ db, env }, async (_db, id) => truth.get(id) ?? { bytes: 0, files: 0 }))
+    const drifts = await withDb((db) => reconcileGauges({ db, env, now: new Date() }, async (_db, id) => truth.get(id) ?? { bytes: 0, files: 0 }))
     expect(drifts.filter((d) => d.userId === user.id)).toEqual([
       { userId: user.id, metric: 'storage_bytes', meter: 500, actual: 200 },
       { userId: user.id, metric: 'file_count', meter: 3, actual: 1 },
     ])
-    const live = await readQuota(env, user.id)
+    const live = await readQuota(env, user.id, { now: new Date() })
     expect([live.usage.storage_bytes.used, live.usage.file_count.used]).toEqual([200, 1])
     const [meterRow] = await withDb((db) => db.select().from(usageMeters).where(and(eq(usageMeters.userId, user.id), eq(usageMeters.metric, 'storage_bytes'))))
     expect(meterRow.used).toBe(200)
@@ -172,11 +174,11 @@ describe('reconcile', () => {
     // More metered accounts than one batch and than the run's bound, whatever else the shared database holds.
     for (let i = 0; i < 3; i++) {
       const user = await createTestUser()
-      await consumeQuota(env, user.id, [{ metric: 'file_count', amount: 1 }])
+      await consumeQuota(env, user.id, [{ metric: 'file_count', amount: 1 }], { now: new Date() })
       await meterStub(env, user.id).flush()
     }
     const batches: string[][] = []
-    await withDb((db) => reconcileGauges({ db, env }, async (_db, id) => ({ bytes: 0, files: 0 }), { batchSize: 2, maxAccounts: 5, onBatch: (ids) => batches.push(ids) }))
+    await withDb((db) => reconcileGauges({ db, env, now: new Date() }, async (_db, id) => ({ bytes: 0, files: 0 }), { batchSize: 2, maxAccounts: 5, onBatch: (ids) => batches.push(ids) }))
     expect(batches.map((b) => b.length)).toEqual([2, 2, 1])
     // The keyset cursor: each page starts after the last id of the one before, none skipped or repeated.
     const first5 = await withDb((db) => db.selectDistinct({ userId: usageMeters.userId }).from(usageMeters)
@@ -225,12 +227,12 @@ describe('the nightly reconcile job', () => {
     expect(wranglerToml).toContain(`crons = ["${RECONCILE_CRON}"]`)
     const user = await createTestUser()
     // Metered as if two files were stored, but the files table has none for this account.
-    await consumeQuota(env, user.id, [{ metric: 'storage_bytes', amount: 700 }, { metric: 'file_count', amount: 2 }])
+    await consumeQuota(env, user.id, [{ metric: 'storage_bytes', amount: 700 }, { metric: 'file_count', amount: 2 }], { now: new Date() })
     await meterStub(env, user.id).flush()
     const ctx = createExecutionContext()
     await worker.scheduled(createScheduledController({ cron: RECONCILE_CRON, scheduledTime: Date.now() }), env, ctx)
     await waitOnExecutionContext(ctx)
-    const live = await readQuota(env, user.id)
+    const live = await readQuota(env, user.id, { now: new Date() })
     expect([live.usage.storage_bytes.used, live.usage.file_count.used]).toEqual([0, 0])
   })
 })
