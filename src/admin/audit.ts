@@ -26,7 +26,7 @@ export function scrubDetail(detail: AuditRecord['detail']): AuditRecord['detail'
 }
 
 /** The 'audit.record' listener: one row per event, insert only. */
-export async function recordAuditEvent(db: Database, record: AuditRecord, now: Date = new Date()): Promise<void> {
+export async function recordAuditEvent(db: Database, record: AuditRecord, now: Date): Promise<void> {
   await db.insert(auditEvents).values({
     action: record.action.slice(0, 100),
     actorId: record.actorId,

@@ -23,7 +23,7 @@ export const ADMIN_FORM_MAX_BYTES = 32 * 1024
 export const ADMIN_ACTION_LIMIT = { max: 60, windowSeconds: 60 }
 
 export const adminThrottle = createMiddleware<AppEnv>(async (c, next) => {
-  const decision = await consumeBucket(c.env, `admin:${c.get('user')!.id}`, ADMIN_ACTION_LIMIT)
+  const decision = await consumeBucket(c.env, `admin:${c.get('user')!.id}`, ADMIN_ACTION_LIMIT, new Date())
   if (!decision.allowed) {
     c.header('Retry-After', String(decision.retryAfterSeconds))
     return renderError(c, { status: 429, title: 'Too many actions', message: throttleMessage(decision.retryAfterSeconds) })

@@ -38,7 +38,7 @@ export const impersonationBanner: Banner = {
 const stopThrottle = createMiddleware<AppEnv>(async (c, next) => {
   const session = c.get('session')
   if (!session?.impersonatorId) return renderError(c, { status: 400, title: 'Not impersonating', message: 'You are not logged in as someone else.' })
-  const decision = await consumeBucket(c.env, `admin:${session.impersonatorId}`, ADMIN_ACTION_LIMIT)
+  const decision = await consumeBucket(c.env, `admin:${session.impersonatorId}`, ADMIN_ACTION_LIMIT, new Date())
   if (!decision.allowed) {
     c.header('Retry-After', String(decision.retryAfterSeconds))
     return renderError(c, { status: 429, title: 'Too many actions', message: throttleMessage(decision.retryAfterSeconds) })

@@ -22,7 +22,8 @@ function Panel({ panel, data, failed }: { panel: AdminPanel; data: unknown; fail
 
 export const overviewRoutes = new Hono<AppEnv>().get('/admin', ...adminGate, async (c) => {
   const panels = c.get('registry').adminPanels
-  const results = await Promise.allSettled(panels.map((p) => p.load(c.get('db'), c.env)))
+  const now = new Date()
+  const results = await Promise.allSettled(panels.map((p) => p.load(c.get('db'), c.env, now)))
   results.forEach((r, i) => {
     if (r.status === 'rejected') c.var.log.error('admin panel failed', { panel: panels[i]!.id, error: r.reason })
   })

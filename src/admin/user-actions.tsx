@@ -82,7 +82,7 @@ export const userActionRoutes = new Hono<AppEnv>()
     const pending = await getPendingVerification(c.get('db'), id)
     if (user.emailVerifiedAt && !pending) return renderError(c, { status: 409, title: 'Already verified', message: 'This address is verified; there is nothing to resend.' })
     const email = pending?.email ?? user.email
-    await sendVerificationEmail(c, user, email)
+    await sendVerificationEmail(c, user, email, new Date())
     await recordAdminAction(c, 'admin.user.verification_resent', userTarget(id))
     setFlash(c, 'success', `A new verification mail is on its way to ${email}.`)
     return redirectAfterPost(c, `/admin/users/${id}`)

@@ -124,12 +124,13 @@ export const userPageRoutes = new Hono<AppEnv>().get('/admin/users/:id', ...admi
   if (!UUID_RE.test(id)) return notFound(c)
   const db = c.get('db')
   const sections = c.get('registry').adminUserSections
+  const now = new Date()
   // Profile, sessions, pending mail and every feature's section at once (one round trip of parallel queries).
   const [user, sessions, pending, ...loaded] = await Promise.all([
     getUserById(db, id),
-    listUserSessions(db, id),
+    listUserSessions(db, id, now),
     getPendingVerification(db, id),
-    ...sections.map((s) => s.load(db, id, c.env).then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, v: e }))),
+    ...sections.map((s) => s.load(db, id, c.env, now).then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, v: e }))),
   ])
   if (!user) return notFound(c)
   return c.render(

@@ -35,7 +35,7 @@ export class AuthThrottle extends DurableObject<Env> {
    * Increasing delays (Lucia's Throttler): attempt n+1 is allowed only `delays[n]` seconds after
    * attempt n. The caller consumes before checking the password and resets on success.
    */
-  consumeDelay(delaysSeconds: number[], now: number = Date.now()): ThrottleDecision {
+  consumeDelay(delaysSeconds: number[], now: number): ThrottleDecision {
     const kv = this.ctx.storage.kv
     const state = kv.get<DelayState>('delay')
     if (state === undefined || now - state.updatedAt >= DELAY_FORGET_AFTER_MS) {
@@ -62,7 +62,7 @@ export class AuthThrottle extends DurableObject<Env> {
   }
 
   /** Fixed window: at most `max` events per `windowSeconds` (code attempts, resend, reset mails). */
-  consumeBucket(max: number, windowSeconds: number, now: number = Date.now()): ThrottleDecision {
+  consumeBucket(max: number, windowSeconds: number, now: number): ThrottleDecision {
     const kv = this.ctx.storage.kv
     const state = kv.get<BucketState>('bucket')
     if (state === undefined || now - state.windowStart >= windowSeconds * 1000) {
@@ -95,13 +95,13 @@ function stub(env: Env, key: string) {
   return env.AUTH_THROTTLE.get(env.AUTH_THROTTLE.idFromName(key))
 }
 
-export async function consumeDelays(env: Env, keys: string[], delays: (key: string) => number[]): Promise<ThrottleDecision> {
-  const decisions = await Promise.all(keys.map((key) => stub(env, key).consumeDelay(delays(key))))
+export async function consumeDelays(env: Env, keys: string[], delays: (key: string) => number[], now: Date): Promise<ThrottleDecision> {
+  const decisions = await Promise.all(keys.map((key) => stub(env, key).consumeDelay(delays(key), now.getTime())))
   return worst(decisions)
 }
 
-export async function consumeBucket(env: Env, key: string, limit: { max: number; windowSeconds: number }): Promise<ThrottleDecision> {
-  return stub(env, key).consumeBucket(limit.max, limit.windowSeconds)
+export async function consumeBucket(env: Env, key: string, limit: { max: number; windowSeconds: number }, now: Date): Promise<ThrottleDecision> {
+  return stub(env, key).consumeBucket(limit.max, limit.windowSeconds, now.getTime())
 }
 
 export async function resetThrottle(env: Env, keys: string[]): Promise<void> {

@@ -12,10 +12,10 @@ export const EMAIL_CHANGE_ACCOUNT_LIMIT = { max: 3, windowSeconds: 60 * 60 }
 export const EMAIL_CHANGE_ADDRESS_LIMIT = { max: 3, windowSeconds: 60 * 60 }
 
 // The account window is consulted first, so a refused account does not spend the target's allowance.
-export async function consumeEmailChangeAllowance(env: Env, userId: string, address: string): Promise<ThrottleDecision> {
-  const account = await consumeBucket(env, `email-change:${userId}`, EMAIL_CHANGE_ACCOUNT_LIMIT)
+export async function consumeEmailChangeAllowance(env: Env, userId: string, address: string, now: Date): Promise<ThrottleDecision> {
+  const account = await consumeBucket(env, `email-change:${userId}`, EMAIL_CHANGE_ACCOUNT_LIMIT, now)
   if (!account.allowed) return account
-  return consumeBucket(env, `email-change-to:${address}`, EMAIL_CHANGE_ADDRESS_LIMIT)
+  return consumeBucket(env, `email-change-to:${address}`, EMAIL_CHANGE_ADDRESS_LIMIT, now)
 }
 
 export function emailChangeThrottleMessage(retryAfterSeconds: number): string {

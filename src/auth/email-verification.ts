@@ -24,7 +24,7 @@ function codeSecret(userId: string, code: string): string {
   return `${userId}:${code}`
 }
 
-export async function createEmailVerification(db: Database, userId: string, email: string, now: Date = new Date()) {
+export async function createEmailVerification(db: Database, userId: string, email: string, now: Date) {
   const code = generateVerificationCode()
   const token = generateLinkToken()
   const expiresAt = new Date(now.getTime() + VERIFICATION_TTL_MINUTES * 60_000)
@@ -43,7 +43,7 @@ export async function getPendingVerification(db: Database, userId: string) {
 
 export type VerificationCheck = { ok: true; userId: string; email: string } | { ok: false; reason: 'invalid' | 'expired' }
 
-export async function checkVerificationCode(db: Database, userId: string, code: string, now: Date = new Date()): Promise<VerificationCheck> {
+export async function checkVerificationCode(db: Database, userId: string, code: string, now: Date): Promise<VerificationCheck> {
   const row = await getPendingVerification(db, userId)
   if (row === null || !/^\d{8}$/.test(code)) return { ok: false, reason: 'invalid' }
   if (!secretMatchesHash(codeSecret(userId, code), row.codeHash)) return { ok: false, reason: 'invalid' }
@@ -51,7 +51,7 @@ export async function checkVerificationCode(db: Database, userId: string, code: 
   return { ok: true, userId, email: row.email }
 }
 
-export async function checkVerificationToken(db: Database, token: string, now: Date = new Date()): Promise<VerificationCheck> {
+export async function checkVerificationToken(db: Database, token: string, now: Date): Promise<VerificationCheck> {
   if (!hasTokenShape(token)) return { ok: false, reason: 'invalid' }
   const [row] = await db.select().from(emailVerifications).where(eq(emailVerifications.tokenHash, hashSecret(token))).limit(1)
   if (row === undefined) return { ok: false, reason: 'invalid' }
@@ -70,7 +70,7 @@ export type ApplyResult = { ok: true; previousEmail: string | null } | { ok: fal
  * change or reset since the request rotated it, so a link mailed before that no longer moves the account.
  * An email change rotates the stamp in turn and kills reset links mailed to the old address.
  */
-export async function applyEmailVerification(db: Database, userId: string, email: string, now: Date = new Date()): Promise<ApplyResult> {
+export async function applyEmailVerification(db: Database, userId: string, email: string, now: Date): Promise<ApplyResult> {
   return db.transaction(async (tx) => {
     // The user row is locked first, so a concurrent password reset cannot slip between the check and the swap.
     const [user] = await tx.select({ email: users.email, securityStamp: users.securityStamp }).from(users).where(eq(users.id, userId)).for('update')

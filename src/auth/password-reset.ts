@@ -14,7 +14,7 @@ import { generateLinkToken, hasTokenShape, hashSecret } from './tokens'
  */
 export const RESET_TTL_MINUTES = 60
 
-export async function createPasswordResetToken(db: Database, userId: string, now: Date = new Date()): Promise<{ token: string; expiresAt: Date }> {
+export async function createPasswordResetToken(db: Database, userId: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
   const token = generateLinkToken()
   const expiresAt = new Date(now.getTime() + RESET_TTL_MINUTES * 60_000)
   await db.transaction(async (tx) => {
@@ -24,7 +24,7 @@ export async function createPasswordResetToken(db: Database, userId: string, now
   return { token, expiresAt }
 }
 
-export async function findValidResetToken(db: Database, token: string, now: Date = new Date()): Promise<{ userId: string } | null> {
+export async function findValidResetToken(db: Database, token: string, now: Date): Promise<{ userId: string } | null> {
   if (!hasTokenShape(token)) return null
   const [row] = await db
     .select({ userId: passwordResetTokens.userId })
@@ -35,7 +35,7 @@ export async function findValidResetToken(db: Database, token: string, now: Date
 }
 
 /** Returns the user id, or null when the token is unknown, expired or already used. */
-export async function resetPasswordWithToken(db: Database, token: string, newPasswordHash: string, now: Date = new Date(), endCredentials?: EndCredentials): Promise<string | null> {
+export async function resetPasswordWithToken(db: Database, token: string, newPasswordHash: string, now: Date, endCredentials?: EndCredentials): Promise<string | null> {
   if (!hasTokenShape(token)) return null
   return db.transaction(async (tx) => {
     const [consumed] = await tx

@@ -12,7 +12,7 @@ import type { User } from './schema'
  */
 export async function reauthenticate(c: AppContext, user: User, password: string): Promise<{ status: 401 | 429; message: string } | null> {
   const key = `reauth:${user.id}`
-  const throttle = await consumeDelays(c.env, [key], () => LOGIN_ACCOUNT_DELAYS)
+  const throttle = await consumeDelays(c.env, [key], () => LOGIN_ACCOUNT_DELAYS, new Date())
   if (!throttle.allowed) return { status: 429, message: throttleMessage(throttle.retryAfterSeconds) }
   if (!(await verifyPassword(user.passwordHash, password))) {
     logAuthEvent(c, 'access.denied', { userId: user.id, reason: 'wrong current password', path: c.req.path })

@@ -27,8 +27,8 @@ export const IMPERSONATION_MAX_MS = 30 * 60 * 1000
 export async function createSession(
   db: Database,
   userId: string,
-  meta: { userAgent?: string; ipAddress?: string } = {},
-  now: Date = new Date(),
+  meta: { userAgent?: string; ipAddress?: string },
+  now: Date,
 ): Promise<{ token: string; session: SessionRow }> {
   const id = generateSecureRandomString(SESSION_ID_BYTES)
   const secret = generateSecureRandomString(LINK_TOKEN_BYTES)
@@ -66,7 +66,7 @@ export interface ValidateSessionOptions {
 export async function validateSessionToken(
   db: Database,
   token: string,
-  now: Date = new Date(),
+  now: Date,
   options: ValidateSessionOptions = {},
 ): Promise<SessionValidationResult> {
   const parts = token.split('.')
@@ -113,7 +113,7 @@ export async function invalidateUserSessions(db: Database, userId: string): Prom
   await db.delete(sessions).where(eq(sessions.userId, userId))
 }
 
-export async function listUserSessions(db: Database, userId: string, now: Date = new Date()): Promise<SessionRow[]> {
+export async function listUserSessions(db: Database, userId: string, now: Date): Promise<SessionRow[]> {
   return db.select().from(sessions).where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now))).orderBy(sessions.lastSeenAt)
 }
 
@@ -129,7 +129,7 @@ export function sessionCookieName(config: Pick<Config, 'isProduction'>): string 
   return config.isProduction ? '__Host-session' : 'session'
 }
 
-export function setSessionCookie(c: AppContext, token: string, expiresAt: Date, now: Date = new Date()): void {
+export function setSessionCookie(c: AppContext, token: string, expiresAt: Date, now: Date): void {
   const config = configOf(c)
   setCookie(c, sessionCookieName(config), token, {
     httpOnly: true,
@@ -153,9 +153,9 @@ export function readSessionCookie(c: AppContext): string | undefined {
  * Signs this browser in as `user`: a new session (never a reused one: checklist 8) and its cookie. Login,
  * sign-up, a password change and a verified email change all start one this way.
  */
-export async function startSession(c: AppContext, user: Pick<User, 'id'>): Promise<SessionRow> {
-  const { token, session } = await createSession(c.get('db'), user.id, { userAgent: c.req.header('user-agent'), ipAddress: clientIp(c) })
-  setSessionCookie(c, token, session.expiresAt)
+export async function startSession(c: AppContext, user: Pick<User, 'id'>, now: Date): Promise<SessionRow> {
+  const { token, session } = await createSession(c.get('db'), user.id, { userAgent: c.req.header('user-agent'), ipAddress: clientIp(c) }, now)
+  setSessionCookie(c, token, session.expiresAt, now)
   return session
 }
 

@@ -46,7 +46,7 @@ const WEBHOOK_MAX_BYTES = 512 * 1024
 // Every state-changing billing action calls Stripe: 20 per user per 10 minutes is plenty for a person and
 // caps what a stolen session or a script can cost in API calls (checklist: throttling).
 const billingThrottle = createMiddleware<AppEnv>(async (c, next) => {
-  const decision = await consumeBucket(c.env, `billing:${c.get('user')!.id}`, { max: 20, windowSeconds: 600 })
+  const decision = await consumeBucket(c.env, `billing:${c.get('user')!.id}`, { max: 20, windowSeconds: 600 }, new Date())
   if (decision.allowed) return next()
   c.header('Retry-After', String(decision.retryAfterSeconds))
   return renderError(c, { status: 429, title: 'Too many requests', message: throttleMessage(decision.retryAfterSeconds) })

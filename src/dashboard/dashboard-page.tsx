@@ -12,9 +12,9 @@ interface LoadedCard {
  * one more database trip however many cards there are (issue 8's budget); a card whose load fails is
  * shown as unavailable rather than taking the whole dashboard down.
  */
-export async function loadDashboardCards(c: AppContext, viewer: Viewer): Promise<LoadedCard[]> {
+export async function loadDashboardCards(c: AppContext, viewer: Viewer, now: Date): Promise<LoadedCard[]> {
   const cards = c.get('registry').dashboardCards.filter((card) => isInAudience(card.audience ?? 'user', viewer))
-  const results = await Promise.allSettled(cards.map((card) => (card.load ? card.load(c.get('db'), viewer, c.env) : Promise.resolve(undefined))))
+  const results = await Promise.allSettled(cards.map((card) => (card.load ? card.load(c.get('db'), viewer, c.env, now) : Promise.resolve(undefined))))
   return cards.map((card, i) => {
     const result = results[i]!
     if (result.status === 'fulfilled') return { card, content: card.render(result.value, viewer) }

@@ -7,7 +7,7 @@ import { DashboardPage, loadDashboardCards } from './dashboard-page'
 // The signed-in home: one card per feature that declares one (Feature.dashboardCards).
 const dashboardRoutes = new Hono<AppEnv>().get('/dashboard', requireUser, async (c) => {
   const viewer = c.get('viewer')!
-  const cards = await loadDashboardCards(c, viewer)
+  const cards = await loadDashboardCards(c, viewer, new Date())
   return c.render(<DashboardPage viewer={viewer} cards={cards} />, { title: 'Dashboard' })
 })
 

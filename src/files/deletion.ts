@@ -42,9 +42,9 @@ export async function purgeFile(deps: { db: Database; bucket: R2Bucket }, file: 
  * what fails stays marked for the nightly sweep, and the owner's request still succeeds (the files are
  * gone for them). Returns how many were purged now.
  */
-export async function finishDeletion(deps: { db: Database; env: Env }, userId: string, marked: FileRow[]): Promise<number> {
+export async function finishDeletion(deps: { db: Database; env: Env; now: Date }, userId: string, marked: FileRow[]): Promise<number> {
   const log = createLogger()
-  await releaseFiles(deps.env, userId, marked, deps.db).catch((err: unknown) => log.error('quota not released after delete; reconcile corrects it', { userId, ...describeError(err) }))
+  await releaseFiles(deps.env, userId, marked, deps.now, deps.db).catch((err: unknown) => log.error('quota not released after delete; reconcile corrects it', { userId, ...describeError(err) }))
   let purged = 0
   for (const file of marked) {
     try {

@@ -14,7 +14,7 @@ export const FILES_WRITE_LIMIT = { max: 120, windowSeconds: 60 }
 // the quota meter, and the limit is far above what a person clicking or dropping files reaches.
 export const throttleFileWrites = createMiddleware<AppEnv>(async (c, next) => {
   const user = c.get('user')!
-  const decision = await consumeBucket(c.env, `files:${user.id}`, FILES_WRITE_LIMIT)
+  const decision = await consumeBucket(c.env, `files:${user.id}`, FILES_WRITE_LIMIT, new Date())
   if (decision.allowed) return next()
   c.header('Retry-After', String(decision.retryAfterSeconds))
   if (c.req.path === '/files/upload') return c.json({ error: throttleMessage(decision.retryAfterSeconds) }, 429)

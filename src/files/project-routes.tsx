@@ -49,9 +49,10 @@ export const projectRoutes = new Hono<AppEnv>()
   })
   .post('/files/projects/:id/delete', formBodyLimit({ maxSize: FILE_FORM_MAX_BYTES }), requireVerified, throttleFileWrites, async (c) => {
     const user = c.get('user')!
-    const removed = await deleteProjectWithFiles(c.get('db'), user.id, c.req.param('id'), new Date())
+    const now = new Date()
+    const removed = await deleteProjectWithFiles(c.get('db'), user.id, c.req.param('id'), now)
     if (removed === null) return projectNotFound(c)
-    await finishDeletion({ db: c.get('db'), env: c.env }, user.id, removed)
+    await finishDeletion({ db: c.get('db'), env: c.env, now }, user.id, removed)
     setFlash(c, 'success', removed.length === 0 ? 'Project deleted.' : `Project deleted with its ${removed.length === 1 ? 'file' : `${removed.length} files`}.`)
     return c.redirect('/files', 303)
   })

@@ -18,27 +18,27 @@ function denialMessage(denied: QuotaDenial | undefined): { message: string; stat
 }
 
 /** The upload's quota steps, on usage's UsageMeter (consumed atomically before any byte is stored). */
-export function uploadQuota(env: Env, userId: string, db: Database): UploadQuota {
+export function uploadQuota(env: Env, userId: string, db: Database, now: Date): UploadQuota {
   return {
     consume: async (items) => {
-      const result = await consumeQuota(env, userId, items, { db })
+      const result = await consumeQuota(env, userId, items, { db, now })
       return result.allowed ? { allowed: true } : { allowed: false, ...denialMessage(result.denied) }
     },
-    release: async (items) => { await releaseQuota(env, userId, items, { db }) },
+    release: async (items) => { await releaseQuota(env, userId, items, { db, now }) },
   }
 }
 
 /** A deleted file gives back its bytes and its slot (the monthly upload it used stays used). */
-export async function releaseFiles(env: Env, userId: string, removed: Pick<FileRow, 'size'>[], db?: Database): Promise<void> {
+export async function releaseFiles(env: Env, userId: string, removed: Pick<FileRow, 'size'>[], now: Date, db?: Database): Promise<void> {
   if (removed.length === 0) return
   const bytes = removed.reduce((sum, f) => sum + f.size, 0)
-  await releaseQuota(env, userId, [{ metric: 'storage_bytes', amount: bytes }, { metric: 'file_count', amount: removed.length }], { db })
+  await releaseQuota(env, userId, [{ metric: 'storage_bytes', amount: bytes }, { metric: 'file_count', amount: removed.length }], { db, now })
 }
 
 export interface StorageQuota { usedBytes: number; limitBytes: number | null }
 
 /** Storage used and allowed, as the meter counts it (what the next upload is checked against). */
-export async function readStorageQuota(env: Env, userId: string, db: Database): Promise<StorageQuota> {
-  const result = await readQuota(env, userId, { db })
+export async function readStorageQuota(env: Env, userId: string, db: Database, now: Date): Promise<StorageQuota> {
+  const result = await readQuota(env, userId, { db, now })
   return { usedBytes: result.usage.storage_bytes.used, limitBytes: result.usage.storage_bytes.limit }
 }

@@ -32,7 +32,7 @@ async function answerChange(c: AppContext, back: string, message: string) {
 /** The page of files (one database round trip) and the account's storage quota from its meter (no database work). */
 async function loadBrowser(c: AppContext, query: ReturnType<typeof parseBrowserQuery>) {
   const userId = c.get('user')!.id
-  const [page, quota] = await Promise.all([listFilesPage(c.get('db'), userId, query), readStorageQuota(c.env, userId, c.get('db'))])
+  const [page, quota] = await Promise.all([listFilesPage(c.get('db'), userId, query), readStorageQuota(c.env, userId, c.get('db'), new Date())])
   return { ...page, quota }
 }
 
@@ -48,8 +48,9 @@ export const fileRoutes = new Hono<AppEnv>()
   // for the uploader in public/app.js.
   .post('/files/upload', requireVerified, throttleFileWrites, async (c) => {
     const user = c.get('user')!
+    const now = new Date()
     const result = await storeUpload(
-      { db: c.get('db'), env: c.env, quota: uploadQuota(c.env, user.id, c.get('db')), now: new Date() },
+      { db: c.get('db'), env: c.env, quota: uploadQuota(c.env, user.id, c.get('db'), now), now },
       { userId: user.id, name: c.req.query('name'), projectId: c.req.query('projectId') || undefined, contentLength: c.req.header('content-length'), body: c.req.raw.body },
     )
     if (!result.ok) {
@@ -80,9 +81,10 @@ export const fileRoutes = new Hono<AppEnv>()
     const user = c.get('user')!
     // Marked first (the file disappears at once), then quota, objects, and the row last (deletion.ts):
     // a failure after the mark is finished by the nightly sweep, never an orphaned object.
-    const file = await markFileDeleted(c.get('db'), user.id, c.req.param('id'), new Date())
+    const now = new Date()
+    const file = await markFileDeleted(c.get('db'), user.id, c.req.param('id'), now)
     if (!file) return notFound(c)
-    await finishDeletion({ db: c.get('db'), env: c.env }, user.id, [file])
+    await finishDeletion({ db: c.get('db'), env: c.env, now }, user.id, [file])
     return answerChange(c, safeBack(fields.back), `Deleted “${file.name}”.`)
   })
   .get('/files/:id/download', requireVerified, async (c) => {

@@ -8,8 +8,8 @@ import { consumeBucket, type ThrottleDecision } from '../auth'
  */
 export const CONTACT_IP_LIMIT = { max: 10, windowSeconds: 60 * 60 }
 
-export function consumeContactAllowance(env: Env, ip: string): Promise<ThrottleDecision> {
-  return consumeBucket(env, `contact-ip:${ip}`, CONTACT_IP_LIMIT)
+export function consumeContactAllowance(env: Env, ip: string, now: Date): Promise<ThrottleDecision> {
+  return consumeBucket(env, `contact-ip:${ip}`, CONTACT_IP_LIMIT, now)
 }
 
 export function contactThrottleMessage(retryAfterSeconds: number): string {

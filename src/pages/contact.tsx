@@ -65,7 +65,7 @@ export const contactRoutes = new Hono<AppEnv>()
         return respondWithForm(c, 422, <ContactForm values={values} errors={errors} />, <ContactPage values={values} errors={errors} />, 'Contact')
       }
       // Per client address, after validation so that fixing a typo costs nothing (issue 9, finding 3).
-      const throttle = await consumeContactAllowance(c.env, clientIp(c))
+      const throttle = await consumeContactAllowance(c.env, clientIp(c), new Date())
       if (!throttle.allowed) {
         const notice = contactThrottleMessage(throttle.retryAfterSeconds)
         c.header('Retry-After', String(throttle.retryAfterSeconds))

@@ -34,8 +34,11 @@ export interface DashboardCard<T = unknown> {
   title: string
   order?: number
   audience?: Audience
-  /** The card's data. Loads of every card on the page run together (one round trip budget, issue 8). */
-  load?: (db: Database, viewer: Viewer, env: Env) => Promise<T>
+  /**
+   * The card's data. Loads of every card on the page run together (one round trip budget, issue 8).
+   * `now` is the request's clock: a loader never reads the wall clock itself (deterministic tests).
+   */
+  load?: (db: Database, viewer: Viewer, env: Env, now: Date) => Promise<T>
   render: (data: T, viewer: Viewer) => Child
 }
 
@@ -43,7 +46,8 @@ export interface AdminPanel<T = unknown> {
   id: string
   title: string
   order?: number
-  load: (db: Database, env: Env) => Promise<T>
+  /** `now`: the request's clock, as for dashboard cards. */
+  load: (db: Database, env: Env, now: Date) => Promise<T>
   render: (data: T) => Child
 }
 
@@ -117,7 +121,8 @@ export interface AdminUserSection<T = unknown> {
   id: string
   title: string
   order?: number
-  load: (db: Database, userId: string, env: Env) => Promise<T>
+  /** `now`: the request's clock, as for dashboard cards. */
+  load: (db: Database, userId: string, env: Env, now: Date) => Promise<T>
   render: (data: T, userId: string) => Child
 }
 

@@ -113,8 +113,8 @@ function respond(c: AppContext, status: 200 | 422 | 429, props: SectionProps) {
   return isHtmxRequest(c) ? c.html(<ApiKeysSection {...props} />) : c.render(<ApiKeysPage {...props} />, { title: 'API keys' })
 }
 
-async function throttled(c: AppContext, userId: string): Promise<number> {
-  const d = await meterStub(c.env, userId).hit('api-key-changes', API_KEY_CHANGES.max, API_KEY_CHANGES.windowSeconds)
+async function throttled(c: AppContext, userId: string, now: Date): Promise<number> {
+  const d = await meterStub(c.env, userId).hit('api-key-changes', API_KEY_CHANGES.max, API_KEY_CHANGES.windowSeconds, now.getTime())
   return d.allowed ? 0 : d.retryAfterSeconds
 }
 
@@ -130,7 +130,8 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     const db = c.get('db')
     const form = await readForm(c)
     const name = (form.name ?? '').trim()
-    const wait = await throttled(c, user.id)
+    const now = new Date()
+    const wait = await throttled(c, user.id, now)
     if (wait > 0) {
       c.header('Retry-After', String(wait))
       return respond(c, 429, { keys: await listApiKeys(db, user.id), name, errors: { form: `Too many key changes. Try again in ${Math.ceil(wait / 60)} minutes.` } })
@@ -139,7 +140,7 @@ export const apiKeyRoutes = new Hono<AppEnv>()
       const error = name === '' ? 'Give the key a name.' : `At most ${API_KEY_NAME_MAX} characters.`
       return respond(c, 422, { keys: await listApiKeys(db, user.id), name, errors: { name: error } })
     }
-    const result = await createApiKey(db, user.id, name)
+    const result = await createApiKey(db, user.id, name, now)
     if (!result.ok) {
       return respond(c, 422, { keys: await listApiKeys(db, user.id), name, errors: { form: `You already have ${MAX_ACTIVE_KEYS} active keys. Revoke one first.` } })
     }
@@ -150,12 +151,13 @@ export const apiKeyRoutes = new Hono<AppEnv>()
   .post('/settings/api-keys/:id/revoke', requireVerified, refuseWhileImpersonating, formBodyLimit({ maxSize: KEY_FORM_MAX_BYTES }), async (c) => {
     const user = c.get('user')!
     const db = c.get('db')
-    const wait = await throttled(c, user.id)
+    const now = new Date()
+    const wait = await throttled(c, user.id, now)
     if (wait > 0) {
       c.header('Retry-After', String(wait))
       return respond(c, 429, { keys: await listApiKeys(db, user.id), errors: { form: `Too many key changes. Try again in ${Math.ceil(wait / 60)} minutes.` } })
     }
-    const revoked = await revokeApiKey(db, user.id, c.req.param('id'))
+    const revoked = await revokeApiKey(db, user.id, c.req.param('id'), now)
     // Someone else's key looks exactly like a missing one.
     if (!revoked) return renderError(c, { status: 404, title: 'Key not found', message: 'This key does not exist or is already revoked.' })
     logUsageEvent(c, 'api key revoked', { userId: user.id, prefix: revoked.prefix })

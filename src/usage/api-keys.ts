@@ -27,7 +27,7 @@ function hashSecret(secret: string): string {
 
 export type CreateKeyResult = { ok: true; key: string; row: ApiKey } | { ok: false; reason: 'too-many' }
 
-export async function createApiKey(db: Database, userId: string, name: string, now: Date = new Date()): Promise<CreateKeyResult> {
+export async function createApiKey(db: Database, userId: string, name: string, now: Date): Promise<CreateKeyResult> {
   const [{ active }] = await db.select({ active: count() }).from(apiKeys).where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
   if (active >= MAX_ACTIVE_KEYS) return { ok: false, reason: 'too-many' }
   const prefix = randomToken(5)
@@ -43,7 +43,7 @@ export async function listApiKeys(db: Database, userId: string): Promise<ApiKey[
 }
 
 /** Only the owner's own, still active key; false for anything else (someone else's id looks missing). */
-export async function revokeApiKey(db: Database, userId: string, keyId: string, now: Date = new Date()): Promise<ApiKey | null> {
+export async function revokeApiKey(db: Database, userId: string, keyId: string, now: Date): Promise<ApiKey | null> {
   if (!/^[0-9a-f-]{36}$/i.test(keyId)) return null
   const [row] = await db.update(apiKeys).set({ revokedAt: now })
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
@@ -69,7 +69,7 @@ export interface ApiCaller {
 }
 
 /** The key's owner, or null for a malformed, unknown or revoked key. Records the use (a minute precise). */
-export async function verifyApiKey(db: Database, token: string, now: Date = new Date()): Promise<ApiCaller | null> {
+export async function verifyApiKey(db: Database, token: string, now: Date): Promise<ApiCaller | null> {
   const match = KEY_PATTERN.exec(token)
   if (!match) return null
   const [, prefix, secret] = match

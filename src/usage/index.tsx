@@ -35,7 +35,7 @@ export const usageFeature: Feature = {
     title: 'Usage',
     order: 30,
     audience: 'user',
-    load: (db, viewer) => getUsageSummary(db, viewer.id),
+    load: (db, viewer, _env, now) => getUsageSummary(db, viewer.id, now),
     render: (summary: UsageSummary) => UsageCard({ summary }),
   }],
   adminPanels: [{
@@ -60,8 +60,8 @@ export const usageFeature: Feature = {
     id: 'usage',
     title: 'Usage',
     order: 30,
-    load: async (db, userId) => {
-      const [summary, adjustments] = await Promise.all([getUsageSummary(db, userId), listUsageAdjustments(db, userId)])
+    load: async (db, userId, _env, now) => {
+      const [summary, adjustments] = await Promise.all([getUsageSummary(db, userId, now), listUsageAdjustments(db, userId)])
       return { summary, adjustments }
     },
     render: (data: { summary: UsageSummary; adjustments: UsageAdjustment[] }, userId) => AdminUsageSection({ userId, ...data }),

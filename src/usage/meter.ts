@@ -53,7 +53,7 @@ export class UsageMeter extends DurableObject<Env> {
   // ---- decisions (synchronous: no await between read and write) ----
 
   /** Checks and takes every item, or none (an upload takes bytes, a file and an upload at once). */
-  consume(items: QuotaItem[], now: number = Date.now()): ConsumeResult {
+  consume(items: QuotaItem[], now: number): ConsumeResult {
     const amounts = sumItems(items)
     const config = this.config()
     if (config === undefined) return { needsPlan: true }
@@ -83,7 +83,7 @@ export class UsageMeter extends DurableObject<Env> {
   }
 
   /** Gives items back: gauges go down when a file is deleted; a counter refund never goes below zero. */
-  release(items: QuotaItem[], now: number = Date.now()): ConsumeResult {
+  release(items: QuotaItem[], now: number): ConsumeResult {
     const amounts = sumItems(items)
     const config = this.config()
     if (config === undefined) return { needsPlan: true }
@@ -103,7 +103,7 @@ export class UsageMeter extends DurableObject<Env> {
    * Limits and period from the plan. Limits apply at once (an upgrade lifts a 429 on the next request);
    * a later period start begins a new period: counters go to zero, gauges stay.
    */
-  configure(plan: PlanForMeter, now: number = Date.now()): QuotaResult {
+  configure(plan: PlanForMeter, now: number): QuotaResult {
     const previous = this.config()
     const result = this.ctx.storage.transactionSync(() => {
       const next: MeterConfig = { userId: plan.userId, limits: plan.limits, periodStart: plan.periodStart, periodEnd: plan.periodEnd }
@@ -119,7 +119,7 @@ export class UsageMeter extends DurableObject<Env> {
   }
 
   /** The figures now, without consuming (the API's /usage, admin). */
-  read(now: number = Date.now()): ConsumeResult {
+  read(now: number): ConsumeResult {
     const config = this.config()
     if (config === undefined) return { needsPlan: true }
     const result = this.ctx.storage.transactionSync(() => this.result(true, config, this.rollPeriod(config, now)))
@@ -128,7 +128,7 @@ export class UsageMeter extends DurableObject<Env> {
   }
 
   /** Admin: sets one meter to a value. Returns the value before, for the adjustment record. */
-  adjust(metric: Metric, value: number, now: number = Date.now()): { before: number; after: number } {
+  adjust(metric: Metric, value: number, now: number): { before: number; after: number } {
     if (!isMetric(metric)) throw new TypeError(`Unknown metric ${JSON.stringify(metric)}`)
     if (!Number.isSafeInteger(value) || value < 0) throw new TypeError('A meter value is a whole number, 0 or more')
     const result = this.ctx.storage.transactionSync(() => {
@@ -141,7 +141,7 @@ export class UsageMeter extends DurableObject<Env> {
   }
 
   /** Fixed window per name (`max` per `windowSeconds`): API-key management throttles on the account. */
-  hit(name: string, max: number, windowSeconds: number, now: number = Date.now()): { allowed: boolean; retryAfterSeconds: number } {
+  hit(name: string, max: number, windowSeconds: number, now: number): { allowed: boolean; retryAfterSeconds: number } {
     const row = this.ctx.storage.sql.exec<{ count: number; window_start: number }>('SELECT count, window_start FROM windows WHERE name = ?', name).toArray()[0]
     if (row === undefined || now - row.window_start >= windowSeconds * 1000) {
       this.ctx.storage.sql.exec('INSERT OR REPLACE INTO windows (name, count, window_start) VALUES (?, 1, ?)', name, now)

@@ -79,7 +79,7 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('authorization') ?? ''
   const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1]
   if (!token) return apiError(c, 401, 'unauthorized', 'Send your API key as "Authorization: Bearer qs_…". Create one at /settings/api-keys.')
-  const caller = await verifyApiKey(c.get('db'), token)
+  const caller = await verifyApiKey(c.get('db'), token, new Date())
   if (!caller) {
     // Denials are logged (checklist 34) with the key's public prefix at most, never the key.
     c.var.log.warn('api key refused', { path: c.req.path, prefix: /^qs_([a-z2-7]{8})_/.exec(token)?.[1] ?? null })
@@ -97,7 +97,7 @@ export function meter(metric: Metric, amount = 1) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const userId = c.get('apiCaller')?.userId ?? c.get('viewer')?.id
     if (!userId) throw new Error(`meter('${metric}') needs an account: put it after requireApiKey or requireUser`)
-    const result = await consumeQuota(c.env, userId, [{ metric, amount }], { db: c.get('db') })
+    const result = await consumeQuota(c.env, userId, [{ metric, amount }], { db: c.get('db'), now: new Date() })
     if (!result.allowed && result.denied) return quotaExceeded(c, result.denied)
     c.set('quota', result)
     const usage = result.usage[metric]

@@ -10,29 +10,30 @@ export function meterStub(env: Env, userId: string) {
 export interface QuotaOptions {
   /** The request's database handle; only used the first time an account's meter runs (to read its plan). */
   db?: Database
-  now?: Date
+  /** The caller's clock (the request's, the queue batch's): the period and the day it counts in. */
+  now: Date
 }
 
 /**
  * Checks and takes every item in one atomic step on the account's meter (all or nothing). A meter that
  * has never run asks for the plan once; after that no Postgres work happens on this path.
  */
-export async function consumeQuota(env: Env, userId: string, items: QuotaItem[], opts: QuotaOptions = {}): Promise<QuotaResult> {
+export async function consumeQuota(env: Env, userId: string, items: QuotaItem[], opts: QuotaOptions): Promise<QuotaResult> {
   sumItems(items) // a malformed call fails here, before a round trip to the meter
-  const now = opts.now ?? new Date()
+  const now = opts.now
   return withPlan(env, userId, opts, now, (stub) => stub.consume(items, now.getTime()))
 }
 
 /** Gives items back (a deleted file frees its bytes and its slot). */
-export async function releaseQuota(env: Env, userId: string, items: QuotaItem[], opts: QuotaOptions = {}): Promise<QuotaResult> {
+export async function releaseQuota(env: Env, userId: string, items: QuotaItem[], opts: QuotaOptions): Promise<QuotaResult> {
   sumItems(items)
-  const now = opts.now ?? new Date()
+  const now = opts.now
   return withPlan(env, userId, opts, now, (stub) => stub.release(items, now.getTime()))
 }
 
 /** The live figures, without consuming. */
-export async function readQuota(env: Env, userId: string, opts: QuotaOptions = {}): Promise<QuotaResult> {
-  const now = opts.now ?? new Date()
+export async function readQuota(env: Env, userId: string, opts: QuotaOptions): Promise<QuotaResult> {
+  const now = opts.now
   return withPlan(env, userId, opts, now, (stub) => stub.read(now.getTime()))
 }
 

@@ -38,7 +38,7 @@ export interface ReconcileOptions {
  * meter and the file row, or a bug; an upload in flight at that instant can be corrected one file
  * early, and the next run puts it right.
  */
-export async function reconcileGauges(deps: { db: Database; env: Env }, measure: GaugeSource, opts: ReconcileOptions = {}): Promise<Drift[]> {
+export async function reconcileGauges(deps: { db: Database; env: Env; now: Date }, measure: GaugeSource, opts: ReconcileOptions = {}): Promise<Drift[]> {
   const { batchSize = RECONCILE_LIMITS.batchSize, maxAccounts = RECONCILE_LIMITS.maxAccounts } = opts
   const drifts: Drift[] = []
   let cursor: string | null = null
@@ -60,8 +60,8 @@ export async function reconcileGauges(deps: { db: Database; env: Env }, measure:
   return drifts
 }
 
-async function reconcileAccount(deps: { db: Database; env: Env }, measure: GaugeSource, userId: string): Promise<Drift[]> {
-  const [live, real] = await Promise.all([readQuota(deps.env, userId, { db: deps.db }), measure(deps.db, userId)])
+async function reconcileAccount(deps: { db: Database; env: Env; now: Date }, measure: GaugeSource, userId: string): Promise<Drift[]> {
+  const [live, real] = await Promise.all([readQuota(deps.env, userId, { db: deps.db, now: deps.now }), measure(deps.db, userId)])
   const pairs = [['storage_bytes', live.usage.storage_bytes.used, real.bytes], ['file_count', live.usage.file_count.used, real.files]] as const
   const drifts: Drift[] = []
   for (const [metric, meter, actual] of pairs) {
@@ -78,10 +78,10 @@ export function createReconcileJob(measure: GaugeSource, cron = '17 3 * * *'): S
   return {
     cron,
     name: 'usage-reconcile',
-    run: async (_controller, env) => {
+    run: async (controller, env) => {
       const handle = createDb(env)
       try {
-        const drifts = await reconcileGauges({ db: handle.db, env }, measure)
+        const drifts = await reconcileGauges({ db: handle.db, env, now: new Date(controller.scheduledTime) }, measure)
         createLogger().info('usage reconcile done', { drifts: drifts.length })
       } finally {
         await handle.close()

@@ -26,7 +26,7 @@ export interface UsageSummary {
  * used from usage_meters. Counters flushed in an earlier period count as zero in the current one. Two
  * queries, in parallel.
  */
-export async function getUsageSummary(db: Database, userId: string, now: Date = new Date()): Promise<UsageSummary> {
+export async function getUsageSummary(db: Database, userId: string, now: Date): Promise<UsageSummary> {
   const [plan, rows] = await Promise.all([
     getAccountPlan(db, userId, now),
     db.select().from(usageMeters).where(eq(usageMeters.userId, userId)),
@@ -53,7 +53,7 @@ export interface DayFigure {
  * The last `days` days per metric, oldest first, every day present: counters show 0 on a quiet day,
  * gauges carry the last known level forward (a day without a change kept the level it had).
  */
-export async function getDailyUsage(db: Database, userId: string, now: Date = new Date(), days = 30): Promise<Record<Metric, DayFigure[]>> {
+export async function getDailyUsage(db: Database, userId: string, now: Date, days = 30): Promise<Record<Metric, DayFigure[]>> {
   const first = utcDay(now.getTime() - (days - 1) * 86_400_000)
   const [rows, before] = await Promise.all([
     db.select({ metric: usageRecords.metric, day: usageRecords.day, amount: usageRecords.amount })

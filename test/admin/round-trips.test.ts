@@ -12,7 +12,7 @@ import { countDatabaseRoundTrips } from '../helpers/round-trips'
 async function adminCookie() {
   return withDb(async (db) => {
     const [admin] = await db.insert(users).values({ email: randomEmail('budget-admin'), name: 'Budget Admin', passwordHash: 'unused', role: 'admin', emailVerifiedAt: new Date() }).returning()
-    const { token } = await createSession(db, admin!.id)
+    const { token } = await createSession(db, admin!.id, {}, new Date())
     return { id: admin!.id, cookie: `session=${token}` }
   })
 }

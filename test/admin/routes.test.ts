@@ -73,7 +73,7 @@ describe('every /admin route', () => {
 describe('every /admin action', () => {
   it('is behind the admin throttle: an admin whose budget is spent gets 429 with Retry-After, whichever feature added it', async () => {
     const { admin, cookie } = await signedInAdmin()
-    for (let i = 0; i < ADMIN_ACTION_LIMIT.max; i++) await consumeBucket(env, `admin:${admin.id}`, ADMIN_ACTION_LIMIT)
+    for (let i = 0; i < ADMIN_ACTION_LIMIT.max; i++) await consumeBucket(env, `admin:${admin.id}`, ADMIN_ACTION_LIMIT, new Date())
     const actions = adminRoutesFromRouter().filter((r) => r.method === 'POST')
     expect(actions.length).toBeGreaterThan(0)
     for (const { path } of actions) {

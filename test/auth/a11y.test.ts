@@ -27,7 +27,7 @@ describe('auth pages are accessible (labels, one h1, errors tied with aria-descr
   it('blank pages', async () => {
     const user = await createTestUser({ verified: false })
     const cookie = await loginCookie(user.email)
-    const { token } = await withDb((db) => createPasswordResetToken(db, user.id))
+    const { token } = await withDb((db) => createPasswordResetToken(db, user.id, new Date()))
     for (const [path, withCookie] of [
       ['/signup', undefined], ['/login', undefined], ['/forgot-password', undefined], [`/reset-password?token=${token}`, undefined],
       ['/verify-email', cookie], ['/verify-email?token=x', undefined], ['/settings', cookie], ['/dashboard', cookie],

@@ -87,7 +87,7 @@ describe('issue 19 item 10: deletion is a saga, not a transaction around network
 describe('POST /settings/delete through the real queue', () => {
   it('signs out and ends keys at once, says the account is being deleted, then everything goes, the user row last', async () => {
     const { user, cookie, subscriptionId } = await subscribed()
-    const key = await withDb((db) => createApiKey(db, user.id, 'CI'))
+    const key = await withDb((db) => createApiKey(db, user.id, 'CI', new Date()))
     if (!key.ok) throw new Error('no key')
     await env.FILES.put(`${user.id}/a.txt`, 'hello')
     expect((await request('/api/v1/usage', { headers: { authorization: `Bearer ${key.key}` } })).status).toBe(200)

@@ -48,7 +48,7 @@ describe('finding 1: the pre-registration account takeover', () => {
     const account = (await withDb((db) => db.select().from(users).where(eq(users.email, victim))))[0]!
 
     // The real owner finds the address taken and resets the password through the mailed link.
-    const reset = await withDb((db) => createPasswordResetToken(db, account.id))
+    const reset = await withDb((db) => createPasswordResetToken(db, account.id, new Date()))
     expect((await post('/reset-password', { token: reset.token, password: 'the owner passphrase' })).status).toBe(303)
     expect(await pendingVerifications(account.id)).toHaveLength(0)
 
@@ -76,10 +76,10 @@ describe('finding 1: the pre-registration account takeover', () => {
   it('confirming needs proof that is still current: a verification issued before the security state changed is refused', async () => {
     const user = await createTestUser()
     const target = randomEmail('target')
-    await withDb((db) => createEmailVerification(db, user.id, target))
+    await withDb((db) => createEmailVerification(db, user.id, target, new Date()))
     // Any change of the account's security state (here rotated directly, as a future flow might) ends the proof.
     await withDb((db) => db.update(users).set({ securityStamp: crypto.randomUUID() }).where(eq(users.id, user.id)))
-    const result = await withDb((db) => applyEmailVerification(db, user.id, target))
+    const result = await withDb((db) => applyEmailVerification(db, user.id, target, new Date()))
     expect(result).toEqual({ ok: false, reason: 'used' })
     expect((await userRow(user.id)).email).toBe(user.email)
   })
@@ -87,8 +87,8 @@ describe('finding 1: the pre-registration account takeover', () => {
   it('an unchanged security state still confirms the change (the stamp is captured at request time)', async () => {
     const user = await createTestUser()
     const target = randomEmail('target')
-    await withDb((db) => createEmailVerification(db, user.id, target))
-    const result = await withDb((db) => applyEmailVerification(db, user.id, target))
+    await withDb((db) => createEmailVerification(db, user.id, target, new Date()))
+    const result = await withDb((db) => applyEmailVerification(db, user.id, target, new Date()))
     expect(result).toEqual({ ok: true, previousEmail: user.email })
     expect((await userRow(user.id)).email).toBe(target)
   })
@@ -96,11 +96,11 @@ describe('finding 1: the pre-registration account takeover', () => {
   it('a confirmed email change kills reset links mailed to the old address and rotates the stamp', async () => {
     const user = await createTestUser()
     const before = (await userRow(user.id)).securityStamp
-    const { token } = await withDb((db) => createPasswordResetToken(db, user.id))
+    const { token } = await withDb((db) => createPasswordResetToken(db, user.id, new Date()))
     const target = randomEmail('target')
-    await withDb((db) => createEmailVerification(db, user.id, target))
-    expect((await withDb((db) => applyEmailVerification(db, user.id, target))).ok).toBe(true)
-    expect(await withDb((db) => findValidResetToken(db, token))).toBeNull()
+    await withDb((db) => createEmailVerification(db, user.id, target, new Date()))
+    expect((await withDb((db) => applyEmailVerification(db, user.id, target, new Date()))).ok).toBe(true)
+    expect(await withDb((db) => findValidResetToken(db, token, new Date()))).toBeNull()
     expect((await userRow(user.id)).securityStamp).not.toBe(before)
   })
 })

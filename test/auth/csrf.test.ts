@@ -44,8 +44,8 @@ describe('cross-origin POSTs to every auth route get 403 and change nothing (che
     const user = await createTestUser({ verified: false })
     const cookie = await loginCookie(user.email)
     const sessionId = cookie.split('=')[1]!.split('.')[0]!
-    const { code, token } = await withDb((db) => createEmailVerification(db, user.id, user.email))
-    const { token: resetToken } = await withDb((db) => createPasswordResetToken(db, user.id))
+    const { code, token } = await withDb((db) => createEmailVerification(db, user.id, user.email, new Date()))
+    const { token: resetToken } = await withDb((db) => createPasswordResetToken(db, user.id, new Date()))
     const newEmail = randomEmail('csrf')
     const body = fields({ token, code, resetToken, sessionId, newEmail })
     if (route === '/forgot-password') body.email = user.email

@@ -26,8 +26,8 @@ describe('GET never mutates', () => {
     const user = await createTestUser({ verified: false })
     const cookie = await loginCookie(user.email)
     const sessionId = cookie.split('=')[1]!.split('.')[0]!
-    const { token } = await withDb((db) => createEmailVerification(db, user.id, user.email))
-    const { token: resetToken } = await withDb((db) => createPasswordResetToken(db, user.id))
+    const { token } = await withDb((db) => createEmailVerification(db, user.id, user.email, new Date()))
+    const { token: resetToken } = await withDb((db) => createPasswordResetToken(db, user.id, new Date()))
     const before = await snapshot(user.id)
     const paths = [
       '/signup', '/login', '/login?next=/settings', `/verify-email?token=${token}`, '/verify-email', '/forgot-password',

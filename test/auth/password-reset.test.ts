@@ -22,7 +22,7 @@ async function deliveries(to: string): Promise<number> {
   return rows.length
 }
 
-function issue(userId: string, now?: Date) {
+function issue(userId: string, now: Date) {
   return withDb((db) => createPasswordResetToken(db, userId, now))
 }
 
@@ -50,9 +50,9 @@ describe('password reset (checklist 3, 21)', () => {
 
   it('the token is deleted in the same transaction as the password update (a failing update keeps it)', async () => {
     const user = await createTestUser()
-    const { token } = await issue(user.id)
+    const { token } = await issue(user.id, new Date())
     // NOT NULL violation on users.password_hash: the whole transaction must roll back.
-    await expect(withDb((db) => resetPasswordWithToken(db, token, null as unknown as string))).rejects.toThrow()
+    await expect(withDb((db) => resetPasswordWithToken(db, token, null as unknown as string, new Date()))).rejects.toThrow()
     expect(await resetRows(user.id)).toHaveLength(1)
     expect((await post('/reset-password', { token, password: NEW_PASSWORD })).status).toBe(303)
     expect(await resetRows(user.id)).toHaveLength(0)
@@ -68,7 +68,7 @@ describe('password reset (checklist 3, 21)', () => {
     const user = await createTestUser({ verified: false })
     const a = await loginCookie(user.email)
     const b = await loginCookie(user.email)
-    const { token } = await issue(user.id)
+    const { token } = await issue(user.id, new Date())
     const page = await get(`/reset-password?token=${token}`)
     expect(page.status).toBe(200)
     expect(page.headers.get('referrer-policy')).toBe('no-referrer')
@@ -88,8 +88,8 @@ describe('password reset (checklist 3, 21)', () => {
 
   it('a new request invalidates older tokens', async () => {
     const user = await createTestUser()
-    const first = await issue(user.id)
-    await issue(user.id)
+    const first = await issue(user.id, new Date())
+    await issue(user.id, new Date())
     expect((await post('/reset-password', { token: first.token, password: NEW_PASSWORD })).status).toBe(400)
   })
 
@@ -104,9 +104,9 @@ describe('password reset (checklist 3, 21)', () => {
 
   it('is single-use under concurrent submissions', async () => {
     const user = await createTestUser()
-    const { token } = await issue(user.id)
+    const { token } = await issue(user.id, new Date())
     const hash = await hashPassword(NEW_PASSWORD)
-    const results = await withDb((db) => Promise.all([1, 2, 3].map(() => resetPasswordWithToken(db, token, hash))))
+    const results = await withDb((db) => Promise.all([1, 2, 3].map(() => resetPasswordWithToken(db, token, hash, new Date()))))
     expect(results.filter((r) => r !== null)).toHaveLength(1)
   })
 
@@ -117,7 +117,7 @@ describe('password reset (checklist 3, 21)', () => {
 
   it('applies the password policy and the breach check to the new password', async () => {
     const user = await createTestUser()
-    const { token } = await issue(user.id)
+    const { token } = await issue(user.id, new Date())
     const short = await post('/reset-password', { token, password: 'short' })
     expect(short.status).toBe(422)
     expect(await short.text()).toContain('Use at least 8 characters.')

@@ -10,19 +10,22 @@ import { withDb } from '../helpers/db'
 import { createTestUser } from './helpers'
 
 const HOUR = 60 * 60 * 1000
+// The service calls here get the test's clock, never the wall clock's (a fixed instant far from any date the
+// suite runs on); only the idle/absolute tests below move it.
+const NOW = new Date('2030-06-01T00:00:00Z')
 
 describe('sessions (checklist 6, 7, 10)', () => {
   it('tokens are id.secret with ≥128 bits of secret, and only SHA-256(secret) is stored', async () => {
     const user = await createTestUser()
     await withDb(async (db) => {
-      const { token, session } = await createSession(db, user.id)
+      const { token, session } = await createSession(db, user.id, {}, NOW)
       const [id, secret] = token.split('.')
       expect(id).toMatch(/^[a-z2-7]{24}$/) // 120 bits
       expect(secret).toMatch(/^[a-z2-7]{32}$/) // 160 bits
       const [row] = await db.select().from(sessions).where(eq(sessions.id, session.id))
       expect(row!.secretHash).toBe(hashSecret(secret!))
       expect(JSON.stringify(row)).not.toContain(secret!)
-      const other = await createSession(db, user.id)
+      const other = await createSession(db, user.id, {}, NOW)
       expect(other.token).not.toBe(token)
     })
   })
@@ -30,13 +33,13 @@ describe('sessions (checklist 6, 7, 10)', () => {
   it('rejects a forged secret, a malformed token and an unknown id', async () => {
     const user = await createTestUser()
     await withDb(async (db) => {
-      const { token } = await createSession(db, user.id)
+      const { token } = await createSession(db, user.id, {}, NOW)
       const [id, secret] = token.split('.') as [string, string]
       const flipped = secret.slice(0, -1) + (secret.endsWith('a') ? 'b' : 'a')
-      expect((await validateSessionToken(db, `${id}.${flipped}`)).session).toBeNull()
-      expect((await validateSessionToken(db, id)).session).toBeNull()
-      expect((await validateSessionToken(db, `${'a'.repeat(24)}.${secret}`)).session).toBeNull()
-      expect((await validateSessionToken(db, token)).user?.id).toBe(user.id)
+      expect((await validateSessionToken(db, `${id}.${flipped}`, NOW)).session).toBeNull()
+      expect((await validateSessionToken(db, id, NOW)).session).toBeNull()
+      expect((await validateSessionToken(db, `${'a'.repeat(24)}.${secret}`, NOW)).session).toBeNull()
+      expect((await validateSessionToken(db, token, NOW)).user?.id).toBe(user.id)
     })
   })
 
@@ -82,13 +85,13 @@ describe('sessions (checklist 6, 7, 10)', () => {
   it('invalidation deletes server-side', async () => {
     const user = await createTestUser()
     await withDb(async (db) => {
-      const a = await createSession(db, user.id)
-      const b = await createSession(db, user.id)
+      const a = await createSession(db, user.id, {}, NOW)
+      const b = await createSession(db, user.id, {}, NOW)
       await invalidateSession(db, a.session.id)
-      expect((await validateSessionToken(db, a.token)).session).toBeNull()
-      expect((await validateSessionToken(db, b.token)).session).not.toBeNull()
+      expect((await validateSessionToken(db, a.token, NOW)).session).toBeNull()
+      expect((await validateSessionToken(db, b.token, NOW)).session).not.toBeNull()
       await invalidateUserSessions(db, user.id)
-      expect((await validateSessionToken(db, b.token)).session).toBeNull()
+      expect((await validateSessionToken(db, b.token, NOW)).session).toBeNull()
     })
   })
 })

@@ -16,7 +16,7 @@ afterEach(() => vi.restoreAllMocks())
 // Windows are filled through the same Durable Object binding the routes use, so only the boundary
 // request goes through the worker.
 async function fill(key: string, limit: { max: number; windowSeconds: number }) {
-  for (let i = 0; i < limit.max; i++) await consumeBucket(env, key, limit)
+  for (let i = 0; i < limit.max; i++) await consumeBucket(env, key, limit, new Date())
 }
 
 describe('per-IP throttles (checklist 23)', () => {
@@ -75,7 +75,7 @@ describe('email change: the new address is claimed by another account before it 
   it('is refused with a clear page and nothing changes', async () => {
     const user = await createTestUser()
     const target = randomEmail('contested')
-    const { token } = await withDb((db) => createEmailVerification(db, user.id, target))
+    const { token } = await withDb((db) => createEmailVerification(db, user.id, target, new Date()))
     const other = await createTestUser({ email: target })
     const res = await post('/verify-email', { token })
     expect(res.status).toBe(400)

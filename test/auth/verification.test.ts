@@ -14,7 +14,7 @@ async function unverifiedSignedIn() {
   return { user, cookie }
 }
 
-function issue(userId: string, email: string, now?: Date) {
+function issue(userId: string, email: string, now: Date) {
   return withDb((db) => createEmailVerification(db, userId, email, now))
 }
 
@@ -29,7 +29,7 @@ describe('email verification (checklist 19, 20, 22)', () => {
     for (const code of codes) expect(code).toMatch(/^\d{8}$/)
     expect(codes.size).toBeGreaterThan(195)
     const user = await createTestUser({ verified: false })
-    const { code, token } = await issue(user.id, user.email)
+    const { code, token } = await issue(user.id, user.email, new Date())
     const [row] = await withDb((db) => db.select().from(emailVerifications).where(eq(emailVerifications.userId, user.id)))
     expect(JSON.stringify(row)).not.toContain(code)
     expect(JSON.stringify(row)).not.toContain(token)
@@ -38,7 +38,7 @@ describe('email verification (checklist 19, 20, 22)', () => {
   it('a correct code verifies, rotates every session and is single-use', async () => {
     const { user, cookie } = await unverifiedSignedIn()
     const other = await loginCookie(user.email)
-    const { code } = await issue(user.id, user.email)
+    const { code } = await issue(user.id, user.email, new Date())
     const wrong = await post('/verify-email', { code: code === '00000000' ? '11111111' : '00000000' }, cookie)
     expect(wrong.status).toBe(422)
     expect(await wrong.text()).toContain('That code is not right')
@@ -68,22 +68,22 @@ describe('email verification (checklist 19, 20, 22)', () => {
   it('a code is bound to its user: another user cannot use it', async () => {
     const a = await unverifiedSignedIn()
     const b = await unverifiedSignedIn()
-    const { code } = await issue(a.user.id, a.user.email)
-    await issue(b.user.id, b.user.email)
+    const { code } = await issue(a.user.id, a.user.email, new Date())
+    await issue(b.user.id, b.user.email, new Date())
     expect((await post('/verify-email', { code }, b.cookie)).status).toBe(422)
     expect(await isVerified(b.user.id)).toBe(false)
   })
 
   it('only the latest mail works', async () => {
     const { user, cookie } = await unverifiedSignedIn()
-    const first = await issue(user.id, user.email)
-    await issue(user.id, user.email)
+    const first = await issue(user.id, user.email, new Date())
+    await issue(user.id, user.email, new Date())
     expect((await post('/verify-email', { code: first.code }, cookie)).status).toBe(422)
   })
 
   it('the link opens a confirmation page (GET changes nothing) and POSTing it verifies', async () => {
     const { user, cookie } = await unverifiedSignedIn()
-    const { token } = await issue(user.id, user.email)
+    const { token } = await issue(user.id, user.email, new Date())
     const page = await get(`/verify-email?token=${token}`)
     expect(page.status).toBe(200)
     expect(await page.text()).toContain('Confirm my email address')
@@ -99,7 +99,7 @@ describe('email verification (checklist 19, 20, 22)', () => {
 
   it('a link opened in a browser that is not signed in verifies but logs nobody in', async () => {
     const user = await createTestUser({ verified: false })
-    const { token } = await issue(user.id, user.email)
+    const { token } = await issue(user.id, user.email, new Date())
     const res = await post('/verify-email', { token })
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/login')
@@ -122,7 +122,7 @@ describe('email verification (checklist 19, 20, 22)', () => {
 
   it('code attempts are throttled at 10 per hour per user (checklist 20)', async () => {
     const { user, cookie } = await unverifiedSignedIn()
-    const { code } = await issue(user.id, user.email)
+    const { code } = await issue(user.id, user.email, new Date())
     const bad = code === '12345678' ? '87654321' : '12345678'
     for (let i = 0; i < 10; i++) expect((await post('/verify-email', { code: bad }, cookie)).status).toBe(422)
     const blocked = await post('/verify-email', { code }, cookie)

@@ -8,7 +8,7 @@ import { readQuota } from '../../src/usage'
 import { env } from 'cloudflare:workers'
 
 async function apiKeyFor(userId: string): Promise<string> {
-  const created = await withDb((db) => createApiKey(db, userId, 'files test'))
+  const created = await withDb((db) => createApiKey(db, userId, 'files test', new Date()))
   if (!created.ok) throw new Error('no key')
   return created.key
 }
@@ -21,13 +21,13 @@ describe('GET /api/v1/files (usage: requireApiKey + meter)', () => {
     await upload(cookie, 'photo.jpg', PHOTO_JPG)
     await upload(cookie, 'notes.txt', text('hello'))
     const key = await apiKeyFor(user.id)
-    const before = (await readQuota(env, user.id)).usage.api_requests.used
+    const before = (await readQuota(env, user.id, { now: new Date() })).usage.api_requests.used
     const res = await api('/api/v1/files?kind=image', key)
     expect(res.status).toBe(200)
     const body = await res.json() as { files: { name: string; contentType: string; thumbnail: string }[]; total: number }
     expect(body.total).toBe(1)
     expect(body.files).toEqual([expect.objectContaining({ name: 'photo.jpg', contentType: 'image/jpeg', thumbnail: 'pending' })])
-    expect((await readQuota(env, user.id)).usage.api_requests.used).toBe(before + 1)
+    expect((await readQuota(env, user.id, { now: new Date() })).usage.api_requests.used).toBe(before + 1)
 
     const other = await signedInUser()
     const { id } = await (await upload(other.cookie, 'theirs.txt', text('x'))).json() as { id: string }

@@ -33,7 +33,7 @@ export async function storedFor(userId: string) {
 }
 
 export async function usageOf(userId: string) {
-  const q = await readQuota(env, userId)
+  const q = await readQuota(env, userId, { now: new Date() })
   return { bytes: q.usage.storage_bytes.used, files: q.usage.file_count.used, uploads: q.usage.uploads.used }
 }
 

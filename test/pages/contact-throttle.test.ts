@@ -21,7 +21,7 @@ function fields(email: string) {
 // The window is filled through the same Durable Object the route uses (our own binding, not a mock), so
 // the test sends only the requests around the boundary.
 async function spend(ip: string, n: number) {
-  for (let i = 0; i < n; i++) await consumeContactAllowance(env, ip)
+  for (let i = 0; i < n; i++) await consumeContactAllowance(env, ip, new Date())
 }
 
 describe('contact form throttle (per IP)', () => {

@@ -18,7 +18,7 @@ describe('Cache-Control: no-store by default for private responses', () => {
 
   it('/reset-password?token=… (a valid token, no session)', async () => {
     const user = await createTestUser()
-    const { token } = await withDb((db) => createPasswordResetToken(db, user.id))
+    const { token } = await withDb((db) => createPasswordResetToken(db, user.id, new Date()))
     const res = await request(`/reset-password?token=${token}`)
     expect(res.status).toBe(200)
     noStore(res)

@@ -28,7 +28,7 @@ const BUDGETS: Array<[path: string, budget: number]> = [
 async function signedInCookie(role: 'user' | 'admin' = 'user') {
   return withDb(async (db) => {
     const [user] = await db.insert(users).values({ email: randomEmail('budget'), name: 'Budget Test', passwordHash: 'unused', role, emailVerifiedAt: new Date() }).returning()
-    const { token } = await createSession(db, user!.id)
+    const { token } = await createSession(db, user!.id, {}, new Date())
     return { user: user!, cookie: `session=${token}` }
   })
 }

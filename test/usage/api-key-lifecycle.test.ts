@@ -96,7 +96,7 @@ describe('API keys end with the account’s security events (finding 2)', () => 
     const user = await createTestUser()
     const key = await createKey(await loginCookie(user.email))
     expect((await api('/api/v1/usage', key)).status).toBe(200)
-    const { token } = await withDb((db) => createPasswordResetToken(db, user.id))
+    const { token } = await withDb((db) => createPasswordResetToken(db, user.id, new Date()))
 
     expect((await post('/reset-password', { token, password: NEW_PASSWORD })).status).toBe(303)
     await expectKeyRefused(key)

@@ -94,7 +94,7 @@ describe('API keys in settings', () => {
     const { user, cookie } = await signedIn()
     const [row] = await withDb(async (db) => {
       const { createApiKey } = await import('../../src/usage/api-keys')
-      const r = await createApiKey(db, user.id, 'x')
+      const r = await createApiKey(db, user.id, 'x', new Date())
       if (!r.ok) throw new Error('key not created')
       return [r.row]
     })
@@ -200,6 +200,6 @@ describe('GET /api/v1/ping', () => {
     expect(await res.json()).toEqual({ ok: true, key: `${key.slice(0, 11)}_…` })
     expect((await api('/api/v1/ping', 'qs_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb')).status).toBe(401)
     const { readQuota } = await import('../../src/usage/quota')
-    expect((await readQuota(env, user.id)).usage.api_requests.used).toBe(0)
+    expect((await readQuota(env, user.id, { now: new Date() })).usage.api_requests.used).toBe(0)
   })
 })

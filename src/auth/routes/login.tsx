@@ -61,7 +61,8 @@ export const loginRoutes = new Hono<AppEnv>()
     // Consumed before the password is checked, so parallel guesses are counted exactly (checklist 23, 24).
     const ipKey = `ip:${clientIp(c)}`
     const acctKey = `acct:${email}`
-    const throttle = await consumeDelays(c.env, [ipKey, acctKey], (key) => (key === ipKey ? LOGIN_IP_DELAYS : LOGIN_ACCOUNT_DELAYS))
+    const now = new Date()
+    const throttle = await consumeDelays(c.env, [ipKey, acctKey], (key) => (key === ipKey ? LOGIN_IP_DELAYS : LOGIN_ACCOUNT_DELAYS), now)
     if (!throttle.allowed) {
       logAuthEvent(c, 'login.throttled', { reason: `retry in ${throttle.retryAfterSeconds}s` })
       c.header('Retry-After', String(throttle.retryAfterSeconds))
@@ -102,7 +103,7 @@ export const loginRoutes = new Hono<AppEnv>()
     // Session fixation defence (checklist 8): whatever cookie came in is discarded and a new session made.
     const previous = c.get('session')
     if (previous) await invalidateSession(db, previous.id)
-    await startSession(c, user)
+    await startSession(c, user, now)
     logAuthEvent(c, 'login.success', { userId: user.id })
     await recordAuthAudit(c, 'auth.login', { actorId: user.id, targetId: user.id })
     return redirectAfterPost(c, next)

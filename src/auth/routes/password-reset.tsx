@@ -75,9 +75,9 @@ const emailFormSchema = z.object({ email: emailSchema })
 const resetFormSchema = z.object({ password: passwordSchema })
 
 // Runs after the response (runAfterResponse gives it its own database handle and logs a failure).
-function issuePasswordReset(c: AppContext, user: Pick<User, 'id' | 'name' | 'email'>): void {
+function issuePasswordReset(c: AppContext, user: Pick<User, 'id' | 'name' | 'email'>, now: Date): void {
   runAfterResponse(c, 'password reset', async (db) => {
-    const { token } = await createPasswordResetToken(db, user.id)
+    const { token } = await createPasswordResetToken(db, user.id, now)
     await sendAuthEmail(c, {
       template: 'password-reset',
       to: user.email,
@@ -99,23 +99,24 @@ export const passwordResetRoutes = new Hono<AppEnv>()
     const email = parsed.data.email
     // Limits mail bombing of one address and sweeping from one client; the per-address limit answers
     // the same way as success so it reveals nothing either.
-    const ipThrottle = await consumeBucket(c.env, `reset-ip:${clientIp(c)}`, RESET_REQUEST_IP_LIMIT)
+    const now = new Date()
+    const ipThrottle = await consumeBucket(c.env, `reset-ip:${clientIp(c)}`, RESET_REQUEST_IP_LIMIT, now)
     if (!ipThrottle.allowed) {
       const error = throttleMessage(ipThrottle.retryAfterSeconds)
       return respondWithForm(c, 429, <ForgotForm email={email} error={error} />, <ForgotPage email={email} error={error} />, 'Reset your password')
     }
-    const addressThrottle = await consumeBucket(c.env, `reset:${email}`, RESET_REQUEST_LIMIT)
+    const addressThrottle = await consumeBucket(c.env, `reset:${email}`, RESET_REQUEST_LIMIT, now)
     const user = addressThrottle.allowed ? await getUserByEmail(c.get('db'), email) : null
     // Issuing the token and queueing the mail happen after the answer is sent: done inline, their extra
     // writes would make a known address answer measurably later than an unknown one (OWASP Forgot Password
     // cheat sheet: consistent response time; checklist 18).
     // An account being deleted gets no reset link (ADR 0084); the answer is the same.
-    if (user !== null && user.deletionRequestedAt === null) issuePasswordReset(c, user)
+    if (user !== null && user.deletionRequestedAt === null) issuePasswordReset(c, user, now)
     return respondWithForm(c, 200, <ForgotForm sent />, <ForgotPage sent />, 'Reset your password')
   })
   .get('/reset-password', async (c) => {
     const token = c.req.query('token') ?? ''
-    if ((await findValidResetToken(c.get('db'), token)) === null) {
+    if ((await findValidResetToken(c.get('db'), token, new Date())) === null) {
       c.status(400)
       return c.render(<InvalidLinkPage />, { title: 'Invalid reset link' })
     }
@@ -127,7 +128,8 @@ export const passwordResetRoutes = new Hono<AppEnv>()
     const form = await readForm(c)
     const token = form.token ?? ''
     const db = c.get('db')
-    if ((await findValidResetToken(db, token)) === null) {
+    const now = new Date()
+    if ((await findValidResetToken(db, token, now)) === null) {
       c.status(400)
       return c.render(<InvalidLinkPage />, { title: 'Invalid reset link' })
     }
@@ -139,7 +141,7 @@ export const passwordResetRoutes = new Hono<AppEnv>()
     }
     // The account's API keys end with the reset, in its transaction (checklist 35).
     const ending = credentialEnding(c, 'password_reset')
-    const userId = await resetPasswordWithToken(db, token, await hashPassword(parsed.data.password), new Date(), ending.end)
+    const userId = await resetPasswordWithToken(db, token, await hashPassword(parsed.data.password), now, ending.end)
     if (userId === null) {
       c.status(400)
       return c.render(<InvalidLinkPage />, { title: 'Invalid reset link' })

@@ -32,10 +32,10 @@ const nameFormSchema = z.object({ name: nameSchema })
 const emailFormSchema = z.object({ email: emailSchema })
 const passwordFormSchema = z.object({ new_password: passwordSchema })
 
-async function renderSettings(c: AppContext, status: 200 | 401 | 409 | 422 | 429, errors: SettingsErrors = {}, emailValue?: string) {
+async function renderSettings(c: AppContext, now: Date, status: 200 | 401 | 409 | 422 | 429, errors: SettingsErrors = {}, emailValue?: string) {
   const user = c.get('user')!
   const db = c.get('db')
-  const [sessions, pending] = await Promise.all([listUserSessions(db, user.id), getPendingVerification(db, user.id)])
+  const [sessions, pending] = await Promise.all([listUserSessions(db, user.id, now), getPendingVerification(db, user.id)])
   c.status(status)
   return c.render(
     <SettingsPage user={user} sessions={sessions} currentSessionId={c.get('session')!.id} pendingEmail={pending?.email ?? null} errors={errors} emailValue={emailValue} />,
@@ -47,9 +47,9 @@ async function renderSettings(c: AppContext, status: 200 | 401 | 409 | 422 | 429
  * Re-authentication for sensitive changes (checklist 11): the current password, behind the same delay
  * ladder as login so that a stolen session cannot brute-force it.
  */
-async function confirmPassword(c: AppContext, user: User, password: string, field = 'current_password'): Promise<Refusal | null> {
+async function confirmPassword(c: AppContext, user: User, password: string, now: Date, field = 'current_password'): Promise<Refusal | null> {
   const key = `reauth:${user.id}`
-  const throttle = await consumeDelays(c.env, [key], () => LOGIN_ACCOUNT_DELAYS)
+  const throttle = await consumeDelays(c.env, [key], () => LOGIN_ACCOUNT_DELAYS, now)
   if (!throttle.allowed) return refuse({ form: throttleMessage(throttle.retryAfterSeconds) }, 429)
   if (!(await verifyPassword(user.passwordHash, password))) {
     logAuthEvent(c, 'access.denied', { userId: user.id, reason: 'wrong current password', path: c.req.path })
@@ -67,13 +67,14 @@ export const settingsRoutes = new Hono<AppEnv>()
   .use('/settings/email', refuseWhileImpersonating)
   .use('/settings/password', refuseWhileImpersonating)
   .use('/settings/delete', refuseWhileImpersonating)
-  .get('/settings', (c) => renderSettings(c, 200))
+  .get('/settings', (c) => renderSettings(c, new Date(), 200))
   .post('/settings/name', formBodyLimit(), async (c) => {
     const user = c.get('user')!
+    const now = new Date()
     const parsed = parseForm(nameFormSchema, await readForm(c))
     if (!parsed.ok) {
       const errors = parsed.errors
-      return respondWithForm(c, 422, <NameForm user={user} errors={errors} />, () => renderSettings(c, 422, { name: errors }), 'Settings')
+      return respondWithForm(c, 422, <NameForm user={user} errors={errors} />, () => renderSettings(c, now, 422, { name: errors }), 'Settings')
     }
     await updateUserName(c.get('db'), user.id, parsed.data.name)
     await recordAuthAudit(c, 'auth.name_changed', { targetId: user.id })
@@ -82,24 +83,25 @@ export const settingsRoutes = new Hono<AppEnv>()
   })
   .post('/settings/email', formBodyLimit(), async (c) => {
     const user = c.get('user')!
+    const now = new Date()
     const form = await readForm(c)
     const db = c.get('db')
     const fail = ({ status, errors }: Refusal) =>
-      respondWithForm(c, status, <EmailForm user={user} errors={errors} values={{ email: form.email }} />, () => renderSettings(c, status, { email: errors }, form.email), 'Settings')
+      respondWithForm(c, status, <EmailForm user={user} errors={errors} values={{ email: form.email }} />, () => renderSettings(c, now, status, { email: errors }, form.email), 'Settings')
     const parsed = parseForm(emailFormSchema, form)
     if (!parsed.ok) return fail(refuse(parsed.errors))
     const email = parsed.data.email
     if (email === user.email) return fail(refuse({ email: 'That is already your email address.' }))
-    const denied = await confirmPassword(c, user, form.email_current_password ?? '', 'email_current_password')
+    const denied = await confirmPassword(c, user, form.email_current_password ?? '', now, 'email_current_password')
     if (denied) return fail(denied)
     // Settings is behind a session, so saying "taken" here reveals nothing the sign-up form would not.
     if ((await getUserByEmail(db, email)) !== null) return fail(refuse({ email: 'An account with this email already exists.' }))
-    const allowance = await consumeEmailChangeAllowance(c.env, user.id, email)
+    const allowance = await consumeEmailChangeAllowance(c.env, user.id, email, now)
     if (!allowance.allowed) {
       c.header('Retry-After', String(allowance.retryAfterSeconds))
       return fail(refuse({ form: emailChangeThrottleMessage(allowance.retryAfterSeconds) }, 429))
     }
-    await sendVerificationEmail(c, user, email)
+    await sendVerificationEmail(c, user, email, now)
     logAuthEvent(c, 'email.change_requested', { userId: user.id })
     await recordAuthAudit(c, 'auth.email_change_requested', { targetId: user.id })
     setFlash(c, 'info', `We sent a code to ${email}. Enter it to confirm the change.`)
@@ -107,13 +109,14 @@ export const settingsRoutes = new Hono<AppEnv>()
   })
   .post('/settings/password', formBodyLimit(), async (c) => {
     const user = c.get('user')!
+    const now = new Date()
     const form = await readForm(c)
     const db = c.get('db')
     const fail = ({ status, errors }: Refusal) =>
-      respondWithForm(c, status, <PasswordForm errors={errors} />, () => renderSettings(c, status, { password: errors }), 'Settings')
+      respondWithForm(c, status, <PasswordForm errors={errors} />, () => renderSettings(c, now, status, { password: errors }), 'Settings')
     const parsed = parseForm(passwordFormSchema, form)
     if (!parsed.ok) return fail(refuse(parsed.errors))
-    const denied = await confirmPassword(c, user, form.current_password ?? '')
+    const denied = await confirmPassword(c, user, form.current_password ?? '', now)
     if (denied) return fail(denied)
     // The current one was just verified, so plain equality is enough (no normalisation: checklist 1).
     if (parsed.data.new_password === form.current_password) return fail(refuse({ new_password: SAME_PASSWORD_MESSAGE }))
@@ -121,8 +124,8 @@ export const settingsRoutes = new Hono<AppEnv>()
     // Every other session ends (checklist 3) and every API key (checklist 35); this browser gets a fresh
     // session (step-up, checklist 8).
     const ending = credentialEnding(c, 'password_changed')
-    await changeUserPassword(db, user.id, await hashPassword(parsed.data.new_password), new Date(), ending.end)
-    await startSession(c, user)
+    await changeUserPassword(db, user.id, await hashPassword(parsed.data.new_password), now, ending.end)
+    await startSession(c, user, now)
     logAuthEvent(c, 'password.changed', { userId: user.id })
     await recordAuthAudit(c, 'auth.password_changed', { targetId: user.id })
     await reportEndedCredentials(c, ending, user)
@@ -147,10 +150,11 @@ export const settingsRoutes = new Hono<AppEnv>()
   })
   .post('/settings/delete', formBodyLimit(), async (c) => {
     const user = c.get('user')!
+    const now = new Date()
     const form = await readForm(c)
-    const denied = await confirmPassword(c, user, form.delete_current_password ?? '', 'delete_current_password')
+    const denied = await confirmPassword(c, user, form.delete_current_password ?? '', now, 'delete_current_password')
     const fail = ({ status, errors }: Refusal | { status: 409; errors: Errors }) =>
-      respondWithForm(c, status, <DeleteForm errors={errors} />, () => renderSettings(c, status, { delete: errors }), 'Settings')
+      respondWithForm(c, status, <DeleteForm errors={errors} />, () => renderSettings(c, now, status, { delete: errors }), 'Settings')
     if (denied) return fail(denied)
     try {
       // A saga (ADR 0084): marked deleting, signed out everywhere, API keys ended and the audit row

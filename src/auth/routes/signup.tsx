@@ -52,7 +52,8 @@ export const signupRoutes = new Hono<AppEnv>()
 
     const parsed = parseForm(signupSchema, form)
     if (!parsed.ok) return fail(422, parsed.errors)
-    const throttle = await consumeBucket(c.env, `signup-ip:${clientIp(c)}`, SIGNUP_IP_LIMIT)
+    const now = new Date()
+    const throttle = await consumeBucket(c.env, `signup-ip:${clientIp(c)}`, SIGNUP_IP_LIMIT, now)
     if (!throttle.allowed) return fail(429, {}, throttleMessage(throttle.retryAfterSeconds))
     if (await isPasswordBreached(parsed.data.password, breachCheckFor(c))) return fail(422, { password: BREACHED_MESSAGE })
 
@@ -61,8 +62,8 @@ export const signupRoutes = new Hono<AppEnv>()
     // The sign-up form must say that the address is taken; nothing else reveals it, and nothing changes.
     if (user === null) return fail(422, { email: 'An account with this email already exists. Log in, or reset your password.' })
 
-    await sendVerificationEmail(c, user, user.email)
-    await startSession(c, user)
+    await sendVerificationEmail(c, user, user.email, now)
+    await startSession(c, user, now)
     logAuthEvent(c, 'signup', { userId: user.id })
     return redirectAfterPost(c, '/verify-email')
   })

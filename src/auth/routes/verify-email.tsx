@@ -67,9 +67,9 @@ function LinkFailedPage({ reason }: { reason: 'invalid' | 'expired' | 'used' | '
  * this browser was signed in as that user — a fresh one is issued (checklist 22). A changed address is
  * announced to the old one (checklist 11).
  */
-async function completeVerification(c: AppContext, check: Extract<VerificationCheck, { ok: true }>) {
+async function completeVerification(c: AppContext, check: Extract<VerificationCheck, { ok: true }>, now: Date) {
   const db = c.get('db')
-  const result = await applyEmailVerification(db, check.userId, check.email)
+  const result = await applyEmailVerification(db, check.userId, check.email, now)
   if (!result.ok) {
     logAuthEvent(c, 'email.verify_failed', { userId: check.userId, reason: result.reason })
     c.status(400)
@@ -90,13 +90,13 @@ async function completeVerification(c: AppContext, check: Extract<VerificationCh
     setFlash(c, 'success', 'Your email address is verified. Log in to continue.')
     return redirectAfterPost(c, '/login')
   }
-  await startSession(c, user)
+  await startSession(c, user, now)
   setFlash(c, 'success', result.previousEmail ? `Your email address is now ${user.email}.` : 'Your email address is verified. Welcome!')
   return redirectAfterPost(c, '/dashboard')
 }
 
-export async function sendVerificationEmail(c: AppContext, user: Pick<User, 'id' | 'name'>, email: string) {
-  const verification = await createEmailVerification(c.get('db'), user.id, email)
+export async function sendVerificationEmail(c: AppContext, user: Pick<User, 'id' | 'name'>, email: string, now: Date) {
+  const verification = await createEmailVerification(c.get('db'), user.id, email, now)
   await sendAuthEmail(c, {
     template: 'verify-email',
     to: email,
@@ -118,14 +118,15 @@ export const verifyEmailRoutes = new Hono<AppEnv>()
   })
   .post('/verify-email', formBodyLimit(), async (c) => {
     const form = await readForm(c)
+    const now = new Date()
     if (form.token !== undefined) {
-      const check = await checkVerificationToken(c.get('db'), form.token)
+      const check = await checkVerificationToken(c.get('db'), form.token, now)
       if (!check.ok) {
         logAuthEvent(c, 'email.verify_failed', { reason: check.reason })
         c.status(400)
         return c.render(<LinkFailedPage reason={check.reason} />, { title: 'Verification failed' })
       }
-      return completeVerification(c, check)
+      return completeVerification(c, check, now)
     }
     const user = c.get('user')
     if (user === null) return requireUser(c, async () => undefined) as Promise<Response>
@@ -134,29 +135,30 @@ export const verifyEmailRoutes = new Hono<AppEnv>()
     const fail = (status: 422 | 429, error: string) =>
       respondWithForm(c, status, <CodeForm error={error} />, <VerifyPage email={email} error={error} />, 'Verify your email')
     // About 10 guesses an hour per user (checklist 20, ASVS 6.6.3): 10^8 codes stay out of reach.
-    const throttle = await consumeBucket(c.env, `verify:${user.id}`, VERIFY_CODE_LIMIT)
+    const throttle = await consumeBucket(c.env, `verify:${user.id}`, VERIFY_CODE_LIMIT, now)
     if (!throttle.allowed) return fail(429, throttleMessage(throttle.retryAfterSeconds))
-    const check = await checkVerificationCode(c.get('db'), user.id, (form.code ?? '').trim())
+    const check = await checkVerificationCode(c.get('db'), user.id, (form.code ?? '').trim(), now)
     if (!check.ok) {
       logAuthEvent(c, 'email.verify_failed', { userId: user.id, reason: check.reason })
       return fail(422, check.reason === 'expired'
         ? 'This code has expired. Send a new code and use the latest email.'
         : 'That code is not right. Use the 8-digit code from the latest email.')
     }
-    return completeVerification(c, check)
+    return completeVerification(c, check, now)
   })
   .post('/verify-email/resend', requireUser, formBodyLimit(), async (c) => {
     const user = c.get('user')!
     const pending = await getPendingVerification(c.get('db'), user.id)
     if (user.emailVerifiedAt !== null && pending === null) return redirectAfterPost(c, '/dashboard')
     // Three mails per ten minutes (checklist 20; the lucia example's limit).
-    const throttle = await consumeBucket(c.env, `resend:${user.id}`, VERIFY_RESEND_LIMIT)
+    const now = new Date()
+    const throttle = await consumeBucket(c.env, `resend:${user.id}`, VERIFY_RESEND_LIMIT, now)
     if (!throttle.allowed) {
       c.status(429)
       return c.render(<VerifyPage email={pending?.email ?? user.email} error={throttleMessage(throttle.retryAfterSeconds)} />, { title: 'Verify your email' })
     }
     const email = pending?.email ?? user.email
-    await sendVerificationEmail(c, user, email)
+    await sendVerificationEmail(c, user, email, now)
     setFlash(c, 'success', `We sent a new code to ${email}.`)
     return redirectAfterPost(c, '/verify-email')
   })
