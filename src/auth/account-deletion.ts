@@ -103,13 +103,13 @@ export class DeletionStepError extends Error {
  * idempotent, so a retry after a crash anywhere finishes the job. An account that is gone is done; one that
  * was never marked is left alone (a stray message never deletes anyone).
  */
-export async function runAccountDeletion(db: Database, env: Env, steps: readonly AccountCleanupStep[], userId: string): Promise<'deleted' | 'gone' | 'not_requested'> {
+export async function runAccountDeletion(db: Database, env: Env, steps: readonly AccountCleanupStep[], userId: string, now: Date): Promise<'deleted' | 'gone' | 'not_requested'> {
   const [row] = await db.select({ id: users.id, email: users.email, requested: users.deletionRequestedAt }).from(users).where(eq(users.id, userId)).limit(1)
   if (!row) return 'gone'
   if (row.requested === null) return 'not_requested'
   for (const step of steps) {
     try {
-      await step.run(db, { id: row.id, email: row.email }, env)
+      await step.run(db, { id: row.id, email: row.email }, env, now)
     } catch (err) {
       throw new DeletionStepError(step.name, err)
     }
@@ -137,7 +137,7 @@ export async function consumeAccountDeletions(batch: MessageBatch<unknown>, env:
       }
       const { userId } = parsed.data
       try {
-        const outcome = await runAccountDeletion(db, env, registry.accountCleanups, userId)
+        const outcome = await runAccountDeletion(db, env, registry.accountCleanups, userId, new Date())
         if (outcome === 'deleted') await systemAudit(registry, db, env, { action: 'auth.account_deletion_completed', userId, detail: { attempts: msg.attempts } })
         msg.ack()
       } catch (err) {

@@ -59,7 +59,7 @@ export async function updateUserPasswordHash(db: Database, userId: string, passw
  * (checklist 3; the caller issues this browser a fresh one), any pending reset link and any pending email
  * change or verification dead — nothing mailed before the change may undo it (issue 9, finding 1).
  */
-export async function changeUserPassword(db: Database, userId: string, passwordHash: string, now: Date = new Date(), endCredentials?: EndCredentials): Promise<void> {
+export async function changeUserPassword(db: Database, userId: string, passwordHash: string, now: Date, endCredentials?: EndCredentials): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, securityStamp: sql`gen_random_uuid()`, updatedAt: sql`now()` }).where(eq(users.id, userId))
     await tx.delete(sessions).where(eq(sessions.userId, userId))

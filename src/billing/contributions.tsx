@@ -144,9 +144,9 @@ export const userBillingSection: AdminUserSection<{ subscription: SubscriptionRo
 export const cancelStripeOnDeletion: AccountCleanupStep = {
   name: 'billing',
   order: -100,
-  run: async (db, user, env) => {
+  run: async (db, user, env, now) => {
     const config = readStripeConfig(env)
-    await cancelSubscriptionsForDeletion(db, user.id, config ? await createStripeClient(config) : null)
+    await cancelSubscriptionsForDeletion(db, user.id, config ? await createStripeClient(config) : null, now)
     await deleteBillingRows(db, user.id)
   },
 }

@@ -204,7 +204,7 @@ export async function ensurePortalConfiguration(stripe: Stripe, returnUrl: strin
  * after a crash skips it (Stripe answers a second cancel of a canceled subscription harmlessly anyway).
  * Any other Stripe error throws: the queue retries with backoff.
  */
-export async function cancelSubscriptionsForDeletion(db: Database, userId: string, stripe: Stripe | null, now: Date = new Date()): Promise<void> {
+export async function cancelSubscriptionsForDeletion(db: Database, userId: string, stripe: Stripe | null, now: Date): Promise<void> {
   const [live, customerId] = await Promise.all([
     db.select({ id: subscriptions.id }).from(subscriptions)
       .where(and(eq(subscriptions.userId, userId), isNull(subscriptions.endedAt), inArray(subscriptions.status, [...OPEN_STATUSES])))

@@ -58,7 +58,8 @@ export interface AdminPanel<T = unknown> {
  * finish what is left and change nothing that is already done. Throw to have the whole deletion retried
  * (with backoff; after the last retry the admin sees the account stuck in deletion).
  */
-export type AccountCleanup = (db: Database, user: { id: string; email: string }, env: Env) => Promise<void>
+/** `now`: the deletion job's clock (the queue consumer's), never read from the wall clock by a step. */
+export type AccountCleanup = (db: Database, user: { id: string; email: string }, env: Env, now: Date) => Promise<void>
 
 /** A named step with a place in the order (lower first; ties keep feature-list order). */
 export interface AccountCleanupStep {

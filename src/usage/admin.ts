@@ -21,7 +21,8 @@ export const setMeter: SetMeter = (env, userId, metric, value, now) => meterStub
 export interface AdjustDeps {
   db: Database
   env: Env
-  now?: Date
+  /** The caller's clock (the request's, the nightly job's): the period the meter is read in, the row's appliedAt. */
+  now: Date
   /** The meter call; a dependency like db and env (the default talks to the account's UsageMeter). */
   setMeter?: SetMeter
 }
@@ -41,7 +42,7 @@ export interface AdjustDeps {
 export async function adjustUsage(deps: AdjustDeps, input: AdjustInput, kind: 'adjust' | 'reset' = 'adjust'): Promise<UsageAdjustment> {
   if (!isMetric(input.metric)) throw new TypeError(`Unknown metric ${JSON.stringify(input.metric)}`)
   if (!Number.isSafeInteger(input.value) || input.value < 0) throw new TypeError('A meter value is a whole number, 0 or more')
-  const now = deps.now ?? new Date()
+  const now = deps.now
   // A meter that never ran gets its plan first, so that its flush knows whose usage it writes.
   const live = await readQuota(deps.env, input.userId, { db: deps.db, now })
   const reason = (input.reason ?? '').slice(0, 500)

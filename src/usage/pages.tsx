@@ -70,7 +70,7 @@ export const usagePageRoutes = new Hono<AppEnv>()
       return renderError(c, { status: 429, title: 'Too many changes', message: `Try again in ${Math.ceil(throttle.retryAfterSeconds / 60)} minutes.` })
     }
     if (!UUID.test(userId) || !(await getUserById(c.get('db'), userId))) return renderError(c, { status: 404, title: 'User not found', message: 'There is no such user.' })
-    const rows = await resetUsage({ db: c.get('db'), env: c.env }, { userId, actorId: admin.id, reason })
+    const rows = await resetUsage({ db: c.get('db'), env: c.env, now }, { userId, actorId: admin.id, reason })
     await auditUsageChange(c, 'usage.reset', userId, { metrics: rows.map((r) => `${r.metric} ${r.before}→${r.after}`).join(', '), reason })
     setFlash(c, 'success', "This period's counters were reset.")
     return c.redirect(`/admin/users/${userId}`, 303)

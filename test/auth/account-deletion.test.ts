@@ -64,7 +64,7 @@ describe('issue 19 item 10: deletion is a saga, not a transaction around network
     const { user, cookie, subscriptionId } = await subscribed()
     await markOnly(user.id)
     const failing = { name: 'r2', run: async () => { throw new Error('R2 down') } }
-    await expect(withDb((db) => runAccountDeletion(db, env, [...registry.accountCleanups, failing], user.id))).rejects.toBeInstanceOf(DeletionStepError)
+    await expect(withDb((db) => runAccountDeletion(db, env, [...registry.accountCleanups, failing], user.id, new Date()))).rejects.toBeInstanceOf(DeletionStepError)
     const canceledAtStripe = stripeStatus(subscriptionId) === 'canceled'
     const accountStillThere = (await userRow(user.id)) !== undefined
     const stillSignedIn = (await get('/dashboard', cookie)).status === 200
@@ -73,7 +73,7 @@ describe('issue 19 item 10: deletion is a saga, not a transaction around network
     expect(await billingRows(user.id)).toEqual({ subscriptions: 0, customers: 0 })
     expect((await userRow(user.id))!.deletionRequestedAt).not.toBeNull()
     expect((await login(user.email)).status).toBe(403)
-    expect(await withDb((db) => runAccountDeletion(db, env, registry.accountCleanups, user.id))).toBe('deleted')
+    expect(await withDb((db) => runAccountDeletion(db, env, registry.accountCleanups, user.id, new Date()))).toBe('deleted')
     expect(await userRow(user.id)).toBeUndefined()
   })
 
@@ -192,12 +192,12 @@ describe('the deletion queue consumer', () => {
     const { user } = await subscribed()
     await env.FILES.put(`${user.id}/a.txt`, 'a')
     await markOnly(user.id)
-    for (const step of registry.accountCleanups) await withDb((db) => step.run(db, { id: user.id, email: user.email }, env))
+    for (const step of registry.accountCleanups) await withDb((db) => step.run(db, { id: user.id, email: user.email }, env, new Date()))
     const calls = fake.calls.length
     const before = { user: await userRow(user.id), billing: await billingRows(user.id), objects: (await env.FILES.list({ prefix: `${user.id}/` })).objects.length }
     expect(before.billing).toEqual({ subscriptions: 0, customers: 0 })
     expect(before.objects).toBe(0)
-    for (const step of registry.accountCleanups) await withDb((db) => step.run(db, { id: user.id, email: user.email }, env))
+    for (const step of registry.accountCleanups) await withDb((db) => step.run(db, { id: user.id, email: user.email }, env, new Date()))
     expect(fake.calls.length).toBe(calls)
     expect({ user: await userRow(user.id), billing: await billingRows(user.id), objects: (await env.FILES.list({ prefix: `${user.id}/` })).objects.length }).toEqual(before)
     // The whole deletion again, and once more after the row is gone: done is done.

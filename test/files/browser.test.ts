@@ -197,7 +197,7 @@ describe('account deletion (registry cleanup hook)', () => {
     await uploadNamed(cookie, ['a.txt', 'b.txt'])
     await uploadNamed(other.cookie, ['keep.txt'])
     await env.FILES.put(`${user.id}/x.thumb.jpg`, PHOTO_JPG)
-    await withDb(async (db) => { for (const step of filesFeature.accountCleanups!) await (typeof step === 'function' ? step : step.run)(db, { id: user.id, email: user.email }, env) })
+    await withDb(async (db) => { for (const step of filesFeature.accountCleanups!) await (typeof step === 'function' ? step : step.run)(db, { id: user.id, email: user.email }, env, new Date()) })
     expect((await env.FILES.list({ prefix: `${user.id}/` })).objects).toEqual([])
     expect((await storedFor(other.user.id)).keys).toHaveLength(1)
   })

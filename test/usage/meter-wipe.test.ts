@@ -56,7 +56,7 @@ describe('UsageMeter.wipe and a running flush', () => {
 
     // Account deletion's usage step: wipe the meter, then delete the rows.
     let cleanupDone = false
-    const cleanup = withDb((db) => deleteUsageData(db, { id: user.id, email: user.email }, env)).then(() => { cleanupDone = true })
+    const cleanup = withDb((db) => deleteUsageData(db, { id: user.id, email: user.email }, env, new Date())).then(() => { cleanupDone = true })
     // Still held: the wipe (and so the cleanup) cannot have finished while the flush is writing.
     await waitUntilBlockedBy(holderPid)
     expect(cleanupDone).toBe(false)

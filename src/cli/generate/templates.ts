@@ -85,7 +85,7 @@ export async function list${n.pascal}Items(db: Database, userId: string): Promis
   return db.select().from(${n.camel}Items).where(eq(${n.camel}Items.userId, userId)).orderBy(desc(${n.camel}Items.createdAt)).limit(100)
 }
 
-export async function create${n.pascal}Item(db: Database, userId: string, title: string, now: Date = new Date()): Promise<${n.pascal}Item> {
+export async function create${n.pascal}Item(db: Database, userId: string, title: string, now: Date): Promise<${n.pascal}Item> {
   const [item] = await db.insert(${n.camel}Items).values({ userId, title, createdAt: now }).returning()
   return item!
 }
@@ -217,7 +217,7 @@ ${m ? `    const now = new Date()
       return respondWithForm(c, 429, panel(props), page(props), TITLE)
     }
     await create${n.pascal}Item(db, viewer.id, parsed.data.title, now)
-` : `    await create${n.pascal}Item(db, viewer.id, parsed.data.title)
+` : `    await create${n.pascal}Item(db, viewer.id, parsed.data.title, new Date())
 `}    // htmx swaps in the updated panel; without JavaScript, flash + 303 back to the page.
     if (isHtmxRequest(c)) return c.html(panel({ items: await list${n.pascal}Items(db, viewer.id)${allowance} }))
     setFlash(c, 'success', 'Added.')
