@@ -171,8 +171,8 @@ describe('reconcile', () => {
   })
 
   it('pages through accounts by user id, a bounded batch at a time, at most maxAccounts a run (issue 19, item 13)', async () => {
-    // More metered accounts than one batch and than the run's bound, whatever else the shared database holds.
-    for (let i = 0; i < 3; i++) {
+    // More metered accounts than one batch and than the run's bound (5), even in a fresh database.
+    for (let i = 0; i < 6; i++) {
       const user = await createTestUser()
       await consumeQuota(env, user.id, [{ metric: 'file_count', amount: 1 }], { now: new Date() })
       await meterStub(env, user.id).flush()
