@@ -21,6 +21,8 @@ const KEY_FORM_MAX_BYTES = 8 * 1024
 
 interface SectionProps {
   keys: ApiKey[]
+  /** Older revoked keys the bounded list leaves out (API_KEYS_SHOWN). */
+  hidden?: number
   created?: { key: string; name: string }
   errors?: { name?: string; form?: string }
   name?: string
@@ -39,7 +41,7 @@ function When({ d }: { d: Date | null }) {
 }
 
 /** The whole section: page body and htmx fragment alike (one component, docs/architecture.md). */
-export function ApiKeysSection({ keys, created, errors = {}, name, notice }: SectionProps) {
+export function ApiKeysSection({ keys, hidden = 0, created, errors = {}, name, notice }: SectionProps) {
   const active = keys.filter((k) => k.revokedAt === null)
   return (
     <div id="api-keys">
@@ -88,6 +90,7 @@ export function ApiKeysSection({ keys, created, errors = {}, name, notice }: Sec
             </table>
           </div>
         )}
+        {hidden > 0 && <p class="help" id="api-keys-hidden">{hidden === 1 ? '1 older revoked key is not shown.' : `${hidden} older revoked keys are not shown.`} Revoked keys no longer work.</p>}
       </section>
     </div>
   )
@@ -121,7 +124,7 @@ async function throttled(c: AppContext, userId: string, now: Date): Promise<numb
 export const apiKeyRoutes = new Hono<AppEnv>()
   .get('/settings/api-keys', requireVerified, async (c) => {
     const user = c.get('user')!
-    return respond(c, 200, { keys: await listApiKeys(c.get('db'), user.id) })
+    return respond(c, 200, { ...await listApiKeys(c.get('db'), user.id) })
   })
   // A key made by an admin acting as the user would outlive the impersonation: keys are the owner's only
   // (issue 19 finding 3, checklist 35). Looking at the list stays allowed.
@@ -134,19 +137,19 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     const wait = await throttled(c, user.id, now)
     if (wait > 0) {
       c.header('Retry-After', String(wait))
-      return respond(c, 429, { keys: await listApiKeys(db, user.id), name, errors: { form: `Too many key changes. Try again in ${Math.ceil(wait / 60)} minutes.` } })
+      return respond(c, 429, { ...await listApiKeys(db, user.id), name, errors: { form: `Too many key changes. Try again in ${Math.ceil(wait / 60)} minutes.` } })
     }
     if (name === '' || name.length > API_KEY_NAME_MAX) {
       const error = name === '' ? 'Give the key a name.' : `At most ${API_KEY_NAME_MAX} characters.`
-      return respond(c, 422, { keys: await listApiKeys(db, user.id), name, errors: { name: error } })
+      return respond(c, 422, { ...await listApiKeys(db, user.id), name, errors: { name: error } })
     }
     const result = await createApiKey(db, user.id, name, now)
     if (!result.ok) {
-      return respond(c, 422, { keys: await listApiKeys(db, user.id), name, errors: { form: `You already have ${MAX_ACTIVE_KEYS} active keys. Revoke one first.` } })
+      return respond(c, 422, { ...await listApiKeys(db, user.id), name, errors: { form: `You already have ${MAX_ACTIVE_KEYS} active keys. Revoke one first.` } })
     }
     logUsageEvent(c, 'api key created', { userId: user.id, prefix: result.row.prefix })
     await recordAudit(c, { action: API_KEY_CREATED, targetType: 'user', targetId: user.id, detail: apiKeyAuditDetail(result.row) })
-    return respond(c, 200, { keys: await listApiKeys(db, user.id), created: { key: result.key, name } })
+    return respond(c, 200, { ...await listApiKeys(db, user.id), created: { key: result.key, name } })
   })
   .post('/settings/api-keys/:id/revoke', requireVerified, refuseWhileImpersonating, formBodyLimit({ maxSize: KEY_FORM_MAX_BYTES }), async (c) => {
     const user = c.get('user')!
@@ -155,7 +158,7 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     const wait = await throttled(c, user.id, now)
     if (wait > 0) {
       c.header('Retry-After', String(wait))
-      return respond(c, 429, { keys: await listApiKeys(db, user.id), errors: { form: `Too many key changes. Try again in ${Math.ceil(wait / 60)} minutes.` } })
+      return respond(c, 429, { ...await listApiKeys(db, user.id), errors: { form: `Too many key changes. Try again in ${Math.ceil(wait / 60)} minutes.` } })
     }
     const revoked = await revokeApiKey(db, user.id, c.req.param('id'), now)
     // Someone else's key looks exactly like a missing one.
@@ -163,7 +166,7 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     logUsageEvent(c, 'api key revoked', { userId: user.id, prefix: revoked.prefix })
     await recordAudit(c, { action: API_KEY_REVOKED, targetType: 'user', targetId: user.id, detail: { ...apiKeyAuditDetail(revoked), reason: 'revoked_by_user' } })
     const notice = `Key “${revoked.name}” revoked.`
-    if (isHtmxRequest(c)) return respond(c, 200, { keys: await listApiKeys(db, user.id), notice })
+    if (isHtmxRequest(c)) return respond(c, 200, { ...await listApiKeys(db, user.id), notice })
     setFlash(c, 'success', notice)
     return c.redirect('/settings/api-keys', 303)
   })

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNull } from 'drizzle-orm'
+import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm'
 import { sha256 } from '@oslojs/crypto/sha2'
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding'
 import { constantTimeEqual } from '@oslojs/crypto/subtle'
@@ -36,10 +36,29 @@ export async function createApiKey(db: Database, userId: string, name: string, n
   return { ok: true, key: `qs_${prefix}_${secret}`, row }
 }
 
-/** Newest first would hide the key someone is looking for; creation order, revoked ones last. */
-export async function listApiKeys(db: Database, userId: string): Promise<ApiKey[]> {
-  const rows = await db.select().from(apiKeys).where(eq(apiKeys.userId, userId)).orderBy(asc(apiKeys.createdAt))
-  return [...rows.filter((r) => r.revokedAt === null), ...rows.filter((r) => r.revokedAt !== null)]
+/**
+ * How many keys the settings list shows (issue 19, item 13). Active keys are capped at MAX_ACTIVE_KEYS,
+ * but revoked ones pile up (every password change revokes all): the list shows every active key and the
+ * most recently revoked ones up to this bound, and says how many older revoked keys it leaves out.
+ */
+export const API_KEYS_SHOWN = 30
+
+export interface ApiKeyList {
+  keys: ApiKey[]
+  /** Keys not shown: the oldest revoked ones. */
+  hidden: number
+}
+
+/**
+ * Newest first would hide the key someone is looking for: active keys in creation order, then revoked
+ * ones, latest revoked first. One query: the window count is the total before the LIMIT.
+ */
+export async function listApiKeys(db: Database, userId: string, limit = API_KEYS_SHOWN): Promise<ApiKeyList> {
+  const rows = await db.select({ key: apiKeys, total: sql<number>`count(*) over ()`.mapWith(Number) }).from(apiKeys)
+    .where(eq(apiKeys.userId, userId))
+    .orderBy(sql`${apiKeys.revokedAt} is not null`, desc(apiKeys.revokedAt), asc(apiKeys.createdAt))
+    .limit(limit)
+  return { keys: rows.map((r) => r.key), hidden: rows.length === 0 ? 0 : rows[0].total - rows.length }
 }
 
 /** Only the owner's own, still active key; false for anything else (someone else's id looks missing). */

@@ -10,6 +10,7 @@ import { apiKeys } from '../../src/usage/schema'
 import { configureMeter } from '../../src/usage/quota'
 import { calendarMonth } from '../../src/usage/period'
 import { API_KEY_CHANGES } from '../../src/usage/api-keys-page'
+import { API_KEYS_SHOWN } from '../../src/usage/api-keys'
 
 const LIMITS = { storageBytes: 1_000_000, fileCount: 100, uploadsPerMonth: 100, apiRequestsPerMonth: 1000 }
 const KEY = /qs_[a-z2-7]{8}_[a-z2-7]{32}/
@@ -62,6 +63,27 @@ describe('API keys in settings', () => {
     expect((await api('/api/v1/usage', key)).status).toBe(200)
     const [used] = await withDb((db) => db.select().from(apiKeys).where(eq(apiKeys.id, row.id)))
     expect(used.lastUsedAt).not.toBeNull()
+  })
+
+  it('the list is bounded: every active key, the latest revoked ones up to API_KEYS_SHOWN, and a note for the rest (issue 19, item 13)', async () => {
+    const { user, cookie } = await signedIn()
+    const key = await createKey(cookie, 'Still active')
+    const prefix = () => Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => 'abcdefghijklmnopqrstuvwxyz234567'[b % 32]).join('')
+    const day = (i: number) => new Date(Date.UTC(2025, 0, 1 + i))
+    // More revoked keys than one list holds; "revoked 0" is the oldest.
+    await withDb((db) => db.insert(apiKeys).values(Array.from({ length: API_KEYS_SHOWN + 3 }, (_, i) =>
+      ({ userId: user.id, name: `revoked ${i}`, prefix: prefix(), secretHash: 'x'.repeat(64), createdAt: day(i), revokedAt: day(i) }))))
+    const html = await (await get('/settings/api-keys', cookie)).text()
+    expect(html.match(/<tr>/g)).toHaveLength(API_KEYS_SHOWN + 1) // the header row and API_KEYS_SHOWN keys
+    expect(html).toContain('Still active')
+    expect(html).toContain(`revoked ${API_KEYS_SHOWN + 2}`)
+    expect(html).not.toContain('revoked 3<')
+    expect(html).toContain('4 older revoked keys are not shown.')
+    // The htmx fragment after a revoke has the same shape and the same note.
+    const id = (await withDb((db) => db.select().from(apiKeys).where(eq(apiKeys.prefix, KEY.exec(key)![0].slice(3, 11)))))[0].id
+    const fragment = await (await post(`/settings/api-keys/${id}/revoke`, {}, cookie, { headers: { 'hx-request': 'true' } })).text()
+    expect(fragment).toMatch(/^<div id="api-keys">/)
+    expect(fragment).toContain('4 older revoked keys are not shown.')
   })
 
   it('a revoked key answers 401 at once', async () => {
