@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../platform/types'
 import { AUDIT_RETENTION_DAYS, listAuditEvents, type AuditFilter } from './audit'
-import { adminGate, pageParam, UUID_RE, when } from './http'
+import { adminGate, pageParam } from './http'
+import { isUuid, formatDateTime } from '../platform/format'
 import type { AuditEvent } from './schema'
 import { AdminFrame, Pager, StackedTable, wantsFragment } from './views/common'
 
@@ -14,7 +15,7 @@ function parseFilter(q: (k: string) => string | undefined): { filter: AuditFilte
   const action = (q('action') ?? '').trim()
   if (/^[a-z0-9_.]{1,100}$/.test(action)) { filter.action = action; query.set('action', action) }
   const user = (q('user') ?? '').trim()
-  if (UUID_RE.test(user)) { filter.userId = user; query.set('user', user) }
+  if (isUuid(user)) { filter.userId = user; query.set('user', user) }
   const from = q('from') ?? ''
   if (DATE_RE.test(from) && !Number.isNaN(Date.parse(from))) { filter.since = new Date(`${from}T00:00:00Z`); query.set('from', from) }
   const to = q('to') ?? ''
@@ -33,7 +34,7 @@ function Results({ rows, page, hasMore, query }: { rows: AuditEvent[]; page: num
         <StackedTable caption="Audit events" head={['When', 'Action', 'Actor', 'On behalf of', 'Target', 'IP', 'Detail']}>
           {rows.map((e) => (
             <tr>
-              <td data-label="When" class="nowrap">{when(e.createdAt)}</td>
+              <td data-label="When" class="nowrap">{formatDateTime(e.createdAt)}</td>
               <td data-label="Action"><code>{e.action}</code></td>
               <td data-label="Actor">{e.actorId ? <a href={`/admin/users/${e.actorId}`}>{e.actorId.slice(0, 8)}</a> : systemActor(e.detail)}</td>
               <td data-label="On behalf of">{e.onBehalfOfId ? <a href={`/admin/users/${e.onBehalfOfId}`}>{e.onBehalfOfId.slice(0, 8)}</a> : ''}</td>

@@ -41,15 +41,10 @@ export async function recordAdminAction(
   await recordAudit(c, { action, targetType: target.type, targetId: target.id, detail })
 }
 
-export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 export function pageParam(value: string | undefined): number {
   const n = Number.parseInt(value ?? '1', 10)
   return Number.isFinite(n) && n >= 1 ? Math.min(n, 10_000) : 1
 }
-
-const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
-export const when = (d: Date) => `${dateTime.format(d)} UTC`
 
 export function notFound(c: AppContext, what = 'User') {
   return renderError(c, { status: 404, title: `${what} not found`, message: `That ${what.toLowerCase()} does not exist or was deleted.` })

@@ -1,3 +1,4 @@
+import { formatTime } from '../platform/format'
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { consumeBucket, deleteSessionCookie, setSessionCookie, stopImpersonation, throttleMessage, IMPERSONATION_MAX_MS } from '../auth'
@@ -8,7 +9,6 @@ import { setFlash } from '../platform/flash'
 import type { AppEnv } from '../platform/types'
 import { ADMIN_ACTION_LIMIT, ADMIN_FORM_MAX_BYTES, recordAdminAction } from './http'
 
-const timeOnly = new Intl.DateTimeFormat('en-GB', { timeStyle: 'short', timeZone: 'UTC' })
 
 /**
  * On every page while an admin acts as someone (registry `banners`): who they are acting as, until when,
@@ -23,7 +23,7 @@ export const impersonationBanner: Banner = {
     return (
       <div class="container flash-container">
         <div class="notification is-warning impersonation-banner" role="status">
-          You are logged in as <strong>{viewer.name}</strong> ({viewer.email}) for support, until {timeOnly.format(ends)} UTC.
+          You are logged in as <strong>{viewer.name}</strong> ({viewer.email}) for support, until {formatTime(ends)}.
           Everything you do is recorded under your name and theirs.{' '}
           <form method="post" action="/impersonation/stop">
             <button class="button is-small is-dark ml-2" type="submit">Return to my admin account</button>

@@ -4,7 +4,8 @@ import { renderError } from '../platform/errors'
 import { formBodyLimit, redirectAfterPost } from '../platform/forms'
 import { setFlash } from '../platform/flash'
 import type { AppEnv } from '../platform/types'
-import { ADMIN_FORM_MAX_BYTES, adminGate, adminThrottle, notFound, pageParam, recordAdminAction, UUID_RE, when } from './http'
+import { ADMIN_FORM_MAX_BYTES, adminGate, adminThrottle, notFound, pageParam, recordAdminAction } from './http'
+import { isUuid, formatDateTime } from '../platform/format'
 import { AdminFrame, Pager, StackedTable, wantsFragment } from './views/common'
 
 const STATUS_TAG = { queued: 'is-warning', sent: 'is-success', failed: 'is-danger' } as const
@@ -16,7 +17,7 @@ function Results({ rows, page, hasMore, query }: { rows: DeliveryRow[]; page: nu
         <StackedTable caption="Mail deliveries" head={['When', 'Template', 'To', 'Status', 'Attempts', 'Error', '']}>
           {rows.map((d) => (
             <tr>
-              <td data-label="When" class="nowrap">{when(d.createdAt)}</td>
+              <td data-label="When" class="nowrap">{formatDateTime(d.createdAt)}</td>
               <td data-label="Template">{d.template}</td>
               <td data-label="To">{d.recipient}</td>
               <td data-label="Status"><span class={`tag is-light ${STATUS_TAG[d.status]}`}>{d.status}</span></td>
@@ -60,7 +61,7 @@ export const mailRoutes = new Hono<AppEnv>()
   })
   .post('/admin/mail/:id/retry', ...adminGate, adminThrottle, formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES }), async (c) => {
     const id = c.req.param('id')
-    if (!UUID_RE.test(id)) return notFound(c, 'Mail')
+    if (!isUuid(id)) return notFound(c, 'Mail')
     let result: Awaited<ReturnType<typeof retryDelivery>>
     try {
       result = await retryDelivery(c.get('db'), c.env.EMAIL, id)

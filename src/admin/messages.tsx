@@ -5,7 +5,8 @@ import { renderError } from '../platform/errors'
 import { formBodyLimit, readForm, redirectAfterPost } from '../platform/forms'
 import { setFlash } from '../platform/flash'
 import { configOf, type AppContext, type AppEnv } from '../platform/types'
-import { ADMIN_FORM_MAX_BYTES, adminGate, adminThrottle, notFound, pageParam, recordAdminAction, UUID_RE, when } from './http'
+import { ADMIN_FORM_MAX_BYTES, adminGate, adminThrottle, notFound, pageParam, recordAdminAction } from './http'
+import { isUuid, formatDateTime } from '../platform/format'
 import { AdminFrame, Pager, wantsFragment } from './views/common'
 
 const REPLY_MAX = 5000
@@ -17,7 +18,7 @@ function Message({ m }: { m: ContactMessage }) {
       <h2 class="title is-6 mb-1" id={`msg-${m.id}`}>
         {m.subject} {m.handledAt ? <span class="tag is-success is-light">handled</span> : <span class="tag is-warning is-light">open</span>}
       </h2>
-      <p class="is-size-7 has-text-grey-dark mb-2">{m.name} · {m.email} · {when(m.createdAt)}</p>
+      <p class="is-size-7 has-text-grey-dark mb-2">{m.name} · {m.email} · {formatDateTime(m.createdAt)}</p>
       {/* Visitors wrote this: hx-disable keeps htmx from acting on anything inside (checklist 16); the
           text itself is escaped by hono/jsx. */}
       <div hx-disable><p class="admin-message-body">{m.message}</p></div>
@@ -50,7 +51,7 @@ function Results({ rows, page, hasMore, query }: { rows: ContactMessage[]; page:
 
 function messageId(c: AppContext): string | null {
   const id = c.req.param('id')
-  return id && UUID_RE.test(id) ? id : null
+  return id && isUuid(id) ? id : null
 }
 
 export const messageRoutes = new Hono<AppEnv>()

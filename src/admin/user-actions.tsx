@@ -9,7 +9,8 @@ import { recordAudit } from '../platform/audit'
 import { renderError } from '../platform/errors'
 import { setFlash } from '../platform/flash'
 import type { AppContext, AppEnv } from '../platform/types'
-import { ADMIN_FORM_MAX_BYTES, adminGate, adminThrottle, notFound, recordAdminAction, UUID_RE } from './http'
+import { ADMIN_FORM_MAX_BYTES, adminGate, adminThrottle, notFound, recordAdminAction } from './http'
+import { isUuid } from '../platform/format'
 
 /**
  * The actions on one account (issue 13). Each writes exactly one audit row naming the admin and the user,
@@ -19,7 +20,7 @@ const guard = [...adminGate, adminThrottle, formBodyLimit({ maxSize: ADMIN_FORM_
 
 function targetId(c: AppContext): string | null {
   const id = c.req.param('id')
-  return id && UUID_RE.test(id) ? id : null
+  return id && isUuid(id) ? id : null
 }
 
 function lastAdmin(c: AppContext) {

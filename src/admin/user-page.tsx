@@ -2,7 +2,8 @@ import { Hono } from 'hono'
 import { getPendingVerification, getUserById, listUserSessions, type SessionRow, type User } from '../auth'
 import type { AdminUserSection } from '../platform/feature'
 import type { AppEnv } from '../platform/types'
-import { adminGate, notFound, UUID_RE, when } from './http'
+import { adminGate, notFound } from './http'
+import { isUuid, formatDateTime } from '../platform/format'
 import { AdminFrame, StackedTable } from './views/common'
 
 function Profile({ user, pendingEmail }: { user: User; pendingEmail: string | null }) {
@@ -10,9 +11,9 @@ function Profile({ user, pendingEmail }: { user: User; pendingEmail: string | nu
     ['Name', user.name],
     ['Email', user.email],
     ['Role', user.role],
-    ['Email verified', user.emailVerifiedAt ? when(user.emailVerifiedAt) : 'no'],
-    ['Status', user.deletionFailedAt ? 'deletion failed' : user.deletionRequestedAt ? `being deleted since ${when(user.deletionRequestedAt)}` : user.deactivatedAt ? `deactivated ${when(user.deactivatedAt)}` : 'active'],
-    ['Joined', when(user.createdAt)],
+    ['Email verified', user.emailVerifiedAt ? formatDateTime(user.emailVerifiedAt) : 'no'],
+    ['Status', user.deletionFailedAt ? 'deletion failed' : user.deletionRequestedAt ? `being deleted since ${formatDateTime(user.deletionRequestedAt)}` : user.deactivatedAt ? `deactivated ${formatDateTime(user.deactivatedAt)}` : 'active'],
+    ['Joined', formatDateTime(user.createdAt)],
   ]
   if (pendingEmail && pendingEmail !== user.email) rows.push(['Pending new email', pendingEmail])
   return (
@@ -28,8 +29,8 @@ function Sessions({ sessions }: { sessions: SessionRow[] }) {
     <StackedTable caption="Open sessions" head={['Started', 'Last seen', 'Device', 'IP', 'Kind']}>
       {sessions.map((s) => (
         <tr>
-          <td data-label="Started" class="nowrap">{when(s.createdAt)}</td>
-          <td data-label="Last seen" class="nowrap">{when(s.lastSeenAt)}</td>
+          <td data-label="Started" class="nowrap">{formatDateTime(s.createdAt)}</td>
+          <td data-label="Last seen" class="nowrap">{formatDateTime(s.lastSeenAt)}</td>
           <td data-label="Device">{s.userAgent || 'unknown'}</td>
           <td data-label="IP">{s.ipAddress || 'unknown'}</td>
           <td data-label="Kind">{s.impersonatorId ? 'admin acting as this user' : 'sign-in'}</td>
@@ -54,7 +55,7 @@ function Deletion({ user }: { user: User }) {
     <article class={`message ${user.deletionFailedAt ? 'is-danger' : 'is-warning'}`} aria-labelledby="deletion-title">
       <div class="message-body">
         <h3 class="title is-6" id="deletion-title">{user.deletionFailedAt ? 'Deletion failed' : 'Being deleted'}</h3>
-        <p>Asked for {when(user.deletionRequestedAt!)}; the account is signed out and cannot sign in.{user.deletionFailedAt ? ` Gave up ${when(user.deletionFailedAt)}.` : ''}</p>
+        <p>Asked for {formatDateTime(user.deletionRequestedAt!)}; the account is signed out and cannot sign in.{user.deletionFailedAt ? ` Gave up ${formatDateTime(user.deletionFailedAt)}.` : ''}</p>
         {user.deletionError && <p class="mt-2"><strong>Last error:</strong> <code>{user.deletionError}</code></p>}
         <form method="post" action={`/admin/users/${user.id}/deletion/retry`} class="mt-3">
           <button class="button is-danger" type="submit">Retry deletion</button>
@@ -121,7 +122,7 @@ function SectionBox({ section, data, userId, failed }: { section: AdminUserSecti
 
 export const userPageRoutes = new Hono<AppEnv>().get('/admin/users/:id', ...adminGate, async (c) => {
   const id = c.req.param('id')
-  if (!UUID_RE.test(id)) return notFound(c)
+  if (!isUuid(id)) return notFound(c)
   const db = c.get('db')
   const sections = c.get('registry').adminUserSections
   const now = new Date()

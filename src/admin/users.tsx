@@ -2,7 +2,8 @@ import { Hono } from 'hono'
 import { searchUsers, type UserListRow, type UserSearch, type UserSort } from '../auth'
 import type { AdminUserFilter } from '../platform/feature'
 import type { AppEnv } from '../platform/types'
-import { adminGate, pageParam, when } from './http'
+import { adminGate, pageParam } from './http'
+import { formatDateTime } from '../platform/format'
 import { AdminFrame, Pager, StackedTable, wantsFragment } from './views/common'
 
 const SORTS: Record<UserSort, string> = { newest: 'Newest first', oldest: 'Oldest first', email: 'Email A–Z', name: 'Name A–Z' }
@@ -62,7 +63,7 @@ export function UserResults({ rows, page, hasMore, query, columns }: { rows: Use
               <td data-label="Status">{u.deletionFailedAt ? <span class="tag is-danger">deletion failed</span>
                 : u.deletionRequestedAt ? <span class="tag is-warning is-light">being deleted</span>
                 : u.deactivatedAt ? <span class="tag is-danger is-light">deactivated</span> : 'active'}</td>
-              <td data-label="Joined" class="nowrap">{when(u.createdAt)}</td>
+              <td data-label="Joined" class="nowrap">{formatDateTime(u.createdAt)}</td>
             </tr>
           ))}
         </StackedTable>

@@ -1,3 +1,4 @@
+import { formatDay } from '../platform/format'
 import { and, asc, count, desc, eq, gte, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../platform/db'
 import type { EndCredentials } from './credentials'
@@ -31,7 +32,7 @@ export async function countSignupsByDay(db: Database, now: Date, days = 30): Pro
   const rows = await db.select({ day, n: count() }).from(users).where(gte(users.createdAt, start)).groupBy(day)
   const byDay = new Map(rows.map((r) => [r.day, r.n]))
   return Array.from({ length: days }, (_, i) => {
-    const d = new Date(start.getTime() + i * DAY_MS).toISOString().slice(0, 10)
+    const d = formatDay(new Date(start.getTime() + i * DAY_MS))
     return { day: d, count: byDay.get(d) ?? 0 }
   })
 }

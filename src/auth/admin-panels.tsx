@@ -1,5 +1,6 @@
 import type { AdminPanel } from '../platform/feature'
 import { BarChart } from '../platform/chart'
+import { formatDateTime } from '../platform/format'
 import { countSignupsByDay, getUserFigures } from './account-admin'
 import { listDeletingAccounts, type DeletingAccount } from './account-deletion'
 
@@ -36,8 +37,6 @@ export const signupChartPanel: AdminPanel<Awaited<ReturnType<typeof countSignups
   render: (days) => <BarChart id="signup-chart" label="Sign-ups in the last 30 days" points={days.map((d) => ({ label: d.day, value: d.count }))} />,
 }
 
-const utc = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
-
 /**
  * Accounts whose deletion is under way or stuck (ADR 0084): failed ones first, each linking to its user
  * page, where the retry button is. An account normally leaves this list within a minute.
@@ -54,7 +53,7 @@ export const deletingAccountsPanel: AdminPanel<DeletingAccount[]> = {
       <tbody>{rows.map((r) => (
         <tr>
           <td><a href={`/admin/users/${r.id}`}>{r.email}</a></td>
-          <td class="nowrap">{utc.format(r.requestedAt)} UTC</td>
+          <td class="nowrap">{formatDateTime(r.requestedAt)}</td>
           <td>{r.failedAt ? <span class="tag is-danger is-light" title={r.error ?? ''}>deletion failed</span> : <span class="tag is-warning is-light">deleting</span>}</td>
         </tr>
       ))}</tbody>

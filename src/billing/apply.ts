@@ -8,6 +8,7 @@ import { getAccountPlan, type AccountPlan } from './plans'
 import { upsertSubscription } from './records'
 import { subscriptions } from './schema'
 import { announcePlanChange, recordBillingAudit } from './events'
+import { formatDay } from '../platform/format'
 
 export interface ApplyDeps {
   db: Database
@@ -68,7 +69,7 @@ export async function applyBillingChange(
     if (planChanged && before.planId !== after.planId) {
       ctx.mails.push({ template: 'subscription-changed', to: user.email, props: {
         name: user.name, plan: after.name, status: after.planId === 'free' ? 'canceled' : before.planId === 'free' ? 'active' : 'changed',
-        effectiveDate: deps.now.toISOString().slice(0, 10), billingUrl: ctx.billingUrl } })
+        effectiveDate: formatDay(deps.now), billingUrl: ctx.billingUrl } })
     }
     if (planChanged || before.status !== after.status || ctx.mails.length > 0) {
       await recordBillingAudit(deps.registry, { action, actorId: deps.actorId ?? null, ip: deps.ip ?? null, targetType: 'user', targetId: userId, detail: { ...detail, planId: after.planId, status: after.status } }, { db: tx, env: deps.env, now: deps.now })
@@ -127,6 +128,6 @@ export async function writeSubscription(ctx: ApplyContext, userId: string, sub: 
   if (previous && previous.cancelAtPeriodEnd !== current.cancelAtPeriodEnd && current.status !== 'canceled') {
     ctx.mails.push({ template: 'subscription-changed', to: ctx.user.email, props: {
       name: ctx.user.name, plan: ctx.before.name, status: current.cancelAtPeriodEnd ? 'canceled' : 'active',
-      effectiveDate: (current.cancelAtPeriodEnd ? current.currentPeriodEnd : now).toISOString().slice(0, 10), billingUrl: ctx.billingUrl } })
+      effectiveDate: formatDay(current.cancelAtPeriodEnd ? current.currentPeriodEnd : now), billingUrl: ctx.billingUrl } })
   }
 }

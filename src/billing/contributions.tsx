@@ -5,7 +5,8 @@ import { FREE_PLAN_ID, getLiveSubscription, listPlansForDisplay, LIVE_STATUSES }
 import { invoices, plans, subscriptions, type InvoiceRow, type SubscriptionRow } from './schema'
 import { cancelSubscriptionsForDeletion, deleteBillingRows } from './manage'
 import { createStripeClient, readStripeConfig } from './stripe'
-import { formatDate, formatMoney } from './format'
+import { formatMoney } from './format'
+import { formatDay } from '../platform/format'
 import { PlanStatusTag, QuotaList } from './views/billing'
 
 /** What billing adds to the registry (src/platform/feature.ts); index.ts assembles the Feature. */
@@ -68,7 +69,7 @@ export const planCard: DashboardCard<PlanSummary | null> = {
     return (
       <div class="billing-card">
         <p class="title is-5 mb-2">{plan.name} <PlanStatusTag status={plan.status} /></p>
-        {plan.periodEnd && <p>{plan.cancelAtPeriodEnd ? 'Ends' : 'Renews'} on {formatDate(new Date(plan.periodEnd))}</p>}
+        {plan.periodEnd && <p>{plan.cancelAtPeriodEnd ? 'Ends' : 'Renews'} on {formatDay(new Date(plan.periodEnd))}</p>}
         <QuotaList limits={limits} />
         <p class="mt-3"><a href="/billing">Open billing</a> · <a href="/pricing">Compare plans</a></p>
       </div>
@@ -130,10 +131,10 @@ export const userBillingSection: AdminUserSection<{ subscription: SubscriptionRo
   render: ({ subscription, invoices: rows }) => (
     <div>
       {subscription
-        ? <p>{subscription.planId} ({subscription.interval}) · <PlanStatusTag status={subscription.status} /> · {subscription.cancelAtPeriodEnd ? 'ends' : 'renews'} {formatDate(subscription.currentPeriodEnd)} · <code>{subscription.id}</code></p>
+        ? <p>{subscription.planId} ({subscription.interval}) · <PlanStatusTag status={subscription.status} /> · {subscription.cancelAtPeriodEnd ? 'ends' : 'renews'} {formatDay(subscription.currentPeriodEnd)} · <code>{subscription.id}</code></p>
         : <p>Free plan, no subscription.</p>}
       {rows.length > 0 && (
-        <ul>{rows.map((inv) => <li>{formatDate(inv.stripeCreatedAt)} · {inv.number ?? inv.id} · {formatMoney(inv.amountDue, inv.currency)} · {inv.status}</li>)}</ul>
+        <ul>{rows.map((inv) => <li>{formatDay(inv.stripeCreatedAt)} · {inv.number ?? inv.id} · {formatMoney(inv.amountDue, inv.currency)} · {inv.status}</li>)}</ul>
       )}
     </div>
   ),

@@ -32,10 +32,6 @@ export function formatCount(n: number): string {
   return count.format(n)
 }
 
-export function formatDate(date: Date): string {
-  return date.toISOString().slice(0, 10)
-}
-
 export function formatBytes(bytes: number): string {
   const units = ['bytes', 'KB', 'MB', 'GB', 'TB']
   let value = bytes

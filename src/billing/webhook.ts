@@ -12,6 +12,7 @@ import { getAccountPlan } from './plans'
 import { cancelDuplicateSubscriptions } from './duplicates'
 import { syncSubscription } from './manage'
 import { formatMoney } from './format'
+import { formatDay } from '../platform/format'
 
 export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored' | 'unknown_customer'
 
@@ -133,7 +134,7 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
       if (invoice.amount_paid > 0) {
         ctx.mails.push({ template: 'payment-receipt', to: ctx.user.email, props: {
           name: ctx.user.name, amount, description: (invoice.lines?.data?.[0]?.description || `${ctx.before.name} plan`).slice(0, 200), invoiceUrl: invoice.hosted_invoice_url ?? ctx.billingUrl,
-          date: new Date((invoice.status_transitions?.paid_at ?? invoice.created) * 1000).toISOString().slice(0, 10) } })
+          date: formatDay(new Date((invoice.status_transitions?.paid_at ?? invoice.created) * 1000)) } })
       }
     }
     return true

@@ -3,7 +3,7 @@ import type { Database } from '../platform/db'
 import { createLogger, describeError } from '../platform/logger'
 import { releaseFiles } from './quota'
 import { files, type FileRow } from './schema'
-import { isUuid } from './service'
+import { isUuid } from '../platform/format'
 import { deleteObjects, thumbnailKeyFor } from './storage'
 
 /**

@@ -1,14 +1,13 @@
 import { and, asc, count, countDistinct, desc, eq, ilike, inArray, isNull, like, sql, sum, type SQL } from 'drizzle-orm'
 import type { Database } from '../platform/db'
+import { isUuid } from '../platform/format'
 import { files, fileProjects, type FileProject, type FileRow, type ThumbnailState } from './schema'
 import type { FileKind } from './sniff'
 
 // Every function takes the owner's id and filters on it (checklist 34): another user's id is simply
 // "not found", never "forbidden".
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-/** Ids from URLs are checked before they reach Postgres, which would answer a malformed uuid with an error (a 500). */
-export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value)
+// Ids from URLs are checked (isUuid) before they reach Postgres, which would answer a malformed uuid with an error (a 500).
 
 export const PAGE_SIZE = 24
 export type SortKey = 'name' | 'size' | 'date'

@@ -2,8 +2,7 @@ import type { Child } from 'hono/jsx'
 
 // Building blocks every feature's admin panel uses, so that panels from different features look alike.
 
-const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
-export const formatWhen = (d: Date) => `${dateTime.format(d)} UTC`
+// Instants on admin panels: formatDateTime from './format', like every page.
 
 export function Stat({ label, value, tone }: { label: string; value: number | string; tone?: 'danger' }) {
   return (

@@ -3,6 +3,7 @@ import { renderError } from '../platform/errors'
 import { recordAudit } from '../platform/audit'
 import { formBodyLimit, readForm } from '../platform/forms'
 import { setFlash } from '../platform/flash'
+import { isUuid } from '../platform/format'
 import type { AppContext, AppEnv } from '../platform/types'
 import { getUserById, requireUser } from '../auth'
 import { adminGate, adminThrottle } from '../admin'
@@ -16,8 +17,6 @@ import { UsagePage } from './views/usage-page'
 export const ADMIN_CHANGES = { max: 60, windowSeconds: 60 * 60 }
 
 const ADMIN_FORM_MAX_BYTES = 8 * 1024
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * A usage adjustment is a money-relevant admin action: one audit row per change (issue 13), through the
@@ -49,7 +48,7 @@ export const usagePageRoutes = new Hono<AppEnv>()
       c.header('Retry-After', String(throttle.retryAfterSeconds))
       return renderError(c, { status: 429, title: 'Too many changes', message: `Try again in ${Math.ceil(throttle.retryAfterSeconds / 60)} minutes.` })
     }
-    if (!UUID.test(userId) || !(await getUserById(c.get('db'), userId))) return renderError(c, { status: 404, title: 'User not found', message: 'There is no such user.' })
+    if (!isUuid(userId) || !(await getUserById(c.get('db'), userId))) return renderError(c, { status: 404, title: 'User not found', message: 'There is no such user.' })
     if (!isMetric(metric)) return renderError(c, { status: 422, title: 'Unknown meter', message: 'Choose one of the listed meters.' })
     if (!/^\d{1,15}$/.test(valueText)) return renderError(c, { status: 422, title: 'Invalid value', message: 'The new value is a whole number, 0 or more.' })
     if (reason === '' || reason.length > 200) return renderError(c, { status: 422, title: 'Reason needed', message: 'Say why (at most 200 characters): it is kept with the change.' })
@@ -69,7 +68,7 @@ export const usagePageRoutes = new Hono<AppEnv>()
       c.header('Retry-After', String(throttle.retryAfterSeconds))
       return renderError(c, { status: 429, title: 'Too many changes', message: `Try again in ${Math.ceil(throttle.retryAfterSeconds / 60)} minutes.` })
     }
-    if (!UUID.test(userId) || !(await getUserById(c.get('db'), userId))) return renderError(c, { status: 404, title: 'User not found', message: 'There is no such user.' })
+    if (!isUuid(userId) || !(await getUserById(c.get('db'), userId))) return renderError(c, { status: 404, title: 'User not found', message: 'There is no such user.' })
     const rows = await resetUsage({ db: c.get('db'), env: c.env, now }, { userId, actorId: admin.id, reason })
     await auditUsageChange(c, 'usage.reset', userId, { metrics: rows.map((r) => `${r.metric} ${r.before}→${r.after}`).join(', '), reason })
     setFlash(c, 'success', "This period's counters were reset.")

@@ -1,3 +1,4 @@
+import { formatDay } from '../platform/format'
 /** Periods in UTC milliseconds. Free plans use calendar months; paid plans follow the subscription. */
 export interface Period {
   start: number
@@ -40,5 +41,5 @@ export function advancePeriod(period: Period, now: number): Period {
 
 /** The UTC day (YYYY-MM-DD) a usage record belongs to. */
 export function utcDay(now: number): string {
-  return new Date(now).toISOString().slice(0, 10)
+  return formatDay(new Date(now))
 }

@@ -1,3 +1,4 @@
+import { formatDay, formatTime } from '../../platform/format'
 import { Field, FormErrorSummary, type FieldErrors, Notice } from '../../platform/components'
 import type { SessionRow, User } from '../schema'
 import { PASSWORD_MIN } from '../password'
@@ -67,7 +68,7 @@ export function SessionsList({ sessions, currentId }: { sessions: SessionRow[]; 
           <tr>
             <td>{deviceName(s.userAgent)}{s.ipAddress && <span class="is-block is-size-7 has-text-grey-dark">{s.ipAddress}</span>}</td>
             {/* Date and time each stay whole: on a phone the cell breaks between them, not inside them. */}
-            <td><time datetime={s.lastSeenAt.toISOString()}><span class="nowrap">{s.lastSeenAt.toISOString().slice(0, 10)}</span> {`${s.lastSeenAt.toISOString().slice(11, 16)}\u00a0UTC`}</time></td>
+            <td><time datetime={s.lastSeenAt.toISOString()}><span class="nowrap">{formatDay(s.lastSeenAt)}</span> {formatTime(s.lastSeenAt).replace(' ', '\u00a0')}</time></td>
             <td class="has-text-right">
               {s.id === currentId ? <span class="tag is-info is-light">This device</span> : (
                 <form method="post" action={`/settings/sessions/${s.id}/revoke`}>

@@ -1,6 +1,7 @@
 import type { AccountPlan, QuotaLimits } from '../plans'
 import type { InvoiceRow, SubscriptionRow } from '../schema'
-import { formatBytes, formatCount, formatDate, formatMoney } from '../format'
+import { formatBytes, formatCount, formatMoney } from '../format'
+import { formatDay } from '../../platform/format'
 
 export const INVOICE_PAGE_SIZE = 10
 
@@ -48,7 +49,7 @@ export function InvoiceHistory({ invoices, page, hasMore }: { invoices: InvoiceR
             <tbody>
               {invoices.map((inv) => (
                 <tr>
-                  <td>{formatDate(inv.stripeCreatedAt)}</td>
+                  <td>{formatDay(inv.stripeCreatedAt)}</td>
                   <td>{inv.number ?? '—'}</td>
                   <td>{formatMoney(inv.status === 'paid' ? inv.amountPaid : inv.amountDue, inv.currency)}</td>
                   <td>{inv.status}</td>
@@ -103,13 +104,13 @@ export interface BillingPageProps {
 
 function SubscriptionDetails({ plan, subscription }: { plan: AccountPlan; subscription: SubscriptionRow | null }) {
   if (!subscription) {
-    return <p>You are on the Free plan. Its quotas reset on {formatDate(plan.periodEnd)}.</p>
+    return <p>You are on the Free plan. Its quotas reset on {formatDay(plan.periodEnd)}.</p>
   }
   return (
     <dl class="billing-facts">
       <dt>Billing</dt><dd>{subscription.interval === 'year' ? 'Yearly' : 'Monthly'}</dd>
-      <dt>{subscription.cancelAtPeriodEnd ? 'Ends on' : 'Renews on'}</dt><dd>{formatDate(subscription.currentPeriodEnd)}</dd>
-      {subscription.trialEnd && <><dt>Trial ends</dt><dd>{formatDate(subscription.trialEnd)}</dd></>}
+      <dt>{subscription.cancelAtPeriodEnd ? 'Ends on' : 'Renews on'}</dt><dd>{formatDay(subscription.currentPeriodEnd)}</dd>
+      {subscription.trialEnd && <><dt>Trial ends</dt><dd>{formatDay(subscription.trialEnd)}</dd></>}
       <dt>Payment</dt>
       <dd>{subscription.paymentFailed || subscription.status === 'past_due' ? <strong class="has-text-danger-dark">The last payment failed. Update your payment method.</strong> : 'Up to date'}</dd>
     </dl>
@@ -128,11 +129,11 @@ export function BillingPage(p: BillingPageProps) {
             <div class="box">
               <h2 class="title is-4">{p.plan.name} <PlanStatusTag status={sub?.status ?? 'free'} /></h2>
               <SubscriptionDetails plan={p.plan} subscription={sub} />
-              {sub?.cancelAtPeriodEnd && <p class="mt-2">Your plan ends on {formatDate(sub.currentPeriodEnd)}; then your account moves to Free.</p>}
+              {sub?.cancelAtPeriodEnd && <p class="mt-2">Your plan ends on {formatDay(sub.currentPeriodEnd)}; then your account moves to Free.</p>}
               {p.others.length > 0 && (
                 <div class="notification is-warning is-light mt-3" role="status">
                   <p><strong>Your account has {p.others.length === 1 ? 'another live subscription' : `${p.others.length} other live subscriptions`}.</strong> We cancel duplicates at once and credit the unused time; if one is still listed here, manage it in the billing portal or contact us.</p>
-                  <ul>{p.others.map((o) => <li>{o.planId} ({o.interval === 'year' ? 'yearly' : 'monthly'}), {o.cancelAtPeriodEnd ? 'ends' : 'renews'} on {formatDate(o.currentPeriodEnd)}</li>)}</ul>
+                  <ul>{p.others.map((o) => <li>{o.planId} ({o.interval === 'year' ? 'yearly' : 'monthly'}), {o.cancelAtPeriodEnd ? 'ends' : 'renews'} on {formatDay(o.currentPeriodEnd)}</li>)}</ul>
                 </div>
               )}
               <div class="buttons mt-4">
@@ -153,7 +154,7 @@ export function BillingPage(p: BillingPageProps) {
             <div class="box">
               <h2 class="title is-5">What your plan includes</h2>
               <QuotaList limits={p.plan.limits} />
-              <p class="help">Current period: {formatDate(p.plan.periodStart)} to {formatDate(p.plan.periodEnd)}</p>
+              <p class="help">Current period: {formatDay(p.plan.periodStart)} to {formatDay(p.plan.periodEnd)}</p>
             </div>
           </div>
         </div>

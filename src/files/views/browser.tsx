@@ -4,12 +4,12 @@ import { canDisplayInline } from '../serve'
 import { KIND_LABELS, browserUrl, formatBytes, type BrowserQuery } from '../format'
 import type { StorageQuota } from '../quota'
 import { Thumbnail } from './thumbnail'
+import { formatDate } from '../../platform/format'
 import { UploadPanel } from './upload'
 import { ProjectsPanel } from './projects'
 
 type ProjectRef = Pick<FileProject, 'id' | 'name'>
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' })
 
 function FileActions({ file, projects, back }: { file: FileRow; projects: ProjectRef[]; back: string }) {
   const hx = { 'hx-target': '#file-browser', 'hx-swap': 'outerHTML' }
@@ -73,7 +73,7 @@ function ListView({ page, back }: { page: FilePage; back: string }) {
               <td class="file-name"><span class="file-name-text">{file.name}</span><br /><FileLinks file={file} /></td>
               <td>{formatBytes(file.size)}</td>
               <td>{projectName(page.projects, file.projectId)}</td>
-              <td><time datetime={file.createdAt.toISOString()}>{dateFormat.format(file.createdAt)}</time></td>
+              <td><time datetime={file.createdAt.toISOString()}>{formatDate(file.createdAt)}</time></td>
               <td><FileActions file={file} projects={page.projects} back={back} /></td>
             </tr>
           ))}

@@ -2,6 +2,7 @@ import { METRICS, METRIC_LABEL, type Metric } from '../metrics'
 import type { DayFigure, UsageSummary } from '../summary'
 import type { UsageAdjustment } from '../schema'
 import { QuotaBar, UsageChart } from './chart'
+import { formatDay, formatDateTime } from '../../platform/format'
 
 const CHART_LABEL: Record<Metric, string> = {
   api_requests: 'API requests per day',
@@ -9,8 +10,6 @@ const CHART_LABEL: Record<Metric, string> = {
   storage_bytes: 'Storage used',
   file_count: 'Files kept',
 }
-
-const day = (d: Date) => d.toISOString().slice(0, 10)
 
 // Counters first: they are what runs out within a period.
 const ORDER: Metric[] = ['api_requests', 'uploads', 'storage_bytes', 'file_count']
@@ -22,7 +21,7 @@ export function UsagePage({ summary, daily }: { summary: UsageSummary; daily: Re
       <div class="container">
         <h1 class="title">Usage</h1>
         <p class="subtitle">
-          {summary.planName} plan · this period {day(summary.periodStart)} to {day(summary.periodEnd)} (UTC). Counters start again at the next period; storage and files stay.
+          {summary.planName} plan · this period {formatDay(summary.periodStart)} to {formatDay(summary.periodEnd)} (UTC). Counters start again at the next period; storage and files stay.
         </p>
         {near.length > 0 && (
           <div class="notification is-warning is-light" role="status">
@@ -67,7 +66,7 @@ export function UsageCard({ summary }: { summary: UsageSummary }) {
 export function AdminUsageSection({ userId, summary, adjustments }: { userId: string; summary: UsageSummary; adjustments: UsageAdjustment[] }) {
   return (
     <div>
-      <p class="mb-3">{summary.planName} plan · period {day(summary.periodStart)} to {day(summary.periodEnd)}</p>
+      <p class="mb-3">{summary.planName} plan · period {formatDay(summary.periodStart)} to {formatDay(summary.periodEnd)}</p>
       {ORDER.map((m) => <QuotaBar id={`admin-${m}`} metric={m} label={METRIC_LABEL[m]} figure={summary.meters[m]} compact />)}
       <form method="post" action={`/admin/usage/${userId}/adjust`} class="mt-4">
         <div class="field is-grouped is-grouped-multiline">
@@ -100,7 +99,7 @@ export function AdminUsageSection({ userId, summary, adjustments }: { userId: st
             <tbody>
               {adjustments.map((a) => (
                 <tr>
-                  <td>{a.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</td>
+                  <td>{formatDateTime(a.createdAt)}</td>
                   <td>{a.metric}</td>
                   <td>{a.before} → {a.after}</td>
                   <td>{a.actorId ? <a href={`/admin/users/${a.actorId}`}>{a.actorId.slice(0, 8)}</a> : 'system'}</td>
