@@ -7,7 +7,7 @@ import { FILE_FORM_MAX_BYTES, throttleFileWrites } from './guards'
 import { formBodyLimit, readForm } from '../platform/forms'
 import { validateName } from './names'
 import { finishDeletion } from './deletion'
-import { createProject, deleteProjectWithFiles, getProject, renameProject } from './service'
+import { MAX_PROJECTS, createProject, deleteProjectWithFiles, getProject, renameProject } from './service'
 import { DeleteProjectPage } from './views/projects'
 
 const MAX_PROJECT_NAME = 100
@@ -28,7 +28,8 @@ export const projectRoutes = new Hono<AppEnv>()
     if (!named.ok) return renderError(c, { status: 422, title: 'Project not created', message: named.message })
     const description = typeof body.description === 'string' ? body.description.slice(0, 500) : ''
     const project = await createProject(c.get('db'), c.get('user')!.id, named.name, description)
-    if (!project) return renderError(c, { status: 409, title: 'Project not created', message: `You already have a project called “${named.name}”.` })
+    if (project === 'taken') return renderError(c, { status: 409, title: 'Project not created', message: `You already have a project called “${named.name}”.` })
+    if (project === 'too-many') return renderError(c, { status: 409, title: 'Project not created', message: `You already have ${MAX_PROJECTS} projects, the most an account can have. Delete one first.` })
     setFlash(c, 'success', `Project “${project.name}” created.`)
     return c.redirect(`/files?project=${project.id}`, 303)
   })

@@ -97,7 +97,7 @@ export async function listFilesPage(db: Database, userId: string, query: FileQue
     select
       (select coalesce(json_agg(r), '[]'::json) from (${pageRows}) r) as files,
       (select coalesce(json_agg(json_build_object('id', p.id, 'name', p.name) order by lower(p.name)), '[]'::json)
-         from ${fileProjects} p where p.user_id = ${userId}) as projects,
+         from (select id, name from ${fileProjects} where user_id = ${userId} order by lower(name) limit ${MAX_PROJECTS}) p) as projects,
       (select count(*) from ${files} where ${where}) as total,
       (select coalesce(sum(size), 0) from ${files} where ${files.userId} = ${userId} and ${live}) as used`)
   const row = result.rows[0]!
@@ -144,8 +144,15 @@ export async function setThumbnail(db: Database, fileId: string, values: { state
   }).where(eq(files.id, fileId))
 }
 
+/**
+ * Projects per account (issue 19, item 13): the browser lists every project in its filter, move and upload
+ * menus, so the list is bounded by refusing the 101st project rather than by paging the menus; the
+ * queries carry the same LIMIT so a race past the cap still cannot make a page unbounded.
+ */
+export const MAX_PROJECTS = 100
+
 export function listProjects(db: Database, userId: string): Promise<FileProject[]> {
-  return db.select().from(fileProjects).where(eq(fileProjects.userId, userId)).orderBy(sql`lower(${fileProjects.name})`)
+  return db.select().from(fileProjects).where(eq(fileProjects.userId, userId)).orderBy(sql`lower(${fileProjects.name})`).limit(MAX_PROJECTS)
 }
 
 export async function getProject(db: Database, userId: string, id: string): Promise<(FileProject & { fileCount: number }) | null> {
@@ -155,10 +162,12 @@ export async function getProject(db: Database, userId: string, id: string): Prom
   return row ? { ...row.project, fileCount: row.fileCount } : null
 }
 
-/** null when the name is taken by another of the owner's projects. */
-export async function createProject(db: Database, userId: string, name: string, description: string): Promise<FileProject | null> {
+/** 'taken' when another of the owner's projects has the name; 'too-many' at MAX_PROJECTS. */
+export async function createProject(db: Database, userId: string, name: string, description: string): Promise<FileProject | 'taken' | 'too-many'> {
+  const [{ n }] = await db.select({ n: count() }).from(fileProjects).where(eq(fileProjects.userId, userId))
+  if (n >= MAX_PROJECTS) return 'too-many'
   const [row] = await db.insert(fileProjects).values({ userId, name, description }).onConflictDoNothing().returning()
-  return row ?? null
+  return row ?? 'taken'
 }
 
 export async function renameProject(db: Database, userId: string, id: string, name: string): Promise<'renamed' | 'not_found' | 'taken'> {

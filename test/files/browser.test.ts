@@ -5,6 +5,7 @@ import { request } from '../helpers/http'
 import { PHOTO_JPG } from '../fixtures/files/images'
 import { filesFeature } from '../../src/files'
 import { FILES_WRITE_LIMIT } from '../../src/files/guards'
+import { MAX_PROJECTS } from '../../src/files/service'
 import { withDb } from '../helpers/db'
 import { signedInUser, storedFor, text, upload, usageOf } from './helpers'
 
@@ -142,6 +143,21 @@ describe('projects', () => {
     expect(rows.map((r) => r.name)).toEqual(['out.txt'])
     expect(keys).toEqual([rows[0]!.r2Key])
     expect(await usageOf(user.id)).toMatchObject({ bytes: 7, files: 1 })
+  })
+})
+
+describe('bounded project list (issue 19, item 13)', () => {
+  it(`an account has at most ${MAX_PROJECTS} projects: the next is refused with a clear message, the page lists ${MAX_PROJECTS}`, async () => {
+    const { user, cookie } = await signedInUser()
+    const { fileProjects } = await import('../../src/files/schema')
+    await withDb((db) => db.insert(fileProjects).values(Array.from({ length: MAX_PROJECTS }, (_, i) => ({ userId: user.id, name: `p${String(i).padStart(3, '0')}`, description: '' }))))
+    const refused = await post('/files/projects', { name: 'one too many' }, cookie)
+    expect(refused.status).toBe(409)
+    expect(await refused.text()).toContain(`You already have ${MAX_PROJECTS} projects`)
+    expect(await projectIdNamed(user.id, 'one too many').catch(() => null)).toBeNull()
+    const html = await (await get('/files', cookie)).text()
+    expect(html).toContain(`Projects (${MAX_PROJECTS})`)
+    expect(html.match(/<li class="project-item/g)).toHaveLength(MAX_PROJECTS)
   })
 })
 

@@ -1,4 +1,5 @@
 import type { FileProject } from '../schema'
+import { MAX_PROJECTS } from '../service'
 
 /**
  * Projects: create, rename, delete. Deleting a project deletes its files too, so it goes through a
@@ -21,7 +22,7 @@ export function ProjectsPanel({ projects, error }: { projects: Pick<FileProject,
         ))}
       </ul>
       <form method="post" action="/files/projects" class="mt-3">
-        <label class="label is-small" for="new-project-name">New project</label>
+        <label class="label is-small" for="new-project-name">New project <span class="has-text-weight-normal">(at most {MAX_PROJECTS})</span></label>
         <div class="field has-addons">
           <div class="control"><input id="new-project-name" class="input is-small" name="name" required maxlength={100} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'new-project-error' : undefined} /></div>
           <div class="control"><button class="button is-small is-primary" type="submit">Create project</button></div>
