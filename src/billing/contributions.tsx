@@ -164,7 +164,7 @@ const PLAN_ID = /^[a-z0-9_-]{1,64}$/
 export const planFilter: AdminUserFilter = {
   name: 'plan',
   label: 'Plan',
-  options: async (db, env) => (await listPlansForDisplay(db, env.DATABASE_URL)).map((p) => [p.id, p.name]),
+  options: async (db, env) => (await listPlansForDisplay(db, env.DATABASE_URL, Date.now())).map((p) => [p.id, p.name]),
   where: (userId, value) => {
     if (!PLAN_ID.test(value)) return null
     if (value === FREE_PLAN_ID) return sql`not exists (select 1 from ${subscriptions} s where ${liveSubscriptionOf(userId)})`

@@ -54,7 +54,7 @@ const CATALOGUE_TTL_MS = 60_000
 const catalogueCache = new Map<string, { rows: PlanRow[]; expires: number }>()
 
 /** listPlans for display, cached per isolate for a minute. `cacheKey` separates databases (DATABASE_URL). */
-export async function listPlansForDisplay(db: Database, cacheKey: string, now = Date.now()): Promise<PlanRow[]> {
+export async function listPlansForDisplay(db: Database, cacheKey: string, now: number): Promise<PlanRow[]> {
   const hit = catalogueCache.get(cacheKey)
   if (hit && hit.expires > now) return hit.rows
   const rows = await listPlans(db)

@@ -109,7 +109,7 @@ export const billingRoutes = new Hono<AppEnv>()
     const user = c.get('user')
     const interval = c.req.query('interval') === 'year' ? 'year' : 'month'
     const [plans, current, sub] = await Promise.all([
-      listPlansForDisplay(db, c.env.DATABASE_URL),
+      listPlansForDisplay(db, c.env.DATABASE_URL, Date.now()),
       user ? getAccountPlan(db, user.id, new Date()) : Promise.resolve(null),
       user ? getLiveSubscription(db, user.id) : Promise.resolve(null),
     ])

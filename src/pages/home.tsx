@@ -15,7 +15,7 @@ const FEATURES = [
 
 export const homeRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
-    const plans = await listPlansForDisplay(c.get('db'), c.env.DATABASE_URL)
+    const plans = await listPlansForDisplay(c.get('db'), c.env.DATABASE_URL, Date.now())
     return c.render(
       <>
         <section class="hero is-primary is-medium">
