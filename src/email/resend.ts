@@ -19,7 +19,7 @@ export type SendOutcome =
   | { ok: false; retryable: boolean; error: string; retryAfterSeconds?: number }
 
 /** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (value === null || value.trim() === '') return undefined
   const seconds = /^\d+$/.test(value.trim()) ? Number(value) : Math.ceil((Date.parse(value) - now) / 1000)
   if (!Number.isFinite(seconds)) return undefined
@@ -64,7 +64,7 @@ export async function sendWithResend(apiKey: string, mail: OutgoingMail, idempot
   const json = safeJson(body)
   const detail = json ? `${json.name ?? 'error'}: ${json.message ?? ''}` : body.slice(0, 300)
   const retryable = res.status === 408 || res.status === 409 || res.status === 429 || res.status >= 500
-  return { ok: false, retryable, error: `Resend ${res.status} ${detail}`.trim(), retryAfterSeconds: parseRetryAfter(res.headers.get('retry-after')) }
+  return { ok: false, retryable, error: `Resend ${res.status} ${detail}`.trim(), retryAfterSeconds: parseRetryAfter(res.headers.get('retry-after'), Date.now()) }
 }
 
 function safeJson(text: string): Record<string, unknown> | undefined {

@@ -115,8 +115,8 @@ describe('sending through Resend', () => {
     expect(result.retryMessages).toHaveLength(1)
     expect(result.retryDelays).toEqual([7])
     expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(30)
-    expect(parseRetryAfter('soon')).toBeUndefined()
-    expect(parseRetryAfter('999999')).toBe(12 * 60 * 60)
+    expect(parseRetryAfter('soon', 0)).toBeUndefined()
+    expect(parseRetryAfter('999999', 0)).toBe(12 * 60 * 60)
   })
 
   it('a network failure is retried too', async () => {
