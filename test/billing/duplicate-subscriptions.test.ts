@@ -78,7 +78,10 @@ describe('two checkouts, one account', () => {
     await payAndDeliver(sessionIdOf(await post('/billing/checkout', { plan: 'pro', interval: 'month' }, cookie)))
     const [live] = await withDb((db) => db.select().from(subscriptions).where(eq(subscriptions.userId, user.id)))
     // A second one as the database could hold it if Stripe's cancellation had not gone through yet.
-    await withDb((db) => db.insert(subscriptions).values({ ...live!, id: `sub_second_${crypto.randomUUID().slice(0, 8)}`, planId: 'business', interval: 'year', createdAt: new Date(), updatedAt: new Date() }))
+    // It renews a day before the first, so the first stays the page's main subscription (the tie of two equal
+    // renewal dates would let either be the main one).
+    const renews = new Date(live!.currentPeriodEnd.getTime() - 86_400_000)
+    await withDb((db) => db.insert(subscriptions).values({ ...live!, id: `sub_second_${crypto.randomUUID().slice(0, 8)}`, planId: 'business', interval: 'year', currentPeriodEnd: renews, createdAt: new Date(), updatedAt: new Date() }))
     const page = await (await get('/billing', cookie)).text()
     expect(page).toContain('another live subscription')
     expect(page).toMatch(/business \(yearly\)/)
