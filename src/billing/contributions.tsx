@@ -1,11 +1,11 @@
 import { count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
-import type { AdminPanel, AdminUserFilter, AdminUserSection, Banner, DashboardCard, AccountCleanupStep, ViewerField } from '../platform/feature'
+import type { AdminPanel, AdminUserFilter, AdminUserSection, Banner, DashboardCard, AccountCleanupStep, HomeSection, ViewerField } from '../platform/feature'
 import { FREE_PLAN_ID, getLiveSubscription, listPlansForDisplay, LIVE_STATUSES } from './plans'
-import { invoices, plans, subscriptions, type InvoiceRow, type SubscriptionRow } from './schema'
+import { invoices, plans, subscriptions, type InvoiceRow, type PlanRow, type SubscriptionRow } from './schema'
 import { cancelSubscriptionsForDeletion, deleteBillingRows } from './manage'
 import { createStripeClient, readStripeConfig } from './stripe'
-import { formatMoney } from './format'
+import { formatMoney, formatPrice } from './format'
 import { formatDay } from '../platform/format'
 import { PlanStatusTag, QuotaList } from './views/billing'
 
@@ -174,4 +174,38 @@ export const planFilter: AdminUserFilter = {
     (select p.name from ${subscriptions} s join ${plans} p on p.id = s.plan_id
       where ${liveSubscriptionOf(userId)} order by s.current_period_end desc limit 1),
     (select p.name from ${plans} p where p.id = ${FREE_PLAN_ID}))`,
+}
+
+/**
+ * The home page's pricing teaser (Feature.homeSections): the plan catalogue, billing's one source of truth,
+ * read through the per-isolate cache like /pricing, so a warm home page costs no database trip.
+ */
+export const pricingTeaser: HomeSection<PlanRow[]> = {
+  id: 'pricing',
+  order: 10,
+  load: (db, env, now) => listPlansForDisplay(db, env.DATABASE_URL, now.getTime()),
+  render: (plans) => (
+    <section class="section has-background-light" id="home-pricing" aria-labelledby="pricing-title">
+      <div class="container">
+        <h2 class="title is-3 has-text-centered" id="pricing-title">Simple pricing</h2>
+        <div class="columns">
+          {plans.map((p) => (
+            <div class="column">
+              <div class="card pricing-card">
+                <div class="card-content">
+                  <h3 class="title is-4">{p.name}</h3>
+                  <p class="is-size-3 has-text-weight-bold">{formatPrice(p.monthlyPrice, p.currency)}<span class="is-size-6 has-text-grey-dark"> / month</span></p>
+                  <p class="has-text-grey-dark">{p.blurb}</p>
+                  <ul class="pricing-points">
+                    {p.highlights.map((point) => <li>{point}</li>)}
+                  </ul>
+                </div>
+              </div>
+            </div>
+          ))}
+        </div>
+        <p class="has-text-centered"><a class="button is-primary" href="/pricing">See plans and yearly prices</a></p>
+      </div>
+    </section>
+  ),
 }

@@ -1,7 +1,7 @@
 import type { Feature } from '../platform/feature'
 import type { QuotaLimits } from './plans'
 import { billingRoutes } from './routes'
-import { cancelStripeOnDeletion, PAYMENT_FAILED_FIELD, paymentFailedBanner, paymentFailedField, planCard, planFilter, PLAN_SUMMARY_FIELD, planSummaryField, subscriptionsPanel, userBillingSection } from './contributions'
+import { cancelStripeOnDeletion, PAYMENT_FAILED_FIELD, paymentFailedBanner, paymentFailedField, planCard, planFilter, pricingTeaser, PLAN_SUMMARY_FIELD, planSummaryField, subscriptionsPanel, userBillingSection } from './contributions'
 
 // Billing's public entry (docs/billing.md, ADR 0006): the Feature, plus what other features may call.
 export { getAccountPlan, listPlans, listPlansForDisplay, getPlan, calendarMonth, limitsOf, FREE_PLAN_ID } from './plans'
@@ -31,6 +31,7 @@ export const billingFeature: Feature = {
     { href: '/billing', label: 'Billing', audience: 'user', position: 'start', order: 40 },
   ],
   dashboardCards: [planCard],
+  homeSections: [pricingTeaser],
   adminPanels: [subscriptionsPanel],
   adminUserSections: [userBillingSection],
   adminUserFilters: [planFilter],

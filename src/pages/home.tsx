@@ -1,6 +1,5 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../platform/types'
-import { formatPrice, listPlansForDisplay } from '../billing'
 
 const FEATURES = [
   { title: 'Accounts that hold up', text: 'Sign-up, email verification, sessions in Lucia’s design, password reset and roles.' },
@@ -11,11 +10,14 @@ const FEATURES = [
   { title: 'Email that arrives', text: 'React Email templates sent through Resend, with a local outbox in development.' },
 ]
 
-// The teaser reads the plan catalogue (billing's one source of truth), like /pricing and checkout.
+// Sections other features contribute (billing's pricing teaser: Feature.homeSections) follow the page's
+// own; their loads run together. Without billing the home page simply has no pricing.
 
 export const homeRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
-    const plans = await listPlansForDisplay(c.get('db'), c.env.DATABASE_URL, Date.now())
+    const now = new Date()
+    const sections = c.get('registry').homeSections
+    const data = await Promise.all(sections.map((s) => (s.load ? s.load(c.get('db'), c.env, now) : Promise.resolve(undefined))))
     return c.render(
       <>
         <section class="hero is-primary is-medium">
@@ -48,28 +50,7 @@ export const homeRoutes = new Hono<AppEnv>()
             </div>
           </div>
         </section>
-        <section class="section has-background-light" aria-labelledby="pricing-title">
-          <div class="container">
-            <h2 class="title is-3 has-text-centered" id="pricing-title">Simple pricing</h2>
-            <div class="columns">
-              {plans.map((p) => (
-                <div class="column">
-                  <div class="card pricing-card">
-                    <div class="card-content">
-                      <h3 class="title is-4">{p.name}</h3>
-                      <p class="is-size-3 has-text-weight-bold">{formatPrice(p.monthlyPrice, p.currency)}<span class="is-size-6 has-text-grey-dark"> / month</span></p>
-                      <p class="has-text-grey-dark">{p.blurb}</p>
-                      <ul class="pricing-points">
-                        {p.highlights.map((point) => <li>{point}</li>)}
-                      </ul>
-                    </div>
-                  </div>
-                </div>
-              ))}
-            </div>
-            <p class="has-text-centered"><a class="button is-primary" href="/pricing">See plans and yearly prices</a></p>
-          </div>
-        </section>
+        {sections.map((section, i) => section.render(data[i]))}
       </>,
       { title: 'Home' },
     )

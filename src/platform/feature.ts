@@ -42,6 +42,18 @@ export interface DashboardCard<T = unknown> {
   render: (data: T, viewer: Viewer) => Child
 }
 
+/**
+ * A section of the public home page a feature contributes (billing's pricing teaser), rendered after the
+ * page's own sections by `order`. Public: `load` gets no viewer, and should cost no database trip on a warm
+ * isolate (the home page's budget is zero).
+ */
+export interface HomeSection<T = unknown> {
+  id: string
+  order?: number
+  load?: (db: Database, env: Env, now: Date) => Promise<T>
+  render: (data: T) => Child
+}
+
 export interface AdminPanel<T = unknown> {
   id: string
   title: string
@@ -161,6 +173,7 @@ export interface Feature {
   csrfExemptPaths?: string[]
   nav?: NavItem[]
   dashboardCards?: DashboardCard<any>[]
+  homeSections?: HomeSection<any>[]
   adminPanels?: AdminPanel<any>[]
   /** Steps of account deletion; a bare function is a step named after the feature, order 0. */
   accountCleanups?: Array<AccountCleanup | AccountCleanupStep>
@@ -180,6 +193,7 @@ export interface Registry {
   features: readonly Feature[]
   nav: NavItem[]
   dashboardCards: DashboardCard<any>[]
+  homeSections: HomeSection<any>[]
   adminPanels: AdminPanel<any>[]
   /** In the order they run: by `order`, then feature-list order. */
   accountCleanups: AccountCleanupStep[]
@@ -208,6 +222,7 @@ export function composeRegistry(features: readonly Feature[]): Registry {
     features,
     nav: byOrder(features.flatMap((f) => f.nav ?? [])),
     dashboardCards: byOrder(features.flatMap((f) => f.dashboardCards ?? [])),
+    homeSections: byOrder(features.flatMap((f) => f.homeSections ?? [])),
     adminPanels: byOrder(features.flatMap((f) => f.adminPanels ?? [])),
     accountCleanups: byOrder(features.flatMap((f) => (f.accountCleanups ?? []).map((step) => (typeof step === 'function' ? { name: f.name, run: step } : step)))),
     banners: features.flatMap((f) => f.banners ?? []),

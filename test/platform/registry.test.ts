@@ -62,6 +62,27 @@ describe('the feature registry', () => {
       }
     })
 
+    it('the pages that stay never show its sections or link to its pages (the home page included)', async () => {
+      const admin = await createTestUser({ role: 'admin', verified: true })
+      const cookie = await loginCookie(admin.email)
+      const gone = plainGetPaths(feature).filter((p) => p !== '/' && !rest.some((f) => plainGetPaths(f).includes(p)))
+      if (rest.some((f) => f.name === 'pages')) {
+        const homeWith = await (await fetchFrom(features, '/')).text()
+        const homeWithout = await fetchFrom(rest, '/')
+        expect(homeWithout.status).toBe(200)
+        const body = await homeWithout.text()
+        for (const section of feature.homeSections ?? []) {
+          expect(homeWith).toContain(`id="home-${section.id}"`)
+          expect(body).not.toContain(`id="home-${section.id}"`)
+        }
+        // Nothing on the page leads to a page that is gone with the feature.
+        for (const path of gone) expect(body, path).not.toContain(`href="${path}"`)
+      }
+      const dashboard = await fetchFrom(rest, rest.some((f) => f.name === 'dashboard') ? '/dashboard' : '/settings', cookie)
+      const text = await dashboard.text()
+      for (const path of gone) expect(text, path).not.toContain(`href="${path}"`)
+    })
+
     it('its pages answer 404', async () => {
       const admin = await createTestUser({ role: 'admin', verified: true })
       const cookie = await loginCookie(admin.email)
