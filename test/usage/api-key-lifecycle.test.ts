@@ -4,6 +4,7 @@ import { withDb } from '../helpers/db'
 import { request } from '../helpers/http'
 import { waitForMail } from '../helpers/mail'
 import { PASSWORD, createTestUser, get, loginCookie, mockHibp, post, sessionCookieFrom } from '../auth/helpers'
+import { KEY, api, createKey } from './helpers'
 import { auditRowsAbout, signedInAdmin } from '../admin/helpers'
 import { createPasswordResetToken } from '../../src/auth/password-reset'
 import { emailDeliveries } from '../../src/email/schema'
@@ -16,20 +17,9 @@ vi.setConfig({ testTimeout: 60_000 })
 beforeEach(() => { mockHibp() })
 afterEach(() => vi.restoreAllMocks())
 
-const KEY = /qs_[a-z2-7]{8}_[a-z2-7]{32}/
 const NEW_PASSWORD = 'a brand new passphrase'
 
-async function createKey(cookie: string, name = 'CI script'): Promise<string> {
-  const res = await post('/settings/api-keys', { name }, cookie)
-  expect(res.status).toBe(200)
-  const key = KEY.exec(await res.text())?.[0]
-  if (!key) throw new Error('no key in the response')
-  return key
-}
 
-function api(path: string, key: string) {
-  return request(path, { headers: { authorization: `Bearer ${key}` } })
-}
 
 /** The API's own 401: JSON error shape, Bearer challenge, request id. */
 async function expectKeyRefused(key: string) {

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { withDb } from '../helpers/db'
 import { request } from '../helpers/http'
 import { createTestUser, get, loginCookie, post } from '../auth/helpers'
+import { KEY, api, createKey } from './helpers'
 import { apiKeys } from '../../src/usage/schema'
 import { configureMeter } from '../../src/usage/quota'
 import { calendarMonth } from '../../src/usage/period'
@@ -13,26 +14,13 @@ import { API_KEY_CHANGES } from '../../src/usage/api-keys-page'
 import { API_KEYS_SHOWN } from '../../src/usage/api-keys'
 
 const LIMITS = { storageBytes: 1_000_000, fileCount: 100, uploadsPerMonth: 100, apiRequestsPerMonth: 1000 }
-const KEY = /qs_[a-z2-7]{8}_[a-z2-7]{32}/
 
 async function signedIn(opts: { verified?: boolean } = {}) {
   const user = await createTestUser(opts)
   return { user, cookie: await loginCookie(user.email) }
 }
 
-async function createKey(cookie: string, name = 'CI script'): Promise<string> {
-  const res = await post('/settings/api-keys', { name }, cookie)
-  expect(res.status).toBe(200)
-  const key = KEY.exec(await res.text())?.[0]
-  if (!key) throw new Error('no key in the response')
-  return key
-}
 
-function api(path: string, key?: string, init: RequestInit = {}) {
-  const headers = new Headers(init.headers)
-  if (key) headers.set('authorization', `Bearer ${key}`)
-  return request(path, { ...init, headers })
-}
 
 // The first log-in of a file loads and compiles the password hasher: on a busy machine that alone can
 // outlast a test's timeout, so it happens here, once, with room to spare.
