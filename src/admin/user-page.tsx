@@ -4,6 +4,7 @@ import type { AdminUserSection } from '../platform/feature'
 import type { AppEnv } from '../platform/types'
 import { adminGate, notFound } from './http'
 import { isUuid, formatDateTime } from '../platform/format'
+import { summariseUserAgent } from '../platform/user-agent'
 import { AdminFrame, StackedTable } from './views/common'
 
 function Profile({ user, pendingEmail }: { user: User; pendingEmail: string | null }) {
@@ -31,7 +32,7 @@ function Sessions({ sessions }: { sessions: SessionRow[] }) {
         <tr>
           <td data-label="Started" class="nowrap">{formatDateTime(s.createdAt)}</td>
           <td data-label="Last seen" class="nowrap">{formatDateTime(s.lastSeenAt)}</td>
-          <td data-label="Device">{s.userAgent || 'unknown'}</td>
+          <td data-label="Device"><span title={s.userAgent || undefined}>{summariseUserAgent(s.userAgent).label}</span></td>
           <td data-label="IP">{s.ipAddress || 'unknown'}</td>
           <td data-label="Kind">{s.impersonatorId ? 'admin acting as this user' : 'sign-in'}</td>
         </tr>

@@ -72,6 +72,12 @@ describe('settings', () => {
     expect(page).toContain('This device')
     expect(page).toContain(`/settings/sessions/${otherId}/revoke`)
     expect(page).toContain('UTC</time>')
+    // Issue 20: the device as people say it, the raw header kept in the tooltip.
+    const ua = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
+    await withDb((db) => db.update(sessions).set({ userAgent: ua }).where(eq(sessions.id, otherId)))
+    const named = await (await get('/settings', mine)).text()
+    expect(named).toContain(`<span class="session-device" title="${ua}">Chrome on macOS</span>`)
+    expect(named).toContain('aria-label="Sign out Chrome on macOS"')
     expect((await post(`/settings/sessions/${otherId}/revoke`, {}, mine)).status).toBe(303)
     expect((await get('/settings', other)).status).toBe(303)
     expect((await get('/settings', mine)).status).toBe(200)

@@ -1,4 +1,5 @@
 import { formatDay, formatTime } from '../../platform/format'
+import { summariseUserAgent } from '../../platform/user-agent'
 import { Field, FormErrorSummary, type FieldErrors, Notice } from '../../platform/components'
 import type { SessionRow, User } from '../schema'
 import { PASSWORD_MIN } from '../password'
@@ -51,13 +52,6 @@ export function PasswordForm({ errors = {} }: { errors?: FieldErrors & { form?: 
   )
 }
 
-function deviceName(userAgent: string): string {
-  if (userAgent === '') return 'Unknown device'
-  const browser = /Edg\//.test(userAgent) ? 'Edge' : /Firefox\//.test(userAgent) ? 'Firefox' : /Chrom(e|ium)\//.test(userAgent) ? 'Chrome' : /Safari\//.test(userAgent) ? 'Safari' : 'Browser'
-  const os = /Windows/.test(userAgent) ? 'Windows' : /Android/.test(userAgent) ? 'Android' : /iPhone|iPad/.test(userAgent) ? 'iOS' : /Mac OS X/.test(userAgent) ? 'macOS' : /Linux/.test(userAgent) ? 'Linux' : 'unknown system'
-  return `${browser} on ${os}`
-}
-
 export function SessionsList({ sessions, currentId }: { sessions: SessionRow[]; currentId: string }) {
   return (
     <table class="table is-fullwidth" id="sessions-table">
@@ -66,13 +60,14 @@ export function SessionsList({ sessions, currentId }: { sessions: SessionRow[]; 
       <tbody>
         {sessions.map((s) => (
           <tr>
-            <td>{deviceName(s.userAgent)}{s.ipAddress && <span class="is-block is-size-7 has-text-grey-dark">{s.ipAddress}</span>}</td>
+            {/* The summary for people, the raw header on hover for the curious (issue 20). */}
+            <td><span class="session-device" title={s.userAgent || undefined}>{summariseUserAgent(s.userAgent).label}</span>{s.ipAddress && <span class="is-block is-size-7 has-text-grey-dark">{s.ipAddress}</span>}</td>
             {/* Date and time each stay whole: on a phone the cell breaks between them, not inside them. */}
             <td><time datetime={s.lastSeenAt.toISOString()}><span class="nowrap">{formatDay(s.lastSeenAt)}</span> {formatTime(s.lastSeenAt).replace(' ', '\u00a0')}</time></td>
             <td class="has-text-right">
               {s.id === currentId ? <span class="tag is-info is-light">This device</span> : (
                 <form method="post" action={`/settings/sessions/${s.id}/revoke`}>
-                  <button class="button is-small is-danger is-light" type="submit" aria-label={`Sign out ${deviceName(s.userAgent)}`}>Sign out</button>
+                  <button class="button is-small is-danger is-light" type="submit" aria-label={`Sign out ${summariseUserAgent(s.userAgent).label}`}>Sign out</button>
                 </form>
               )}
             </td>
