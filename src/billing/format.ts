@@ -31,11 +31,3 @@ const count = new Intl.NumberFormat('en-US')
 export function formatCount(n: number): string {
   return count.format(n)
 }
-
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++ }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`
-}

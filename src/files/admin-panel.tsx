@@ -1,6 +1,6 @@
 import type { AdminPanel } from '../platform/feature'
 import { Stat, StatRow } from '../platform/admin-ui'
-import { formatBytes } from './format'
+import { formatBytes } from '../platform/format'
 import { getTotalStorage } from './service'
 
 // The overview's storage figures (issue 13: "storage used"), from files' own table.

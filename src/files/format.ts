@@ -1,15 +1,6 @@
 import type { FileKind } from './sniff'
 import type { FileQuery, SortDir, SortKey } from './service'
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++ }
-  return `${value >= 10 ? Math.round(value) : Math.round(value * 10) / 10} ${units[unit]}`
-}
-
 export type ViewMode = 'list' | 'grid'
 export interface BrowserQuery extends FileQuery { view: ViewMode }
 

@@ -1,6 +1,6 @@
 import type { Database } from '../platform/db'
 import { consumeQuota, readQuota, releaseQuota, type QuotaDenial } from '../usage'
-import { formatBytes } from './format'
+import { formatBytes } from '../platform/format'
 import type { FileRow } from './schema'
 import type { UploadQuota } from './upload'
 

@@ -1,7 +1,7 @@
 import type { Database } from '../platform/db'
 import { validateName } from './names'
 import { createLogger, describeError } from '../platform/logger'
-import { isUuid } from '../platform/format'
+import { formatBytes, isUuid } from '../platform/format'
 import { insertFile, getProject, setThumbnail } from './service'
 import type { FileRow } from './schema'
 import { RASTER_IMAGE_TYPES, SNIFF_BYTES, sniffFile } from './sniff'
@@ -81,7 +81,7 @@ export async function storeUpload(deps: { db: Database; env: Env; quota: UploadQ
   const size = Number(input.contentLength)
   const limit = maxUploadBytes(env)
   if (size === 0 || input.body === null) return fail(422, 'This file is empty.')
-  if (size > limit) return fail(413, `This file is too large: the limit is ${formatLimit(limit)}.`)
+  if (size > limit) return fail(413, `This file is too large: the limit is ${formatBytes(limit)}.`)
 
   const reader = input.body.getReader()
   let head: Uint8Array
@@ -176,6 +176,5 @@ async function streamToBucket(bucket: R2Bucket, key: string, contentType: string
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
 
-export function formatLimit(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB` : `${Math.ceil(bytes / 1024)} KiB`
-}
+/** The upload limit as the panel and the 413 say it: the one byte formatter (src/platform/format.ts). */
+export const formatLimit = formatBytes

@@ -21,3 +21,28 @@ export const formatDate = (d: Date): string => dateOnly.format(d)
 
 /** "2026-12-04": a UTC day as a key (charts, rows per day, mail props). */
 export const formatDay = (d: Date): string => d.toISOString().slice(0, 10)
+
+// Bytes (issue 20): one formatter for pricing, quotas, files, usage, admin and the CLI. IEC binary units
+// (KiB, MiB, GiB: steps of 1024) because every limit is defined in powers of two — the plans' 104,857,600
+// bytes are 100 × 1024², the upload limit 25 × 1024², Workers' body limit 100 MiB — so a limit prints as
+// the round number it was set to ("100 MiB", "1 GiB"), where SI would say "104.9 MB" or "1.07 GB".
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
+const bytesWhole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+const bytesOneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 })
+
+/**
+ * "512 B", "1.5 KiB", "25 MiB", "1 GiB": one decimal below 10 of a unit, whole numbers above (three
+ * significant figures at most), and a value that rounds up to 1024 moves to the next unit ("1 MiB", not
+ * "1024 KiB"). Not a number or infinite → "—" (an unknown size, never "NaN B"); negative keeps its sign.
+ */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '—'
+  if (bytes < 0) return `-${formatBytes(-bytes)}`
+  let value = bytes
+  let unit = 0
+  while (unit < BYTE_UNITS.length - 1 && roundBytes(value) >= 1024) { value /= 1024; unit++ }
+  return `${(unit === 0 || value >= 10 ? bytesWhole : bytesOneDecimal).format(value)} ${BYTE_UNITS[unit]}`
+}
+
+// The value as it will print: what decides whether it still fits below 1024 of its unit.
+const roundBytes = (value: number): number => (value >= 10 ? Math.round(value) : Math.round(value * 10) / 10)

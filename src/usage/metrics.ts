@@ -1,4 +1,5 @@
 import type { QuotaLimits } from '../billing'
+import { formatBytes } from '../platform/format'
 
 /**
  * The four things the product meters (names fixed here; docs/usage.md). Counters count events in a period
@@ -77,13 +78,7 @@ export function normaliseLimit(value: number | null | undefined): number | null 
 const wholeNumber = new Intl.NumberFormat('en-US')
 
 export function formatAmount(metric: Metric, n: number): string {
-  if (metric !== 'storage_bytes') return wholeNumber.format(n)
-  // Binary steps, as the plans count them (100 MB = 104,857,600 bytes in the catalogue).
-  const units = ['B', 'KB', 'MB', 'GB', 'TB']
-  let value = n
-  let i = 0
-  while (value >= 1024 && i < units.length - 1) { value /= 1024; i++ }
-  return `${i === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[i]}`
+  return metric === 'storage_bytes' ? formatBytes(n) : wholeNumber.format(n)
 }
 
 /** Validates items and adds up amounts per metric (caller bugs throw; they are never counted). */

@@ -27,6 +27,10 @@ describe('/pricing', () => {
     expect(monthly).toContain('Start free')
     expect(monthly).toContain('Get Pro')
     expect(monthly).toMatch(/pricing-card is-recommended[\s\S]*?Pro/)
+    // The same units as every other page (issue 20; migration 0011): the limits are binary.
+    expect(monthly).toContain('100 MiB of file storage')
+    expect(monthly).toContain('10 GiB of file storage')
+    expect(monthly).not.toMatch(/\d (MB|GB)\b/)
     expect(html).toContain('Test mode')
     // Its forms redirect to Stripe: the page's CSP lets them.
     expect(res.headers.get('content-security-policy')).toMatch(/form-action 'self' https:\/\/checkout\.stripe\.com https:\/\/billing\.stripe\.com/)
@@ -125,7 +129,7 @@ describe('registry contributions', () => {
     const cookie = await loginCookie(user.email)
     expect(await (await get('/about', cookie)).text()).toMatch(/href="\/billing"/)
     const dashboard = await (await get('/dashboard', cookie)).text()
-    expect(dashboard).toContain('100 MB</strong> of storage')
+    expect(dashboard).toContain('100 MiB</strong> of storage')
   })
 
   it('gives admins subscription figures (MRR, by plan, failed payments)', async () => {

@@ -45,7 +45,7 @@ describe('POST /billing/webhook', () => {
     expect(plan).toMatchObject({ planId: 'pro', status: 'active' })
     const page = await (await get('/billing', cookie)).text()
     expect(page).toContain('Pro')
-    expect(page).toContain('10 GB')
+    expect(page).toContain('10 GiB')
     expect(page).toContain('50,000')
     expect(page).toContain('LOCAL-')
     expect(page).toMatch(/href="https:\/\/api\.stripe\.com\/invoices\/in_\w+\/pdf"/)

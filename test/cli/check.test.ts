@@ -25,7 +25,7 @@ describe('quickscale check (development)', () => {
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     for (const check of ['node', 'bindings', 'variables', 'database', 'migrations', 'bundle']) expect(run.stdout).toMatch(new RegExp(`✔ ${check}\\b`))
-    expect(run.stdout).toMatch(/✔ bundle\s+builds, \d+ KiB gzip/)
+    expect(run.stdout).toMatch(/✔ bundle\s+builds, [\d.]+ (KiB|MiB) gzip \(budget 1 MiB\)/)
     expect(run.stdout).toContain('All checks passed (development).')
   }, 180_000)
 

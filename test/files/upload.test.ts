@@ -120,7 +120,7 @@ describe('upload: bad input is refused with a clear message and nothing is store
     const { user, cookie } = await signedInUser({ storageBytes: 1000 })
     const res = await upload(cookie, 'photo.jpg', PHOTO_JPG)
     expect(res.status).toBe(413)
-    expect((await res.json() as { error: string }).error).toMatch(/^Not enough storage left: you use 0 B of 1000 B\./)
+    expect((await res.json() as { error: string }).error).toMatch(/^Not enough storage left: you use 0 B of 1,000 B\./)
     await nothingStored(user.id)
   })
 

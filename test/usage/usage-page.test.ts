@@ -47,7 +47,7 @@ describe('/usage', () => {
     const html = await (await get('/usage', cookie)).text()
     expect(html).toContain(`7 of ${new Intl.NumberFormat('en-US').format(plan.limits.apiRequestsPerMonth)}`)
     expect(html).toMatch(/<progress class="progress is-primary\s*mb-1" value="7"/)
-    expect(html).toContain('2.5 KB of')
+    expect(html).toContain('2.5 KiB of')
     for (const metric of ['api_requests', 'uploads', 'storage_bytes', 'file_count']) {
       expect(html).toContain(`<svg id="chart-${metric}"`)
       expect(html).toMatch(new RegExp(`id="chart-${metric}"[^>]*role="img"[^>]*aria-labelledby="chart-${metric}-title chart-${metric}-desc"`))

@@ -1,7 +1,7 @@
 import type { AccountPlan, QuotaLimits } from '../plans'
 import type { InvoiceRow, SubscriptionRow } from '../schema'
-import { formatBytes, formatCount, formatMoney } from '../format'
-import { formatDay } from '../../platform/format'
+import { formatCount, formatMoney } from '../format'
+import { formatBytes, formatDay } from '../../platform/format'
 
 export const INVOICE_PAGE_SIZE = 10
 

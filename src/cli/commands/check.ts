@@ -8,6 +8,7 @@ import { CliError, EXIT, describeError } from '../errors'
 import { findProjectRoot, readWranglerConfig, resolveEnv, type Environment } from '../project'
 import { runCommand, wranglerCommand, wranglerEnv } from '../process'
 import { printLine } from '../output'
+import { formatBytes } from '../../platform/format'
 
 // Issue 8's budget: the Worker must stay at or below 1 MiB gzip (Cloudflare's free-plan limit is 3 MiB).
 export const BUNDLE_BUDGET_BYTES = 1024 * 1024
@@ -93,10 +94,9 @@ async function checkBundle(root: string): Promise<CheckResult> {
       const file = path.join(outdir, String(entry))
       if (fs.statSync(file).isFile() && !file.endsWith('.map') && !file.endsWith('README.md')) gzip += zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length
     }
-    const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`
     return gzip <= BUNDLE_BUDGET_BYTES
-      ? { check: 'bundle', status: 'pass', detail: `builds, ${kib(gzip)} gzip (budget ${kib(BUNDLE_BUDGET_BYTES)})` }
-      : { check: 'bundle', status: 'fail', detail: `${kib(gzip)} gzip is over the ${kib(BUNDLE_BUDGET_BYTES)} budget`, fix: 'See docs/performance.md: find what grew with `npx wrangler deploy --dry-run --metafile` and move it out of the Worker.' }
+      ? { check: 'bundle', status: 'pass', detail: `builds, ${formatBytes(gzip)} gzip (budget ${formatBytes(BUNDLE_BUDGET_BYTES)})` }
+      : { check: 'bundle', status: 'fail', detail: `${formatBytes(gzip)} gzip is over the ${formatBytes(BUNDLE_BUDGET_BYTES)} budget`, fix: 'See docs/performance.md: find what grew with `npx wrangler deploy --dry-run --metafile` and move it out of the Worker.' }
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true })
   }

@@ -1,4 +1,4 @@
-import { formatBytes } from '../format'
+import { formatBytes } from '../../platform/format'
 
 /** Dashboard card (and admin user section): storage in use and a way to the browser. */
 export function StorageCard({ summary, verified, admin = false }: { summary: { bytes: number; files: number }; verified: boolean; admin?: boolean }) {
