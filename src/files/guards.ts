@@ -1,3 +1,4 @@
+import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { consumeBucket } from '../auth'
 import { renderError } from '../platform/errors'
@@ -17,9 +18,14 @@ export const throttleFileWrites = createMiddleware<AppEnv>(async (c, next) => {
   const decision = await consumeBucket(c.env, `files:${user.id}`, FILES_WRITE_LIMIT, new Date())
   if (decision.allowed) return next()
   c.header('Retry-After', String(decision.retryAfterSeconds))
-  if (c.req.path === '/files/upload') return c.json({ error: throttleMessage(decision.retryAfterSeconds) }, 429)
+  if (c.req.path === '/files/upload' && !isMultipartUpload(c)) return c.json({ error: throttleMessage(decision.retryAfterSeconds) }, 429)
   return renderError(c, { status: 429, title: 'Too many changes', message: throttleMessage(decision.retryAfterSeconds) })
 })
+
+/** A plain form post of the upload panel (no JavaScript), as opposed to the uploader's one-file raw body. */
+export function isMultipartUpload(c: Context): boolean {
+  return (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase() === 'multipart/form-data'
+}
 
 /** Rename, move, delete and project forms carry a few short fields (checklist 30; the upload body has its own limit). */
 export const FILE_FORM_MAX_BYTES = 16 * 1024

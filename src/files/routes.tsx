@@ -5,7 +5,7 @@ import { isHtmxRequest } from '../platform/htmx'
 import { renderError } from '../platform/errors'
 import type { AppContext, AppEnv } from '../platform/types'
 import { parseBrowserQuery } from './format'
-import { FILE_FORM_MAX_BYTES, safeBack, throttleFileWrites } from './guards'
+import { FILE_FORM_MAX_BYTES, isMultipartUpload, safeBack, throttleFileWrites } from './guards'
 import { formBodyLimit, readForm } from '../platform/forms'
 import { validateName } from './names'
 import { readStorageQuota, uploadQuota } from './quota'
@@ -14,6 +14,7 @@ import { canDisplayInline, serveObject } from './serve'
 import { getFile, listFilesPage, moveFile, renameFile } from './service'
 import { isUuid } from '../platform/format'
 import { maxUploadBytes, storeUpload } from './upload'
+import { storeFormUploads } from './upload-form'
 import { FileBrowser, FilesPage } from './views/browser'
 import { Thumbnail } from './views/thumbnail'
 
@@ -46,8 +47,9 @@ export const fileRoutes = new Hono<AppEnv>()
     return c.render(<FilesPage page={page} query={query} maxBytes={maxUploadBytes(c.env)} />, { title: 'Files' })
   })
   // One file per request, the raw bytes as the body: streamed to R2 (src/files/upload.ts). Answers JSON
-  // for the uploader in public/app.js.
+  // for the uploader in public/app.js. Without JavaScript the panel posts a multipart form (upload-form.ts).
   .post('/files/upload', requireVerified, throttleFileWrites, async (c) => {
+    if (isMultipartUpload(c)) return storeFormUploads(c)
     const user = c.get('user')!
     const now = new Date()
     const result = await storeUpload(
