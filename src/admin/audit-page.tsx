@@ -1,46 +1,96 @@
 import { Hono } from 'hono'
+import { Person } from '../platform/admin-ui'
+import { FormErrorSummary, type FieldErrors } from '../platform/components'
 import type { AppEnv } from '../platform/types'
-import { AUDIT_RETENTION_DAYS, listAuditEvents, type AuditFilter } from './audit'
+import { AUDIT_RETENTION_DAYS, listAuditEvents, type AuditFilter, type AuditListRow } from './audit'
 import { adminGate, pageParam } from './http'
 import { isUuid, formatDateTime } from '../platform/format'
-import type { AuditEvent } from './schema'
 import { AdminFrame, Pager, StackedTable, wantsFragment } from './views/common'
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/
+// Part of an address: what a person types to find someone ("ada@", "example.com"), never whitespace.
+const EMAIL_PART_RE = /^[^\s<>"'`]{1,254}$/
 
-/** Query → filter; a malformed value is dropped (and shown as empty), never a 500. */
-function parseFilter(q: (k: string) => string | undefined): { filter: AuditFilter; query: URLSearchParams } {
+const FIELDS = ['action', 'email', 'user', 'from', 'to'] as const
+type FilterValues = Partial<Record<(typeof FIELDS)[number], string>>
+
+const validDate = (v: string) => DATE_RE.test(v) && !Number.isNaN(Date.parse(v))
+
+/**
+ * Query → filter. A value that cannot be a filter is answered with a message next to its field (422)
+ * instead of being dropped silently: an admin who typos an email must not read the unfiltered log as
+ * "this person did nothing" (issue 20). Empty fields are no filter.
+ */
+export function parseAuditFilter(q: (k: string) => string | undefined): { filter: AuditFilter; query: URLSearchParams; values: FilterValues; errors: FieldErrors } {
   const query = new URLSearchParams()
   const filter: AuditFilter = {}
-  const action = (q('action') ?? '').trim()
-  if (/^[a-z0-9_.]{1,100}$/.test(action)) { filter.action = action; query.set('action', action) }
-  const user = (q('user') ?? '').trim()
-  if (isUuid(user)) { filter.userId = user; query.set('user', user) }
-  const from = q('from') ?? ''
-  if (DATE_RE.test(from) && !Number.isNaN(Date.parse(from))) { filter.since = new Date(`${from}T00:00:00Z`); query.set('from', from) }
-  const to = q('to') ?? ''
-  if (DATE_RE.test(to) && !Number.isNaN(Date.parse(to))) { filter.before = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000); query.set('to', to) }
-  return { filter, query }
+  const errors: FieldErrors = {}
+  const values: FilterValues = {}
+  for (const k of FIELDS) {
+    const v = (q(k) ?? '').trim().slice(0, 300)
+    if (v) values[k] = v
+  }
+  const { action, email, user, from, to } = values
+  if (action) {
+    if (/^[a-z0-9_.]{1,100}$/.test(action)) filter.action = action
+    else errors.action = 'An action is lowercase letters, digits, dots and underscores, e.g. admin.user.'
+  }
+  if (email) {
+    if (EMAIL_PART_RE.test(email)) filter.email = email
+    else errors.email = 'Type an email address or part of one, without spaces.'
+  }
+  if (user) {
+    if (isUuid(user)) filter.userId = user
+    else errors.user = 'A user id is the full id from the address of a user\'s page.'
+  }
+  if (from) {
+    if (validDate(from)) filter.since = new Date(`${from}T00:00:00Z`)
+    else errors.from = 'A date is written YYYY-MM-DD.'
+  }
+  if (to) {
+    if (validDate(to)) filter.before = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000)
+    else errors.to = 'A date is written YYYY-MM-DD.'
+  }
+  if (filter.since && filter.before && filter.since >= filter.before) errors.to = 'The end date is before the start date.'
+  for (const k of FIELDS) if (values[k] && !errors[k]) query.set(k, values[k]!)
+  return { filter, query, values, errors }
 }
 
-const describeDetail = (d: AuditEvent['detail']) => (d ? Object.entries(d).filter(([k]) => k !== 'actor').map(([k, v]) => `${k}: ${String(v)}`).join(', ') : '')
-/** Who acted when no person did ('Stripe', 'scheduler': AuditRecord.detail.actor), else a visitor. */
-const systemActor = (d: AuditEvent['detail']) => (typeof d?.actor === 'string' ? d.actor : 'visitor')
+/** The facts of a row as a key/value list that wraps (issue 20: details were one clipped line). */
+function Detail({ detail }: { detail: AuditListRow['detail'] }) {
+  // `actor` is shown in the Actor column.
+  const entries = Object.entries(detail ?? {}).filter(([k]) => k !== 'actor')
+  if (entries.length === 0) return null
+  return (
+    <dl class="audit-detail">
+      {entries.map(([k, v]) => <div><dt>{k}</dt><dd>{v === null ? '—' : String(v)}</dd></div>)}
+    </dl>
+  )
+}
 
-function Results({ rows, page, hasMore, query }: { rows: AuditEvent[]; page: number; hasMore: boolean; query: URLSearchParams }) {
+/** Who acted when no person did ('Stripe', 'deletion queue': AuditRecord.detail.actor), else a visitor. */
+const systemActor = (d: AuditListRow['detail']) => (typeof d?.actor === 'string' ? d.actor : 'visitor')
+
+function Target({ e }: { e: AuditListRow }) {
+  if (e.targetUser) return <Person person={e.targetUser} />
+  if (!e.targetId) return null
+  return <span class="audit-target">{e.targetType} <code title={e.targetId}>{e.targetId.slice(0, 8)}</code></span>
+}
+
+function Results({ rows, page, hasMore, query }: { rows: AuditListRow[]; page: number; hasMore: boolean; query: URLSearchParams }) {
   return (
     <div id="audit-results">
       {rows.length === 0 ? <p>No events match.</p> : (
-        <StackedTable caption="Audit events" head={['When', 'Action', 'Actor', 'On behalf of', 'Target', 'IP', 'Detail']}>
+        <StackedTable caption="Audit events" head={['When', 'Action', 'Actor', 'On behalf of', 'Target', 'IP', 'Detail']} class="audit-table">
           {rows.map((e) => (
             <tr>
               <td data-label="When" class="nowrap">{formatDateTime(e.createdAt)}</td>
               <td data-label="Action"><code>{e.action}</code></td>
-              <td data-label="Actor">{e.actorId ? <a href={`/admin/users/${e.actorId}`}>{e.actorId.slice(0, 8)}</a> : systemActor(e.detail)}</td>
-              <td data-label="On behalf of">{e.onBehalfOfId ? <a href={`/admin/users/${e.onBehalfOfId}`}>{e.onBehalfOfId.slice(0, 8)}</a> : ''}</td>
-              <td data-label="Target">{e.targetType === 'user' && e.targetId ? <a href={`/admin/users/${e.targetId}`}>user {e.targetId.slice(0, 8)}</a> : e.targetId ? `${e.targetType} ${e.targetId.slice(0, 8)}` : ''}</td>
+              <td data-label="Actor">{e.actor ? <Person person={e.actor} /> : systemActor(e.detail)}</td>
+              <td data-label="On behalf of">{e.onBehalfOf ? <Person person={e.onBehalfOf} /> : ''}</td>
+              <td data-label="Target"><Target e={e} /></td>
               <td data-label="IP">{e.ip ?? ''}</td>
-              <td data-label="Detail">{describeDetail(e.detail)}</td>
+              <td data-label="Detail"><Detail detail={e.detail} /></td>
             </tr>
           ))}
         </StackedTable>
@@ -50,22 +100,48 @@ function Results({ rows, page, hasMore, query }: { rows: AuditEvent[]; page: num
   )
 }
 
+function FilterField({ name, label, value, error, type = 'text', placeholder, autocomplete }: { name: string; label: string; value?: string; error?: string; type?: string; placeholder?: string; autocomplete?: string }) {
+  const id = `a-${name}`
+  return (
+    <div class="field column is-half-mobile">
+      <label class="label" for={id}>{label}</label>
+      <div class="control">
+        <input class={`input${error ? ' is-danger' : ''}`} id={id} name={name} type={type} value={value ?? ''} placeholder={placeholder}
+          autocomplete={autocomplete} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined} />
+      </div>
+      {error && <p class="help is-danger" id={`${id}-error`}>{error}</p>}
+    </div>
+  )
+}
+
+function FilterForm({ values, errors }: { values: FilterValues; errors: FieldErrors }) {
+  return (
+    <form method="get" action="/admin/audit" class="columns is-multiline is-mobile" aria-label="Filter the audit log">
+      <div class="column is-full pb-0"><FormErrorSummary errors={errors} /></div>
+      <FilterField name="email" label="Email (actor or target)" value={values.email} error={errors.email} type="search" placeholder="ada@example.com" autocomplete="off" />
+      <FilterField name="action" label="Action starts with" value={values.action} error={errors.action} placeholder="admin.user" />
+      <FilterField name="from" label="From" value={values.from} error={errors.from} type="date" />
+      <FilterField name="to" label="To" value={values.to} error={errors.to} type="date" />
+      <FilterField name="user" label="User id" value={values.user} error={errors.user} autocomplete="off" />
+      <div class="column is-full"><button class="button is-primary" type="submit">Filter</button></div>
+    </form>
+  )
+}
+
 export const auditRoutes = new Hono<AppEnv>().get('/admin/audit', ...adminGate, async (c) => {
-  const { filter, query } = parseFilter((k) => c.req.query(k))
+  const { filter, query, values, errors } = parseAuditFilter((k) => c.req.query(k))
+  const invalid = Object.keys(errors).length > 0
   const page = pageParam(c.req.query('page'))
-  const result = await listAuditEvents(c.get('db'), filter, page)
-  const results = <Results rows={result.rows} page={page} hasMore={result.hasMore} query={query} />
+  // A filter that cannot be applied shows no rows at all, rather than rows it did not filter.
+  const result = invalid ? null : await listAuditEvents(c.get('db'), filter, page)
+  if (invalid) c.status(422)
+  const results = result
+    ? <Results rows={result.rows} page={page} hasMore={result.hasMore} query={query} />
+    : <div id="audit-results"><p>Correct the filter to see events.</p></div>
   if (wantsFragment(c.req)) return c.html(results)
-  const v = (k: string) => query.get(k) ?? ''
   return c.render(
     <AdminFrame path="/admin/audit" title="Audit log" subtitle={`Security and admin events, newest first. Kept ${AUDIT_RETENTION_DAYS} days.`}>
-      <form method="get" action="/admin/audit" class="columns is-multiline is-mobile" aria-label="Filter the audit log">
-        <div class="field column is-half-mobile"><label class="label" for="a-action">Action starts with</label><div class="control"><input class="input" id="a-action" name="action" value={v('action')} placeholder="admin.user" /></div></div>
-        <div class="field column is-half-mobile"><label class="label" for="a-user">User id</label><div class="control"><input class="input" id="a-user" name="user" value={v('user')} /></div></div>
-        <div class="field column is-half-mobile"><label class="label" for="a-from">From</label><div class="control"><input class="input" id="a-from" name="from" type="date" value={v('from')} /></div></div>
-        <div class="field column is-half-mobile"><label class="label" for="a-to">To</label><div class="control"><input class="input" id="a-to" name="to" type="date" value={v('to')} /></div></div>
-        <div class="column is-full"><button class="button is-primary" type="submit">Filter</button></div>
-      </form>
+      <FilterForm values={values} errors={errors} />
       {results}
     </AdminFrame>,
     { title: 'Audit log · Admin' },

@@ -1,5 +1,7 @@
 import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
+import { personFields, userIdsWithEmail } from '../auth'
 import type { Database } from '../platform/db'
+import type { PersonRef } from '../platform/admin-ui'
 import type { AuditRecord } from '../platform/feature'
 import { auditEvents, type AuditEvent } from './schema'
 
@@ -43,20 +45,55 @@ export interface AuditFilter {
   action?: string
   /** Matches the actor, the on-behalf-of user or the target. */
   userId?: string
+  /** Part of an email address (case-insensitive): rows whose actor, on-behalf-of user or target has it. */
+  email?: string
   since?: Date
   before?: Date
 }
 
-export async function listAuditEvents(db: Database, filter: AuditFilter, page = 1): Promise<{ rows: AuditEvent[]; hasMore: boolean }> {
+/** A row as the page shows it: the people resolved to name and email (null: no person there). */
+export type AuditListRow = AuditEvent & { actor: PersonRef | null; onBehalfOf: PersonRef | null; targetUser: PersonRef | null }
+
+// A user target's id as a uuid (target_id is text: targets of other types need not be uuids). Guarded so a
+// malformed id is simply no person rather than a failed cast (pg_input_is_valid: Postgres 16+).
+const targetUserId = sql`(case when ${auditEvents.targetType} = 'user' and pg_input_is_valid(${auditEvents.targetId}, 'uuid') then ${auditEvents.targetId}::uuid end)`
+
+const person = (id: string | null, name: string | null, email: string | null): PersonRef | null => (id ? { id, name, email } : null)
+
+/**
+ * One page of rows, newest first, with every person's name and email from the same query (auth's
+ * personFields: subqueries on users' primary key), so the page stays at one round trip for its data.
+ */
+export async function listAuditEvents(db: Database, filter: AuditFilter, page = 1): Promise<{ rows: AuditListRow[]; hasMore: boolean }> {
   const where: SQL[] = []
   if (filter.action) where.push(sql`${auditEvents.action} like ${`${filter.action.replace(/[%_\\]/g, '\\$&')}%`}`)
   if (filter.userId) where.push(or(eq(auditEvents.actorId, filter.userId), eq(auditEvents.onBehalfOfId, filter.userId), eq(auditEvents.targetId, filter.userId))!)
+  if (filter.email) {
+    where.push(sql`(${auditEvents.actorId} in (${userIdsWithEmail(filter.email)}) or ${auditEvents.onBehalfOfId} in (${userIdsWithEmail(filter.email)})
+      or (${auditEvents.targetType} = 'user' and ${auditEvents.targetId} in (${userIdsWithEmail(filter.email, 'text')})))`)
+  }
   if (filter.since) where.push(gte(auditEvents.createdAt, filter.since))
   if (filter.before) where.push(lt(auditEvents.createdAt, filter.before))
-  const rows = await db.select().from(auditEvents).where(and(...where))
+  const actor = personFields(auditEvents.actorId)
+  const onBehalfOf = personFields(auditEvents.onBehalfOfId)
+  const target = personFields(targetUserId)
+  const rows = await db.select({
+    event: auditEvents,
+    actorName: actor.name, actorEmail: actor.email,
+    onBehalfOfName: onBehalfOf.name, onBehalfOfEmail: onBehalfOf.email,
+    targetName: target.name, targetEmail: target.email,
+  }).from(auditEvents).where(and(...where))
     .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
     .limit(AUDIT_PAGE_SIZE + 1).offset((page - 1) * AUDIT_PAGE_SIZE)
-  return { rows: rows.slice(0, AUDIT_PAGE_SIZE), hasMore: rows.length > AUDIT_PAGE_SIZE }
+  return {
+    rows: rows.slice(0, AUDIT_PAGE_SIZE).map((r) => ({
+      ...r.event,
+      actor: person(r.event.actorId, r.actorName, r.actorEmail),
+      onBehalfOf: person(r.event.onBehalfOfId, r.onBehalfOfName, r.onBehalfOfEmail),
+      targetUser: r.event.targetType === 'user' ? person(r.event.targetId, r.targetName, r.targetEmail) : null,
+    })),
+    hasMore: rows.length > AUDIT_PAGE_SIZE,
+  }
 }
 
 /**

@@ -36,6 +36,8 @@ export { endExpiredImpersonations, startImpersonation, stopImpersonation, type I
 export { listUserSessions, setSessionCookie, deleteSessionCookie, IMPERSONATION_MAX_MS } from './session'
 export { sendVerificationEmail } from './routes/verify-email'
 export { getPendingVerification } from './email-verification'
+// Names and emails where other features keep a user id, in their own query (issue 20).
+export { personFields, userIdsWithEmail, type PersonFields } from './people'
 export type { Role, SessionRow } from './schema'
 
 export const authFeature: Feature = {
@@ -43,8 +45,8 @@ export const authFeature: Feature = {
   routes: authRoutes,
   middleware: [loadSession],
   nav: [
-    { href: '/settings', label: 'Settings', audience: 'user', position: 'end', order: 0 },
-    { href: '/logout', label: 'Log out', audience: 'user', position: 'end', variant: 'button-light', method: 'post', order: 100 },
+    { href: '/settings', label: 'Settings', audience: 'user', position: 'account', icon: 'settings', order: 0 },
+    { href: '/logout', label: 'Log out', audience: 'user', position: 'account', icon: 'log-out', method: 'post', order: 100 },
     { href: '/signup', label: 'Sign up', audience: 'visitor', position: 'end', variant: 'button-primary', order: 0 },
     { href: '/login', label: 'Log in', audience: 'visitor', position: 'end', variant: 'button-light', order: 1 },
   ],

@@ -33,3 +33,23 @@ export function AdminTable({ labelledBy, head, children }: { labelledBy: string;
     </div>
   )
 }
+
+/** A user as the admin pages name one: name and email (from auth's personFields), linked to their page. */
+export interface PersonRef {
+  id: string
+  /** Null when the user no longer exists. */
+  name: string | null
+  email: string | null
+}
+
+// People, not ID fragments (issue 20). A deleted user keeps their short id, so rows about one person can
+// still be told apart; the full id is in the tooltip and the audit filter.
+export function Person({ person }: { person: PersonRef }) {
+  if (person.name === null) return <span class="person is-deleted" title={person.id}>deleted user {person.id.slice(0, 8)}</span>
+  return (
+    <span class="person">
+      <a href={`/admin/users/${person.id}`}>{person.name}</a>
+      {person.email && <span class="person-email is-block is-size-7">{person.email}</span>}
+    </span>
+  )
+}

@@ -39,11 +39,11 @@ export function AdminFrame({ path, title, subtitle, children }: { path: string; 
  * A table that stays readable at 390 px: each cell carries its column name (`data-label`), and app.css
  * turns rows into stacked cards on narrow screens.
  */
-export function StackedTable({ caption, head, children, id }: { caption: string; head: string[]; children?: Child; id?: string }) {
+export function StackedTable({ caption, head, children, id, class: extra }: { caption: string; head: string[]; children?: Child; id?: string; class?: string }) {
   return (
     // Focusable and named: a wide table that scrolls on a desktop stays reachable by keyboard (axe
     // scrollable-region-focusable).
-    <div class="table-container admin-table" tabindex={0} role="region" aria-label={caption}>
+    <div class={`table-container admin-table${extra ? ` ${extra}` : ''}`} tabindex={0} role="region" aria-label={caption}>
       <table class="table is-fullwidth is-striped is-hoverable" id={id}>
         <caption class="is-sr-only">{caption}</caption>
         <thead><tr>{head.map((h) => <th scope="col">{h}</th>)}</tr></thead>
