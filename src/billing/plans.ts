@@ -3,7 +3,14 @@ import type { Database } from '../platform/db'
 import { plans, subscriptions, type PlanRow } from './schema'
 
 /** Per-period limits a plan grants (usage enforces them; docs/usage.md). */
-export type QuotaLimits = { storageBytes: number; fileCount: number; uploadsPerMonth: number; apiRequestsPerMonth: number }
+export type QuotaLimits = {
+  storageBytes: number
+  fileCount: number
+  uploadsPerMonth: number
+  apiRequestsPerMonth: number
+  /** The limits of the meters features declare (plans.meter_limits): metric → limit, -1 = none. */
+  meters?: Record<string, number>
+}
 
 export type PlanId = 'free' | 'pro' | 'business' | (string & {})
 
@@ -31,8 +38,11 @@ export const LIVE_STATUSES = ['active', 'trialing', 'past_due'] as const
  */
 export const OPEN_STATUSES = [...LIVE_STATUSES, 'incomplete', 'unpaid', 'paused'] as const
 
-export function limitsOf(plan: Pick<PlanRow, 'storageBytes' | 'fileCount' | 'uploadsPerMonth' | 'apiRequestsPerMonth'>): QuotaLimits {
-  return { storageBytes: plan.storageBytes, fileCount: plan.fileCount, uploadsPerMonth: plan.uploadsPerMonth, apiRequestsPerMonth: plan.apiRequestsPerMonth }
+export function limitsOf(plan: Pick<PlanRow, 'storageBytes' | 'fileCount' | 'uploadsPerMonth' | 'apiRequestsPerMonth'> & { meterLimits?: Record<string, number> }): QuotaLimits {
+  return {
+    storageBytes: plan.storageBytes, fileCount: plan.fileCount, uploadsPerMonth: plan.uploadsPerMonth, apiRequestsPerMonth: plan.apiRequestsPerMonth,
+    meters: { ...plan.meterLimits },
+  }
 }
 
 /** Free accounts count their quotas per calendar month, in UTC. */

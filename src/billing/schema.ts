@@ -26,6 +26,12 @@ export const plans = pgTable('plans', {
   fileCount: integer().notNull(),
   uploadsPerMonth: integer().notNull(),
   apiRequestsPerMonth: integer().notNull(),
+  /**
+   * Per-period limits of the meters features declare (Feature.meters, ADR 0072), by metric: a whole
+   * number, or -1 for no limit. A metric a plan does not list is not part of that plan (limit 0).
+   * `quickscale generate feature --metered` writes the migration that sets them.
+   */
+  meterLimits: jsonb().$type<Record<string, number>>().notNull().default({}),
   stripeProductId: text(),
   stripeMonthlyPriceId: text(),
   stripeYearlyPriceId: text(),

@@ -163,6 +163,20 @@ export interface AdminUserFilter {
  */
 export type ViewerField = (userId: AnyPgColumn) => SQL
 
+/**
+ * A counter a feature meters like the built-in ones (ADR 0072): the usage feature counts it in the
+ * account's meter (atomic check-and-consume, reset each period), billing's plans give its limit per plan
+ * (`plans.meter_limits`), and /usage lists it. The feature consumes it through usage's `consumeQuota`.
+ */
+export interface MeterDeclaration {
+  /** snake_case, unique, not a built-in metric (`report_exports`); the noun people read is this with spaces. */
+  metric: string
+  /** The quota bar's label on /usage ("report exports this period"). */
+  label: string
+  /** Lower comes first, after the built-in meters; ties keep feature-list order. */
+  order?: number
+}
+
 export interface Feature {
   name: string
   /** Mounted at `/` in feature-list order. */
@@ -184,6 +198,8 @@ export interface Feature {
   adminUserSections?: AdminUserSection<any>[]
   adminUserFilters?: AdminUserFilter[]
   viewerFields?: Record<string, ViewerField>
+  /** Counters this feature meters against the plan's limits (usage enforces and shows them). */
+  meters?: MeterDeclaration[]
   /** Class names this feature's Durable Objects export (src/index.tsx re-exports them; a test checks wrangler.toml). */
   durableObjects?: string[]
 }
@@ -204,6 +220,7 @@ export interface Registry {
   adminUserSections: AdminUserSection<any>[]
   adminUserFilters: AdminUserFilter[]
   viewerFields: Record<string, ViewerField>
+  meters: MeterDeclaration[]
   listeners: { [K in keyof AppEvents]?: Array<(payload: AppEvents[K], ctx: EventContext) => Promise<void>> }
 }
 
@@ -232,6 +249,7 @@ export function composeRegistry(features: readonly Feature[]): Registry {
     adminUserSections: byOrder(features.flatMap((f) => f.adminUserSections ?? [])),
     adminUserFilters: features.flatMap((f) => f.adminUserFilters ?? []),
     viewerFields: Object.assign({}, ...features.map((f) => f.viewerFields ?? {})),
+    meters: byOrder(features.flatMap((f) => f.meters ?? [])),
     listeners: collectListeners(features),
   }
 }

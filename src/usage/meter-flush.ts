@@ -3,7 +3,7 @@ import { createLogger } from '../platform/logger'
 import { createDb } from '../platform/db'
 import { getUserById } from '../auth'
 import { sendEmail } from '../email'
-import { METRIC_NOUN, isMetric, type Metric } from './metrics'
+import { isMeterName, meterNoun, type MeterName } from './metrics'
 import { usageMeters, usageRecords } from './schema'
 
 export type DailyRow = {
@@ -24,7 +24,7 @@ export interface MeterSnapshot {
   periodStart: number
   periodEnd: number
   days: DailyRow[]
-  meters: Array<{ metric: Metric; used: number; limit: number | null }>
+  meters: Array<{ metric: MeterName; used: number; limit: number | null }>
 }
 
 /**
@@ -75,13 +75,13 @@ export async function sendQuotaWarnings(env: Env, userId: string, warnings: Pend
     // An account deleted meanwhile: nothing to send, nothing to retry.
     if (!user) return warnings
     for (const w of warnings) {
-      if (!isMetric(w.metric)) { sent.push(w); continue }
+      if (!isMeterName(w.metric)) { sent.push(w); continue }
       try {
         await sendEmail({ db, queue: env.EMAIL }, {
           template: 'quota-warning',
           to: user.email,
           props: {
-            name: user.name, metric: METRIC_NOUN[w.metric], used: w.used, limit: w.limit,
+            name: user.name, metric: meterNoun(w.metric), used: w.used, limit: w.limit,
             percent: (w.used / w.limit) * 100, upgradeUrl: new URL('/pricing', env.APP_URL).toString(),
           },
         })

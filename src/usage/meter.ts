@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { createLogger } from '../platform/logger'
-import { COUNTERS, GAUGES, LIMIT_KEY, METRICS, isMetric, normaliseLimit, sumItems, type Metric, type MetricUsage, type QuotaItem, type QuotaLimits, type QuotaResult } from './metrics'
+import { COUNTERS, GAUGES, METRICS, isFeatureMetric, isMeterName, enforcedLimit, limitOf, sumItems, type MeterName, type MetricUsage, type QuotaItem, type QuotaLimits, type QuotaResult } from './metrics'
 import { advancePeriod, utcDay, type Period } from './period'
 import { writeMeterSnapshot, sendQuotaWarnings, type DailyRow, type PendingWarning } from './meter-flush'
 
@@ -52,20 +52,26 @@ export class UsageMeter extends DurableObject<Env> {
 
   // ---- decisions (synchronous: no await between read and write) ----
 
-  /** Checks and takes every item, or none (an upload takes bytes, a file and an upload at once). */
-  consume(items: QuotaItem[], now: number): ConsumeResult {
+  /**
+   * Checks and takes every item, or none (an upload takes bytes, a file and an upload at once).
+   * `planIsFresh`: the caller has just handed over the plan. Until then, a feature metric the stored
+   * limits do not mention asks for the plan (the metric may be newer than the stored limits); after, the
+   * plan does not list it, so its limit is 0.
+   */
+  consume(items: QuotaItem[], now: number, planIsFresh: boolean): ConsumeResult {
     const amounts = sumItems(items)
     const config = this.config()
     if (config === undefined) return { needsPlan: true }
+    if (!planIsFresh && [...amounts.keys()].some((metric) => limitOf(config.limits, metric) === undefined)) return { needsPlan: true }
     const result = this.ctx.storage.transactionSync((): QuotaResult => {
       const period = this.rollPeriod(config, now)
       for (const [metric, amount] of amounts) {
         const used = this.used(metric)
-        const limit = normaliseLimit(config.limits[LIMIT_KEY[metric]])
+        const limit = enforcedLimit(config.limits, metric)
         if (amount > 0 && limit !== null && used + amount > limit) {
           return {
             ...this.result(false, config, period),
-            denied: { metric, used, limit, ...(COUNTERS.has(metric) ? { retryAfterSeconds: Math.max(1, Math.ceil((period.end - now) / 1000)) } : {}) },
+            denied: { metric, used, limit, ...(GAUGES.has(metric) ? {} : { retryAfterSeconds: Math.max(1, Math.ceil((period.end - now) / 1000)) }) },
           }
         }
       }
@@ -128,8 +134,8 @@ export class UsageMeter extends DurableObject<Env> {
   }
 
   /** Admin: sets one meter to a value. Returns the value before, for the adjustment record. */
-  adjust(metric: Metric, value: number, now: number): { before: number; after: number } {
-    if (!isMetric(metric)) throw new TypeError(`Unknown metric ${JSON.stringify(metric)}`)
+  adjust(metric: MeterName, value: number, now: number): { before: number; after: number } {
+    if (!isMeterName(metric)) throw new TypeError(`Unknown metric ${JSON.stringify(metric)}`)
     if (!Number.isSafeInteger(value) || value < 0) throw new TypeError('A meter value is a whole number, 0 or more')
     const result = this.ctx.storage.transactionSync(() => {
       const before = this.used(metric)
@@ -202,7 +208,7 @@ export class UsageMeter extends DurableObject<Env> {
     const warnings = this.ctx.storage.sql.exec<PendingWarning>('SELECT metric, period_start AS periodStart, used, lim AS "limit" FROM warnings WHERE mailed = 0').toArray()
     if (upTo > flushed) {
       const days = this.ctx.storage.sql.exec<DailyRow>('SELECT metric, day, amount FROM daily WHERE version > ?', flushed).toArray()
-      const meters = METRICS.map((metric) => ({ metric, used: this.used(metric), limit: normaliseLimit(config.limits[LIMIT_KEY[metric]]) }))
+      const meters = this.metrics(config).map((metric) => ({ metric, used: this.used(metric), limit: enforcedLimit(config.limits, metric) }))
       await writeMeterSnapshot(this.env, { userId: config.userId, periodStart: config.periodStart, periodEnd: config.periodEnd, days, meters })
       // Only what was read above is now in Postgres; anything changed meanwhile has a newer version.
       this.ctx.storage.kv.put('flushed', Math.max(this.flushedVersion(), upTo))
@@ -234,11 +240,18 @@ export class UsageMeter extends DurableObject<Env> {
     return v
   }
 
-  private used(metric: Metric): number {
+  /** The built-in metrics, then the feature metrics the plan lists or this meter has counted. */
+  private metrics(config: MeterConfig): MeterName[] {
+    const counted = this.ctx.storage.sql.exec<{ metric: string }>('SELECT metric FROM meters').toArray().map((r) => r.metric)
+    const features = new Set([...Object.keys(config.limits.meters ?? {}), ...counted].filter(isFeatureMetric))
+    return [...METRICS, ...[...features].sort()]
+  }
+
+  private used(metric: MeterName): number {
     return this.ctx.storage.sql.exec<{ used: number }>('SELECT used FROM meters WHERE metric = ?', metric).toArray()[0]?.used ?? 0
   }
 
-  private setUsed(metric: Metric, value: number, now: number, version: number): void {
+  private setUsed(metric: MeterName, value: number, now: number, version: number): void {
     const delta = value - this.used(metric)
     this.ctx.storage.sql.exec('INSERT INTO meters (metric, used) VALUES (?, ?) ON CONFLICT (metric) DO UPDATE SET used = excluded.used', metric, value)
     const day = utcDay(now)
@@ -258,6 +271,8 @@ export class UsageMeter extends DurableObject<Env> {
       // The old period's events stay in their days; the live counter starts again.
       this.ctx.storage.sql.exec('INSERT INTO meters (metric, used) VALUES (?, 0) ON CONFLICT (metric) DO UPDATE SET used = 0', metric)
     }
+    // Feature metrics are counters too: everything but the gauges.
+    this.ctx.storage.sql.exec(`UPDATE meters SET used = 0 WHERE metric NOT IN (${[...GAUGES].map(() => '?').join(', ')})`, ...GAUGES)
   }
 
   /** Moves an ended period forward (counters to zero) and returns the current one. */
@@ -273,8 +288,8 @@ export class UsageMeter extends DurableObject<Env> {
     return period
   }
 
-  private noteWarning(metric: Metric, before: number, after: number, config: MeterConfig, period: Period): void {
-    const limit = normaliseLimit(config.limits[LIMIT_KEY[metric]])
+  private noteWarning(metric: MeterName, before: number, after: number, config: MeterConfig, period: Period): void {
+    const limit = enforcedLimit(config.limits, metric)
     if (limit === null || limit === 0) return
     const threshold = limit * WARN_SHARE
     if (before >= threshold || after < threshold) return
@@ -283,10 +298,10 @@ export class UsageMeter extends DurableObject<Env> {
   }
 
   private result(allowed: boolean, config: MeterConfig, period: Period): QuotaResult {
-    const usage = {} as Record<Metric, MetricUsage>
-    for (const metric of METRICS) {
+    const usage = {} as QuotaResult['usage']
+    for (const metric of this.metrics(config)) {
       const used = this.used(metric)
-      const limit = normaliseLimit(config.limits[LIMIT_KEY[metric]])
+      const limit = enforcedLimit(config.limits, metric)
       usage[metric] = { used, limit, remaining: limit === null ? null : Math.max(0, limit - used) }
     }
     return { allowed, usage, periodStart: period.start, periodEnd: period.end }

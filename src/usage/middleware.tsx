@@ -4,7 +4,7 @@ import { isHtmxRequest } from '../platform/htmx'
 import { configOf } from '../platform/types'
 import type { AppContext, AppEnv } from '../platform/types'
 import { verifyApiKey, type ApiCaller } from './api-keys'
-import { METRIC_NOUN, formatAmount, type Metric, type QuotaDenial, type QuotaResult } from './metrics'
+import { formatAmount, meterNoun, type MeterName, type QuotaDenial, type QuotaResult } from './metrics'
 import { consumeQuota } from './quota'
 
 declare module '../platform/types' {
@@ -93,7 +93,7 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
  * Counts one `metric` per request for the signed-in account (API key first, else the session) and
  * refuses over the plan's limit with 429. Place it after requireApiKey or requireUser.
  */
-export function meter(metric: Metric, amount = 1) {
+export function meter(metric: MeterName, amount = 1) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const userId = c.get('apiCaller')?.userId ?? c.get('viewer')?.id
     if (!userId) throw new Error(`meter('${metric}') needs an account: put it after requireApiKey or requireUser`)
@@ -101,7 +101,7 @@ export function meter(metric: Metric, amount = 1) {
     if (!result.allowed && result.denied) return quotaExceeded(c, result.denied)
     c.set('quota', result)
     const usage = result.usage[metric]
-    if (usage.limit !== null) {
+    if (usage && usage.limit !== null) {
       c.header('RateLimit-Limit', String(usage.limit))
       c.header('RateLimit-Remaining', String(usage.remaining))
     }
@@ -110,7 +110,7 @@ export function meter(metric: Metric, amount = 1) {
 }
 
 export function quotaMessage(denied: QuotaDenial): string {
-  const noun = METRIC_NOUN[denied.metric]
+  const noun = meterNoun(denied.metric)
   const figures = `${formatAmount(denied.metric, denied.used)} of ${formatAmount(denied.metric, denied.limit)}`
   return denied.retryAfterSeconds !== undefined
     ? `You have reached your plan's limit of ${noun} for this period (${figures}). It resets when the period ends; upgrade at /pricing for more.`

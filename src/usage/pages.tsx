@@ -32,7 +32,8 @@ export const usagePageRoutes = new Hono<AppEnv>()
     const db = c.get('db')
     const now = new Date()
     // One round trip after the session: plan, meters and 30 days in parallel.
-    const [summary, daily] = await Promise.all([getUsageSummary(db, viewer.id, now), getDailyUsage(db, viewer.id, now)])
+    // The registry's feature meters (Feature.meters) show beside the built-in ones.
+    const [summary, daily] = await Promise.all([getUsageSummary(db, viewer.id, now, c.get('registry').meters), getDailyUsage(db, viewer.id, now)])
     return c.render(<UsagePage summary={summary} daily={daily} />, { title: 'Usage' })
   })
   .post('/admin/usage/:userId/adjust', ...adminGate, adminThrottle, formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES }), async (c) => {

@@ -16,12 +16,13 @@ export interface QuotaOptions {
 
 /**
  * Checks and takes every item in one atomic step on the account's meter (all or nothing). A meter that
- * has never run asks for the plan once; after that no Postgres work happens on this path.
+ * has never run asks for the plan once (and again once for a feature metric its stored limits predate);
+ * after that no Postgres work happens on this path.
  */
 export async function consumeQuota(env: Env, userId: string, items: QuotaItem[], opts: QuotaOptions): Promise<QuotaResult> {
   sumItems(items) // a malformed call fails here, before a round trip to the meter
   const now = opts.now
-  return withPlan(env, userId, opts, now, (stub) => stub.consume(items, now.getTime()))
+  return withPlan(env, userId, opts, now, (stub, planIsFresh) => stub.consume(items, now.getTime(), planIsFresh))
 }
 
 /** Gives items back (a deleted file frees its bytes and its slot). */
@@ -44,14 +45,14 @@ export async function configureMeter(env: Env, plan: PlanForMeter, now: Date): P
 
 async function withPlan(
   env: Env, userId: string, opts: QuotaOptions, now: Date,
-  call: (stub: ReturnType<typeof meterStub>) => Promise<ConsumeResult>,
+  call: (stub: ReturnType<typeof meterStub>, planIsFresh: boolean) => Promise<ConsumeResult>,
 ): Promise<QuotaResult> {
   const stub = meterStub(env, userId)
-  const first = await call(stub)
+  const first = await call(stub, false)
   if (!('needsPlan' in first)) return first
   const plan = opts.db ? await loadPlanForMeter(opts.db, userId, now) : await withOwnDb(env, (db) => loadPlanForMeter(db, userId, now))
   await stub.configure(plan, now.getTime())
-  const second = await call(stub)
+  const second = await call(stub, true)
   if ('needsPlan' in second) throw new Error('Usage meter not configured after configure()')
   return second
 }

@@ -1,7 +1,8 @@
 import { and, desc, eq, gte, sql } from 'drizzle-orm'
 import type { Database } from '../platform/db'
+import type { MeterDeclaration } from '../platform/feature'
 import { getAccountPlan } from '../billing'
-import { COUNTERS, GAUGES, LIMIT_KEY, METRICS, normaliseLimit, type Metric } from './metrics'
+import { GAUGES, METRICS, enforcedLimit, type MeterName, type Metric } from './metrics'
 import { utcDay } from './period'
 import { usageAdjustments, usageMeters, usageRecords } from './schema'
 
@@ -17,6 +18,8 @@ export interface UsageSummary {
   periodStart: Date
   periodEnd: Date
   meters: Record<Metric, MeterFigure>
+  /** The meters features declare (Feature.meters), in the registry's order. */
+  featureMeters: Array<{ metric: string; label: string; figure: MeterFigure }>
   /** When the meter last wrote to Postgres (null: never used). */
   updatedAt: Date | null
 }
@@ -24,24 +27,26 @@ export interface UsageSummary {
 /**
  * A user's figures as Postgres has them (the meter flushes within seconds): limits from billing's plan,
  * used from usage_meters. Counters flushed in an earlier period count as zero in the current one. Two
- * queries, in parallel.
+ * queries, in parallel. `declared`: the registry's feature meters (a metric the plan does not list has
+ * limit 0, as the meter enforces it).
  */
-export async function getUsageSummary(db: Database, userId: string, now: Date): Promise<UsageSummary> {
+export async function getUsageSummary(db: Database, userId: string, now: Date, declared: readonly MeterDeclaration[] = []): Promise<UsageSummary> {
   const [plan, rows] = await Promise.all([
     getAccountPlan(db, userId, now),
     db.select().from(usageMeters).where(eq(usageMeters.userId, userId)),
   ])
-  const meters = {} as Record<Metric, MeterFigure>
   let updatedAt: Date | null = null
-  for (const metric of METRICS) {
+  const figure = (metric: MeterName): MeterFigure => {
     const row = rows.find((r) => r.metric === metric)
     if (row && (updatedAt === null || row.updatedAt > updatedAt)) updatedAt = row.updatedAt
-    const stale = row !== undefined && COUNTERS.has(metric) && row.periodEnd.getTime() <= plan.periodStart.getTime()
+    const stale = row !== undefined && !GAUGES.has(metric) && row.periodEnd.getTime() <= plan.periodStart.getTime()
     const used = row === undefined || stale ? 0 : row.used
-    const limit = normaliseLimit(plan.limits[LIMIT_KEY[metric]])
-    meters[metric] = { used, limit, percent: limit === null ? null : limit === 0 ? 100 : Math.min(100, Math.floor((used / limit) * 100)) }
+    const limit = enforcedLimit(plan.limits, metric)
+    return { used, limit, percent: limit === null ? null : limit === 0 ? 100 : Math.min(100, Math.floor((used / limit) * 100)) }
   }
-  return { planName: plan.name, periodStart: plan.periodStart, periodEnd: plan.periodEnd, meters, updatedAt }
+  const meters = Object.fromEntries(METRICS.map((metric) => [metric, figure(metric)])) as Record<Metric, MeterFigure>
+  const featureMeters = declared.map((m) => ({ metric: m.metric, label: m.label, figure: figure(m.metric) }))
+  return { planName: plan.name, periodStart: plan.periodStart, periodEnd: plan.periodEnd, meters, featureMeters, updatedAt }
 }
 
 export interface DayFigure {

@@ -96,7 +96,7 @@ describe('UsageMeter: exact under concurrency', () => {
   it('rejects malformed items instead of counting them', async () => {
     const user = await meteredUser()
     await expect(consumeQuota(env, user.id, [{ metric: 'api_requests', amount: -1 }], { now: NOW })).rejects.toThrow(/whole number/)
-    await expect(consumeQuota(env, user.id, [{ metric: 'nope' as 'uploads', amount: 1 }], { now: NOW })).rejects.toThrow(/Unknown metric/)
+    await expect(consumeQuota(env, user.id, [{ metric: 'not a metric' as 'uploads', amount: 1 }], { now: NOW })).rejects.toThrow(/Unknown metric/)
     await expect(consumeQuota(env, user.id, [{ metric: 'uploads', amount: 0.5 }], { now: NOW })).rejects.toThrow(/whole number/)
     expect((await readQuota(env, user.id, { now: NOW })).usage.uploads.used).toBe(0)
   })

@@ -1,4 +1,4 @@
-import { formatAmount, type Metric } from '../metrics'
+import { formatAmount, type MeterName, type Metric } from '../metrics'
 import type { DayFigure } from '../summary'
 import type { MeterFigure } from '../summary'
 
@@ -58,7 +58,7 @@ export function UsageChart({ id, metric, label, days }: { id: string; metric: Me
 }
 
 /** One quota as a labelled progress bar; warning colour from 80%, danger at the limit. */
-export function QuotaBar({ id, metric, label, figure, compact }: { id: string; metric: Metric; label: string; figure: MeterFigure; compact?: boolean }) {
+export function QuotaBar({ id, metric, label, figure, compact }: { id: string; metric: MeterName; label: string; figure: MeterFigure; compact?: boolean }) {
   const { used, limit, percent } = figure
   const tone = percent === null ? 'is-primary' : percent >= 100 ? 'is-danger' : percent >= 80 ? 'is-warning' : 'is-primary'
   const text = limit === null ? `${formatAmount(metric, used)} (no limit)` : `${formatAmount(metric, used)} of ${formatAmount(metric, limit)} (${percent}%)`

@@ -15,7 +15,7 @@ const CHART_LABEL: Record<Metric, string> = {
 const ORDER: Metric[] = ['api_requests', 'uploads', 'storage_bytes', 'file_count']
 
 export function UsagePage({ summary, daily }: { summary: UsageSummary; daily: Record<Metric, DayFigure[]> }) {
-  const near = ORDER.filter((m) => (summary.meters[m].percent ?? 0) >= 80)
+  const near = [...ORDER.map((m) => summary.meters[m]), ...summary.featureMeters.map((f) => f.figure)].filter((figure) => (figure.percent ?? 0) >= 80)
   return (
     <section class="section">
       <div class="container">
@@ -31,6 +31,7 @@ export function UsagePage({ summary, daily }: { summary: UsageSummary; daily: Re
         <section class="box" aria-labelledby="quotas-title">
           <h2 class="title is-5" id="quotas-title">Quotas</h2>
           {ORDER.map((m) => <QuotaBar id={`quota-${m}`} metric={m} label={METRIC_LABEL[m]} figure={summary.meters[m]} />)}
+          {summary.featureMeters.map((f) => <QuotaBar id={`quota-${f.metric}`} metric={f.metric} label={f.label} figure={f.figure} />)}
           <p class="is-size-7 has-text-grey-dark">
             {summary.updatedAt ? `Figures as of ${summary.updatedAt.toISOString().slice(11, 19)} UTC; they catch up within seconds.` : 'Nothing used yet this period.'}
             {' '}Programs can read these figures too: <a href="/settings/api-keys">API keys</a>.

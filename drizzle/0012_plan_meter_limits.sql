@@ -1,0 +1,1 @@
+ALTER TABLE "plans" ADD COLUMN "meter_limits" jsonb DEFAULT '{}'::jsonb NOT NULL;
