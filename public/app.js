@@ -79,6 +79,43 @@ document.addEventListener('alpine:init', () => {
     },
   }))
 
+  // Copy buttons (src/usage/api-keys-page.tsx: a new API key, a curl example). The text is the x-ref
+  // "source" (an input's value or a block's text). Without the Clipboard API (plain http, an old browser, a
+  // refused permission) the text is selected instead, so the platform's own copy works, and the live
+  // region says which happened. The button is hidden until this runs: without JavaScript it could do nothing.
+  const COPIED_VISIBLE_MS = 4000
+  window.Alpine.data('copyable', () => ({
+    buttonLabel: 'Copy',
+    status: '',
+    timer: 0,
+    copyControl: { [':hidden']() { return false } },
+    copyButton: { ['@click']() { this.copy() } },
+    select(source) {
+      if (typeof source.select === 'function') { source.focus(); source.select(); return }
+      const range = document.createRange()
+      range.selectNodeContents(source)
+      const selection = window.getSelection()
+      selection.removeAllRanges()
+      selection.addRange(range)
+    },
+    async copy() {
+      const source = this.$refs.source
+      const text = 'value' in source ? source.value : source.textContent
+      try {
+        if (!navigator.clipboard || !window.isSecureContext) throw new Error('no clipboard')
+        await navigator.clipboard.writeText(text)
+        this.buttonLabel = 'Copied'
+        this.status = 'Copied to the clipboard.'
+        clearTimeout(this.timer)
+        this.timer = setTimeout(() => { this.buttonLabel = 'Copy'; this.status = '' }, COPIED_VISIBLE_MS)
+      } catch {
+        // Stays until the next click: the reader needs it to finish the copy by hand.
+        this.select(source)
+        this.status = 'Copying is not available here: the text is selected, press Ctrl+C (⌘C on a Mac).'
+      }
+    },
+  }))
+
   // /pricing: monthly/yearly switch without a reload (src/billing/views/pricing.tsx renders both panels).
   const intervalButton = (value) => ({
     ['@click.prevent']() { this.interval = value },

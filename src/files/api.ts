@@ -1,11 +1,14 @@
 import { Hono } from 'hono'
+import type { z } from 'zod'
 import type { AppEnv } from '../platform/types'
 import { apiError, meter, methodNotAllowed, requireApiKey } from '../usage'
 import { parseBrowserQuery } from './format'
 import { PAGE_SIZE, getFile, listFilesPage } from './service'
 import type { FileRow } from './schema'
+import type { fileListResponse, fileResponse, fileSchema } from './api-schemas'
 
-function fileJson(f: FileRow) {
+// The answer's shape is api-schemas.ts's (the OpenAPI document's): `satisfies` keeps the two one.
+function fileJson(f: FileRow): z.infer<typeof fileSchema> {
   return {
     id: f.id, name: f.name, size: f.size, contentType: f.contentType, sha256: f.sha256, projectId: f.projectId,
     width: f.width, height: f.height, thumbnail: f.thumbnailState, createdAt: f.createdAt.toISOString(), updatedAt: f.updatedAt.toISOString(),
@@ -16,7 +19,8 @@ const meterRequest = meter('api_requests')
 
 /**
  * The files JSON API (docs/files.md): a bearer key (usage's requireApiKey), one `api_requests` counted per
- * call (usage's meter), and only the key owner's files. Downloads stay on the cookie routes.
+ * call (usage's meter), and only the key owner's files. Downloads stay on the cookie routes. Described in
+ * api-schemas.ts (fileApiOperations), from which /api/v1/openapi.json is built.
  */
 export const fileApiRoutes = new Hono<AppEnv>()
   .get('/api/v1/files', requireApiKey, meterRequest, async (c) => {
@@ -27,13 +31,13 @@ export const fileApiRoutes = new Hono<AppEnv>()
       files: page.files.map(fileJson),
       projects: page.projects,
       page: query.page, pageSize: PAGE_SIZE, total: page.total,
-    })
+    } satisfies z.infer<typeof fileListResponse>)
   })
   .get('/api/v1/files/:id', requireApiKey, meterRequest, async (c) => {
     const file = await getFile(c.get('db'), c.get('apiCaller')!.userId, c.req.param('id'))
     c.header('Cache-Control', 'no-store')
     if (!file) return apiError(c, 404, 'not_found', 'No such file.')
-    return c.json({ file: fileJson(file) })
+    return c.json({ file: fileJson(file) } satisfies z.infer<typeof fileResponse>)
   })
   .all('/api/v1/files', methodNotAllowed(['GET']))
   .all('/api/v1/files/:id', methodNotAllowed(['GET']))

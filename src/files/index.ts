@@ -4,6 +4,7 @@ import type { AppEnv } from '../platform/types'
 import { fileRoutes } from './routes'
 import { projectRoutes } from './project-routes'
 import { fileApiRoutes } from './api'
+import { fileApiOperations } from './api-schemas'
 import { deleteAccountFiles, getStorageSummary } from './service'
 import { deletePrefix } from './storage'
 import { StorageCard } from './views/card'
@@ -21,6 +22,7 @@ export const filesFeature: Feature = {
   name: 'files',
   routes: new Hono<AppEnv>().route('/', fileApiRoutes).route('/', projectRoutes).route('/', fileRoutes),
   nav: [{ href: '/files', label: 'Files', audience: 'verified', position: 'start', order: 20 }],
+  apiOperations: fileApiOperations,
   dashboardCards: [{
     id: 'files',
     title: 'Files',

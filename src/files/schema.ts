@@ -6,7 +6,8 @@ import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } f
  * an image (or, before issue 19, above the pixel cap); too_large: a frame above the pixel cap, not decoded;
  * unreadable: the headers do not settle the dimensions, not decoded (ADR 0053). Plain text in the column.
  */
-export type ThumbnailState = 'pending' | 'ready' | 'failed' | 'none' | 'too_large' | 'unreadable'
+export const THUMBNAIL_STATES = ['pending', 'ready', 'failed', 'none', 'too_large', 'unreadable'] as const
+export type ThumbnailState = (typeof THUMBNAIL_STATES)[number]
 
 // A user's folders. Every query filters on userId (checklist 34). No foreign key into auth's table (features
 // own their tables, ADR 0006): account deletion removes these rows through the files cleanup.

@@ -2,6 +2,7 @@ import type { Hono, MiddlewareHandler } from 'hono'
 import type { SQL } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { Child } from 'hono/jsx'
+import type { z } from 'zod'
 import type { Database } from './db'
 import type { AppContext, AppEnv, Viewer } from './types'
 
@@ -177,6 +178,32 @@ export interface MeterDeclaration {
   order?: number
 }
 
+/**
+ * One operation of the public JSON API (under /api/v1), described once: the OpenAPI document and the
+ * reference page are built from these (usage's openapi.ts, docs/usage.md), handlers type their answers
+ * with the same zod schemas, and test/usage/openapi.test.ts fails when a route under /api/v1 has none.
+ */
+export interface ApiOperation {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete'
+  /** The route's path as Hono writes it (`/api/v1/files/:id`). */
+  path: string
+  operationId: string
+  summary: string
+  description?: string
+  /** The group it is listed under on the reference page. */
+  tag: string
+  /** False for what needs no key (the document itself). */
+  auth?: boolean
+  /** Counts one API request towards the plan (RateLimit headers, 429 quota_exceeded). */
+  metered?: boolean
+  params?: z.ZodObject
+  query?: z.ZodObject
+  /** The 200 body. */
+  response: z.ZodType
+  /** Error answers beyond those every operation can give (401, 405, 429, 500): status → when. */
+  errors?: Record<number, string>
+}
+
 export interface Feature {
   name: string
   /** Mounted at `/` in feature-list order. */
@@ -200,6 +227,8 @@ export interface Feature {
   viewerFields?: Record<string, ViewerField>
   /** Counters this feature meters against the plan's limits (usage enforces and shows them). */
   meters?: MeterDeclaration[]
+  /** Its public JSON API operations (ApiOperation): the OpenAPI document at /api/v1/openapi.json. */
+  apiOperations?: ApiOperation[]
   /** Class names this feature's Durable Objects export (src/index.tsx re-exports them; a test checks wrangler.toml). */
   durableObjects?: string[]
 }
@@ -221,6 +250,7 @@ export interface Registry {
   adminUserFilters: AdminUserFilter[]
   viewerFields: Record<string, ViewerField>
   meters: MeterDeclaration[]
+  apiOperations: ApiOperation[]
   listeners: { [K in keyof AppEvents]?: Array<(payload: AppEvents[K], ctx: EventContext) => Promise<void>> }
 }
 
@@ -250,6 +280,7 @@ export function composeRegistry(features: readonly Feature[]): Registry {
     adminUserFilters: features.flatMap((f) => f.adminUserFilters ?? []),
     viewerFields: Object.assign({}, ...features.map((f) => f.viewerFields ?? {})),
     meters: byOrder(features.flatMap((f) => f.meters ?? [])),
+    apiOperations: features.flatMap((f) => f.apiOperations ?? []),
     listeners: collectListeners(features),
   }
 }

@@ -4,13 +4,14 @@ import { renderError } from '../platform/errors'
 import { formBodyLimit, readForm } from '../platform/forms'
 import { setFlash } from '../platform/flash'
 import { isHtmxRequest } from '../platform/htmx'
-import type { AppContext, AppEnv } from '../platform/types'
+import { configOf, type AppContext, type AppEnv } from '../platform/types'
 import { recordAudit } from '../platform/audit'
 import { refuseWhileImpersonating, requireVerified } from '../auth'
 import { API_KEY_CREATED, API_KEY_REVOKED, apiKeyAuditDetail } from './api-key-events'
 import { API_KEY_NAME_MAX, MAX_ACTIVE_KEYS, createApiKey, listApiKeys, maskedKey, revokeApiKey } from './api-keys'
 import { meterStub } from './quota'
 import type { ApiKey } from './schema'
+import { CodeBlock } from './api-reference-page'
 
 // Key management on the account's own meter object: 20 changes an hour is plenty for a person and
 // stops a script from minting keys in a loop (checklist 23).
@@ -20,6 +21,8 @@ export const API_KEY_CHANGES = { max: 20, windowSeconds: 60 * 60 }
 const KEY_FORM_MAX_BYTES = 8 * 1024
 
 interface SectionProps {
+  /** The app's origin (APP_URL), for the curl example. */
+  origin: string
   keys: ApiKey[]
   /** Older revoked keys the bounded list leaves out (API_KEYS_SHOWN). */
   hidden?: number
@@ -40,8 +43,27 @@ function When({ d }: { d: Date | null }) {
   return <time datetime={iso}><span class="nowrap">{iso.slice(0, 10)}</span> <span class="nowrap">{`${iso.slice(11, 16)}\u00a0UTC`}</span></time>
 }
 
+/**
+ * A copy button for the x-ref="source" inside (public/app.js `copyable`): hidden until Alpine runs, the
+ * "Copied" (or "select it yourself") message in a polite live region.
+ */
+function CopyButton({ label }: { label: string }) {
+  // The context in hidden text rather than aria-label: the name then changes with "Copy" / "Copied".
+  // `hidden` on a plain wrapper: Bulma's .button display would win over the attribute on the button itself.
+  return <span x-bind="copyControl" hidden><button type="button" class="button" x-bind="copyButton"><span x-text="buttonLabel">Copy</span><span class="is-sr-only"> {label}</span></button></span>
+}
+
+function CopyStatus() {
+  return <p class="help" role="status" aria-live="polite" x-text="status"></p>
+}
+
+// Single quotes in the shell would stop $API_KEY from expanding; a real key has nothing to escape.
+export function curlExample(origin: string, key: string | null): string {
+  return `curl -H "Authorization: Bearer ${key ?? '$API_KEY'}" \\\n  ${origin}/api/v1/usage`
+}
+
 /** The whole section: page body and htmx fragment alike (one component, docs/architecture.md). */
-export function ApiKeysSection({ keys, hidden = 0, created, errors = {}, name, notice }: SectionProps) {
+export function ApiKeysSection({ origin, keys, hidden = 0, created, errors = {}, name, notice }: SectionProps) {
   const active = keys.filter((k) => k.revokedAt === null)
   return (
     <div id="api-keys">
@@ -49,10 +71,28 @@ export function ApiKeysSection({ keys, hidden = 0, created, errors = {}, name, n
       {created && (
         <div class="notification is-success is-light" role="status">
           <p class="mb-2"><strong>Key “{created.name}” created.</strong> Copy it now: it is shown only this once and cannot be recovered.</p>
-          <label class="label" for="new-api-key">Your new API key</label>
-          <input id="new-api-key" class="input is-family-monospace" type="text" readonly value={created.key} autocomplete="off" spellcheck={false} />
+          <div x-data="copyable">
+            <label class="label" for="new-api-key">Your new API key</label>
+            <div class="field has-addons">
+              <div class="control is-expanded">
+                <input id="new-api-key" class="input is-family-monospace" type="text" readonly value={created.key} autocomplete="off" spellcheck={false} x-ref="source" />
+              </div>
+              <div class="control"><CopyButton label="the API key" /></div>
+            </div>
+            <CopyStatus />
+          </div>
         </div>
       )}
+      <section class="box" aria-labelledby="try-key-title" x-data="copyable">
+        <h2 class="title is-5" id="try-key-title">Try it</h2>
+        <p class="mb-2">{created
+          ? 'Your new key, ready to paste into a terminal:'
+          : <>Put your key in <code>API_KEY</code> (<code>export API_KEY=qs_…</code>), then:</>}</p>
+        <div class="content mb-2" x-ref="source"><CodeBlock label="Example request with curl" code={curlExample(origin, created?.key ?? null)} /></div>
+        <CopyButton label="the curl command" />
+        <CopyStatus />
+        <p class="mt-2">Every endpoint, its answers and errors: the <a href="/docs/api">API reference</a>.</p>
+      </section>
       <section class="box" aria-labelledby="create-key-title">
         <h2 class="title is-5" id="create-key-title">Create a key</h2>
         <form method="post" action="/settings/api-keys" hx-post="/settings/api-keys" hx-target="#api-keys" hx-swap="outerHTML" novalidate>
@@ -102,14 +142,15 @@ function ApiKeysPage(props: SectionProps) {
       <div class="container">
         <nav class="breadcrumb" aria-label="breadcrumbs"><ul><li><a href="/settings">Settings</a></li><li class="is-active"><a href="/settings/api-keys" aria-current="page">API keys</a></li></ul></nav>
         <h1 class="title">API keys</h1>
-        <p class="subtitle">Keys let programs use the JSON API under <code>/api/v1/</code> as you. Each request counts towards your plan's API requests (see <a href="/usage">Usage</a>).</p>
+        <p class="subtitle">Keys let programs use the JSON API under <code>/api/v1/</code> as you (<a href="/docs/api">API reference</a>). Each request counts towards your plan's API requests (see <a href="/usage">Usage</a>).</p>
         <ApiKeysSection {...props} />
       </div>
     </section>
   )
 }
 
-function respond(c: AppContext, status: 200 | 422 | 429, props: SectionProps) {
+function respond(c: AppContext, status: 200 | 422 | 429, withoutOrigin: Omit<SectionProps, 'origin'>) {
+  const props: SectionProps = { ...withoutOrigin, origin: new URL(configOf(c).APP_URL).origin }
   c.status(status)
   // A response that may hold a fresh key is never stored by a cache (ASVS 14.3.2 spirit: secrets once).
   c.header('Cache-Control', 'no-store')

@@ -5,6 +5,7 @@ import { endApiKeys } from './api-key-events'
 import { configureMeter } from './quota'
 import { getUsageOverview, getUsageSummary, listUsageAdjustments, type UsageSummary } from './summary'
 import { AdminUsageSection, UsageCard } from './views/usage-page'
+import { usageApiOperations } from './api-schemas'
 import type { UsageAdjustment } from './schema'
 
 /**
@@ -29,7 +30,12 @@ export const usageFeature: Feature = {
   routes: usageRoutes,
   // Bearer keys only, no cookies: a cross-site page cannot attach an Authorization header (checklist 14).
   csrfExemptPaths: ['/api/v1/*'],
-  nav: [{ href: '/usage', label: 'Usage', audience: 'user', position: 'start', order: 30 }],
+  nav: [
+    { href: '/usage', label: 'Usage', audience: 'user', position: 'start', order: 30 },
+    { href: '/docs/api', label: 'API reference', audience: 'everyone', position: 'footer', order: 50 },
+  ],
+  // The API's own operations (files adds its own); /api/v1/openapi.json and /docs/api are built from all.
+  apiOperations: usageApiOperations,
   dashboardCards: [{
     id: 'usage',
     title: 'Usage',

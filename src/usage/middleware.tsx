@@ -6,6 +6,7 @@ import type { AppContext, AppEnv } from '../platform/types'
 import { verifyApiKey, type ApiCaller } from './api-keys'
 import { formatAmount, meterNoun, type MeterName, type QuotaDenial, type QuotaResult } from './metrics'
 import { consumeQuota } from './quota'
+import type { ApiErrorCode } from './api-schemas'
 
 declare module '../platform/types' {
   interface AppVariables {
@@ -20,7 +21,7 @@ declare module '../platform/types' {
  * The API's one error shape: `{ "error": { "code", "message", …details } }` with a stable, snake_case
  * code a client can branch on; the message is for people. The request id links it to our log line.
  */
-export function apiError(c: AppContext, status: ContentfulStatusCode, code: string, message: string, details: Record<string, unknown> = {}) {
+export function apiError(c: AppContext, status: ContentfulStatusCode, code: ApiErrorCode, message: string, details: Record<string, unknown> = {}) {
   c.header('Cache-Control', 'no-store')
   if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="api"')
   return c.json(apiErrorBody(c, code, message, details), status)
@@ -38,11 +39,11 @@ export function methodNotAllowed(allowed: string[]) {
   }
 }
 
-function apiErrorBody(c: AppContext, code: string, message: string, details: Record<string, unknown> = {}) {
+function apiErrorBody(c: AppContext, code: ApiErrorCode, message: string, details: Record<string, unknown> = {}) {
   return { error: { code, message, ...details, request_id: c.get('requestId') } }
 }
 
-const STATUS_CODES: Record<number, [string, string]> = {
+const STATUS_CODES: Record<number, [ApiErrorCode, string]> = {
   400: ['bad_request', 'The request could not be processed.'],
   401: ['unauthorized', 'A valid API key is required.'],
   403: ['forbidden', 'This request is not allowed.'],
@@ -61,7 +62,7 @@ export const apiErrorShape = createMiddleware<AppEnv>(async (c, next) => {
   const type = c.res.headers.get('content-type') ?? ''
   if (c.res.status < 400 || type.includes('application/json')) return
   const status = c.res.status as ContentfulStatusCode
-  const [code, message] = STATUS_CODES[status] ?? ['internal_error', 'Something went wrong on our side. Quote the request id if you contact us.']
+  const [code, message]: [ApiErrorCode, string] = STATUS_CODES[status] ?? ['internal_error', 'Something went wrong on our side. Quote the request id if you contact us.']
   // Assigning c.res keeps the headers set so far (security headers, request id) but not the HTML type.
   c.res = new Response(JSON.stringify(apiErrorBody(c, code, message)), {
     status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
