@@ -4,13 +4,14 @@ import {
   reactivateUser, reauthenticate, reportEndedCredentials, requestAccountDeletion, retryAccountDeletion, sendVerificationEmail, setSessionCookie,
   startImpersonation,
 } from '../auth'
-import { clientIp, formBodyLimit, readForm, redirectAfterPost } from '../platform/forms'
+import { clientIp, formBodyLimit, readForm, redirectAfterPost, respondWithForm } from '../platform/forms'
 import { recordAudit } from '../platform/audit'
 import { renderError } from '../platform/errors'
 import { setFlash } from '../platform/flash'
 import type { AppContext, AppEnv } from '../platform/types'
 import { ADMIN_FORM_MAX_BYTES, adminGate, adminThrottle, notFound, recordAdminAction } from './http'
 import { isUuid } from '../platform/format'
+import { ImpersonateForm, renderUserPage } from './user-page'
 
 /**
  * The actions on one account (issue 13). Each writes exactly one audit row naming the admin and the user,
@@ -124,8 +125,13 @@ export const userActionRoutes = new Hono<AppEnv>()
     const admin = c.get('user')!
     const denied = await reauthenticate(c, admin, (await readForm(c)).password ?? '')
     if (denied) {
+      // The form again with the message under the field (issue 20): the fragment for htmx, the user page
+      // without JavaScript; the status says what happened (401 wrong, 429 throttled).
       if (denied.status === 429) c.header('Retry-After', '60')
-      return renderError(c, { status: denied.status, title: 'Password needed', message: denied.message })
+      const target = await getUserById(c.get('db'), id)
+      if (!target) return notFound(c)
+      return respondWithForm(c, denied.status, <ImpersonateForm user={target} error={denied.message} />,
+        () => renderUserPage(c, id, { impersonateError: denied.message }), `${target.name} · Admin`)
     }
     const now = new Date()
     const started = await startImpersonation(c.get('db'), admin, id, {

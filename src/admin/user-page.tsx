@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import { getPendingVerification, getUserById, listUserSessions, type SessionRow, type User } from '../auth'
 import type { AdminUserSection } from '../platform/feature'
-import type { AppEnv } from '../platform/types'
+import { Field } from '../platform/components'
+import type { AppContext, AppEnv } from '../platform/types'
 import { adminGate, notFound } from './http'
 import { isUuid, formatDateTime } from '../platform/format'
 import { summariseUserAgent } from '../platform/user-agent'
@@ -66,7 +67,23 @@ function Deletion({ user }: { user: User }) {
   )
 }
 
-function Actions({ user, self }: { user: User; self: boolean }) {
+/**
+ * "Log in as": one component for the page and the htmx fragment (the contact form's pattern). A wrong or
+ * throttled password comes back as this form with the message under the field (401/429), not a page.
+ */
+export function ImpersonateForm({ user, error }: { user: Pick<User, 'id' | 'name'>; error?: string }) {
+  const action = `/admin/users/${user.id}/impersonate`
+  return (
+    <form id="impersonate-form" method="post" action={action} hx-post={action} hx-target="this" hx-swap="outerHTML" class="box mt-4" aria-labelledby="impersonate-title" novalidate>
+      <h3 class="title is-6" id="impersonate-title">Log in as {user.name}</h3>
+      <p class="is-size-7 mb-2">For support: you see the site as this user for at most 30 minutes. Your password first.</p>
+      <Field name="password" label="Your password" type="password" error={error} required autocomplete="current-password" autofocus={Boolean(error)} />
+      <button class="button is-link" type="submit">Log in as this user</button>
+    </form>
+  )
+}
+
+function Actions({ user, self, impersonateError }: { user: User; self: boolean; impersonateError?: string }) {
   const base = `/admin/users/${user.id}`
   if (user.deletionRequestedAt) return <Deletion user={user} />
   return (
@@ -88,17 +105,7 @@ function Actions({ user, self }: { user: User; self: boolean }) {
           : <ActionButton action={`${base}/deactivate`} label="Deactivate account" tone="is-warning" />}
         {!user.emailVerifiedAt && <ActionButton action={`${base}/resend-verification`} label="Resend verification mail" />}
       </div>
-      {!self && user.role !== 'admin' && !user.deactivatedAt && (
-        <form method="post" action={`${base}/impersonate`} class="box mt-4" aria-labelledby="impersonate-title">
-          <h3 class="title is-6" id="impersonate-title">Log in as {user.name}</h3>
-          <p class="is-size-7 mb-2">For support: you see the site as this user for at most 30 minutes. Your password first.</p>
-          <div class="field">
-            <label class="label" for="impersonate-password">Your password</label>
-            <div class="control"><input class="input" id="impersonate-password" name="password" type="password" required autocomplete="current-password" /></div>
-          </div>
-          <button class="button is-link" type="submit">Log in as this user</button>
-        </form>
-      )}
+      {!self && user.role !== 'admin' && !user.deactivatedAt && <ImpersonateForm user={user} error={impersonateError} />}
       <form method="post" action={`${base}/delete`} class="box mt-4" aria-labelledby="delete-title">
         <h3 class="title is-6 has-text-danger-dark" id="delete-title">Delete this account</h3>
         <p class="is-size-7 mb-2">Removes the account and its data, as when the user deletes it. Type the email address to confirm.</p>
@@ -121,9 +128,8 @@ function SectionBox({ section, data, userId, failed }: { section: AdminUserSecti
   )
 }
 
-export const userPageRoutes = new Hono<AppEnv>().get('/admin/users/:id', ...adminGate, async (c) => {
-  const id = c.req.param('id')
-  if (!isUuid(id)) return notFound(c)
+/** The user page; also the no-JavaScript answer of a refused "log in as" (the form shows its error). */
+export async function renderUserPage(c: AppContext, id: string, opts: { impersonateError?: string } = {}): Promise<Response> {
   const db = c.get('db')
   const sections = c.get('registry').adminUserSections
   const now = new Date()
@@ -149,10 +155,16 @@ export const userPageRoutes = new Hono<AppEnv>().get('/admin/users/:id', ...admi
         </div>
         <div class="column is-5">
           <h2 class="title is-5">Actions</h2>
-          <Actions user={user} self={user.id === c.get('user')!.id} />
+          <Actions user={user} self={user.id === c.get('user')!.id} impersonateError={opts.impersonateError} />
         </div>
       </div>
     </AdminFrame>,
     { title: `${user.name} · Admin` },
   )
+}
+
+export const userPageRoutes = new Hono<AppEnv>().get('/admin/users/:id', ...adminGate, async (c) => {
+  const id = c.req.param('id')
+  if (!isUuid(id)) return notFound(c)
+  return renderUserPage(c, id)
 })

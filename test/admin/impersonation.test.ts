@@ -6,10 +6,11 @@ import { changeUserRole, deactivateUser, LastAdminError } from '../../src/auth/a
 import { markAccountDeleting } from '../../src/auth/account-deletion'
 import { users, sessions } from '../../src/auth/schema'
 import { IMPERSONATION_MAX_MS, validateSessionToken } from '../../src/auth/session'
+import { consumeDelays, LOGIN_ACCOUNT_DELAYS } from '../../src/auth/auth-throttle'
 import { adminFeature } from '../../src/admin'
 import type { Database } from '../../src/platform/db'
 import { env } from 'cloudflare:workers'
-import { auditRowsBy, signedInAdmin } from './helpers'
+import { auditRowsAbout, auditRowsBy, signedInAdmin } from './helpers'
 import { waitForAccountDeleted } from '../helpers/account-deletion'
 
 vi.setConfig({ testTimeout: 60_000 })
@@ -23,6 +24,11 @@ describe('impersonation', () => {
     const wrong = await post(`/admin/users/${user.id}/impersonate`, { password: 'not my password' }, cookie)
     expect(wrong.status).toBe(401)
     expect(sessionCookieFrom(wrong)).toBeNull()
+    // Issue 20: the user page again, its form showing the error under the field (not an error page).
+    const wrongPage = await wrong.text()
+    expect(wrongPage).toContain('<h1 class="title">Ivy Impersonated</h1>')
+    expect(wrongPage).toMatch(/<form id="impersonate-form"[\s\S]*aria-invalid="true"[\s\S]*<p class="help is-danger" id="field-password-error">Your password is not correct.<\/p>/)
+    expect(await auditRowsAbout(admin.id, 'auth.reauth_failed')).toHaveLength(1)
 
     const refused = await post(`/admin/users/${other.id}/impersonate`, { password: PASSWORD }, cookie)
     expect(refused.status).toBe(403)
@@ -67,6 +73,31 @@ describe('impersonation', () => {
     const [stopRow] = await auditRowsBy(admin.id, 'admin.impersonation.stopped')
     expect(stopRow).toMatchObject({ actorId: admin.id, onBehalfOfId: user.id, targetId: user.id })
     expect((await post('/impersonation/stop', {}, back)).status).toBe(400)
+  })
+
+  // Issue 20: with htmx only the form is swapped, showing why; the throttle and the audit row stay as before.
+  it('a wrong or throttled password answers htmx with the form and its message (401, then 429)', async () => {
+    const { admin, cookie } = await signedInAdmin()
+    const user = await createTestUser({ name: 'Hana Htmx' })
+    const htmx = { headers: { 'hx-request': 'true' } }
+    const wrong = await post(`/admin/users/${user.id}/impersonate`, { password: 'not my password' }, cookie, htmx)
+    expect(wrong.status).toBe(401)
+    expect(sessionCookieFrom(wrong)).toBeNull()
+    const fragment = await wrong.text()
+    expect(fragment).toMatch(/^<form id="impersonate-form" method="post" action="\/admin\/users\/[0-9a-f-]+\/impersonate" hx-post=/)
+    expect(fragment).toContain('Log in as Hana Htmx')
+    expect(fragment).toContain('<p class="help is-danger" id="field-password-error">Your password is not correct.</p>')
+    expect(fragment).not.toContain('<html')
+    // The re-authentication ladder holds, and says so in the form: attempts pushed up its steps (to tens
+    // of seconds, so a slow machine cannot reach the next free attempt) the way repeated tries would.
+    for (let i = 0; i < 6; i++) await consumeDelays(env, [`reauth:${admin.id}`], () => LOGIN_ACCOUNT_DELAYS, new Date())
+    const throttled = await post(`/admin/users/${user.id}/impersonate`, { password: PASSWORD }, cookie, htmx)
+    expect(throttled.status).toBe(429)
+    expect(throttled.headers.get('retry-after')).toBe('60')
+    expect(await throttled.text()).toMatch(/^<form id="impersonate-form"[\s\S]*id="field-password-error">Too many attempts/)
+    expect(sessionCookieFrom(throttled)).toBeNull()
+    expect(await auditRowsAbout(admin.id, 'auth.reauth_failed')).toHaveLength(1)
+    expect(await auditRowsBy(admin.id, 'admin.impersonation.started')).toEqual([])
   })
 
   it('is time-limited: the session is refused after the cap, however active', async () => {
