@@ -55,24 +55,55 @@ export function periodEnd(start, interval) {
   return addMonths(start, interval === 'year' ? 12 : 1)
 }
 
-export function makeInvoice({ id, number, customer, subscription, price, productName, status, created, baseUrl }) {
+/**
+ * One invoice line in the shape of the basil+ API: `parent.subscription_item_details.proration` marks a
+ * proration (Stripe's recommended way to pick them out of a preview), `pricing.price_details` names the price.
+ */
+export function makeLine({ invoiceId, index, subscription, price, amount, description, period, proration }) {
+  const base = clone(fixtures.invoice.lines.data[0])
+  const item = subscription.items.data[0]
+  return {
+    ...base, id: `il_${invoiceId.replace(/^(upcoming_)?in_/, '').slice(0, 12)}${index}`, invoice: invoiceId, amount, currency: price.currency, description,
+    livemode: false, metadata: {}, quantity: 1, subscription: subscription.id, period, discount_amounts: [], discounts: [], discountable: !proration,
+    subtotal: amount, taxes: [], pretax_credit_amounts: [],
+    parent: { type: 'subscription_item_details', invoice_item_details: null, subscription_item_details: {
+      invoice_item: proration ? `ii_${invoiceId.replace(/^(upcoming_)?in_/, '').slice(0, 12)}${index}` : null, proration,
+      proration_details: { credited_items: null }, subscription: subscription.id, subscription_item: item.id } },
+    pricing: { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: String(price.unit_amount) },
+  }
+}
+
+/** "1 × Pro (at $19.00 / month)": the description Stripe gives a subscription's period line. */
+export function periodLineDescription(price, productName) {
+  return `1 × ${productName ?? price.product} (at $${(price.unit_amount / 100).toFixed(2)} / ${price.recurring.interval})`
+}
+
+/**
+ * An invoice from the fixture's shape. `lines` (descriptors: amount, description, period, proration, price)
+ * default to one line for the subscription's period at its price; the totals are their sum, and what a
+ * negative total leaves is credited to the customer's balance, so `amount_due` never goes below zero.
+ */
+export function makeInvoice({ id, number, customer, subscription, price, productName, status, created, baseUrl, lines, billingReason, periodStart, periodEnd: invoicePeriodEnd, nextPaymentAttempt }) {
   const base = clone(fixtures.invoice)
   const paid = status === 'paid'
   const item = subscription.items.data[0]
-  const line = { ...clone(base.lines.data[0] ?? {}), id: `il_${id.slice(3, 17)}`, invoice: id, amount: price.unit_amount, currency: price.currency,
-    description: `1 × ${productName ?? price.product} (at ${(price.unit_amount / 100).toFixed(2)} / ${price.recurring.interval})`, livemode: false, metadata: {}, quantity: 1,
-    subscription: subscription.id, period: { start: item.current_period_start, end: item.current_period_end } }
+  const descriptors = lines ?? [{ price, amount: price.unit_amount, description: periodLineDescription(price, productName), period: { start: item.current_period_start, end: item.current_period_end }, proration: false }]
+  const data = descriptors.map((line, index) => makeLine({ invoiceId: id, index, subscription, ...line, price: line.price ?? price }))
+  const total = data.reduce((sum, line) => sum + line.amount, 0)
+  const due = Math.max(0, total)
+  const hosted = id.startsWith('in_')
   return {
     ...base, id, number, customer, created, livemode: false, status, currency: price.currency, collection_method: 'charge_automatically',
-    billing_reason: 'subscription_create', subscription: subscription.id,
+    billing_reason: billingReason ?? 'subscription_create', subscription: subscription.id,
     parent: { type: 'subscription_details', quote_details: null, subscription_details: { metadata: subscription.metadata, subscription: subscription.id } },
-    amount_due: price.unit_amount, amount_paid: paid ? price.unit_amount : 0, amount_remaining: paid ? 0 : price.unit_amount,
-    subtotal: price.unit_amount, subtotal_excluding_tax: price.unit_amount, total: price.unit_amount, total_excluding_tax: price.unit_amount,
-    attempted: true, attempt_count: 1,
-    hosted_invoice_url: `${baseUrl}/invoices/${id}`, invoice_pdf: `${baseUrl}/invoices/${id}/pdf`,
-    period_start: item.current_period_start, period_end: item.current_period_end,
-    status_transitions: { finalized_at: created, marked_uncollectible_at: null, paid_at: paid ? created : null, voided_at: null },
-    lines: { ...base.lines, data: [line], has_more: false, url: `/v1/invoices/${id}/lines` },
+    amount_due: due, amount_paid: paid ? due : 0, amount_remaining: paid ? 0 : due, starting_balance: 0, ending_balance: status === 'draft' ? null : Math.min(0, total),
+    subtotal: total, subtotal_excluding_tax: total, total, total_excluding_tax: total, amount_overpaid: 0,
+    attempted: paid, attempt_count: paid ? 1 : 0, next_payment_attempt: paid ? null : (nextPaymentAttempt ?? null),
+    hosted_invoice_url: hosted ? `${baseUrl}/invoices/${id}` : null, invoice_pdf: hosted ? `${baseUrl}/invoices/${id}/pdf` : null,
+    period_start: periodStart ?? item.current_period_start, period_end: invoicePeriodEnd ?? item.current_period_end,
+    status_transitions: { finalized_at: status === 'draft' ? null : created, marked_uncollectible_at: null, paid_at: paid ? created : null, voided_at: null },
+    lines: { ...base.lines, data, has_more: false, url: `/v1/invoices/${id}/lines` },
+    last_finalization_error: null, from_invoice: null, webhooks_delivered_at: created,
   }
 }
 

@@ -4,8 +4,9 @@
 // the Workers tests answer the app's Stripe calls with it at the fetch boundary. Never part of the Worker.
 import { json, missing, parseStripeForm, randomId, signPayload, stripeError } from './wire.mjs'
 import {
-  makeCheckoutSession, makeCustomer, makeEvent, makeInvoice, makePortalSession, makePrice, makeProduct, makeSubscription, periodEnd, publicSession,
+  makeCheckoutSession, makeCustomer, makeEvent, makeInvoice, makePortalSession, makePrice, makeProduct, makeSubscription, periodEnd, periodLineDescription, publicSession,
 } from './objects.mjs'
+import { changeLines, previewSubscriptionChange, resolveChange } from './preview.mjs'
 import { handlePage } from './pages.mjs'
 import { createIdempotencyStore, noPortalConfiguration, tooManyLookupKeys } from './rules.mjs'
 import { routeWebhookEndpoints } from './webhook-endpoints.mjs'
@@ -24,7 +25,9 @@ import { routeWebhookEndpoints } from './webhook-endpoints.mjs'
  * @param {() => number} [options.now]   clock in milliseconds (tests inject it)
  */
 export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery = 'concurrent', random = Math.random, now = () => Date.now() }) {
-  const state = { customers: new Map(), products: new Map(), prices: new Map(), sessions: new Map(), subscriptions: new Map(), invoices: new Map(), portals: new Map(), portalConfigurations: new Map(), webhookEndpoints: new Map() }
+  const state = { customers: new Map(), products: new Map(), prices: new Map(), sessions: new Map(), subscriptions: new Map(), invoices: new Map(), portals: new Map(), portalConfigurations: new Map(), webhookEndpoints: new Map(),
+    // Prorations waiting for a subscription's next invoice (create_prorations), by subscription id.
+    pendingItems: new Map() }
   const idempotency = createIdempotencyStore(now)
   const events = []
   const batch = []
@@ -58,14 +61,31 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery 
     }
   }
 
-  function createInvoice(subscription, status) {
+  function createInvoice(subscription, status, options = {}) {
     const price = subscription.items.data[0].price
     const id = `in_${randomId(24)}`
     invoiceCounter += 1
-    const invoice = makeInvoice({ id, number: `LOCAL-${String(invoiceCounter).padStart(4, '0')}`, customer: subscription.customer, subscription, price, productName: state.products.get(price.product)?.name, status, created: seconds(), baseUrl })
+    const invoice = makeInvoice({ id, number: `LOCAL-${String(invoiceCounter).padStart(4, '0')}`, customer: subscription.customer, subscription, price, productName: state.products.get(price.product)?.name, status, created: seconds(), baseUrl, ...options })
     state.invoices.set(id, invoice)
     subscription.latest_invoice = id
     return invoice
+  }
+
+  /** A preview (never stored): `upcoming_in_…`, a draft without number or hosted page, like Stripe's. */
+  function previewInvoice(subscription, { prorationDate, ...options }) {
+    const invoice = makeInvoice({ id: `upcoming_in_${randomId(24)}`, number: null, customer: subscription.customer, subscription, status: 'draft', baseUrl, ...options })
+    invoice.parent.subscription_details = { ...invoice.parent.subscription_details, ...prorationDate }
+    return json(invoice)
+  }
+
+  /** The next period's invoice lines: the pending prorations (now billed) and the period at the current price. */
+  function renewalLines(subscription) {
+    const item = subscription.items.data[0]
+    const pending = state.pendingItems.get(subscription.id) ?? []
+    state.pendingItems.delete(subscription.id)
+    const start = item.current_period_end
+    return [...pending, { price: item.price, amount: item.price.unit_amount, description: periodLineDescription(item.price, state.products.get(item.price.product)?.name),
+      period: { start, end: periodEnd(start, item.price.recurring.interval) }, proration: false }]
   }
 
   /** A checkout session paid: the subscription and its first invoice exist, then Stripe's events go out. */
@@ -101,8 +121,8 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery 
   async function renew(subscription, outcome) {
     const item = subscription.items.data[0]
     if (outcome === 'fail') {
-      const invoice = createInvoice(subscription, 'open')
-      invoice.billing_reason = 'subscription_cycle'
+      const invoice = createInvoice(subscription, 'open', { lines: renewalLines(subscription), billingReason: 'subscription_cycle' })
+      Object.assign(invoice, { attempted: true, attempt_count: 1 })
       const previous = { status: subscription.status }
       subscription.status = 'past_due'
       await emit('invoice.payment_failed', invoice)
@@ -111,7 +131,7 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery 
       return
     }
     const open = [...state.invoices.values()].find((inv) => inv.subscription === subscription.id && inv.status === 'open')
-    const invoice = open ?? createInvoice(subscription, 'paid')
+    const invoice = open ?? createInvoice(subscription, 'paid', { lines: renewalLines(subscription), billingReason: 'subscription_cycle' })
     Object.assign(invoice, { status: 'paid', amount_paid: invoice.amount_due, amount_remaining: 0 })
     invoice.status_transitions.paid_at = seconds()
     const previous = { status: subscription.status }
@@ -127,32 +147,36 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery 
 
   async function updateSubscription(subscription, params) {
     const previous = {}
+    const item = subscription.items.data[0]
+    const changesPrice = params.items?.[0]?.price !== undefined || params.proration_date !== undefined || params.proration_behavior !== undefined
+    const change = changesPrice ? resolveChange(state, subscription, params, '', seconds()) : null
+    if (change?.error) return change.error
     if (params.cancel_at_period_end !== undefined) {
       previous.cancel_at_period_end = subscription.cancel_at_period_end
       subscription.cancel_at_period_end = params.cancel_at_period_end === 'true'
-      subscription.cancel_at = subscription.cancel_at_period_end ? subscription.items.data[0].current_period_end : null
+      subscription.cancel_at = subscription.cancel_at_period_end ? item.current_period_end : null
       subscription.canceled_at = subscription.cancel_at_period_end ? seconds() : null
     }
-    const itemParams = params.items?.[0]
-    if (itemParams?.price) {
-      const price = state.prices.get(itemParams.price)
-      if (!price) return missing('price', itemParams.price)
-      const item = subscription.items.data[0]
-      if (itemParams.id && itemParams.id !== item.id) return missing('subscription_item', itemParams.id)
+    if (change && change.price.id !== item.price.id) {
+      // The same lines create_preview showed for this proration date (preview.mjs).
+      const { prorations, periodLine, resetsPeriod } = changeLines(state, subscription, change)
       previous.items = JSON.parse(JSON.stringify(subscription.items))
+      const price = change.price
       item.price = price
       item.plan = { ...item.plan, id: price.id, amount: price.unit_amount, amount_decimal: String(price.unit_amount), interval: price.recurring.interval, product: price.product }
-      // A change of interval starts a new period and invoices at once (Stripe resets the billing cycle
-      // anchor: https://docs.stripe.com/billing/subscriptions/billing-cycle#changing); within an
-      // interval the difference is prorated onto the next invoice (create_prorations).
-      if (price.recurring.interval !== previous.items.data[0].price.recurring.interval) {
-        item.current_period_start = seconds()
-        item.current_period_end = periodEnd(item.current_period_start, price.recurring.interval)
-        const invoice = createInvoice(subscription, 'paid')
-        invoice.billing_reason = 'subscription_update'
+      const pending = state.pendingItems.get(subscription.id) ?? []
+      if (resetsPeriod || (change.behavior === 'always_invoice' && prorations.length > 0)) {
+        state.pendingItems.delete(subscription.id)
+        if (resetsPeriod) {
+          item.current_period_start = periodLine.period.start
+          item.current_period_end = periodLine.period.end
+        }
+        const invoice = createInvoice(subscription, 'paid', { lines: [...pending, ...prorations, ...(periodLine ? [periodLine] : [])], billingReason: 'subscription_update' })
         await emit('invoice.created', invoice)
         await emit('invoice.finalized', invoice)
         await emit('invoice.paid', invoice)
+      } else if (prorations.length > 0) {
+        state.pendingItems.set(subscription.id, [...pending, ...prorations])
       }
     }
     if (params.metadata) subscription.metadata = { ...subscription.metadata, ...params.metadata }
@@ -267,6 +291,8 @@ export function createStripeStandin({ baseUrl, webhookSecret, deliver, delivery 
         return state.subscriptions.has(id) ? updateSubscription(state.subscriptions.get(id), params) : missing('subscription', id)
       case 'DELETE /v1/subscriptions/:id':
         return state.subscriptions.has(id) ? cancelSubscription(state.subscriptions.get(id)) : missing('subscription', id)
+      case 'POST /v1/invoices/create_preview':
+        return previewSubscriptionChange(state, params, seconds(), previewInvoice)
       case 'GET /v1/invoices/:id':
         return state.invoices.has(id) ? json(state.invoices.get(id)) : missing('invoice', id)
       case 'POST /v1/billing_portal/configurations': {
