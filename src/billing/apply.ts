@@ -4,11 +4,13 @@ import type { Database } from '../platform/db'
 import type { Registry } from '../platform/feature'
 import { getUserById } from '../auth'
 import type { EmailMessage } from '../email'
-import { getAccountPlan, type AccountPlan } from './plans'
+import { FREE_PLAN_ID, getAccountPlan, type AccountPlan } from './plans'
 import { upsertSubscription } from './records'
 import { subscriptions } from './schema'
 import { announcePlanChange, recordBillingAudit } from './events'
 import { formatDay } from '../platform/format'
+// The kinds are the template's own, defined there once.
+import type { SubscriptionMailKind } from '../../templates/subscription-changed'
 
 export interface ApplyDeps {
   db: Database
@@ -26,6 +28,8 @@ export interface ApplyContext {
   before: AccountPlan
   billingUrl: string
   mails: EmailMessage[]
+  /** Set by writeSubscription when a write turned cancel-at-period-end on or off (its end date when on). */
+  cancelSwitch?: { kind: 'cancel_scheduled'; endsOn: Date } | { kind: 'resumed' }
 }
 
 const samePlan = (a: AccountPlan, b: AccountPlan) =>
@@ -66,10 +70,10 @@ export async function applyBillingChange(
     if (!(await apply(ctx))) return null
     const after = await getAccountPlan(tx, userId, deps.now)
     const planChanged = !samePlan(before, after)
-    if (planChanged && before.planId !== after.planId) {
+    const announcement = subscriptionAnnouncement(before, after, ctx.cancelSwitch, deps.now)
+    if (announcement) {
       ctx.mails.push({ template: 'subscription-changed', to: user.email, props: {
-        name: user.name, plan: after.name, status: after.planId === 'free' ? 'canceled' : before.planId === 'free' ? 'active' : 'changed',
-        effectiveDate: formatDay(deps.now), billingUrl: ctx.billingUrl } })
+        name: user.name, plan: announcement.plan, status: announcement.kind, effectiveDate: formatDay(announcement.date), billingUrl: ctx.billingUrl } })
     }
     if (planChanged || before.status !== after.status || ctx.mails.length > 0) {
       await recordBillingAudit(deps.registry, { action, actorId: deps.actorId ?? null, ip: deps.ip ?? null, targetType: 'user', targetId: userId, detail: { ...detail, planId: after.planId, status: after.status } }, { db: tx, env: deps.env, now: deps.now })
@@ -120,14 +124,29 @@ export async function announceAccountPlan(deps: Pick<ApplyDeps, 'db' | 'env' | '
   await announcePlanChange(deps.registry, { userId, planId: plan.planId, limits: plan.limits, periodStart: plan.periodStart, periodEnd: plan.periodEnd }, { db: deps.db, env: deps.env, now: deps.now })
 }
 
-/** Writes Stripe's subscription and mails a cancel-at-period-end switch (the plan itself is compared by applyBillingChange). */
+/** Writes Stripe's subscription and notes a cancel-at-period-end switch (applyBillingChange picks the mail). */
 export async function writeSubscription(ctx: ApplyContext, userId: string, sub: Stripe.Subscription, now: Date): Promise<void> {
   const [previous] = await ctx.tx.select({ cancelAtPeriodEnd: subscriptions.cancelAtPeriodEnd }).from(subscriptions).where(eq(subscriptions.id, sub.id))
   await upsertSubscription(ctx.tx, userId, sub, now)
   const [current] = await ctx.tx.select().from(subscriptions).where(eq(subscriptions.id, sub.id))
   if (previous && previous.cancelAtPeriodEnd !== current.cancelAtPeriodEnd && current.status !== 'canceled') {
-    ctx.mails.push({ template: 'subscription-changed', to: ctx.user.email, props: {
-      name: ctx.user.name, plan: ctx.before.name, status: current.cancelAtPeriodEnd ? 'canceled' : 'active',
-      effectiveDate: formatDay(current.cancelAtPeriodEnd ? current.currentPeriodEnd : now), billingUrl: ctx.billingUrl } })
+    ctx.cancelSwitch = current.cancelAtPeriodEnd ? { kind: 'cancel_scheduled', endsOn: current.currentPeriodEnd } : { kind: 'resumed' }
   }
+}
+
+
+/**
+ * The one subscription mail a billing change sends, if any (issue 20: each event its own words). A change of
+ * plan wins over a cancel switch made in the same write (a plan change also undoes a scheduled end):
+ * Free → paid is a new subscription, paid → Free the end of one, paid → paid a change. Otherwise ending at
+ * period end was scheduled (dated with the last day of the plan) or undone.
+ */
+export function subscriptionAnnouncement(before: AccountPlan, after: AccountPlan, cancelSwitch: ApplyContext['cancelSwitch'], now: Date): { kind: SubscriptionMailKind; plan: string; date: Date } | null {
+  if (before.planId !== after.planId) {
+    if (after.planId === FREE_PLAN_ID) return { kind: 'ended', plan: before.name, date: now }
+    return { kind: before.planId === FREE_PLAN_ID ? 'subscribed' : 'changed', plan: after.name, date: now }
+  }
+  if (cancelSwitch?.kind === 'cancel_scheduled') return { kind: 'cancel_scheduled', plan: after.name, date: cancelSwitch.endsOn }
+  if (cancelSwitch?.kind === 'resumed') return { kind: 'resumed', plan: after.name, date: now }
+  return null
 }

@@ -64,13 +64,25 @@ describe('templates', () => {
     expect(mail.text).toMatch(/\n48213790\n/)
   })
 
-  it('subscription-changed words each status', () => {
+  it('subscription-changed words each event its own way (issue 20)', () => {
     const base = templates['subscription-changed'].preview
-    const canceled = renderEmail('subscription-changed', { ...base, status: 'canceled' }, app)
-    expect(canceled.subject).toMatch(/is canceled/)
-    expect(canceled.text).toContain('Access until: December 1, 2026')
-    expect(canceled.text).toContain('Resubscribe')
-    expect(renderEmail('subscription-changed', { ...base, status: 'active' }, app).subject).toMatch(/is active/)
+    const mail = (status: string) => renderEmail('subscription-changed', { ...base, status }, app)
+    const scheduled = mail('cancel_scheduled')
+    expect(scheduled.subject).toMatch(/will end/)
+    expect(scheduled.text).toContain('Active until: December 1, 2026')
+    expect(scheduled.text).toContain('won’t be charged again')
+    // Still active: never "canceled", and no welcome for a resumed subscription.
+    expect(`${scheduled.subject} ${scheduled.text}`).not.toMatch(/cancel(l)?ed/i)
+    const resumed = mail('resumed')
+    expect(resumed.subject).toMatch(/continues/)
+    expect(resumed.text).not.toMatch(/thank you for subscribing/i)
+    expect(mail('subscribed').text).toMatch(/Thank you for subscribing/)
+    expect(mail('ended').subject).toMatch(/has ended/)
+    expect(mail('changed').subject).toMatch(/has changed/)
+    // A mail queued before the kinds existed still renders, with the nearest kind's words.
+    expect(mail('active').subject).toMatch(/continues/)
+    expect(mail('canceled').subject).toMatch(/will end/)
+    expect(() => mail('paused')).toThrow(TemplatePropsError)
   })
 
   it('escapes what a user wrote in the HTML and keeps it verbatim, line breaks included, in the text', () => {
