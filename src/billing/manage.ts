@@ -69,23 +69,6 @@ export async function findOrCreateCustomer(db: Database, stripe: Stripe, user: {
   return winner
 }
 
-/** Updates the existing subscription to another plan or interval (Stripe prorates); never a second checkout. */
-export async function changePlan(deps: ManageDeps, userId: string, plan: PlanRow, interval: Interval): Promise<EmailMessage[]> {
-  const current = await getLiveSubscription(deps.db, userId)
-  if (!current) throw new BillingInputError('You have no subscription to change. Choose a plan on the pricing page.', 409)
-  if (current.planId === plan.id && current.interval === interval && !current.cancelAtPeriodEnd) {
-    throw new BillingInputError(`You are already on ${plan.name} (${interval === 'year' ? 'yearly' : 'monthly'}).`, 409)
-  }
-  const price = await resolvePriceId(deps.db, deps.stripe, plan, interval)
-  const updated = await deps.stripe.subscriptions.update(current.id, {
-    items: [{ id: current.stripeItemId, price }],
-    proration_behavior: 'create_prorations',
-    cancel_at_period_end: false,
-    metadata: { user_id: userId, plan_id: plan.id },
-  })
-  return syncSubscription(deps, userId, updated, 'billing.plan_change')
-}
-
 /** Cancel at period end, or undo it. The user keeps the plan until the period ends either way. */
 export async function setCancelAtPeriodEnd(deps: ManageDeps, userId: string, cancel: boolean): Promise<EmailMessage[]> {
   const current = await getLiveSubscription(deps.db, userId)

@@ -1,18 +1,15 @@
 import { Hono } from 'hono'
-import { createMiddleware } from 'hono/factory'
 import { desc, eq } from 'drizzle-orm'
-import { z } from 'zod'
-import type { Registry } from '../platform/feature'
 import type { AppContext, AppEnv } from '../platform/types'
 import { renderError } from '../platform/errors'
 import { formBodyLimit, rawBodyLimit, readForm } from '../platform/forms'
-import { contentSecurityPolicyWith } from '../platform/security-headers'
-import { setFlash } from '../platform/flash'
 import { isHtmxRequest } from '../platform/htmx'
-import { consumeBucket, requireUser, requireVerified, throttleMessage } from '../auth'
+import { requireUser, requireVerified } from '../auth'
 import type Stripe from 'stripe'
-import { createCryptoProvider, createStripeClient, isLocalStandin, isStripeError, isStripeUnavailable, isTestMode, readStripeConfig, type StripeConfig } from './stripe'
-import { BillingInputError, changePlan, confirmCheckout, openPortal, queueMails, setCancelAtPeriodEnd, startCheckout, type ManageDeps } from './manage'
+import { createCryptoProvider, createStripeClient, isStripeUnavailable, readStripeConfig } from './stripe'
+import { BillingInputError, confirmCheckout, openPortal, queueMails, setCancelAtPeriodEnd, startCheckout } from './manage'
+import { allowStripeRedirects, BILLING_FORM_BYTES, billingThrottle, checkoutForm, manageDeps, registryOf, requireStripe, runBillingAction, testModeLabel, WEBHOOK_MAX_BYTES } from './route-kit'
+import { changeRoutes } from './change-routes'
 import { getAccountPlan, getLiveSubscription, getPlan, listPlansForDisplay } from './plans'
 import { findCustomerId } from './records'
 import { invoices } from './schema'
@@ -21,76 +18,6 @@ import { PlanAnnouncementError } from './apply'
 import { listLiveSubscriptions } from './duplicates'
 import { BillingPage, CheckoutResultPage, INVOICE_PAGE_SIZE, InvoiceHistory } from './views/billing'
 import { PricingPage } from './views/pricing'
-
-/** The registry createApp puts on the context (null only for an app built without it). */
-function registryOf(c: AppContext): Registry | null {
-  return c.get('registry') ?? null
-}
-
-export function testModeLabel(config: StripeConfig | null): string | null {
-  if (!config || !isTestMode(config)) return null
-  return isLocalStandin(config) ? 'Test mode · local Stripe stand-in' : 'Test mode'
-}
-
-async function manageDeps(c: AppContext, config: StripeConfig): Promise<ManageDeps> {
-  return {
-    db: c.get('db'), env: c.env, registry: registryOf(c), now: new Date(), stripe: await createStripeClient(config),
-    actorId: c.get('viewer')?.id ?? null, ip: c.req.header('cf-connecting-ip') ?? null,
-  }
-}
-
-// Billing forms carry two short fields; a Stripe event is at most a few hundred KB.
-const BILLING_FORM_BYTES = 8 * 1024
-const WEBHOOK_MAX_BYTES = 512 * 1024
-
-// Every state-changing billing action calls Stripe: 20 per user per 10 minutes is plenty for a person and
-// caps what a stolen session or a script can cost in API calls (checklist: throttling).
-const billingThrottle = createMiddleware<AppEnv>(async (c, next) => {
-  const decision = await consumeBucket(c.env, `billing:${c.get('user')!.id}`, { max: 20, windowSeconds: 600 }, new Date())
-  if (decision.allowed) return next()
-  c.header('Retry-After', String(decision.retryAfterSeconds))
-  return renderError(c, { status: 429, title: 'Too many requests', message: throttleMessage(decision.retryAfterSeconds) })
-})
-
-// Pages whose forms end in a redirect to Stripe Checkout or the portal (browsers apply form-action to it).
-const allowStripeRedirects = createMiddleware<AppEnv>(async (c, next) => {
-  const sources = ['https://checkout.stripe.com', 'https://billing.stripe.com']
-  const base = readStripeConfig(c.env)?.apiBase
-  if (base) sources.push(new URL(base).origin)
-  c.header('Content-Security-Policy', contentSecurityPolicyWith({ formAction: sources }))
-  await next()
-})
-
-const requireStripe = createMiddleware<AppEnv>(async (c, next) => {
-  if (readStripeConfig(c.env)) return next()
-  return renderError(c, { status: 503, title: 'Billing unavailable', message: 'Billing is not configured on this server yet. Nothing was charged.' })
-})
-
-const checkoutForm = z.object({ plan: z.string().trim().min(1).max(40), interval: z.enum(['month', 'year']).default('month') })
-
-/** Turns what can go wrong with Stripe into a message; a redirect goes to Stripe or back to /billing. */
-async function runBillingAction(c: AppContext, action: (deps: ManageDeps) => Promise<{ redirect: string; flash?: string }>) {
-  const deps = await manageDeps(c, readStripeConfig(c.env)!)
-  try {
-    const { redirect, flash } = await action(deps)
-    if (flash) setFlash(c, 'success', flash)
-    if (isHtmxRequest(c)) {
-      c.header('HX-Redirect', redirect)
-      return c.body(null, 204)
-    }
-    return c.redirect(redirect, 303)
-  } catch (err) {
-    if (err instanceof BillingInputError) return renderError(c, { status: err.status, title: 'Not possible', message: err.message })
-    c.get('log').error('billing: stripe call failed', { error: err, type: (err as { type?: string }).type })
-    if (isStripeUnavailable(err)) {
-      return renderError(c, { status: 503, title: 'Payments unavailable', message: 'We could not reach our payment provider. Nothing was charged and nothing changed; please try again in a minute.' })
-    }
-    if (isStripeError(err)) {
-      return renderError(c, { status: 502, title: 'Payment provider error', message: 'Our payment provider refused the request. Nothing was charged; please try again or contact us.' })
-    }
-    throw err
-  }
-}
 
 async function loadInvoicePage(c: AppContext, userId: string, page: number) {
   const rows = await c.get('db').select().from(invoices).where(eq(invoices.userId, userId))
@@ -163,14 +90,11 @@ export const billingRoutes = new Hono<AppEnv>()
       const live = await getLiveSubscription(deps.db, user.id)
       if (plan.monthlyPrice === 0) {
         if (!live) throw new BillingInputError('You are already on the Free plan.', 409)
-        // Downgrading to Free = ending the subscription when the paid period ends.
-        await queueMails(deps, await setCancelAtPeriodEnd(deps, user.id, true))
-        return { redirect: '/billing', flash: 'Your subscription ends at the end of this period; then you are on Free.' }
+        // Downgrading to Free = ending the subscription when the paid period ends, after its confirmation.
+        return { redirect: '/billing/subscription/cancel' }
       }
-      if (live) {
-        await queueMails(deps, await changePlan(deps, user.id, plan, parsed.data.interval))
-        return { redirect: '/billing', flash: `You are now on ${plan.name}. Stripe prorates the difference on your next invoice.` }
-      }
+      // A subscriber's change is never made from here: the confirmation shows its price first (change-routes.tsx).
+      if (live) return { redirect: `/billing/change?${new URLSearchParams({ plan: plan.id, interval: parsed.data.interval })}` }
       return { redirect: await startCheckout(deps, user, plan, parsed.data.interval) }
     })
   })
@@ -218,6 +142,8 @@ export const billingRoutes = new Hono<AppEnv>()
     if (!isHtmxRequest(c)) return c.redirect(`/billing?page=${page}`, 303)
     return c.html(<InvoiceHistory invoices={history.invoices} page={page} hasMore={history.hasMore} />)
   })
+
+  .route('/', changeRoutes)
 
   .post('/billing/subscription/cancel', formBodyLimit({ maxSize: BILLING_FORM_BYTES }), requireUser, requireStripe, billingThrottle, (c) =>
     runBillingAction(c, async (deps) => {

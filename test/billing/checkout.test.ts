@@ -84,19 +84,23 @@ describe('POST /billing/checkout', () => {
     expect(mine.map((c) => c.id)).toEqual([row!.stripeCustomerId])
   })
 
-  it('changes plan by updating the existing subscription, never by a second checkout', async () => {
+  it('changes plan by updating the existing subscription after its confirmation, never by a second checkout', async () => {
     const { user, cookie } = await signedIn()
     await subscribeAndDeliver(cookie)
     const sessionsBefore = fake.standin.state.sessions.size
     const res = await post('/billing/checkout', { plan: 'business', interval: 'month' }, cookie)
     expect(res.status).toBe(303)
-    expect(res.headers.get('location')).toBe('/billing')
+    // The change is confirmed first (its price from Stripe's preview: test/billing/confirm.test.ts).
+    const confirmation = await (await get(res.headers.get('location')!, cookie)).text()
+    const fields = Object.fromEntries([...confirmation.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]))
+    expect((await post('/billing/change', fields, cookie)).headers.get('location')).toBe('/billing')
     expect(fake.standin.state.sessions.size).toBe(sessionsBefore)
     const [row] = await withDb((db) => db.select().from(subscriptions).where(eq(subscriptions.userId, user.id)))
     expect(row.planId).toBe('business')
     expect(fake.standin.state.subscriptions.get(row.id).items.data[0].price.unit_amount).toBe(9900)
-    // Downgrading to Free ends the subscription at period end instead.
-    await post('/billing/checkout', { plan: 'free' }, cookie)
+    // Downgrading to Free ends the subscription at period end instead, also after its confirmation.
+    expect((await post('/billing/checkout', { plan: 'free' }, cookie)).headers.get('location')).toBe('/billing/subscription/cancel')
+    await post('/billing/subscription/cancel', {}, cookie)
     const [after] = await withDb((db) => db.select().from(subscriptions).where(eq(subscriptions.userId, user.id)))
     expect(after).toMatchObject({ planId: 'business', cancelAtPeriodEnd: true })
   })
@@ -111,7 +115,7 @@ describe('POST /billing/checkout', () => {
 
   it('refuses a cross-site POST (CSRF, checklist 14)', async () => {
     const { cookie } = await signedIn()
-    for (const path of ['/billing/checkout', '/billing/portal', '/billing/subscription/cancel', '/billing/subscription/resume']) {
+    for (const path of ['/billing/checkout', '/billing/change', '/billing/portal', '/billing/subscription/cancel', '/billing/subscription/resume']) {
       const res = await request(path, { method: 'POST', headers: { cookie, origin: 'https://evil.example', 'cf-connecting-ip': randomIp() }, body: new URLSearchParams({ plan: 'pro' }) })
       expect(res.status, path).toBe(403)
     }

@@ -27,6 +27,7 @@ const FORM_ROUTES: FormRoute[] = [
   { path: '/settings/password', field: 'new_password', signedIn: true },
   { path: '/settings/delete', field: 'delete_current_password', signedIn: true },
   { path: '/billing/checkout', field: 'plan', signedIn: true },
+  { path: '/billing/change', field: 'plan', signedIn: true },
   // Files (issue 12): the id is checked after the form, so a literal ':id' still reaches the form reader.
   { path: '/files/:id/rename', field: 'name', signedIn: true },
   { path: '/files/:id/move', field: 'projectId', signedIn: true },

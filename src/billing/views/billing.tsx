@@ -16,12 +16,36 @@ const STATUS_LABEL: Record<string, { text: string; cls: string }> = {
   unpaid: { text: 'Unpaid', cls: 'is-danger' },
   incomplete: { text: 'Awaiting payment', cls: 'is-warning' },
   canceled: { text: 'Canceled', cls: 'is-light' },
-  free: { text: 'Free', cls: 'is-light' },
 }
 
+/**
+ * A subscription's status next to the plan's name. The Free plan has no subscription and so no status: its
+ * name alone says it (a "Free" tag after "Free" read "Free [Free]", issue 20).
+ */
 export function PlanStatusTag({ status }: { status: string }) {
+  if (status === 'free') return null
   const s = STATUS_LABEL[status] ?? { text: status, cls: 'is-light' }
   return <span class={`tag ${s.cls}`}>{s.text}</span>
+}
+
+// Stripe's invoice statuses (https://docs.stripe.com/invoicing/overview#invoice-statuses), coloured by what
+// they ask of the reader: paid is done, open is still to be paid, uncollectible failed, void and draft count for nothing.
+const INVOICE_STATUS: Record<string, { text: string; cls: string }> = {
+  paid: { text: 'Paid', cls: 'is-success' },
+  open: { text: 'Open', cls: 'is-warning' },
+  uncollectible: { text: 'Uncollectible', cls: 'is-danger' },
+  void: { text: 'Void', cls: 'is-light' },
+  draft: { text: 'Draft', cls: 'is-info is-light' },
+}
+
+export function InvoiceStatusTag({ status }: { status: string }) {
+  const s = INVOICE_STATUS[status] ?? { text: status, cls: 'is-light' }
+  return <span class={`tag ${s.cls}`}>{s.text}</span>
+}
+
+/** The empty slot a confirmation fragment (views/confirm.tsx) replaces on /billing and /pricing. */
+export function ConfirmSlot() {
+  return <div id="billing-confirm"></div>
 }
 
 export function QuotaList({ limits }: { limits: QuotaLimits }) {
@@ -52,7 +76,7 @@ export function InvoiceHistory({ invoices, page, hasMore }: { invoices: InvoiceR
                   <td>{formatDay(inv.stripeCreatedAt)}</td>
                   <td>{inv.number ?? '—'}</td>
                   <td>{formatMoney(inv.status === 'paid' ? inv.amountPaid : inv.amountDue, inv.currency)}</td>
-                  <td>{inv.status}</td>
+                  <td><InvoiceStatusTag status={inv.status} /></td>
                   <td>
                     {safeInvoiceLink(inv.hostedInvoiceUrl) && <a href={safeInvoiceLink(inv.hostedInvoiceUrl)!} rel="noopener noreferrer" target="_blank">View<span class="is-sr-only"> invoice {inv.number}</span></a>}
                     {safeInvoiceLink(inv.hostedInvoiceUrl) && safeInvoiceLink(inv.invoicePdf) && ' · '}
@@ -139,7 +163,8 @@ export function BillingPage(p: BillingPageProps) {
               <div class="buttons mt-4">
                 <a class="button is-primary" href="/pricing">{sub ? 'Change plan' : 'Upgrade'}</a>
                 {p.configured && sub && !sub.cancelAtPeriodEnd && (
-                  <form method="post" action="/billing/subscription/cancel"><button class="button is-light" type="submit">Cancel at period end</button></form>
+                  // Asks first: the confirmation says until when the plan stays and that nothing more is charged.
+                  <a class="button is-light" href="/billing/subscription/cancel" hx-get="/billing/subscription/cancel" hx-target="#billing-confirm" hx-swap="outerHTML">Cancel subscription</a>
                 )}
                 {p.configured && sub?.cancelAtPeriodEnd && (
                   <form method="post" action="/billing/subscription/resume"><button class="button is-success" type="submit">Resume subscription</button></form>
@@ -148,6 +173,7 @@ export function BillingPage(p: BillingPageProps) {
                   <form method="post" action="/billing/portal"><button class="button is-light" type="submit">Manage payment methods</button></form>
                 )}
               </div>
+              <ConfirmSlot />
             </div>
           </div>
           <div class="column is-half">

@@ -2,6 +2,7 @@ import type { PlanRow } from '../schema'
 import type { AccountPlan } from '../plans'
 import { formatPrice } from '../format'
 import type { Interval } from '../sync'
+import { ConfirmSlot } from './billing'
 
 export interface PricingState {
   /** null for a visitor. */
@@ -36,10 +37,22 @@ function PlanAction({ plan, interval, state }: { plan: PlanRow; interval: Interv
   const label = onThisPlan
     ? `Switch to ${interval === 'year' ? 'yearly' : 'monthly'}`
     : `${upgrade ? 'Upgrade' : 'Downgrade'} to ${plan.name}`
+  if (!paid) {
+    return (
+      <form method="post" action="/billing/checkout">
+        <input type="hidden" name="plan" value={plan.id} />
+        <input type="hidden" name="interval" value={interval} />
+        <button class={`button is-fullwidth ${upgrade ? 'is-primary' : 'is-light'}`} type="submit">{label}</button>
+      </form>
+    )
+  }
+  // A subscriber's change asks first: the confirmation (change-routes.tsx) shows what Stripe will charge,
+  // swapped into the slot at the top of the page with htmx, or as its own page without JavaScript.
+  const target = plan.monthlyPrice === 0 ? '/billing/subscription/cancel' : '/billing/change'
   return (
-    <form method="post" action="/billing/checkout">
-      <input type="hidden" name="plan" value={plan.id} />
-      <input type="hidden" name="interval" value={interval} />
+    <form method="get" action={target} hx-get={target} hx-target="#billing-confirm" hx-swap="outerHTML">
+      {plan.monthlyPrice > 0 && <input type="hidden" name="plan" value={plan.id} />}
+      {plan.monthlyPrice > 0 && <input type="hidden" name="interval" value={interval} />}
       <button class={`button is-fullwidth ${upgrade ? 'is-primary' : 'is-light'}`} type="submit">{label}</button>
     </form>
   )
@@ -78,6 +91,7 @@ export function PricingPage({ plans, interval, state, testMode }: { plans: PlanR
       <div class="container" x-data="pricing" data-interval={interval}>
         <h1 class="title has-text-centered">Pricing {testMode && <span class="tag is-warning ml-2">{testMode}</span>}</h1>
         <p class="subtitle has-text-centered">Start free. Upgrade when you need more room; change or cancel any time.</p>
+        {state.current && state.current.planId !== 'free' && <ConfirmSlot />}
         {/* Without JavaScript the buttons submit ?interval=…; Alpine switches in place. */}
         <form method="get" action="/pricing" class="buttons has-addons is-centered" role="group" aria-label="Billing period">
           <button type="submit" name="interval" value="month" class={`button${interval === 'month' ? ' is-primary is-selected' : ''}`} aria-pressed={interval === 'month' ? 'true' : 'false'} x-bind="monthlyButton">Monthly</button>
