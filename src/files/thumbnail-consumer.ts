@@ -5,8 +5,9 @@ import { readImageDimensions } from './image-dimensions'
 import { files } from './schema'
 import { setThumbnail } from './service'
 import { thumbnailKeyFor } from './storage'
-import { makeThumbnail } from './thumbnail-image'
-import { THUMBNAIL_DEAD_LETTER_QUEUE, THUMBNAIL_MAX_ATTEMPTS, THUMBNAIL_PIXEL_CAP, thumbnailBackoffSeconds, thumbnailJobSchema, type ThumbnailJob } from './thumbnails'
+import { UnsupportedJpegError } from './jpeg-eighth'
+import { makeThumbnail, type Thumbnail } from './thumbnail-image'
+import { THUMBNAIL_DEAD_LETTER_QUEUE, THUMBNAIL_MAX_ATTEMPTS, chooseThumbnailDecoder, thumbnailBackoffSeconds, thumbnailJobSchema, type ThumbnailJob } from './thumbnails'
 
 /** What the thumbnailer Worker is given (workers/thumbnailer/wrangler.toml plus its secrets). */
 export interface ThumbnailerEnv {
@@ -30,7 +31,8 @@ function loggerFor(env: ThumbnailerEnv): Logger {
  * The THUMBNAILS consumer (run by workers/thumbnailer/). Per message: skip a file that is gone or no
  * longer pending (a redelivery), read the largest frame's dimensions from the headers
  * (image-dimensions.ts), refuse without decoding when they are unknown (state `unreadable`) or above the
- * pixel cap (`too_large`, dimensions stored), otherwise decode, shrink to 320 px wide, store the JPEG
+ * pixel caps (`too_large`, dimensions stored; thumbnails.ts), otherwise decode (whole, or a large JPEG at
+ * 1/8 scale), shrink to 320 px wide, store the JPEG
  * beside the original and mark the row ready. Errors retry with backoff; the last attempt marks the row
  * `failed`. A refusal is final, not retried: the bytes will not change.
  */
@@ -96,16 +98,23 @@ async function processJob(db: Database, env: ThumbnailerEnv, job: ThumbnailJob, 
     await setThumbnail(db, job.fileId, { state: 'unreadable' }, new Date())
     return
   }
-  if (dimensions.width * dimensions.height > THUMBNAIL_PIXEL_CAP) {
-    await setThumbnail(db, job.fileId, { state: 'too_large', width: dimensions.width, height: dimensions.height }, new Date())
-    return
-  }
+  const tooLarge = () => setThumbnail(db, job.fileId, { state: 'too_large', width: dimensions.width, height: dimensions.height }, new Date())
+  const decoder = chooseThumbnailDecoder(dimensions)
+  if (decoder === null) return tooLarge()
   if (bytes.length < header.size) {
     const original = await env.FILES.get(job.key)
     if (original === null) return
     bytes = new Uint8Array(await original.arrayBuffer())
   }
-  const thumb = makeThumbnail(bytes)
+  let thumb: Thumbnail
+  try {
+    thumb = makeThumbnail(bytes, decoder)
+  } catch (err) {
+    // A large JPEG the 1/8 decoder does not read (12-bit, CMYK, arithmetic coding): photon would need the
+    // whole bitmap, which does not fit, so it is refused like any image above the cap. Final, not retried.
+    if (err instanceof UnsupportedJpegError) return tooLarge()
+    throw err
+  }
   const thumbKey = thumbnailKeyFor(job.key)
   await env.FILES.put(thumbKey, thumb.jpeg, { httpMetadata: { contentType: 'image/jpeg' } })
   const updated = await db.update(files).set({ thumbnailState: 'ready', thumbnailKey: thumbKey, width: thumb.width, height: thumb.height, updatedAt: new Date() })

@@ -6,13 +6,34 @@ export const THUMBNAIL_QUEUE = 'quickscale-thumbnails'
 export const THUMBNAIL_DEAD_LETTER_QUEUE = 'quickscale-thumbnails-dlq'
 
 /**
- * Images above this many pixels get no thumbnail (state `none`, an icon instead). photon decodes the whole
- * bitmap into WASM memory, which grows and is never given back: bench/thumbnail.mjs measured about
- * 12.8 bytes per pixel at the peak (4 MP → 52 MiB, 6 MP → 78 MiB, 8 MP → 103 MiB, 12 MP → 154 MiB). A
- * Worker isolate has 128 MB for everything, so 6 MP keeps the peak near 80 MiB with room for the JS heap
- * (docs/files.md, docs/decisions/0051-thumbnail-pixel-cap.md).
+ * Decoding a whole bitmap with photon (any format) costs about 12.8 bytes per pixel of WASM memory at the
+ * peak, memory that grows and is never given back (4 MP → 52 MiB, 6 MP → 78 MiB, 12 MP → 154 MiB;
+ * ADR 0051). A Worker isolate has 128 MB for everything, so photon decodes whole images up to 6 MP only.
  */
 export const THUMBNAIL_PIXEL_CAP = 6_000_000
+
+/**
+ * A JPEG above THUMBNAIL_PIXEL_CAP is decoded at 1/8 scale (jpeg-eighth.ts: one pixel per 8×8 block), which
+ * costs a few bytes per block instead of per pixel. bench/thumbnail-memory.mjs measured, inside workerd,
+ * a 24 MP photo peaking well under the limit and 48 MP still far below it; most of the cost is the
+ * original's bytes (at most the 25 MiB upload limit), not the pixels. Above this: `too_large`
+ * (docs/performance.md, docs/decisions/0054-jpeg-thumbnails-at-eighth-scale.md).
+ */
+export const JPEG_THUMBNAIL_PIXEL_CAP = 50_000_000
+
+/** How an image's thumbnail is decoded (thumbnail-image.ts). */
+export type ThumbnailDecoder = 'full' | 'jpeg-eighth'
+
+/**
+ * The one rule for which images get a thumbnail and how, from the header dimensions (image-dimensions.ts):
+ * small images of any format are decoded whole, large JPEGs at 1/8 scale, anything else is too large (null).
+ */
+export function chooseThumbnailDecoder(image: { contentType: string; width: number; height: number }): ThumbnailDecoder | null {
+  const pixels = image.width * image.height
+  if (pixels <= THUMBNAIL_PIXEL_CAP) return 'full'
+  if (image.contentType === 'image/jpeg' && pixels <= JPEG_THUMBNAIL_PIXEL_CAP) return 'jpeg-eighth'
+  return null
+}
 
 /** Attempts before a thumbnail is marked `failed`: the first delivery plus max_retries (3, workers/thumbnailer/wrangler.toml). */
 export const THUMBNAIL_MAX_ATTEMPTS = 4

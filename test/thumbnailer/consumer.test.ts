@@ -6,10 +6,12 @@ import worker from '../../workers/thumbnailer/index'
 import { createTestUser } from '../auth/helpers'
 import { withDb } from '../helpers/db'
 import { PHOTO_JPG, SMALL_PNG } from '../fixtures/files/images'
-import { GIF_BOMB, REAL_GIF_1X1, REAL_WEBP_ALPHA_1X1, REAL_WEBP_ANIMATED_1X1, REAL_WEBP_LOSSLESS_1X1, REAL_WEBP_LOSSY_1X1, craftGif, craftJpeg } from '../fixtures/files/crafted-images'
+import { GIF_BOMB, REAL_GIF_1X1, REAL_WEBP_ALPHA_1X1, REAL_WEBP_ANIMATED_1X1, REAL_WEBP_LOSSLESS_1X1, REAL_WEBP_LOSSY_1X1, craftGif, craftJpeg, craftPng } from '../fixtures/files/crafted-images'
+import { syntheticJpeg } from '../fixtures/files/synthetic-jpeg'
+import { PhotonImage } from '@cf-wasm/photon'
 import { files, type FileRow } from '../../src/files/schema'
 import { readImageDimensions } from '../../src/files/image-dimensions'
-import { THUMBNAIL_DEAD_LETTER_QUEUE, THUMBNAIL_MAX_ATTEMPTS, THUMBNAIL_QUEUE, type ThumbnailJob } from '../../src/files/thumbnails'
+import { JPEG_THUMBNAIL_PIXEL_CAP, THUMBNAIL_DEAD_LETTER_QUEUE, THUMBNAIL_MAX_ATTEMPTS, THUMBNAIL_PIXEL_CAP, THUMBNAIL_QUEUE, type ThumbnailJob } from '../../src/files/thumbnails'
 import type { ThumbnailerEnv } from '../../src/files/thumbnail-consumer'
 
 const testEnv = env as unknown as ThumbnailerEnv & { THUMBNAILS: Queue }
@@ -84,11 +86,12 @@ describe('thumbnail consumer (its own Worker, real R2 and queue bindings)', () =
     expect((await rowOf(file.id)).thumbnailState).toBe('failed')
   })
 
-  it('over the pixel cap: state too_large with the dimensions, never decoded (the garbage body would fail to decode)', async () => {
-    const { file, job } = await pendingImage(fakeJpeg(4000, 3000))
+  it('over the JPEG pixel cap: state too_large with the dimensions, never decoded (the garbage body would fail to decode)', async () => {
+    const { file, job } = await pendingImage(fakeJpeg(10000, 5001))
+    expect(10000 * 5001).toBeGreaterThan(JPEG_THUMBNAIL_PIXEL_CAP)
     const result = await deliver(job)
     expect(result.explicitAcks).toHaveLength(1)
-    expect(await rowOf(file.id)).toMatchObject({ thumbnailState: 'too_large', width: 4000, height: 3000, thumbnailKey: null })
+    expect(await rowOf(file.id)).toMatchObject({ thumbnailState: 'too_large', width: 10000, height: 5001, thumbnailKey: null })
   })
 
   it('a file deleted while queued: acknowledged, nothing written', async () => {
@@ -139,5 +142,48 @@ describe('thumbnail consumer: frame dimensions are read before decoding (issue 1
       const thumb = await testEnv.FILES.get(`${file.r2Key}.thumb.jpg`)
       expect(readImageDimensions(new Uint8Array(await thumb!.arrayBuffer()))).toMatchObject({ ok: true, contentType: 'image/jpeg', width })
     }
+  })
+})
+
+describe('thumbnail consumer: phone photos (issue 20)', () => {
+  /** The stored thumbnail's size and the mean brightness of its left and right quarters. */
+  async function thumbnailOf(key: string) {
+    const thumb = await testEnv.FILES.get(`${key}.thumb.jpg`)
+    const image = PhotonImage.new_from_byteslice(new Uint8Array(await thumb!.arrayBuffer()))
+    try {
+      const w = image.get_width(), h = image.get_height(), px = image.get_raw_pixels()
+      const mean = (x0: number, x1: number) => {
+        let sum = 0
+        for (let y = 0; y < h; y++) for (let x = x0; x < x1; x++) sum += px[(y * w + x) * 4 + 1]!
+        return sum / (h * (x1 - x0))
+      }
+      return { width: w, height: h, left: mean(0, w / 4), right: mean((3 * w) / 4, w) }
+    } finally {
+      image.free()
+    }
+  }
+
+  for (const [label, width, height] of [['12 MP', 4000, 3000], ['24 MP', 6000, 4000]] as const) {
+    it(`a ${label} JPEG (${width}×${height}) gets a real 320 px thumbnail, decoded at 1/8 scale`, async () => {
+      expect(width * height).toBeGreaterThan(THUMBNAIL_PIXEL_CAP)
+      const { file, job } = await pendingImage(syntheticJpeg(width, height, { restartInterval: 64 }))
+      const result = await deliver(job)
+      expect(result.explicitAcks).toHaveLength(1)
+      expect(await rowOf(file.id)).toMatchObject({ thumbnailState: 'ready', thumbnailKey: `${file.r2Key}.thumb.jpg`, width, height })
+      const thumb = await thumbnailOf(file.r2Key)
+      expect(thumb).toMatchObject({ width: 320, height: Math.round((height * 320) / width) })
+      // The picture, not a grey tile: the fixture's luma runs from dark (left) to bright (right).
+      expect(thumb.right - thumb.left).toBeGreaterThan(100)
+    })
+  }
+
+  it('above the full-decode cap, what only photon could read is too_large: a PNG, a 12-bit or arithmetic-coded JPEG', async () => {
+    await expectRefused(craftPng(4000, 3000), 'image/png', 'too_large', { width: 4000, height: 3000 })
+    const twelveBit = craftJpeg(4000, 3000)
+    twelveBit[6] = 12 // the SOF's sample precision
+    await expectRefused(twelveBit, 'image/jpeg', 'too_large', { width: 4000, height: 3000 })
+    const arithmetic = craftJpeg(4000, 3000)
+    arithmetic[3] = 0xc9 // SOF9
+    await expectRefused(arithmetic, 'image/jpeg', 'too_large', { width: 4000, height: 3000 })
   })
 })

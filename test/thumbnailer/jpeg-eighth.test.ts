@@ -1,0 +1,84 @@
+import { PhotonImage } from '@cf-wasm/photon'
+import { describe, expect, it } from 'vitest'
+import { UnsupportedJpegError, decodeJpegEighth, type EighthImage } from '../../src/files/jpeg-eighth'
+import { PHOTO_JPG } from '../fixtures/files/images'
+import { craftJpeg } from '../fixtures/files/crafted-images'
+import { syntheticBlockMean, syntheticJpeg } from '../fixtures/files/synthetic-jpeg'
+
+const decode = (b64: string) => Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))
+// `jpegtran -crop 64x48+96+64 -progressive -restart 1 photo.jpg`: progressive (DC scans with successive
+// approximation, AC scans to skip), a restart marker every MCU.
+const PROGRESSIVE_RESTART_JPG = decode('/9j/4AAQSkZJRgABAgAAAQABAAD/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wgARCAAwAEADAREAAhEBAxEB/8QAGAABAAMBAAAAAAAAAAAAAAAAAQIFBgD/xAAZAQEBAQEBAQAAAAAAAAAAAAABAAIFAwT/3QAEAAj/2gAMAwEAAhADEAAAAcx3PNtItpFtItr/0M32/JFtMpplFtf/0c72vBNSlNMotpH/0qDsfOyympD1pFtf/9Oj6/yspplNMppn/9Sl63xyNdKalKaZTX//xAAUEAEAAAAAAAAAAAAAAAAAAAAw/9oACAEBAAEFAg//0A//0Q//0g//0w//1A//xAAUEQEAAAAAAAAAAAAAAAAAAAAw/9oACAEDAQE/AQ//0A//0Q//0g//0w//1A//xAAUEQEAAAAAAAAAAAAAAAAAAAAw/9oACAECAQE/AQ//0A//0Q//0g//0w//1A//xAAUEAEAAAAAAAAAAAAAAAAAAAAw/9oACAEBAAY/Ag//0A//0Q//0g//0w//1A//xAAXEAEBAQEAAAAAAAAAAAAAAAARAAEQ/9oACAEBAAE/IY4R0v/QIiOERf/RIjmZFmc//9LMiIiI5//TIiIiIv/UiI4czL//2gAMAwEAAgADAAAAEPPPPP/QTRw4/9G4osP/0trHPP/TRRRR/9Sq4or/xAAVEQEBAAAAAAAAAAAAAAAAAAABAP/aAAgBAwEBPxAYYYYYYYb/0Bhhhhhhhv/RGGGGGGGG/9IYYYYYYYb/0xhhhhhhhv/UGGGGGGGG/8QAFREBAQAAAAAAAAAAAAAAAAAAABH/2gAIAQIBAT8Qqqqqqv/Qqqqqqv/Rqqqqqv/Sqqqqqv/Tqqqqqv/Uqqqqqv/EAB4QAQEAAgIDAQEAAAAAAAAAAAEAESEQMUFhcVHx/9oACAEBAAE/EAYgbzENiD1B37jwb//QNIhpwx1iIaRP/9EhCYuyOBi//9IPMfxEBG0Q2xqDWL//0yEOAhCE/9QL4iEA1r7ED8thf//Z')
+// `jpegtran -crop 64x48+96+64 -grayscale photo.jpg`: one component.
+const GREY_JPG = decode('/9j/4AAQSkZJRgABAgAAAQABAAD/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/wAALCAAwAEABAREA/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/9oACAEBAAA/APMgDTgtOA5zTgtOC8inAe1OA6+9OC9jVYLxTgtOC8U7bT8dMUoWnheKULVYLTgtPC07FOVetOC05Vp2KrKo704L/wDqpwWnBRTwvNKFpwXnHFOA4xVYLTgtOC07bTgtOC04LTgtVgKft9qULTgtPAHHH1pwWnAelOVeRX//2Q==')
+
+/**
+ * The mean absolute difference, per channel, between the 1/8 decode and photon's full decode averaged
+ * over each 8×8 block: an independent decoder as the reference.
+ */
+function differenceFromPhoton(bytes: Uint8Array, eighth: EighthImage): number {
+  const image = PhotonImage.new_from_byteslice(bytes)
+  try {
+    const w = image.get_width(), h = image.get_height(), px = image.get_raw_pixels()
+    let sum = 0, n = 0
+    for (let by = 0; by < eighth.scaledHeight; by++) for (let bx = 0; bx < eighth.scaledWidth; bx++) for (let c = 0; c < 3; c++) {
+      let total = 0, count = 0
+      for (let y = by * 8; y < Math.min(h, by * 8 + 8); y++) for (let x = bx * 8; x < Math.min(w, bx * 8 + 8); x++) { total += px[(y * w + x) * 4 + c]!; count++ }
+      sum += Math.abs(total / count - eighth.rgba[(by * eighth.scaledWidth + bx) * 4 + c]!)
+      n++
+    }
+    return sum / n
+  } finally {
+    image.free()
+  }
+}
+
+describe('decodeJpegEighth: one pixel per 8×8 block, the block mean', () => {
+  it('agrees with photon on real files: baseline 4:2:0, progressive with restarts, greyscale', () => {
+    for (const [name, bytes, width, height] of [['photo', PHOTO_JPG, 400, 300], ['progressive', PROGRESSIVE_RESTART_JPG, 64, 48], ['grey', GREY_JPG, 64, 48]] as const) {
+      const eighth = decodeJpegEighth(bytes, 1e6)
+      expect(eighth, name).toMatchObject({ width, height, scaledWidth: Math.ceil(width / 8), scaledHeight: Math.ceil(height / 8) })
+      // Within a grey level or two: photon's smooth chroma upsampling differs from block-nearest.
+      expect(differenceFromPhoton(bytes, eighth), name).toBeLessThan(2)
+    }
+  })
+
+  it('the synthetic fixture encoder makes files photon reads as intended, and the 1/8 decode reads them alike', () => {
+    for (const options of [{}, { subsampling: '4:4:4' as const, restartInterval: 7 }, { restartInterval: 5 }]) {
+      const bytes = syntheticJpeg(403, 301, options)
+      const eighth = decodeJpegEighth(bytes, 1e6)
+      expect(differenceFromPhoton(bytes, eighth), JSON.stringify(options)).toBeLessThan(2.5)
+    }
+    // 4:4:4: output pixel (x, y) is block (x, y) of each component, converted from YCbCr as JFIF says.
+    const eighth = decodeJpegEighth(syntheticJpeg(400, 300, { subsampling: '4:4:4' }), 1e6)
+    for (const [x, y] of [[0, 0], [49, 37], [20, 10]] as const) {
+      const [Y, cb, cr] = [0, 1, 2].map((c) => syntheticBlockMean(c, x, y, 50, 38)) as [number, number, number]
+      const expected = [Y + 1.402 * (cr - 128), Y - 0.344136 * (cb - 128) - 0.714136 * (cr - 128), Y + 1.772 * (cb - 128)]
+        .map((v) => Math.max(0, Math.min(255, Math.round(v))))
+      expect([...eighth.rgba.subarray((y * 50 + x) * 4, (y * 50 + x) * 4 + 4)], `${x},${y}`).toEqual([...expected, 255])
+    }
+  })
+
+  it('refuses, as unsupported and before allocating, what it does not read; corrupt data is a plain error', () => {
+    const withSof = (marker: number, precision = 8) => {
+      const jpeg = craftJpeg(4000, 3000) // FF D8, then the SOF: FF C0, length, precision, …
+      jpeg[3] = marker
+      jpeg[6] = precision
+      return jpeg
+    }
+    expect(() => decodeJpegEighth(withSof(0xc0, 12), 50e6)).toThrow(UnsupportedJpegError) // 12-bit
+    expect(() => decodeJpegEighth(withSof(0xc9), 50e6)).toThrow(UnsupportedJpegError) // arithmetic coding
+    expect(() => decodeJpegEighth(withSof(0xc3), 50e6)).toThrow(UnsupportedJpegError) // lossless
+    expect(() => decodeJpegEighth(syntheticJpeg(4000, 3000), 11_999_999)).toThrow(UnsupportedJpegError) // over the cap it is given
+    expect(() => decodeJpegEighth(new Uint8Array([0x89, 0x50, 0x4e, 0x47]), 1e6)).toThrow(/JPEG: no SOI/)
+    const garbage = craftJpeg(100, 100) // its scan is two bytes of 0x55 and has no tables
+    expect(() => decodeJpegEighth(garbage, 1e6)).toThrow(Error)
+    expect(() => decodeJpegEighth(garbage, 1e6)).not.toThrow(UnsupportedJpegError)
+  })
+
+  it('decodes a 24 MP photo to 750×500 without a full-size buffer', () => {
+    const eighth = decodeJpegEighth(syntheticJpeg(6000, 4000), 50e6)
+    expect(eighth).toMatchObject({ width: 6000, height: 4000, scaledWidth: 750, scaledHeight: 500 })
+    expect(eighth.rgba.length).toBe(750 * 500 * 4)
+  })
+})
