@@ -3,10 +3,10 @@ import { usageRoutes } from './routes'
 import { deleteUsageData } from './cleanup'
 import { endApiKeys } from './api-key-events'
 import { configureMeter } from './quota'
-import { getUsageOverview, getUsageSummary, listUsageAdjustments, type UsageSummary } from './summary'
+import { getUsageSummary, listUsageAdjustments, type AdjustmentRow, type UsageSummary } from './summary'
 import { AdminUsageSection, UsageCard } from './views/usage-page'
+import { usageAdminPanel } from './views/admin-panel'
 import { usageApiOperations } from './api-schemas'
-import type { UsageAdjustment } from './schema'
 
 /**
  * Nightly, as declared in wrangler.toml [triggers] crons: the feature that stores what a gauge measures
@@ -44,24 +44,7 @@ export const usageFeature: Feature = {
     load: (db, viewer, _env, now) => getUsageSummary(db, viewer.id, now),
     render: (summary: UsageSummary) => UsageCard({ summary }),
   }],
-  adminPanels: [{
-    id: 'usage',
-    title: 'Usage',
-    order: 40,
-    load: (db) => getUsageOverview(db),
-    render: (o: Awaited<ReturnType<typeof getUsageOverview>>) => (
-      <>
-        <p>{o.nearLimit} {o.nearLimit === 1 ? 'account is' : 'accounts are'} at 80% or more of a limit.</p>
-        {o.top.length > 0 && (
-          <table class="table is-narrow is-fullwidth">
-            <caption class="has-text-left has-text-weight-semibold">Most API requests this period</caption>
-            <thead><tr><th scope="col">Account</th><th scope="col" class="has-text-right">Requests</th></tr></thead>
-            <tbody>{o.top.map((t) => <tr><td><a href={`/admin/users/${t.userId}`}>{t.userId.slice(0, 8)}</a></td><td class="has-text-right">{t.used}{t.limit !== null ? ` / ${t.limit}` : ''}</td></tr>)}</tbody>
-          </table>
-        )}
-      </>
-    ),
-  }],
+  adminPanels: [usageAdminPanel],
   adminUserSections: [{
     id: 'usage',
     title: 'Usage',
@@ -70,7 +53,7 @@ export const usageFeature: Feature = {
       const [summary, adjustments] = await Promise.all([getUsageSummary(db, userId, now), listUsageAdjustments(db, userId)])
       return { summary, adjustments }
     },
-    render: (data: { summary: UsageSummary; adjustments: UsageAdjustment[] }, userId) => AdminUsageSection({ userId, ...data }),
+    render: (data: { summary: UsageSummary; adjustments: AdjustmentRow[] }, userId) => AdminUsageSection({ userId, ...data }),
   }],
   durableObjects: ['UsageMeter'],
   accountCleanups: [deleteUsageData],

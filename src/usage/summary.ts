@@ -1,10 +1,12 @@
 import { and, desc, eq, gte, sql } from 'drizzle-orm'
 import type { Database } from '../platform/db'
 import type { MeterDeclaration } from '../platform/feature'
+import { personFields } from '../auth'
 import { getAccountPlan } from '../billing'
+import type { PersonRef } from '../platform/admin-ui'
 import { GAUGES, METRICS, enforcedLimit, type MeterName, type Metric } from './metrics'
 import { utcDay } from './period'
-import { usageAdjustments, usageMeters, usageRecords } from './schema'
+import { usageAdjustments, usageMeters, usageRecords, type UsageAdjustment } from './schema'
 
 export interface MeterFigure {
   used: number
@@ -86,18 +88,28 @@ export async function getDailyUsage(db: Database, userId: string, now: Date, day
   return out
 }
 
-/** An account's adjustment history, newest first (admin user page). */
-export function listUsageAdjustments(db: Database, userId: string, limit = 20) {
-  return db.select().from(usageAdjustments).where(eq(usageAdjustments.userId, userId)).orderBy(desc(usageAdjustments.createdAt)).limit(limit)
+/** An adjustment with the admin who made it, by name and email (issue 20: people, not ids). */
+export type AdjustmentRow = UsageAdjustment & { actor: PersonRef | null }
+
+/** An account's adjustment history, newest first (admin user page); the admins' names from the same query. */
+export async function listUsageAdjustments(db: Database, userId: string, limit = 20): Promise<AdjustmentRow[]> {
+  const actor = personFields(usageAdjustments.actorId)
+  const rows = await db.select({ adjustment: usageAdjustments, name: actor.name, email: actor.email }).from(usageAdjustments)
+    .where(eq(usageAdjustments.userId, userId)).orderBy(desc(usageAdjustments.createdAt)).limit(limit)
+  return rows.map((r) => ({ ...r.adjustment, actor: r.adjustment.actorId ? { id: r.adjustment.actorId, name: r.name, email: r.email } : null }))
 }
 
-/** Site-wide figures for the admin overview: this month's API requests and the heaviest accounts. */
-export async function getUsageOverview(db: Database) {
+/**
+ * Site-wide figures for the admin overview: this month's API requests and the heaviest accounts, each
+ * named (auth's personFields, in the same query: the overview keeps its one round trip for data).
+ */
+export async function getUsageOverview(db: Database): Promise<{ top: Array<{ person: PersonRef; used: number; limit: number | null }>; nearLimit: number }> {
+  const who = personFields(usageMeters.userId)
   const [top, [near]] = await Promise.all([
-    db.select({ userId: usageMeters.userId, used: usageMeters.used, limit: usageMeters.limit })
+    db.select({ userId: usageMeters.userId, name: who.name, email: who.email, used: usageMeters.used, limit: usageMeters.limit })
       .from(usageMeters).where(eq(usageMeters.metric, 'api_requests')).orderBy(desc(usageMeters.used)).limit(5),
     db.select({ accounts: sql<number>`count(distinct ${usageMeters.userId})`.mapWith(Number) })
       .from(usageMeters).where(sql`${usageMeters.limit} > 0 and ${usageMeters.used} >= 0.8 * ${usageMeters.limit}`),
   ])
-  return { top, nearLimit: near?.accounts ?? 0 }
+  return { top: top.map((t) => ({ person: { id: t.userId, name: t.name, email: t.email }, used: t.used, limit: t.limit })), nearLimit: near?.accounts ?? 0 }
 }

@@ -1,6 +1,6 @@
 import { METRICS, METRIC_LABEL, type Metric } from '../metrics'
-import type { DayFigure, UsageSummary } from '../summary'
-import type { UsageAdjustment } from '../schema'
+import type { AdjustmentRow, DayFigure, UsageSummary } from '../summary'
+import { Person } from '../../platform/admin-ui'
 import { QuotaBar, UsageChart } from './chart'
 import { formatDay, formatDateTime } from '../../platform/format'
 
@@ -64,7 +64,7 @@ export function UsageCard({ summary }: { summary: UsageSummary }) {
 }
 
 /** Admin user page: the figures, the adjustment history, and the two admin actions. */
-export function AdminUsageSection({ userId, summary, adjustments }: { userId: string; summary: UsageSummary; adjustments: UsageAdjustment[] }) {
+export function AdminUsageSection({ userId, summary, adjustments }: { userId: string; summary: UsageSummary; adjustments: AdjustmentRow[] }) {
   return (
     <div>
       <p class="mb-3">{summary.planName} plan · period {formatDay(summary.periodStart)} to {formatDay(summary.periodEnd)}</p>
@@ -103,7 +103,7 @@ export function AdminUsageSection({ userId, summary, adjustments }: { userId: st
                   <td>{formatDateTime(a.createdAt)}</td>
                   <td>{a.metric}</td>
                   <td>{a.before} → {a.after}</td>
-                  <td>{a.actorId ? <a href={`/admin/users/${a.actorId}`}>{a.actorId.slice(0, 8)}</a> : 'system'}</td>
+                  <td>{a.actor ? <Person person={a.actor} /> : 'system'}</td>
                   <td>{a.reason}</td>
                 </tr>
               ))}
