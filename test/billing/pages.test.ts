@@ -85,6 +85,26 @@ describe('/billing', () => {
     expect((await get('/billing?page=abc', cookie)).status).toBe(200)
   })
 
+  it('shows each invoice status as a coloured tag, and the Free plan’s name once (issue 20)', async () => {
+    const user = await createTestUser()
+    const cookie = await loginCookie(user.email)
+    const statuses = ['paid', 'open', 'void', 'uncollectible', 'draft']
+    await withDb((db) => db.insert(invoices).values(statuses.map((status, i) => ({
+      id: `in_tag_${user.id.slice(0, 8)}_${i}`, userId: user.id, number: `TAG-${i}`, status, currency: 'usd', amountDue: 1900, amountPaid: status === 'paid' ? 1900 : 0,
+      stripeCreatedAt: new Date(Date.UTC(2026, 0, 1 + i)),
+    }))))
+    const html = await (await get('/billing', cookie)).text()
+    expect(html).toContain('<span class="tag is-success">Paid</span>')
+    expect(html).toContain('<span class="tag is-warning">Open</span>')
+    expect(html).toContain('<span class="tag is-light">Void</span>')
+    expect(html).toContain('<span class="tag is-danger">Uncollectible</span>')
+    expect(html).toContain('<span class="tag is-info is-light">Draft</span>')
+    expect(html).not.toMatch(/<td>(paid|open|void|uncollectible|draft)<\/td>/)
+    // "Free", not "Free [Free]": no subscription, no status tag after the plan's name.
+    expect(html).toMatch(/<h2 class="title is-4">Free\s*<\/h2>/)
+    expect(html).not.toMatch(/Free\s*<span class="tag[^"]*">Free<\/span>/)
+  })
+
   it('only shows your own invoices', async () => {
     const owner = await createTestUser()
     await withDb((db) => db.insert(invoices).values({ id: `in_own_${owner.id.slice(0, 8)}`, userId: owner.id, number: 'MINE-1', status: 'paid', currency: 'usd', amountDue: 1, amountPaid: 1, stripeCreatedAt: new Date() }))
