@@ -160,3 +160,91 @@ document.addEventListener('htmx:beforeSwap', (event) => {
   if (!region || event.detail.target === region || !event.detail.shouldSwap) return
   region.replaceChildren()
 })
+
+// Design system (issue 20): the theme switch, the app shell's drawer and account menu, and loading
+// feedback on plain form posts.
+document.addEventListener('alpine:init', () => {
+  // Light / dark / system (src/platform/theme.tsx). The choice goes into a cookie the server reads to
+  // render <html data-theme> (no flash on the next load); "system" deletes it.
+  window.Alpine.data('themeSwitch', () => ({
+    choice: 'system',
+    init() {
+      this.choice = this.$root.dataset.themeChoice || 'system'
+      this.$root.hidden = false
+    },
+    choose: {
+      ['@click']() { this.apply(this.$el.dataset.choice) },
+      [':aria-pressed']() { return this.choice === this.$el.dataset.choice ? 'true' : 'false' },
+    },
+    apply(choice) {
+      this.choice = choice
+      const root = document.documentElement
+      const secure = location.protocol === 'https:' ? '; Secure' : ''
+      if (choice === 'system') {
+        delete root.dataset.theme
+        document.cookie = `theme=; Path=/; Max-Age=0; SameSite=Lax${secure}`
+      } else {
+        root.dataset.theme = choice
+        document.cookie = `theme=${choice}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`
+      }
+      const scheme = document.querySelector('meta[name="color-scheme"]')
+      if (scheme) scheme.content = choice === 'system' ? 'light dark' : choice
+      // Every switch on the page (footer, account menu) shows the same choice.
+      window.dispatchEvent(new CustomEvent('theme-changed', { detail: choice }))
+    },
+    root: {
+      ['@theme-changed.window'](event) { this.choice = event.detail },
+    },
+  }))
+
+  // The app shell's drawer below 1024 px: the menu button opens it, Escape / the backdrop / the close
+  // button close it, and focus moves in and back out. Without script, #app-sidebar:target does the same.
+  window.Alpine.data('appShell', () => ({
+    open: false,
+    shell: {
+      ['@keydown.escape.window']() { if (this.open) this.close() },
+    },
+    drawer: {
+      [':class']() { return { 'is-open': this.open } },
+    },
+    menuButton: {
+      ['@click.prevent']() {
+        this.open = true
+        this.$nextTick(() => { const first = document.querySelector('#app-sidebar a'); if (first) first.focus() })
+      },
+      [':aria-expanded']() { return this.open ? 'true' : 'false' },
+    },
+    closeButton: { ['@click.prevent']() { this.close() } },
+    backdrop: { ['@click.prevent']() { this.close() } },
+    close() {
+      this.open = false
+      const button = document.querySelector('.app-menu-button')
+      if (button) button.focus()
+    },
+  }))
+
+  // A <details> menu that closes like a menu: on Escape and on a click outside it.
+  window.Alpine.data('disclosure', () => ({
+    root: {
+      ['@keydown.escape']() {
+        if (!this.$root.open) return
+        this.$root.open = false
+        this.$root.querySelector('summary').focus()
+      },
+      ['@click.outside']() { this.$root.open = false },
+    },
+  }))
+})
+
+// Loading feedback: a plain (non-htmx) form post that navigates away — checkout, billing portal, log in —
+// can take a second or two; its submit button shows a spinner meanwhile. Coming back with the browser's
+// Back button restores the page from the back/forward cache, so clear it there.
+document.addEventListener('submit', (event) => {
+  const form = event.target
+  if (event.defaultPrevented || form.hasAttribute('hx-post') || form.hasAttribute('hx-get')) return
+  const button = event.submitter
+  if (button && button.classList.contains('button')) button.classList.add('is-loading')
+})
+window.addEventListener('pageshow', () => {
+  for (const button of document.querySelectorAll('.button.is-loading')) button.classList.remove('is-loading')
+})

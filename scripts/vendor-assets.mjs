@@ -1,5 +1,6 @@
 // Copies the front-end libraries from node_modules into public/vendor/ (gitignored), so pages load
-// nothing from a CDN and the versions are the ones pinned in package-lock.json.
+// nothing from a CDN and the versions are the ones pinned in package-lock.json, and builds our stylesheet,
+// icon sprite and fonts there (scripts/build-styles.mjs).
 // Not only an install script (ADR 0082): an install without scripts (`npm ci --ignore-scripts`, a restored
 // cache) must still serve CSS, so wrangler runs this before every `wrangler dev` and `wrangler deploy`
 // (`[build]` in wrangler.toml). Idempotent and quiet when public/vendor/ is already current.
@@ -7,12 +8,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
+import { buildStyles } from './build-styles.mjs'
 
 const require = createRequire(import.meta.url)
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 export const VENDOR_ASSETS = [
-  ['bulma/css/bulma.min.css', 'bulma.min.css'],
   ['htmx.org/dist/htmx.min.js', 'htmx.min.js'],
   ['@alpinejs/csp/dist/cdn.min.js', 'alpine-csp.min.js'],
 ]
@@ -39,8 +40,8 @@ export function ensureVendorAssets(out = path.join(ROOT, 'public/vendor')) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const written = ensureVendorAssets()
-    if (written.length > 0) console.log(`vendor-assets: copied ${written.join(', ')} to public/vendor/`)
+    const written = [...ensureVendorAssets(), ...(await buildStyles())]
+    if (written.length > 0) console.log(`vendor-assets: wrote ${written.join(', ')} to public/vendor/`)
   } catch (err) {
     console.error(err.message)
     process.exit(1)

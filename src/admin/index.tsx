@@ -13,7 +13,7 @@ export const AUDIT_RETENTION_CRON = '17 3 * * *'
 export const adminFeature: Feature = {
   name: 'admin',
   routes: adminRoutes,
-  nav: [{ href: '/admin', label: 'Admin', audience: 'admin', order: 20 }],
+  nav: [{ href: '/admin', label: 'Admin', audience: 'admin', position: 'sidebar', icon: 'shield', order: 90 }],
   dashboardCards: [
     {
       id: 'admin',

@@ -54,8 +54,13 @@ function currentPath(c: AppContext): string {
   return c.req.method === 'GET' ? `${url.pathname}${url.search}` : url.pathname
 }
 
+// A page behind sign-in renders in the app shell (sidebar, account menu), including its 403s; the layout
+// only uses it when someone is signed in.
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get('user')) return next()
+  if (c.get('user')) {
+    c.set('shell', 'app')
+    return next()
+  }
   logAuthEvent(c, 'access.denied', { reason: 'not signed in', path: c.req.path })
   const location = `/login?next=${encodeURIComponent(currentPath(c))}`
   if (c.req.header('hx-request') === 'true') {
@@ -69,6 +74,7 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
 export const requireVerified = createMiddleware<AppEnv>(async (c, next) => {
   const user = c.get('user')
   if (user === null) return requireUser(c, next)
+  c.set('shell', 'app')
   if (user.emailVerifiedAt !== null) return next()
   logAuthEvent(c, 'access.denied', { userId: user.id, reason: 'email not verified', path: c.req.path })
   c.status(403)
@@ -79,6 +85,7 @@ export const requireVerified = createMiddleware<AppEnv>(async (c, next) => {
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const user = c.get('user')
   if (user === null) return requireUser(c, next)
+  c.set('shell', 'app')
   if (user.role === 'admin') return next()
   logAuthEvent(c, 'access.denied', { userId: user.id, reason: 'not an admin', path: c.req.path })
   return renderError(c, { status: 403, title: 'Forbidden', message: 'You do not have permission to view this page.' })

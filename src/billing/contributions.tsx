@@ -1,6 +1,6 @@
 import { count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
-import type { AdminPanel, AdminUserFilter, AdminUserSection, Banner, DashboardCard, AccountCleanupStep, HomeSection, ViewerField } from '../platform/feature'
+import type { AdminPanel, AdminUserFilter, AdminUserSection, Banner, DashboardCard, AccountCleanupStep, HomeSection, ViewerField, AccountBadge } from '../platform/feature'
 import { FREE_PLAN_ID, getLiveSubscription, listPlansForDisplay, LIVE_STATUSES } from './plans'
 import { invoices, plans, subscriptions, type InvoiceRow, type PlanRow, type SubscriptionRow } from './schema'
 import { cancelSubscriptionsForDeletion, deleteBillingRows } from './manage'
@@ -208,4 +208,10 @@ export const pricingTeaser: HomeSection<PlanRow[]> = {
       </div>
     </section>
   ),
+}
+
+/** The plan beside the person's name in the app shell's account menu (from the session query: no trip). */
+export const planBadge: AccountBadge = (viewer) => {
+  const plan = viewer.extras?.[PLAN_SUMMARY_FIELD] as PlanSummary | null | undefined
+  return plan ? <span class="tag is-primary is-light">{plan.name}</span> : null
 }

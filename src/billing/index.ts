@@ -1,7 +1,7 @@
 import type { Feature } from '../platform/feature'
 import type { QuotaLimits } from './plans'
 import { billingRoutes } from './routes'
-import { cancelStripeOnDeletion, PAYMENT_FAILED_FIELD, paymentFailedBanner, paymentFailedField, planCard, planFilter, pricingTeaser, PLAN_SUMMARY_FIELD, planSummaryField, subscriptionsPanel, userBillingSection } from './contributions'
+import { cancelStripeOnDeletion, PAYMENT_FAILED_FIELD, paymentFailedBanner, paymentFailedField, planCard, planFilter, planBadge, pricingTeaser, PLAN_SUMMARY_FIELD, planSummaryField, subscriptionsPanel, userBillingSection } from './contributions'
 
 // Billing's public entry (docs/billing.md, ADR 0006): the Feature, plus what other features may call.
 export { getAccountPlan, listPlans, listPlansForDisplay, getPlan, calendarMonth, limitsOf, FREE_PLAN_ID } from './plans'
@@ -28,7 +28,7 @@ export const billingFeature: Feature = {
   csrfExemptPaths: ['/billing/webhook'],
   nav: [
     { href: '/pricing', label: 'Pricing', audience: 'everyone', position: 'start', order: 20 },
-    { href: '/billing', label: 'Billing', audience: 'user', position: 'start', order: 40 },
+    { href: '/billing', label: 'Billing', audience: 'user', position: 'sidebar', icon: 'credit-card', order: 40 },
   ],
   dashboardCards: [planCard],
   homeSections: [pricingTeaser],
@@ -37,5 +37,6 @@ export const billingFeature: Feature = {
   adminUserFilters: [planFilter],
   accountCleanups: [cancelStripeOnDeletion],
   banners: [paymentFailedBanner],
+  accountBadges: [planBadge],
   viewerFields: { [PAYMENT_FAILED_FIELD]: paymentFailedField, [PLAN_SUMMARY_FIELD]: planSummaryField },
 }

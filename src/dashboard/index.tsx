@@ -14,5 +14,9 @@ const dashboardRoutes = new Hono<AppEnv>().get('/dashboard', requireUser, async 
 export const dashboardFeature: Feature = {
   name: 'dashboard',
   routes: dashboardRoutes,
-  nav: [{ href: '/dashboard', label: 'Dashboard', audience: 'user', order: 10 }],
+  nav: [
+    { href: '/dashboard', label: 'Dashboard', audience: 'user', position: 'sidebar', icon: 'layout-dashboard', order: 10 },
+    // The public site's way into the app for someone signed in.
+    { href: '/dashboard', label: 'Dashboard', audience: 'user', position: 'end', variant: 'button-primary', order: 0 },
+  ],
 }

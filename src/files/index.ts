@@ -21,7 +21,7 @@ export { THUMBNAIL_QUEUE } from './thumbnails'
 export const filesFeature: Feature = {
   name: 'files',
   routes: new Hono<AppEnv>().route('/', fileApiRoutes).route('/', projectRoutes).route('/', fileRoutes),
-  nav: [{ href: '/files', label: 'Files', audience: 'verified', position: 'start', order: 20 }],
+  nav: [{ href: '/files', label: 'Files', audience: 'verified', position: 'sidebar', icon: 'folder', order: 20 }],
   apiOperations: fileApiOperations,
   dashboardCards: [{
     id: 'files',

@@ -12,7 +12,6 @@ export const pagesFeature: Feature = {
   name: 'pages',
   routes: new Hono<AppEnv>().route('/', homeRoutes).route('/', contactRoutes),
   nav: [
-    { href: '/', label: 'Home', audience: 'everyone', order: 0 },
     { href: '/about', label: 'About', audience: 'everyone', order: 1 },
     { href: '/contact', label: 'Contact', audience: 'everyone', order: 2 },
     { href: '/about', label: 'About', audience: 'everyone', position: 'footer', order: 0 },

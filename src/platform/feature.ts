@@ -5,6 +5,7 @@ import type { Child } from 'hono/jsx'
 import type { z } from 'zod'
 import type { Database } from './db'
 import type { AppContext, AppEnv, Viewer } from './types'
+import type { IconName } from './icons'
 
 /**
  * The feature registry (docs/decisions/0006-feature-registry.md). Every folder under src/ except
@@ -21,8 +22,14 @@ export interface NavItem {
   href: string
   label: string
   audience: Audience
-  /** `start` on the left, `end` on the right with the account controls, `footer` in the page footer. */
-  position?: 'start' | 'end' | 'footer'
+  /**
+   * Where it shows. The public site's navbar: `start` on the left, `end` on the right (sign up, log in, the
+   * way into the app); `footer` in its footer. The app shell of signed-in pages: `sidebar` (the app's
+   * sections) and `account` (the account menu: settings, log out).
+   */
+  position?: 'start' | 'end' | 'footer' | 'sidebar' | 'account'
+  /** The icon beside the label in the sidebar and the account menu. */
+  icon?: IconName
   /** Lower comes first; ties keep feature-list order. */
   order?: number
   /** A button instead of a text link (the account controls); `post` renders a form (log out). */
@@ -204,6 +211,12 @@ export interface ApiOperation {
   errors?: Record<number, string>
 }
 
+/**
+ * A badge beside the signed-in person's name in the app shell's account menu (billing: the plan). Reads
+ * only the viewer (its `extras` come with the session query), so it costs no database trip.
+ */
+export type AccountBadge = (viewer: Viewer) => Child
+
 export interface Feature {
   name: string
   /** Mounted at `/` in feature-list order. */
@@ -213,6 +226,7 @@ export interface Feature {
   /** Paths authenticated by other means than a cookie (signed webhooks, bearer-token APIs); prefix with `*`. */
   csrfExemptPaths?: string[]
   nav?: NavItem[]
+  accountBadges?: AccountBadge[]
   dashboardCards?: DashboardCard<any>[]
   homeSections?: HomeSection<any>[]
   adminPanels?: AdminPanel<any>[]
@@ -237,6 +251,7 @@ export interface Feature {
 export interface Registry {
   features: readonly Feature[]
   nav: NavItem[]
+  accountBadges: AccountBadge[]
   dashboardCards: DashboardCard<any>[]
   homeSections: HomeSection<any>[]
   adminPanels: AdminPanel<any>[]
@@ -268,6 +283,7 @@ export function composeRegistry(features: readonly Feature[]): Registry {
   return {
     features,
     nav: byOrder(features.flatMap((f) => f.nav ?? [])),
+    accountBadges: features.flatMap((f) => f.accountBadges ?? []),
     dashboardCards: byOrder(features.flatMap((f) => f.dashboardCards ?? [])),
     homeSections: byOrder(features.flatMap((f) => f.homeSections ?? [])),
     adminPanels: byOrder(features.flatMap((f) => f.adminPanels ?? [])),

@@ -1,13 +1,29 @@
 import type { Child } from 'hono/jsx'
 import { jsxRenderer, useRequestContext } from 'hono/jsx-renderer'
-import type { AppEnv, Viewer } from './types'
-import { isInAudience, type NavItem } from './feature'
+import type { AppEnv } from './types'
 import { Notice } from './components'
+import { AppShell, type Crumb } from './app-shell'
+import { SiteFooter, SiteHeader } from './site-shell'
+import { readTheme } from './theme'
 
 declare module 'hono' {
   interface ContextRenderer {
-    (content: string | Promise<string>, props: { title: string; description?: string }): Response | Promise<Response>
+    (content: string | Promise<string>, props: PageProps): Response | Promise<Response>
   }
+}
+
+declare module './types' {
+  interface AppVariables {
+    /** `app`: render in the signed-in app shell (set by auth's guards for pages behind sign-in). */
+    shell?: 'app'
+  }
+}
+
+export interface PageProps {
+  title: string
+  description?: string
+  /** The app shell's trail; by default the page's sidebar section, then its title. */
+  breadcrumbs?: Crumb[]
 }
 
 // htmx 2 config (docs/decisions/0003-frontend-csp.md).
@@ -35,119 +51,62 @@ const HTMX_CONFIG = JSON.stringify({
   ],
 })
 
-// The navbar is the registry's nav data (docs/decisions/0006-feature-registry.md): each feature says
-// which entries it adds and who sees them; platform only lays them out.
-function NavLinks({ items, viewer, path }: { items: NavItem[]; viewer: Viewer | null; path: string }) {
-  const visible = items.filter((item) => isInAudience(item.audience, viewer))
-  const link = (item: NavItem) => (
-    <a class={`navbar-item${path === item.href ? ' is-active' : ''}`} href={item.href} aria-current={path === item.href ? 'page' : undefined}>
-      {item.label}
-    </a>
-  )
-  const button = (item: NavItem) => {
-    const kind = item.variant === 'button-primary' ? 'is-primary' : 'is-light'
-    if (item.method === 'post') {
-      return (
-        <form method="post" action={item.href}>
-          <button class={`button ${kind}`} type="submit">{item.label}</button>
-        </form>
-      )
-    }
-    return <a class={`button ${kind}`} href={item.href}>{item.variant === 'button-primary' ? <strong>{item.label}</strong> : item.label}</a>
-  }
-  const start = visible.filter((item) => (item.position ?? 'start') === 'start')
-  const end = visible.filter((item) => item.position === 'end')
-  const endLinks = end.filter((item) => (item.variant ?? 'link') === 'link')
-  const endButtons = end.filter((item) => (item.variant ?? 'link') !== 'link')
-  return (
-    <>
-      <div class="navbar-start">{start.map(link)}</div>
-      <div class="navbar-end">
-        {endLinks.map(link)}
-        {endButtons.length > 0 && (
-          <div class="navbar-item">
-            {endButtons.length === 1 ? button(endButtons[0]!) : <div class="buttons">{endButtons.map(button)}</div>}
-          </div>
-        )}
-      </div>
-    </>
-  )
-}
-
-function Layout(props: { title: string; description?: string; children?: Child }) {
+function Layout(props: PageProps & { children?: Child }) {
   const c = useRequestContext<AppEnv>()
   const appName = c.env.APP_NAME
   const viewer = c.get('viewer') ?? null
   const flash = c.get('flash') ?? null
   const registry = c.get('registry')
+  const nav = registry?.nav ?? []
+  const theme = readTheme(c)
+  const before = (
+    <>
+      {(registry?.banners ?? []).map((banner) => banner.render(c, viewer))}
+      <div class="container flash-container" id="flash-region" aria-live="polite">
+        <Notice kind={flash?.kind ?? 'info'} message={flash?.message} />
+      </div>
+    </>
+  )
+  const inApp = c.get('shell') === 'app' && viewer !== null
   return (
-    // Light theme on purpose: Bulma follows prefers-color-scheme by default, but the navbar (is-white) and
-    // the pricing band (has-background-light) are light by design, and under a dark OS setting the mix put
-    // white titles on a light band (contrast failure). A real dark theme is a design task of its own.
-    <html lang="en" data-theme="light">
+    // data-theme only when the visitor chose one (theme.tsx); otherwise the stylesheet follows the system.
+    <html lang="en" data-theme={theme ?? undefined}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light" />
+        <meta name="color-scheme" content={theme ?? 'light dark'} />
         <title>{`${props.title} · ${appName}`}</title>
         <meta name="description" content={props.description ?? `${appName}: ship your SaaS on the edge.`} />
         <meta name="htmx-config" content={HTMX_CONFIG} />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-        <link rel="stylesheet" href="/vendor/bulma.min.css" />
-        <link rel="stylesheet" href="/app.css" />
+        <link rel="preload" href="/vendor/fonts/inter-latin-wght-normal.woff2" as="font" type="font/woff2" crossorigin="anonymous" />
+        <link rel="stylesheet" href="/vendor/site.css" />
         <script src="/vendor/htmx.min.js" defer></script>
         <script src="/app.js" defer></script>
         <script src="/vendor/alpine-csp.min.js" defer></script>
       </head>
-      <body>
-        <a class="skip-link" href="#main">Skip to content</a>
-        <header>
-          <nav class="navbar is-white has-shadow" aria-label="Main navigation" x-data="navbar">
-            <div class="container">
-              <div class="navbar-brand">
-                <a class="navbar-item has-text-weight-bold" href="/">{appName}</a>
-                <button
-                  type="button"
-                  class="navbar-burger"
-                  aria-label="Menu"
-                  aria-controls="main-menu"
-                  aria-expanded="false"
-                  x-bind="burger"
-                >
-                  <span aria-hidden="true"></span>
-                  <span aria-hidden="true"></span>
-                  <span aria-hidden="true"></span>
-                  <span aria-hidden="true"></span>
-                </button>
-              </div>
-              <div id="main-menu" class="navbar-menu" x-bind="menu">
-                <NavLinks items={registry?.nav ?? []} viewer={viewer} path={c.req.path} />
-              </div>
-            </div>
-          </nav>
-        </header>
-        <main id="main">
-          {(registry?.banners ?? []).map((banner) => banner.render(c, viewer))}
-          <div class="container flash-container" id="flash-region" aria-live="polite">
-            <Notice kind={flash?.kind ?? 'info'} message={flash?.message} />
-          </div>
-          {props.children}
-        </main>
-        <footer class="footer">
-          <div class="content has-text-centered">
-            <p>
-              <strong>{appName}</strong> · {appName === 'QuickScale Edge' ? 'a SaaS starter' : 'built with QuickScale Edge'} on Cloudflare Workers
-              {(registry?.nav ?? []).filter((item) => item.position === 'footer' && isInAudience(item.audience, viewer)).map((item) => (
-                <> · <a href={item.href}>{item.label}</a></>
-              ))}
-            </p>
-          </div>
-        </footer>
-      </body>
+      {inApp ? (
+        <body class="app-body">
+          <a class="skip-link" href="#main">Skip to content</a>
+          <AppShell appName={appName} viewer={viewer} items={nav} badges={registry?.accountBadges ?? []} path={c.req.path} title={props.title} crumbs={props.breadcrumbs} theme={theme} before={before}>
+            {props.children}
+          </AppShell>
+        </body>
+      ) : (
+        <body class="site-body">
+          <a class="skip-link" href="#main">Skip to content</a>
+          <SiteHeader appName={appName} items={nav} viewer={viewer} path={c.req.path} />
+          <main id="main">
+            {before}
+            {props.children}
+          </main>
+          <SiteFooter appName={appName} items={nav} viewer={viewer} theme={theme} />
+        </body>
+      )}
     </html>
   )
 }
 
-export const layoutRenderer = jsxRenderer<AppEnv>(({ children, title, description }) => (
-  <Layout title={title} description={description}>{children}</Layout>
+export const layoutRenderer = jsxRenderer<AppEnv>(({ children, ...props }) => (
+  <Layout {...(props as PageProps)}>{children}</Layout>
 ), { docType: true })

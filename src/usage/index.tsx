@@ -31,7 +31,8 @@ export const usageFeature: Feature = {
   // Bearer keys only, no cookies: a cross-site page cannot attach an Authorization header (checklist 14).
   csrfExemptPaths: ['/api/v1/*'],
   nav: [
-    { href: '/usage', label: 'Usage', audience: 'user', position: 'start', order: 30 },
+    { href: '/usage', label: 'Usage', audience: 'user', position: 'sidebar', icon: 'chart-column', order: 30 },
+    { href: '/settings/api-keys', label: 'API keys', audience: 'verified', position: 'sidebar', icon: 'key-round', order: 35 },
     { href: '/docs/api', label: 'API reference', audience: 'everyone', position: 'footer', order: 50 },
   ],
   // The API's own operations (files adds its own); /api/v1/openapi.json and /docs/api are built from all.

@@ -20,9 +20,15 @@ async function fetchFrom(list: readonly Feature[], path: string, cookie?: string
   return res
 }
 
-// The menu, not the brand link (which always leads home).
+// Where each kind of entry shows: the public navbar's menu (not the brand link, which always leads home),
+// its footer, and the app shell's sidebar and account menu.
 const navOf = (html: string) => html.slice(html.indexOf('id="main-menu"'), html.indexOf('</nav>'))
 const footerOf = (html: string) => html.slice(html.indexOf('<footer'), html.indexOf('</footer>'))
+const sidebarOf = (html: string) => html.slice(html.indexOf('id="app-sidebar"'), html.indexOf('</aside>'))
+const accountOf = (html: string) => html.slice(html.indexOf('class="account-menu"'), html.indexOf('</details>'))
+const regionOf = (position: string | undefined) =>
+  position === 'footer' ? footerOf : position === 'sidebar' ? sidebarOf : position === 'account' ? accountOf : navOf
+const inAppShell = (position: string | undefined) => position === 'sidebar' || position === 'account'
 // Plain GET routes a feature serves (no parameters), read from its router rather than listed by hand.
 const plainGetPaths = (feature: Feature) =>
   [...new Set((feature.routes?.routes ?? []).filter((r) => r.method === 'GET' && !/[:*]/.test(r.path)).map((r) => r.path))]
@@ -43,10 +49,14 @@ describe('the feature registry', () => {
       const mine = (feature.nav ?? []).filter((n) => !others.has(`${n.position ?? 'start'} ${n.href}`))
       const withIt = await (await fetchFrom(features, '/dashboard', cookie)).text()
       const without = await (await fetchFrom(rest, rest.some((f) => f.name === 'dashboard') ? '/dashboard' : '/settings', cookie)).text()
+      // The public site's chrome, as the signed-in admin sees it (a missing page renders in the site shell).
+      const siteWith = await (await fetchFrom(features, '/no-such-page', cookie)).text()
+      const siteWithout = await (await fetchFrom(rest, '/no-such-page', cookie)).text()
       for (const item of mine) {
-        const region = item.position === 'footer' ? footerOf : navOf
-        if (item.audience !== 'visitor') expect(region(withIt)).toContain(`href="${item.href}"`)
-        expect(region(without)).not.toContain(`href="${item.href}"`)
+        const region = regionOf(item.position)
+        const [withPage, withoutPage] = inAppShell(item.position) ? [withIt, without] : [siteWith, siteWithout]
+        if (item.audience !== 'visitor') expect(region(withPage), `${item.position} ${item.href}`).toContain(`href="${item.href}"`)
+        expect(region(withoutPage), `${item.position} ${item.href}`).not.toContain(`href="${item.href}"`)
       }
       for (const card of feature.dashboardCards ?? []) {
         expect(withIt).toContain(`<h2 class="title is-5">${card.title}</h2>`)
