@@ -65,11 +65,12 @@ function PlanCard({ plan, interval, state }: { plan: PlanRow; interval: Interval
   return (
     <div class={`card pricing-card${plan.recommended ? ' is-recommended' : ''}${current ? ' is-current' : ''}`}>
       <div class="card-content">
-        <h3 class="title is-4">
+        {/* h2: the page's h1 is "Pricing" (a skipped level fails axe's heading-order and Lighthouse). */}
+        <h2 class="title is-4">
           {plan.name}
           {plan.recommended && <span class="tag is-primary ml-2">Recommended</span>}
           {current && <span class="tag is-success is-light ml-2">Current plan</span>}
-        </h3>
+        </h2>
         <p class="is-size-3 has-text-weight-bold">
           {formatPrice(price, plan.currency)}
           <span class="is-size-6 has-text-grey-dark"> / {interval === 'year' ? 'year' : 'month'}</span>
