@@ -20,8 +20,13 @@ function typeLabel(s: JsonSchema): string {
   if ('const' in s) return JSON.stringify(s.const)
   if (Array.isArray(s.enum)) return `one of ${(s.enum as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
   if (s.type === 'array') return `array of ${typeLabel((s.items ?? {}) as JsonSchema)}`
-  const type = typeof s.type === 'string' ? s.type : 'any'
-  return typeof s.format === 'string' ? `${type} (${s.format})` : type
+  const types = Array.isArray(s.type) ? (s.type as string[]) : [typeof s.type === 'string' ? s.type : 'any']
+  return types.map((t) => (typeof s.format === 'string' && t !== 'null' ? `${t} (${s.format})` : t)).join(' or ')
+}
+
+/** The document's descriptions are CommonMark; the only markup they use is `code`. */
+function Text({ md }: { md: string }) {
+  return <>{md.split('`').map((part, i) => (i % 2 === 1 ? <code>{part}</code> : part))}</>
 }
 
 /** The object inside a schema to list fields of: itself, an array's items, or a nullable's object. */
@@ -43,7 +48,7 @@ function Fields({ schema }: { schema: JsonSchema }) {
           <li>
             <code>{name}</code> <span class="has-text-weight-semibold">{typeLabel(field)}</span>
             {!required.has(name) && <span class="tag is-light ml-1">optional</span>}
-            {typeof field.description === 'string' && <> — {field.description}</>}
+            {typeof field.description === 'string' && <> — <Text md={field.description} /></>}
             {inner && <Fields schema={inner} />}
           </li>
         )
@@ -80,13 +85,13 @@ function OperationSection({ doc, method, path, op }: { doc: OpenApiDocument; met
         {secured ? <span class="tag is-info is-light">API key</span> : <span class="tag is-success is-light">No key needed</span>}
         {'x-metered' in op && <span class="tag is-warning is-light">Counts one API request</span>}
       </p>
-      {'description' in op && <p>{op.description}</p>}
+      {'description' in op && <p><Text md={op.description} /></p>}
       {op.parameters.length > 0 && (
         <>
           <h4 class="title is-6">Parameters</h4>
           <ul class="api-fields">
             {op.parameters.map((p) => (
-              <li><code>{p.name}</code> <span class="has-text-weight-semibold">{typeLabel(p.schema)}</span> <span class="tag is-light">{p.in}{p.required ? ', required' : ''}</span>{p.description && <> — {p.description}</>}</li>
+              <li><code>{p.name}</code> <span class="has-text-weight-semibold">{typeLabel(p.schema)}</span> <span class="tag is-light">{p.in}{p.required ? ', required' : ''}</span>{p.description && <> — <Text md={p.description} /></>}</li>
             ))}
           </ul>
         </>
@@ -95,7 +100,7 @@ function OperationSection({ doc, method, path, op }: { doc: OpenApiDocument; met
       {body ? <Fields schema={body} /> : <p>{typeLabel(ok.content['application/json'].schema)}</p>}
       <h4 class="title is-6">Errors</h4>
       <ul class="api-fields">
-        {errors.map((e) => <li><strong>{e.status}</strong> — {e.description}{e.headers.length > 0 && <> Header: {e.headers.join(', ')}.</>}</li>)}
+        {errors.map((e) => <li><strong>{e.status}</strong> — <Text md={e.description} />{e.headers.length > 0 && <> Header: {e.headers.join(', ')}.</>}</li>)}
       </ul>
       <CodeBlock label={`Example: ${op.summary}`} code={curlFor(doc.servers[0]!.url, method, path, secured)} />
     </section>
@@ -110,7 +115,7 @@ export function ApiReference({ doc }: { doc: OpenApiDocument }) {
     <section class="section">
       <div class="container content api-reference">
         <h1 class="title">{doc.info.title} reference</h1>
-        <p>{doc.info.description}</p>
+        <p><Text md={doc.info.description} /></p>
         <p>Base URL <code>{doc.servers[0]!.url}</code>. The machine-readable description of everything below is the OpenAPI {doc.openapi} document at <a href="/api/v1/openapi.json"><code>/api/v1/openapi.json</code></a>: load it into an API client or a code generator.</p>
         <nav aria-labelledby="api-contents-title">
           <h2 class="title is-6" id="api-contents-title">Contents</h2>
@@ -122,14 +127,14 @@ export function ApiReference({ doc }: { doc: OpenApiDocument }) {
           </ul>
         </nav>
         <h2 class="title is-4" id="authentication">Authentication</h2>
-        <p>{scheme.description} The header: <code>Authorization: Bearer {scheme.bearerFormat}</code>. Create and revoke keys at <a href="/settings/api-keys">Settings → API keys</a>; a revoked key answers 401 from the next request.</p>
+        <p><Text md={scheme.description} /> The header: <code>Authorization: Bearer {scheme.bearerFormat}</code>. Create and revoke keys at <a href="/settings/api-keys">Settings → API keys</a>; a revoked key answers 401 from the next request.</p>
         <CodeBlock label="Example: check a key" code={curlFor(doc.servers[0]!.url, 'get', '/api/v1/ping', true)} />
         <h2 class="title is-4" id="errors">Errors</h2>
         <p>Every error answer has one JSON shape; <code>error.code</code> is stable, the message is for people.</p>
         <Fields schema={doc.components.schemas.Error} />
         <h2 class="title is-4" id="limits">Limits</h2>
         <ul class="api-fields">
-          {Object.entries(headers).map(([name, h]) => <li><code>{name}</code> — {h.description}</li>)}
+          {Object.entries(headers).map(([name, h]) => <li><code>{name}</code> — <Text md={h.description} /></li>)}
         </ul>
         {[...new Set(operations.map((o) => o.op.tags[0]))].map((tag) => (
           <>
