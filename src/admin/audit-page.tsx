@@ -81,13 +81,14 @@ function Results({ rows, page, hasMore, query }: { rows: AuditListRow[]; page: n
   return (
     <div id="audit-results">
       {rows.length === 0 ? <p>No events match.</p> : (
-        <StackedTable caption="Audit events" head={['When', 'Action', 'Actor', 'On behalf of', 'Target', 'IP', 'Detail']} class="audit-table">
+        <StackedTable caption="Audit events" head={['When', 'Action', 'Actor', 'Target', 'IP', 'Detail']} class="audit-table">
           {rows.map((e) => (
             <tr>
               <td data-label="When" class="nowrap">{formatDateTime(e.createdAt)}</td>
               <td data-label="Action"><code>{e.action}</code></td>
-              <td data-label="Actor">{e.actor ? <Person person={e.actor} /> : systemActor(e.detail)}</td>
-              <td data-label="On behalf of">{e.onBehalfOf ? <Person person={e.onBehalfOf} /> : ''}</td>
+              {/* While impersonating, the admin acted as the user: both people, in one cell (ADR 0061). */}
+              <td data-label="Actor">{e.actor ? <Person person={e.actor} /> : systemActor(e.detail)}
+                {e.onBehalfOf && <span class="audit-on-behalf">acting as <Person person={e.onBehalfOf} /></span>}</td>
               <td data-label="Target"><Target e={e} /></td>
               <td data-label="IP">{e.ip ?? ''}</td>
               <td data-label="Detail"><Detail detail={e.detail} /></td>

@@ -35,7 +35,7 @@ describe('audit log: people, not ids', () => {
     const ada = `<a href="/admin/users/${admin.id}">Ada Admin</a><span class="person-email is-block is-size-7">${admin.email}</span>`
     const ivyLink = `<a href="/admin/users/${ivy.id}">Ivy Target</a><span class="person-email is-block is-size-7">${ivy.email}</span>`
     expect(first).toContain(`data-label="Actor"><span class="person">${ada}</span>`)
-    expect(first).toContain(`data-label="On behalf of"><span class="person">${ivyLink}</span>`)
+    expect(first).toContain(`<span class="audit-on-behalf">acting as <span class="person">${ivyLink}</span></span></td>`)
     expect(first).toContain(`data-label="Target"><span class="person">${ivyLink}</span>`)
     expect(second).toContain(`data-label="Actor"><span class="person is-deleted" title="${gone}">deleted user ${gone.slice(0, 8)}</span>`)
     expect(second).toContain(`data-label="Target"><span class="person is-deleted" title="${gone}">deleted user ${gone.slice(0, 8)}</span>`)
