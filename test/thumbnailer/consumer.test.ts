@@ -146,7 +146,7 @@ describe('thumbnail consumer: frame dimensions are read before decoding (issue 1
 })
 
 describe('thumbnail consumer: phone photos (issue 20)', () => {
-  /** The stored thumbnail's size and the mean brightness of its left and right quarters. */
+  /** The stored thumbnail's size and the mean green level of its outer quarters (left, right, top, bottom). */
   async function thumbnailOf(key: string) {
     const thumb = await testEnv.FILES.get(`${key}.thumb.jpg`)
     const image = PhotonImage.new_from_byteslice(new Uint8Array(await thumb!.arrayBuffer()))
@@ -157,7 +157,12 @@ describe('thumbnail consumer: phone photos (issue 20)', () => {
         for (let y = 0; y < h; y++) for (let x = x0; x < x1; x++) sum += px[(y * w + x) * 4 + 1]!
         return sum / (h * (x1 - x0))
       }
-      return { width: w, height: h, left: mean(0, w / 4), right: mean((3 * w) / 4, w) }
+      const rows = (y0: number, y1: number) => {
+        let sum = 0
+        for (let y = y0; y < y1; y++) for (let x = 0; x < w; x++) sum += px[(y * w + x) * 4 + 1]!
+        return sum / (w * (y1 - y0))
+      }
+      return { width: w, height: h, left: mean(0, w / 4), right: mean((3 * w) / 4, w), top: rows(0, h / 4), bottom: rows((3 * h) / 4, h) }
     } finally {
       image.free()
     }
@@ -176,6 +181,17 @@ describe('thumbnail consumer: phone photos (issue 20)', () => {
       expect(thumb.right - thumb.left).toBeGreaterThan(100)
     })
   }
+
+  it('a portrait phone photo (stored 6000×4000, EXIF orientation 6) gets an upright thumbnail', async () => {
+    const { file, job } = await pendingImage(syntheticJpeg(6000, 4000, { orientation: 6 }))
+    await deliver(job)
+    expect(await rowOf(file.id)).toMatchObject({ thumbnailState: 'ready', width: 6000, height: 4000 })
+    const thumb = await thumbnailOf(file.r2Key)
+    expect(thumb).toMatchObject({ width: 320, height: 480 })
+    // Turned clockwise, the stored dark-left/bright-right gradient runs dark-top/bright-bottom.
+    expect(Math.abs(thumb.right - thumb.left)).toBeLessThan(20)
+    expect(thumb.bottom - thumb.top).toBeGreaterThan(100)
+  })
 
   it('above the full-decode cap, what only photon could read is too_large: a PNG, a 12-bit or arithmetic-coded JPEG', async () => {
     await expectRefused(craftPng(4000, 3000), 'image/png', 'too_large', { width: 4000, height: 3000 })
