@@ -65,6 +65,19 @@ export function curlExample(origin: string, key: string | null): string {
 /** The whole section: page body and htmx fragment alike (one component, docs/architecture.md). */
 export function ApiKeysSection({ origin, keys, hidden = 0, created, errors = {}, name, notice }: SectionProps) {
   const active = keys.filter((k) => k.revokedAt === null)
+  // Right under a key just made (it is in the command); otherwise after the list, for later.
+  const tryIt = (
+    <section class="box" aria-labelledby="try-key-title" x-data="copyable">
+      <h2 class="title is-5" id="try-key-title">Try it</h2>
+      <p class="mb-2">{created
+        ? 'Your new key, ready to paste into a terminal:'
+        : <>Put your key in <code>API_KEY</code> (<code>export API_KEY=qs_…</code>), then:</>}</p>
+      <div class="content mb-2" x-ref="source"><CodeBlock label="Example request with curl" code={curlExample(origin, created?.key ?? null)} /></div>
+      <CopyButton label="the curl command" />
+      <CopyStatus />
+      <p class="mt-2">Every endpoint, its answers and errors: the <a href="/docs/api">API reference</a>.</p>
+    </section>
+  )
   return (
     <div id="api-keys">
       <Notice kind="success" message={notice} />
@@ -83,16 +96,7 @@ export function ApiKeysSection({ origin, keys, hidden = 0, created, errors = {},
           </div>
         </div>
       )}
-      <section class="box" aria-labelledby="try-key-title" x-data="copyable">
-        <h2 class="title is-5" id="try-key-title">Try it</h2>
-        <p class="mb-2">{created
-          ? 'Your new key, ready to paste into a terminal:'
-          : <>Put your key in <code>API_KEY</code> (<code>export API_KEY=qs_…</code>), then:</>}</p>
-        <div class="content mb-2" x-ref="source"><CodeBlock label="Example request with curl" code={curlExample(origin, created?.key ?? null)} /></div>
-        <CopyButton label="the curl command" />
-        <CopyStatus />
-        <p class="mt-2">Every endpoint, its answers and errors: the <a href="/docs/api">API reference</a>.</p>
-      </section>
+      {created && tryIt}
       <section class="box" aria-labelledby="create-key-title">
         <h2 class="title is-5" id="create-key-title">Create a key</h2>
         <form method="post" action="/settings/api-keys" hx-post="/settings/api-keys" hx-target="#api-keys" hx-swap="outerHTML" novalidate>
@@ -132,6 +136,7 @@ export function ApiKeysSection({ origin, keys, hidden = 0, created, errors = {},
         )}
         {hidden > 0 && <p class="help" id="api-keys-hidden">{hidden === 1 ? '1 older revoked key is not shown.' : `${hidden} older revoked keys are not shown.`} Revoked keys no longer work.</p>}
       </section>
+      {!created && tryIt}
     </div>
   )
 }
