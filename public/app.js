@@ -130,6 +130,27 @@ document.addEventListener('alpine:init', () => {
     monthlyPanel: { [':hidden']() { return this.interval !== 'month' } },
     yearlyPanel: { [':hidden']() { return this.interval !== 'year' } },
   }))
+
+  // Bar charts (src/platform/chart.tsx): one tab stop per chart (the bar with tabindex 0, the latest at
+  // first); the arrow keys, Home and End move it between bars, whose value label shows on :focus-visible.
+  // A roving tabindex, as in WAI-ARIA's composite widgets, so thirty bars are not thirty tab stops.
+  const CHART_KEYS = { ArrowLeft: -1, ArrowUp: -1, ArrowRight: 1, ArrowDown: 1 }
+  window.Alpine.data('barChart', () => ({
+    keys: {
+      ['@keydown'](event) {
+        const bars = Array.from(this.$root.querySelectorAll('[data-bar]'))
+        const from = bars.indexOf(event.target.closest('[data-bar]'))
+        if (from < 0) return
+        const to = event.key === 'Home' ? 0 : event.key === 'End' ? bars.length - 1
+          : event.key in CHART_KEYS ? Math.min(bars.length - 1, Math.max(0, from + CHART_KEYS[event.key])) : -1
+        if (to < 0) return
+        event.preventDefault()
+        bars[from].setAttribute('tabindex', '-1')
+        bars[to].setAttribute('tabindex', '0')
+        bars[to].focus()
+      },
+    },
+  }))
 })
 
 // Move keyboard focus to the first invalid field after htmx swaps in a form with errors.

@@ -1,6 +1,6 @@
 import type { AdminPanel } from '../platform/feature'
 import { BarChart } from '../platform/chart'
-import { formatDateTime } from '../platform/format'
+import { formatCount, formatDate, formatDateTime, formatDayMonth } from '../platform/format'
 import { countSignupsByDay, getUserFigures } from './account-admin'
 import { listDeletingAccounts, type DeletingAccount } from './account-deletion'
 
@@ -34,7 +34,11 @@ export const signupChartPanel: AdminPanel<Awaited<ReturnType<typeof countSignups
   title: 'Sign-ups, last 30 days',
   order: 11,
   load: (db) => countSignupsByDay(db, new Date(), 30),
-  render: (days) => <BarChart id="signup-chart" label="Sign-ups in the last 30 days" points={days.map((d) => ({ label: d.day, value: d.count }))} />,
+  render: (days) => (
+    <BarChart id="signup-chart" label="Sign-ups per day, last 30 days" format={formatCount} columns={['Day (UTC)', 'Sign-ups']}
+      empty="No sign-ups in the last 30 days."
+      points={days.map((d) => ({ label: formatDate(new Date(d.day)), axis: formatDayMonth(new Date(d.day)), value: d.count }))} />
+  ),
 }
 
 /**

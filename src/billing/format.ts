@@ -25,9 +25,5 @@ export function formatPrice(amount: number, currency: string): string {
   return amount % 100 === 0 ? currencyFormat(currency.toUpperCase(), true).format(amount / 100) : formatMoney(amount, currency)
 }
 
-const count = new Intl.NumberFormat('en-US')
-
-/** "10,000" (a plan's limits). */
-export function formatCount(n: number): string {
-  return count.format(n)
-}
+/** "10,000" (a plan's limits): the shared count format. */
+export { formatCount } from '../platform/format'

@@ -9,6 +9,7 @@ export const isUuid = (value: unknown): value is string => typeof value === 'str
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
 const dateOnly = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' })
 const timeOnly = new Intl.DateTimeFormat('en-GB', { timeStyle: 'short', timeZone: 'UTC' })
+const dayMonth = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })
 
 /** "4 Dec 2026, 13:50 UTC": an instant on a page. */
 export const formatDateTime = (d: Date): string => `${dateTime.format(d)} UTC`
@@ -19,8 +20,16 @@ export const formatTime = (d: Date): string => `${timeOnly.format(d)} UTC`
 /** "4 Dec 2026": a calendar day on a page (UTC). */
 export const formatDate = (d: Date): string => dateOnly.format(d)
 
+/** "4 Dec": a day under a chart's axis, where the year is in the chart's title. */
+export const formatDayMonth = (d: Date): string => dayMonth.format(d)
+
 /** "2026-12-04": a UTC day as a key (charts, rows per day, mail props). */
 export const formatDay = (d: Date): string => d.toISOString().slice(0, 10)
+
+const count = new Intl.NumberFormat('en-US')
+
+/** "10,000": a count on a page (plan limits, chart values). */
+export const formatCount = (n: number): string => count.format(n)
 
 // Bytes (issue 20): one formatter for pricing, quotas, files, usage, admin and the CLI. IEC binary units
 // (KiB, MiB, GiB: steps of 1024) because every limit is defined in powers of two — the plans' 104,857,600

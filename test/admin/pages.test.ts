@@ -9,6 +9,7 @@ import { USERS_PAGE_SIZE } from '../../src/auth/account-admin'
 import { env } from 'cloudflare:workers'
 import { eq, inArray } from 'drizzle-orm'
 import { auditRowsAbout, signedInAdmin } from './helpers'
+import { formatDate } from '../../src/platform/format'
 
 vi.setConfig({ testTimeout: 60_000 })
 
@@ -20,12 +21,13 @@ describe('overview', () => {
     const html = await res.text()
     for (const title of ['Users', 'Sign-ups, last 30 days', 'Mail today', 'Contact messages']) expect(html).toContain(`>${title}</h2>`)
     expect(html).toContain('New this week')
-    const svg = /<svg[^>]*class="bar-chart-svg"[\s\S]*?<\/svg>/.exec(html)?.[0]
-    expect(svg).toBeDefined()
-    expect(svg!.match(/<rect /g)).toHaveLength(30)
-    // Today's bar counts at least the admin who just signed up.
-    const today = new Date().toISOString().slice(0, 10)
-    expect(Number(new RegExp(`data-value="(\\d+)"><title>${today}:`).exec(svg!)?.[1])).toBeGreaterThanOrEqual(1)
+    const chart = /<figure class="bar-chart" id="signup-chart">[\s\S]*?<\/figure>/.exec(html)?.[0]
+    expect(chart).toBeDefined()
+    expect(chart!.match(/<g class="bar-chart-bar"/g)).toHaveLength(30)
+    expect(chart).toContain('Sign-ups per day, last 30 days: the numbers as a table')
+    // Today's bar (the one tab stop) counts at least the admin who just signed up.
+    const today = formatDate(new Date())
+    expect(Number(new RegExp(`tabindex="0" role="img" aria-label="${today}: [\\d,]+" data-bar="" data-value="(\\d+)"><title>${today}:`).exec(chart!)?.[1])).toBeGreaterThanOrEqual(1)
     expect(html).not.toMatch(/ style=/)
   })
 })

@@ -56,7 +56,7 @@ describe('admin in Chromium', () => {
 
     await page.goto(`${baseUrl}/admin`)
     await waitForScripts(page)
-    await expect(page.locator('svg.bar-chart-svg rect').count()).resolves.toBe(30)
+    await expect(page.locator('#signup-chart g.bar-chart-bar').count()).resolves.toBe(30)
     await expectNoSeriousA11yViolations(page, '/admin')
     await expectFitsPhone(page, 'overview')
 

@@ -22,6 +22,7 @@ import { createApp } from '../../src/platform/app'
 import type { Feature } from '../../src/platform/feature'
 import type { AppEnv } from '../../src/platform/types'
 import { features } from '../../src/index'
+import { formatDate } from '../../src/platform/format'
 
 beforeAll(async () => { await loginCookie((await createTestUser()).email) }, 120_000)
 
@@ -48,16 +49,19 @@ describe('/usage', () => {
     expect(html).toContain(`7 of ${new Intl.NumberFormat('en-US').format(plan.limits.apiRequestsPerMonth)}`)
     expect(html).toMatch(/<progress class="progress is-primary\s*mb-1" value="7"/)
     expect(html).toContain('2.5 KiB of')
-    for (const metric of ['api_requests', 'uploads', 'storage_bytes', 'file_count']) {
-      expect(html).toContain(`<svg id="chart-${metric}"`)
-      expect(html).toMatch(new RegExp(`id="chart-${metric}"[^>]*role="img"[^>]*aria-labelledby="chart-${metric}-title chart-${metric}-desc"`))
+    // A chart with data for what was used; a sentence, not an empty axis, for what was not (issue 20).
+    for (const metric of ['api_requests', 'storage_bytes']) {
+      expect(html).toMatch(new RegExp(`<figure class="bar-chart" id="chart-${metric}"><svg class="bar-chart-plot"[^>]*role="group"[^>]*aria-describedby="chart-${metric}-summary"`))
     }
-    expect(html).toContain('the numbers as a table')
+    expect(html).toContain('<figure class="bar-chart is-empty" id="chart-uploads"><p class="bar-chart-empty">No uploads in the last 30 days.</p>')
+    expect(html).toContain('API requests per day, last 30 days: the numbers as a table')
     expect(html.match(/<h1[\s>]/g)).toHaveLength(1)
     expect(html).not.toMatch(/\sstyle=|<script>/)
-    // 30 bars per chart, today's API requests among them.
-    expect(html.match(/<rect /g)).toHaveLength(120)
-    expect(html).toContain(`${now.toISOString().slice(0, 10)}: 7</title>`)
+    expect(html).not.toContain('max ')
+    // 30 bars per chart with data, today's API requests among them; storage ticks in KiB.
+    expect(html.match(/<g class="bar-chart-bar"/g)!.length).toBeGreaterThanOrEqual(60)
+    expect(html).toContain(`<title>${formatDate(now)}: 7</title>`)
+    expect(html).toMatch(/class="bar-chart-tick"[^>]*>(1|2|3) KiB<\/text>/)
   })
 
   it('the dashboard shows the compact card', async () => {
