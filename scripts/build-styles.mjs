@@ -1,4 +1,4 @@
-// Builds the site's stylesheet, its icon sprite and its font files into public/vendor/ (gitignored), from
+// Builds the site's stylesheet, its icon sprite, its font files and its social-preview image into public/vendor/ (gitignored), from
 // sources we own (ADR 0086): styles/system/ (the design system: tokens, the Bulma modules we use, the app
 // shell), every styles/<area>.scss (one per feature area, picked up without being listed), the brand
 // colour in src/site.config.ts, and the icon names in src/platform/icons.tsx. Run by
@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { readOgText, renderOgImage } from './og-image.mjs'
 
 const require = createRequire(import.meta.url)
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -105,6 +106,26 @@ function listFiles(dir) {
   })
 }
 
+async function cached(root, ext, inputs, make) {
+  const hash = createHash('sha256')
+  for (const input of inputs) hash.update(input)
+  const file = path.join(root, 'node_modules/.cache/quickscale-styles', `${hash.digest('hex').slice(0, 16)}.${ext}`)
+  if (fs.existsSync(file)) return fs.readFileSync(file)
+  const made = await make()
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, made)
+  return made
+}
+
+function listContentFiles(root) {
+  const pick = (dir, test) => (fs.existsSync(dir) ? listFiles(dir).filter(test) : [])
+  return [
+    ...pick(path.join(root, 'src'), (f) => /\.tsx?$/.test(f)),
+    ...pick(path.join(root, 'templates'), (f) => /\.tsx?$/.test(f)),
+    ...fs.readdirSync(path.join(root, 'public')).filter((f) => f.endsWith('.js')).map((f) => path.join(root, 'public', f)),
+  ]
+}
+
 // Where class names can appear: our markup, mail templates, Alpine components and our own styles.
 const CONTENT_GLOBS = ['src/**/*.{ts,tsx}', 'templates/**/*.{ts,tsx}', 'public/*.js']
 
@@ -129,9 +150,14 @@ export const FONT_FILES = ['inter-latin-wght-normal.woff2', 'inter-latin-ext-wgh
 
 /** Writes site.css, icons.svg and the fonts into `out` when they changed; returns the names written. */
 export async function buildStyles(out = path.join(ROOT, 'public/vendor'), root = ROOT) {
-  const compiled = await compileStylesheet(readBrandColour(root), root)
+  const brand = readBrandColour(root)
+  const compiled = await compileStylesheet(brand, root)
+  // wrangler dev runs this after every edit under src/ (in every running dev server): each step is cached
+  // by the hash of what it reads, so an edit that adds no class and renames nothing costs file reads only.
+  const ogText = readOgText(root)
   const files = [
-    ['site.css', (await purgeUnusedCss(compiled, root)) + '\n'],
+    ['og.png', await cached(root, 'png', [JSON.stringify({ ...ogText, brand })], () => renderOgImage({ ...ogText, brand }))],
+    ['site.css', await cached(root, 'css', [compiled, ...listContentFiles(root).map((f) => fs.readFileSync(f))], async () => (await purgeUnusedCss(compiled, root)) + '\n')],
     ['icons.svg', buildIconSprite(readIconNames(root))],
     ...FONT_FILES.map((f) => [`fonts/${f}`, fs.readFileSync(require.resolve(`@fontsource-variable/inter/files/${f}`))]),
   ]

@@ -11,6 +11,8 @@ const { values } = parseArgs({
     base: { type: 'string', default: process.env.QS_BASE_URL ?? 'http://127.0.0.1:8787' },
     out: { type: 'string', default: 'docs/screenshots' },
     only: { type: 'string' },
+    // The landing page's product picture (public/images/product-dashboard-*.jpg) instead of the docs set.
+    hero: { type: 'boolean', default: false },
   },
 })
 
@@ -43,6 +45,21 @@ try {
   await login.fill('input[name="password"]', 'quickscale-admin-dev')
   await Promise.all([login.waitForURL((url) => !url.pathname.startsWith('/login')), login.click('form button[type="submit"]')])
   const cookies = await signedIn.cookies()
+  if (values.hero) {
+    // 1280 and 640 px wide (srcset): the same 1280×800 view, the second at half the pixel density.
+    for (const scale of [1, 0.5]) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: scale, colorScheme: 'light' })
+      await context.addCookies([...cookies, { name: 'theme', value: 'light', domain: new URL(values.base).hostname, path: '/' }])
+      const page = await context.newPage()
+      await page.goto(`${values.base}/dashboard`, { waitUntil: 'networkidle' })
+      await page.evaluate(() => document.fonts.ready)
+      const file = `public/images/product-dashboard-${1280 * scale}.jpg`
+      await page.screenshot({ path: file, type: 'jpeg', quality: 82 })
+      console.log(file)
+      await context.close()
+    }
+    process.exit(0)
+  }
   for (const size of SIZES) {
     for (const theme of THEMES) {
       for (const screen of SCREENS) {

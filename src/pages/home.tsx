@@ -1,58 +1,145 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../platform/types'
+import { Icon } from '../platform/icons'
+import { fillAppName, site } from '../site.config'
 
-const FEATURES = [
-  { title: 'Accounts that hold up', text: 'Sign-up, email verification, sessions in Lucia’s design, password reset and roles.' },
-  { title: 'Postgres on the edge', text: 'Neon through Drizzle, with migrations; a real embedded Postgres on your laptop.' },
-  { title: 'Stripe billing', text: 'Checkout, subscriptions, invoices and signed, idempotent webhooks.' },
-  { title: 'Usage and quotas', text: 'Exact meters and rate limits in Durable Objects.' },
-  { title: 'Files with thumbnails', text: 'Uploads to R2, thumbnails made off the request path through a Queue.' },
-  { title: 'Email that arrives', text: 'React Email templates sent through Resend, with a local outbox in development.' },
-]
+// The landing page (issue 20): every word comes from src/site.config.ts, the one file a buyer edits.
+// Sections other features contribute (billing's pricing teaser: Feature.homeSections) sit between "how it
+// works" and the FAQ; their loads run together. Without billing the home page simply has no pricing.
 
-// Sections other features contribute (billing's pricing teaser: Feature.homeSections) follow the page's
-// own; their loads run together. Without billing the home page simply has no pricing.
+function Hero({ appName }: { appName: string }) {
+  const { hero } = site
+  return (
+    <section class="landing-hero" aria-labelledby="hero-title">
+      <div class="container landing-hero-inner">
+        <p class="landing-eyebrow"><Icon name="sparkles" /> {fill(hero.eyebrow, appName)}</p>
+        <h1 class="landing-hero-title" id="hero-title">{fill(hero.title, appName)}</h1>
+        <p class="landing-hero-subtitle">{fill(hero.subtitle, appName)}</p>
+        <div class="landing-actions">
+          <a class="button is-primary is-medium" href={hero.primary.href}>{fill(hero.primary.label, appName)} <Icon name="arrow-right" /></a>
+          <a class="button is-medium landing-secondary" href={hero.secondary.href}>{fill(hero.secondary.label, appName)}</a>
+        </div>
+        <p class="landing-note">{fill(hero.note, appName)}</p>
+        <figure class="landing-shot">
+          <div class="landing-shot-bar" aria-hidden="true"><span></span><span></span><span></span></div>
+          <img
+            src="/images/product-dashboard-1280.jpg"
+            srcset="/images/product-dashboard-640.jpg 640w, /images/product-dashboard-1280.jpg 1280w"
+            sizes="(max-width: 1100px) calc(100vw - 3rem), 1040px"
+            width="1280"
+            height="800"
+            fetchpriority="high"
+            alt={`The ${appName} dashboard: plan, files and usage at a glance, with the app's sidebar.`}
+          />
+        </figure>
+      </div>
+    </section>
+  )
+}
+
+function Features({ appName }: { appName: string }) {
+  const { features } = site
+  return (
+    <section class="section landing-section" aria-labelledby="features-title">
+      <div class="container">
+        <header class="landing-section-head">
+          <h2 class="title is-2" id="features-title">{fill(features.title, appName)}</h2>
+          <p class="subtitle is-5">{fill(features.subtitle, appName)}</p>
+        </header>
+        <div class="landing-features">
+          {features.items.map((f) => (
+            <article class="landing-feature">
+              <span class="landing-feature-icon"><Icon name={f.icon} /></span>
+              <h3 class="title is-5">{fill(f.title, appName)}</h3>
+              <p>{fill(f.text, appName)}</p>
+            </article>
+          ))}
+        </div>
+      </div>
+    </section>
+  )
+}
+
+function Steps({ appName }: { appName: string }) {
+  const { steps } = site
+  return (
+    <section class="section landing-section landing-steps-section" aria-labelledby="steps-title">
+      <div class="container">
+        <header class="landing-section-head">
+          <h2 class="title is-2" id="steps-title">{fill(steps.title, appName)}</h2>
+        </header>
+        <ol class="landing-steps">
+          {steps.items.map((step, i) => (
+            <li class="landing-step">
+              <span class="landing-step-number" aria-hidden="true">{i + 1}</span>
+              <h3 class="title is-5">{fill(step.title, appName)}</h3>
+              <p>{fill(step.text, appName)}</p>
+              {step.code && <code class="landing-code">{fill(step.code, appName)}</code>}
+            </li>
+          ))}
+        </ol>
+      </div>
+    </section>
+  )
+}
+
+function Faq({ appName }: { appName: string }) {
+  const { faq } = site
+  return (
+    <section class="section landing-section" aria-labelledby="faq-title">
+      <div class="container landing-narrow">
+        <header class="landing-section-head">
+          <h2 class="title is-2" id="faq-title">{fill(faq.title, appName)}</h2>
+        </header>
+        <div class="landing-faq">
+          {faq.items.map((item) => (
+            <details class="landing-faq-item">
+              <summary>{fill(item.question, appName)}<Icon name="chevron-down" /></summary>
+              <p>{fill(item.answer, appName)}</p>
+            </details>
+          ))}
+        </div>
+      </div>
+    </section>
+  )
+}
+
+function FinalCta({ appName }: { appName: string }) {
+  const { finalCta } = site
+  return (
+    <section class="section" aria-labelledby="cta-title">
+      <div class="container">
+        <div class="landing-cta">
+          <h2 class="title is-2" id="cta-title">{fill(finalCta.title, appName)}</h2>
+          <p>{fill(finalCta.text, appName)}</p>
+          <div class="landing-actions">
+            <a class="button is-medium landing-cta-primary" href={finalCta.primary.href}>{fill(finalCta.primary.label, appName)}</a>
+            <a class="button is-medium landing-cta-secondary" href={finalCta.secondary.href}>{fill(finalCta.secondary.label, appName)}</a>
+          </div>
+        </div>
+      </div>
+    </section>
+  )
+}
+
+const fill = fillAppName
 
 export const homeRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const now = new Date()
+    const appName = c.env.APP_NAME
     const sections = c.get('registry').homeSections
     const data = await Promise.all(sections.map((s) => (s.load ? s.load(c.get('db'), c.env, now) : Promise.resolve(undefined))))
     return c.render(
       <>
-        <section class="hero is-primary is-medium">
-          <div class="hero-body">
-            <div class="container">
-              <h1 class="title is-1">Launch your SaaS on the edge</h1>
-              <p class="subtitle">
-                {c.env.APP_NAME} gives you accounts, billing, usage limits, files and email on Cloudflare Workers —
-                running on your laptop in two commands.
-              </p>
-              <div class="buttons">
-                <a class="button is-white is-medium" href="/signup">Start free</a>
-                <a class="button is-primary is-light is-medium" href="/about">How it works</a>
-              </div>
-            </div>
-          </div>
-        </section>
-        <section class="section" aria-labelledby="features-title">
-          <div class="container">
-            <h2 class="title is-3 has-text-centered" id="features-title">Everything a SaaS needs on day one</h2>
-            <div class="columns is-multiline">
-              {FEATURES.map((f) => (
-                <div class="column is-one-third">
-                  <div class="box feature-box">
-                    <h3 class="title is-5">{f.title}</h3>
-                    <p>{f.text}</p>
-                  </div>
-                </div>
-              ))}
-            </div>
-          </div>
-        </section>
+        <Hero appName={appName} />
+        <Features appName={appName} />
+        <Steps appName={appName} />
         {sections.map((section, i) => section.render(data[i]))}
+        <Faq appName={appName} />
+        <FinalCta appName={appName} />
       </>,
-      { title: 'Home' },
+      { title: fill(site.hero.title, appName), description: fill(site.description, appName) },
     )
   })
   .get('/about', (c) =>

@@ -6,6 +6,7 @@ import { flashMessages } from './flash'
 import { layoutRenderer } from './layout'
 import { errorPage, notFoundPage } from './errors'
 import { healthRoutes } from './health'
+import { seoRoutes } from './seo'
 import { composeRegistry, type Feature, type Registry } from './feature'
 import type { AppEnv } from './types'
 
@@ -40,6 +41,7 @@ export function createApp(features: readonly Feature[]) {
     flashMessages,
   )
   app.route('/', healthRoutes)
+  app.route('/', seoRoutes)
   for (const feature of features) if (feature.routes) app.route('/', feature.routes)
   app.notFound(notFoundPage)
   app.onError(errorPage)

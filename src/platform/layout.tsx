@@ -24,7 +24,12 @@ export interface PageProps {
   description?: string
   /** The app shell's trail; by default the page's sidebar section, then its title. */
   breadcrumbs?: Crumb[]
+  /** Keep out of search results (signed-in pages always are). */
+  noindex?: boolean
 }
+
+/** The social-preview image, built from the app's name and tagline (scripts/og-image.mjs). */
+export const OG_IMAGE = { path: '/vendor/og.png', width: 1200, height: 630 }
 
 // htmx 2 config (docs/decisions/0003-frontend-csp.md).
 // - responseHandling: htmx 2 leaves 4xx/5xx unswapped by default; we swap them so validation (422)
@@ -68,6 +73,12 @@ function Layout(props: PageProps & { children?: Child }) {
     </>
   )
   const inApp = c.get('shell') === 'app' && viewer !== null
+  // SEO (issue 20): one canonical address per page on APP_URL's origin (no query string: filters and
+  // tracking parameters are not pages of their own), and the same title and description for link previews.
+  const origin = new URL(c.get('config').APP_URL).origin
+  const canonical = `${origin}${c.req.path}`
+  const title = `${props.title} · ${appName}`
+  const description = props.description ?? `${appName}: ship your SaaS on the edge.`
   return (
     // data-theme only when the visitor chose one (theme.tsx); otherwise the stylesheet follows the system.
     <html lang="en" data-theme={theme ?? undefined}>
@@ -75,8 +86,22 @@ function Layout(props: PageProps & { children?: Child }) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content={theme ?? 'light dark'} />
-        <title>{`${props.title} · ${appName}`}</title>
-        <meta name="description" content={props.description ?? `${appName}: ship your SaaS on the edge.`} />
+        <title>{title}</title>
+        <meta name="description" content={description} />
+        {(inApp || props.noindex) && <meta name="robots" content="noindex" />}
+        <link rel="canonical" href={canonical} />
+        <meta property="og:type" content="website" />
+        <meta property="og:site_name" content={appName} />
+        <meta property="og:title" content={title} />
+        <meta property="og:description" content={description} />
+        <meta property="og:url" content={canonical} />
+        <meta property="og:image" content={`${origin}${OG_IMAGE.path}`} />
+        <meta property="og:image:width" content={String(OG_IMAGE.width)} />
+        <meta property="og:image:height" content={String(OG_IMAGE.height)} />
+        <meta name="twitter:card" content="summary_large_image" />
+        <meta name="twitter:title" content={title} />
+        <meta name="twitter:description" content={description} />
+        <meta name="twitter:image" content={`${origin}${OG_IMAGE.path}`} />
         <meta name="htmx-config" content={HTMX_CONFIG} />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <link rel="preload" href="/vendor/fonts/inter-latin-wght-normal.woff2" as="font" type="font/woff2" crossorigin="anonymous" />
