@@ -4,10 +4,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ROOT, runCli } from './helpers'
+import { meterSpec } from '../../src/cli/generate/metered'
+import { CliError, EXIT } from '../../src/cli/errors'
 
-// A fresh project from `quickscale init`, a feature generated into it, and that project's typecheck.
-// That the generated feature's own tests, the registry, malformed-forms and boundary tests then pass is
-// shown by the slow CI step, which runs the new project's whole `npm test` (new-project.slow.test.ts).
+// A fresh project from `quickscale init`, a metered feature generated into it, and that project's
+// typecheck. That the generated feature's own tests pass — its meter on /usage with the plan's limit, the
+// 429 past it — with the registry, malformed-forms and boundary tests is shown by the slow CI step
+// (generate-metered.slow.test.ts; new-project.slow.test.ts runs the new project's whole `npm test`).
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-cli-generate-'))
 // As root, the project's embedded Postgres runs as the `postgres` user, who must reach its binaries here.
 fs.chmodSync(work, 0o755)
@@ -30,12 +33,12 @@ const camel = name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())
 const snake = name.replace(/-/g, '_')
 
 describe('quickscale generate feature', () => {
-  it('scaffolds a registered, migrated feature that typechecks', async () => {
+  it('scaffolds a registered, migrated, metered feature that typechecks', async () => {
     expect((await runCli(['init', project, '--name', 'generated-app'])).code).toBe(0)
     // The installed packages for drizzle-kit and tsc (the slow step hard-links them, for its test pool).
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'))
 
-    const gen = await runCli(['generate', 'feature', name, '--metered', '2'], { cwd: project })
+    const gen = await runCli(['generate', 'feature', name, '--metered', 'Shared notes', '--limit', 'free=2,pro=1000,business=unlimited'], { cwd: project })
     expect(gen.stderr).toBe('')
     expect(gen.code).toBe(0)
     for (const file of ['index.ts', 'schema.ts', 'service.ts', 'view.tsx', 'routes.tsx', 'meter.ts']) {
@@ -45,6 +48,16 @@ describe('quickscale generate feature', () => {
     const index = fs.readFileSync(path.join(project, 'src/index.tsx'), 'utf8')
     expect(index).toContain(`import { ${camel}Feature } from './${name}'`)
     expect(index).toMatch(new RegExp(`\\b${camel}Feature\\b`))
+    // The meter: declared in the feature's entry (the registry's meters, which /usage lists) and consumed
+    // through usage's public entry; its limits are a migration over the plans table.
+    expect(fs.readFileSync(path.join(project, 'src', name, 'index.ts'), 'utf8')).toContain(`meters: ${camel}Meters,`)
+    expect(fs.readFileSync(path.join(project, 'src', name, 'meter.ts'), 'utf8')).toContain("export const METRIC = 'shared_notes'")
+    expect(fs.readFileSync(path.join(project, 'src', name, 'routes.tsx'), 'utf8')).toContain("import { consumeQuota, quotaExceeded, readQuota, releaseQuota } from '../usage'")
+    const limitsFile = new RegExp(`\\+ (drizzle/\\d{4}_${snake}_meter_limits\\.sql) \\(limits: free 2, pro 1000, business unlimited; other plans 0\\)`).exec(gen.stdout)?.[1]
+    expect(limitsFile, gen.stdout).toBeDefined()
+    expect(fs.readFileSync(path.join(project, limitsFile!), 'utf8')).toContain(
+      `UPDATE "plans" SET "meter_limits" = "meter_limits" || jsonb_build_object('shared_notes', CASE "id" WHEN 'free' THEN 2 WHEN 'pro' THEN 1000 WHEN 'business' THEN -1 ELSE 0 END)`,
+    )
 
     const again = await runCli(['generate', 'feature', name], { cwd: project })
     expect(again.code).toBe(6)
@@ -58,6 +71,38 @@ describe('quickscale generate feature', () => {
     expect(fs.readFileSync(path.join(project, 'test/platform/malformed-forms.test.ts'), 'utf8')).toContain(`{ path: '/${name}', field: 'title', signedIn: true },`)
     expect(fs.existsSync(path.join(project, `test/${name}/${name}.test.ts`))).toBe(true)
   }, 180_000)
+
+  it('refuses a meter given as a number, with the new form, exit 2 and nothing written', async () => {
+    const run = await runCli(['generate', 'feature', 'metered-probe', '--metered', '100'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('--metered now names what is counted, not a number ("100").')
+    expect(run.stderr).toContain('fix: Use --metered "items added" --limit free=100,pro=1000')
+    expect(fs.existsSync(path.join(ROOT, 'src/metered-probe'))).toBe(false)
+  })
+
+  it('reads --metered and --limit, and names what is wrong with them (usage errors)', () => {
+    expect(meterSpec(undefined, undefined)).toBeUndefined()
+    expect(meterSpec('  Report   Exports ', 'free=10, pro=1000,business=unlimited')).toEqual({
+      noun: 'report exports', metric: 'report_exports',
+      limits: [{ plan: 'free', limit: 10 }, { plan: 'pro', limit: 1000 }, { plan: 'business', limit: null }],
+    })
+    const cases: Array<[string | undefined, string | undefined, string, string]> = [
+      ['report exports', undefined, '--metered needs --limit', 'Add --limit free=10,pro=1000'],
+      [undefined, 'free=1', '--limit needs --metered', 'Add --metered "report exports"'],
+      ['report exports', 'free=ten', '"free=ten" is not a plan limit.', 'Write plan=number or plan=unlimited'],
+      ['report exports', 'free=1,free=2', '--limit names plan "free" twice.', 'Give each plan one limit.'],
+      ['report exports', ' , ', '--limit is empty.', 'Give at least one plan'],
+      ['uploads', 'free=1', '"uploads" is a built-in meter of the usage feature.', 'Name what this feature counts'],
+      ['report-exports!', 'free=1', '"report-exports!" cannot name a meter.', 'Use lowercase words and digits'],
+    ]
+    for (const [metered, limit, message, fix] of cases) {
+      const error = (() => { try { meterSpec(metered, limit) } catch (err) { return err as CliError } })()
+      expect(error, `${metered} / ${limit}`).toBeInstanceOf(CliError)
+      expect(error!.message).toContain(message)
+      expect(error!.fix).toContain(fix)
+      expect(error!.exitCode).toBe(EXIT.usage)
+    }
+  })
 
   it('refuses a bad name with the rule and exit code 2', async () => {
     const run = await runCli(['generate', 'feature', 'Bad_Name'])

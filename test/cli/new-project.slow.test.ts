@@ -30,7 +30,7 @@ describe('a new project from quickscale init, with a generated feature', () => {
     expect((await run('cp', ['-al', path.join(ROOT, 'node_modules'), path.join(project, 'node_modules')], work)).code).toBe(0)
     expect((await run('node', ['scripts/vendor-assets.mjs'], project)).code).toBe(0)
 
-    const gen = await runCli(['generate', 'feature', 'team-notes', '--metered', '2'], { cwd: project })
+    const gen = await runCli(['generate', 'feature', 'team-notes', '--metered', 'team notes', '--limit', 'free=2,pro=1000'], { cwd: project })
     expect(gen.stderr).toBe('')
     expect(gen.code).toBe(0)
 
