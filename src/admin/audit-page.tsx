@@ -4,7 +4,7 @@ import { FormErrorSummary, type FieldErrors } from '../platform/components'
 import type { AppEnv } from '../platform/types'
 import { AUDIT_RETENTION_DAYS, listAuditEvents, type AuditFilter, type AuditListRow } from './audit'
 import { adminGate, pageParam } from './http'
-import { isUuid, formatDateTime } from '../platform/format'
+import { formatDate, formatTime, isUuid } from '../platform/format'
 import { AdminFrame, Pager, StackedTable, wantsFragment } from './views/common'
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/
@@ -84,7 +84,8 @@ function Results({ rows, page, hasMore, query }: { rows: AuditListRow[]; page: n
         <StackedTable caption="Audit events" head={['When', 'Action', 'Actor', 'Target', 'IP', 'Detail']} class="audit-table">
           {rows.map((e) => (
             <tr>
-              <td data-label="When" class="nowrap">{formatDateTime(e.createdAt)}</td>
+              {/* Date and time each stay whole; the cell may break between them (a narrower column). */}
+              <td data-label="When"><time datetime={e.createdAt.toISOString()}><span class="nowrap">{formatDate(e.createdAt)}</span> <span class="nowrap">{formatTime(e.createdAt)}</span></time></td>
               <td data-label="Action"><code>{e.action}</code></td>
               {/* While impersonating, the admin acted as the user: both people, in one cell (ADR 0061). */}
               <td data-label="Actor">{e.actor ? <Person person={e.actor} /> : systemActor(e.detail)}
