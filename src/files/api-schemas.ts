@@ -33,29 +33,32 @@ export const fileListResponse = z.strictObject({
 
 export const fileResponse = z.strictObject({ file: fileSchema })
 
-// What parseBrowserQuery reads; anything else it ignores, an unknown value falls back to the default.
+// What parseBrowserQuery reads, checked first by usage's validateRequest: a value outside these is a 422
+// naming it rather than a silent default. Other keys are ignored.
 const listQuery = z.object({
   q: z.string().max(100).optional().meta({ description: 'Part of the file name.' }),
   kind: z.enum(['image', 'pdf', 'text', 'archive', 'office'] as const satisfies readonly FileKind[]).optional(),
   project: z.uuid().optional().meta({ description: 'Only files in this project.' }),
   sort: z.enum(['date', 'name', 'size']).optional().meta({ description: 'Default date.' }),
   dir: z.enum(['asc', 'desc']).optional().meta({ description: 'Default asc for name, desc otherwise.' }),
-  page: z.int().min(1).max(10_000).optional().meta({ description: 'Default 1.' }),
+  page: z.coerce.number().int().min(1).max(10_000).optional().meta({ description: 'Default 1.' }),
 })
 
-export const fileApiOperations: ApiOperation[] = [
-  {
-    method: 'get', path: '/api/v1/files', operationId: 'listFiles', tag: 'Files', metered: true,
-    summary: 'List your files',
-    description: 'The key owner’s files, newest first unless sorted otherwise, a page at a time.',
-    query: listQuery,
-    response: fileListResponse,
-  },
-  {
-    method: 'get', path: '/api/v1/files/:id', operationId: 'getFile', tag: 'Files', metered: true,
-    summary: 'One file',
-    params: z.object({ id: z.uuid().meta({ description: 'The file’s id.' }) }),
-    response: fileResponse,
-    errors: { 404: 'No such file among the key owner’s (`not_found`): someone else’s looks the same.' },
-  },
-]
+export const listFilesOperation = {
+  method: 'get', path: '/api/v1/files', operationId: 'listFiles', tag: 'Files', metered: true,
+  summary: 'List your files',
+  description: 'The key owner’s files, newest first unless sorted otherwise, a page at a time.',
+  query: listQuery,
+  response: fileListResponse,
+} as const satisfies ApiOperation
+
+export const getFileOperation = {
+  method: 'get', path: '/api/v1/files/:id', operationId: 'getFile', tag: 'Files', metered: true,
+  summary: 'One file',
+  params: z.object({ id: z.uuid().meta({ description: 'The file’s id.' }) }),
+  response: fileResponse,
+  errors: { 404: 'No such file among the key owner’s (`not_found`): someone else’s looks the same.' },
+} as const satisfies ApiOperation
+
+/** Routes take their path from these (api.ts). */
+export const fileApiOperations: ApiOperation[] = [listFilesOperation, getFileOperation]

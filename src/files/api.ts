@@ -1,11 +1,11 @@
 import { Hono } from 'hono'
 import type { z } from 'zod'
 import type { AppEnv } from '../platform/types'
-import { apiError, meter, methodNotAllowed, requireApiKey } from '../usage'
+import { apiError, meter, methodNotAllowed, requireApiKey, validateRequest } from '../usage'
 import { parseBrowserQuery } from './format'
 import { PAGE_SIZE, getFile, listFilesPage } from './service'
 import type { FileRow } from './schema'
-import type { fileListResponse, fileResponse, fileSchema } from './api-schemas'
+import { getFileOperation, listFilesOperation, type fileListResponse, type fileResponse, type fileSchema } from './api-schemas'
 
 // The answer's shape is api-schemas.ts's (the OpenAPI document's): `satisfies` keeps the two one.
 function fileJson(f: FileRow): z.infer<typeof fileSchema> {
@@ -23,7 +23,7 @@ const meterRequest = meter('api_requests')
  * api-schemas.ts (fileApiOperations), from which /api/v1/openapi.json is built.
  */
 export const fileApiRoutes = new Hono<AppEnv>()
-  .get('/api/v1/files', requireApiKey, meterRequest, async (c) => {
+  .get(listFilesOperation.path, requireApiKey, validateRequest(listFilesOperation), meterRequest, async (c) => {
     const query = parseBrowserQuery(c.req.query())
     const page = await listFilesPage(c.get('db'), c.get('apiCaller')!.userId, query)
     c.header('Cache-Control', 'no-store')
@@ -33,11 +33,11 @@ export const fileApiRoutes = new Hono<AppEnv>()
       page: query.page, pageSize: PAGE_SIZE, total: page.total,
     } satisfies z.infer<typeof fileListResponse>)
   })
-  .get('/api/v1/files/:id', requireApiKey, meterRequest, async (c) => {
+  .get(getFileOperation.path, requireApiKey, validateRequest(getFileOperation), meterRequest, async (c) => {
     const file = await getFile(c.get('db'), c.get('apiCaller')!.userId, c.req.param('id'))
     c.header('Cache-Control', 'no-store')
     if (!file) return apiError(c, 404, 'not_found', 'No such file.')
     return c.json({ file: fileJson(file) } satisfies z.infer<typeof fileResponse>)
   })
-  .all('/api/v1/files', methodNotAllowed(['GET']))
-  .all('/api/v1/files/:id', methodNotAllowed(['GET']))
+  .all(listFilesOperation.path, methodNotAllowed(['GET']))
+  .all(getFileOperation.path, methodNotAllowed(['GET']))

@@ -85,13 +85,13 @@ function OperationSection({ doc, method, path, op }: { doc: OpenApiDocument; met
         {secured ? <span class="tag is-info is-light">API key</span> : <span class="tag is-success is-light">No key needed</span>}
         {'x-metered' in op && <span class="tag is-warning is-light">Counts one API request</span>}
       </p>
-      {'description' in op && <p><Text md={op.description} /></p>}
+      {typeof op.description === 'string' && <p><Text md={op.description} /></p>}
       {op.parameters.length > 0 && (
         <>
           <h4 class="title is-6">Parameters</h4>
           <ul class="api-fields">
             {op.parameters.map((p) => (
-              <li><code>{p.name}</code> <span class="has-text-weight-semibold">{typeLabel(p.schema)}</span> <span class="tag is-light">{p.in}{p.required ? ', required' : ''}</span>{p.description && <> — <Text md={p.description} /></>}</li>
+              <li><code>{p.name}</code> <span class="has-text-weight-semibold">{typeLabel(p.schema)}</span> <span class="tag is-light">{p.in}{p.required ? ', required' : ''}</span>{typeof p.description === 'string' && <> — <Text md={p.description} /></>}</li>
             ))}
           </ul>
         </>

@@ -3,7 +3,7 @@ import type { z } from 'zod'
 import type { AppEnv } from '../platform/types'
 import { METRICS } from './metrics'
 import { apiErrorShape, meter, methodNotAllowed, requireApiKey } from './middleware'
-import type { pingResponse, usageResponse } from './api-schemas'
+import { openApiOperation, pingOperation, usageOperation, type pingResponse, type usageResponse } from './api-schemas'
 import { apiDocument } from './openapi'
 
 /**
@@ -14,17 +14,17 @@ import { apiDocument } from './openapi'
 export const apiRoutes = new Hono<AppEnv>()
   .use('/api/v1/*', apiErrorShape)
   // Public and the same for everyone: any tool (an SDK generator, an API client) may fetch it, from any origin.
-  .get('/api/v1/openapi.json', (c) => {
+  .get(openApiOperation.path, (c) => {
     c.header('Cache-Control', 'public, max-age=300')
     c.header('Access-Control-Allow-Origin', '*')
     return c.json(apiDocument(c))
   })
   // Checks a key without spending a request (and is the bench's unmetered twin of /usage).
-  .get('/api/v1/ping', requireApiKey, (c) => {
+  .get(pingOperation.path, requireApiKey, (c) => {
     c.header('Cache-Control', 'no-store')
     return c.json({ ok: true, key: `qs_${c.get('apiCaller')!.prefix}_…` } satisfies z.infer<typeof pingResponse>)
   })
-  .get('/api/v1/usage', requireApiKey, meter('api_requests'), (c) => {
+  .get(usageOperation.path, requireApiKey, meter('api_requests'), (c) => {
     const quota = c.get('quota')!
     c.header('Cache-Control', 'no-store')
     return c.json({
@@ -32,6 +32,6 @@ export const apiRoutes = new Hono<AppEnv>()
       usage: Object.fromEntries(METRICS.map((m) => [m, quota.usage[m]])) as z.infer<typeof usageResponse>['usage'],
     } satisfies z.infer<typeof usageResponse>)
   })
-  .all('/api/v1/openapi.json', methodNotAllowed(['GET']))
-  .all('/api/v1/ping', methodNotAllowed(['GET']))
-  .all('/api/v1/usage', methodNotAllowed(['GET']))
+  .all(openApiOperation.path, methodNotAllowed(['GET']))
+  .all(pingOperation.path, methodNotAllowed(['GET']))
+  .all(usageOperation.path, methodNotAllowed(['GET']))

@@ -11,7 +11,7 @@ import { METRICS } from './metrics'
 
 /** Every `error.code` the API answers; a client branches on these (docs/usage.md). */
 export const API_ERROR_CODES = [
-  'bad_request', 'unauthorized', 'invalid_api_key', 'forbidden', 'not_found', 'method_not_allowed',
+  'bad_request', 'invalid_request', 'unauthorized', 'invalid_api_key', 'forbidden', 'not_found', 'method_not_allowed',
   'payload_too_large', 'quota_exceeded', 'rate_limited', 'internal_error',
 ] as const
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number]
@@ -25,6 +25,8 @@ export const apiErrorSchema = z.strictObject({
     used: z.number().optional().meta({ description: 'quota_exceeded: the amount used this period.' }),
     limit: z.number().optional().meta({ description: "quota_exceeded: the plan's limit." }),
     upgrade_url: z.url().optional().meta({ description: 'quota_exceeded: where to get more.' }),
+    issues: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional()
+      .meta({ description: 'invalid_request: each parameter refused (`path` like `query.page`) and why.' }),
     retry_after_seconds: z.int().optional().meta({ description: 'quota_exceeded on a counter: seconds until the period resets (also in Retry-After).' }),
   }),
 }).meta({ description: 'The one shape of every error answer.' })
@@ -52,23 +54,26 @@ export const usageResponse = z.strictObject({
 // The document about itself: an object whose every field is free-form (it is OpenAPI 3.1).
 const openApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) })
 
-export const usageApiOperations: ApiOperation[] = [
-  {
-    method: 'get', path: '/api/v1/ping', operationId: 'ping', tag: 'Account',
-    summary: 'Check a key',
-    description: 'Answers for a valid key without counting a request: use it to test a key or a deploy.',
-    response: pingResponse,
-  },
-  {
-    method: 'get', path: '/api/v1/usage', operationId: 'getUsage', tag: 'Account', metered: true,
-    summary: "This period's usage and limits",
-    description: "Every meter of the key owner's account in the current period, with the plan's limits.",
-    response: usageResponse,
-  },
-  {
-    method: 'get', path: '/api/v1/openapi.json', operationId: 'getOpenApiDocument', tag: 'Reference', auth: false,
-    summary: 'This document',
-    description: 'The OpenAPI 3.1 description of the API. Public: no key needed.',
-    response: openApiDocument,
-  },
-]
+export const pingOperation = {
+  method: 'get', path: '/api/v1/ping', operationId: 'ping', tag: 'Account',
+  summary: 'Check a key',
+  description: 'Answers for a valid key without counting a request: use it to test a key or a deploy.',
+  response: pingResponse,
+} as const satisfies ApiOperation
+
+export const usageOperation = {
+  method: 'get', path: '/api/v1/usage', operationId: 'getUsage', tag: 'Account', metered: true,
+  summary: "This period's usage and limits",
+  description: "Every meter of the key owner's account in the current period, with the plan's limits.",
+  response: usageResponse,
+} as const satisfies ApiOperation
+
+export const openApiOperation = {
+  method: 'get', path: '/api/v1/openapi.json', operationId: 'getOpenApiDocument', tag: 'Reference', auth: false,
+  summary: 'This document',
+  description: 'The OpenAPI 3.1 description of the API. Public: no key needed.',
+  response: openApiDocument,
+} as const satisfies ApiOperation
+
+/** In the order the reference lists them. Routes take their path from these (api-routes.ts). */
+export const usageApiOperations: ApiOperation[] = [pingOperation, usageOperation, openApiOperation]

@@ -19,7 +19,7 @@ export const RECONCILE_CRON = '17 3 * * *'
 // Other features import from here only.
 export { UsageMeter } from './meter'
 export { consumeQuota, releaseQuota, readQuota, configureMeter } from './quota'
-export { meter, requireApiKey, apiError, quotaExceeded, methodNotAllowed } from './middleware'
+export { meter, requireApiKey, apiError, quotaExceeded, methodNotAllowed, validateRequest } from './middleware'
 export { getUsageSummary, getDailyUsage, listUsageAdjustments } from './summary'
 export { adjustUsage, resetUsage } from './admin'
 export { reconcileGauges, createReconcileJob, type GaugeSource } from './reconcile'

@@ -7,6 +7,7 @@ import { verifyApiKey, type ApiCaller } from './api-keys'
 import { formatAmount, meterNoun, type MeterName, type QuotaDenial, type QuotaResult } from './metrics'
 import { consumeQuota } from './quota'
 import type { ApiErrorCode } from './api-schemas'
+import type { ApiOperation } from '../platform/feature'
 
 declare module '../platform/types' {
   interface AppVariables {
@@ -89,6 +90,23 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
   c.set('apiCaller', caller)
   await next()
 })
+
+/**
+ * Checks path and query parameters against the operation's declared schemas (the ones its OpenAPI entry is
+ * built from): anything refused answers 422 `invalid_request` naming each parameter, before the request is
+ * metered. Put it after requireApiKey (an anonymous caller learns nothing about the parameters).
+ */
+export function validateRequest(op: ApiOperation) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const issues: Array<{ path: string; message: string }> = []
+    for (const [where, schema, values] of [['path', op.params, c.req.param()], ['query', op.query, c.req.query()]] as const) {
+      const result = schema?.safeParse(values)
+      if (result && !result.success) issues.push(...result.error.issues.map((i) => ({ path: [where, ...i.path].join('.'), message: i.message })))
+    }
+    if (issues.length > 0) return apiError(c, 422, 'invalid_request', `Check ${issues.map((i) => i.path).join(', ')}.`, { issues })
+    await next()
+  })
+}
 
 /**
  * Counts one `metric` per request for the signed-in account (API key first, else the session) and

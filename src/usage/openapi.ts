@@ -46,6 +46,10 @@ const RESPONSES = {
     headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' } },
     content: errorContent,
   },
+  InvalidRequest: {
+    description: 'A path or query parameter is not what this operation takes (`invalid_request`, with `issues`).',
+    content: errorContent,
+  },
   InternalError: { description: 'Something failed on our side (`internal_error`): quote the `request_id`.', content: errorContent },
 }
 
@@ -69,6 +73,7 @@ function operationObject(op: ApiOperation) {
     },
   }
   if (secured) responses[401] = { $ref: '#/components/responses/Unauthorized' }
+  if (op.params || op.query) responses[422] = { $ref: '#/components/responses/InvalidRequest' }
   for (const [status, description] of Object.entries(op.errors ?? {})) responses[status] = { description, content: errorContent }
   responses[405] = { $ref: '#/components/responses/MethodNotAllowed' }
   if (op.metered) responses[429] = { $ref: '#/components/responses/QuotaExceeded' }

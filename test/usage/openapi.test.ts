@@ -117,7 +117,7 @@ describe('real answers match the documented schemas', () => {
     }
   })
 
-  it('405, 404 and 429 answers have the documented shape and headers', async () => {
+  it('405, 404, 422 and 429 answers have the documented shape and headers', async () => {
     const wrongMethod = await api('/api/v1/usage', key, { method: 'DELETE' })
     expect(wrongMethod.status).toBe(405)
     expect(wrongMethod.headers.get('allow')).toContain('GET')
@@ -127,6 +127,22 @@ describe('real answers match the documented schemas', () => {
     expect(missing.status).toBe(404)
     expect(apiErrorSchema.parse(await missing.json()).error.code).toBe('not_found')
     expect(doc.paths['/api/v1/files/{id}']!.get!.responses).toHaveProperty('404')
+
+    // Parameters are checked against the declared schemas before the request is counted: 422 naming each.
+    const before = (await (await api('/api/v1/usage', key)).json() as { usage: { api_requests: { used: number } } }).usage.api_requests.used
+    for (const [path, expected] of [
+      ['/api/v1/files?page=0&sort=newest', ['query.sort', 'query.page']],
+      ['/api/v1/files/not-a-file-id', ['path.id']],
+    ] as const) {
+      const invalid = await api(path, key)
+      expect(invalid.status, path).toBe(422)
+      const error = apiErrorSchema.parse(await invalid.json()).error
+      expect(error.code).toBe('invalid_request')
+      expect(error.issues!.map((i) => i.path).sort()).toEqual([...expected].sort())
+    }
+    const after = (await (await api('/api/v1/usage', key)).json() as { usage: { api_requests: { used: number } } }).usage.api_requests.used
+    expect(after).toBe(before + 1)
+    for (const op of operations) expect(Object.keys(doc.paths[openApiPath(op.path)]![op.method]!.responses).includes('422')).toBe(Boolean(op.params || op.query))
 
     const user = await createTestUser({ verified: true })
     const limited = await createKey(await loginCookie(user.email), 'limited')
