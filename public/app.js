@@ -13,22 +13,56 @@ document.addEventListener('alpine:init', () => {
     },
   }))
 
-  // File uploads (src/files/views/upload.tsx): checks type and size before sending, then one XHR per file
-  // with the raw bytes as the body, so the progress bar follows real upload progress and the server can
-  // stream the file to storage. The server checks everything again (magic bytes, size, quota).
+  // File uploads (src/files/views/upload.tsx): files come from the picker or a drop, are checked for type
+  // and size before sending, then go one XHR per file with the raw bytes as the body, so the progress bar
+  // follows real upload progress and the server can stream the file to storage. The server checks
+  // everything again (magic bytes, size, quota) and its refusal message is shown in red. Without this
+  // component the panel is a plain multipart form post.
+  const UPLOADED_VISIBLE_MS = 4000
   window.Alpine.data('uploader', () => ({
     items: [],
     projectId: '',
     nextId: 1,
+    dragging: false,
     init() {
       const select = this.$root.querySelector('#upload-project')
       if (select) this.projectId = select.value
+    },
+    panel: {
+      // The no-JS Upload button goes away and the file input hides behind its label (still focusable).
+      [':class']() { return { 'is-enhanced': true } },
+      ['@submit.prevent']() {
+        const input = this.$root.querySelector('#upload-input')
+        this.addFiles(Array.from(input.files || []))
+        input.value = ''
+      },
     },
     picker: {
       ['@change'](event) {
         this.addFiles(Array.from(event.target.files || []))
         event.target.value = ''
       },
+    },
+    dropZone: {
+      [':class']() { return { 'is-dragover': this.dragging } },
+      ['@dragenter.prevent']() { this.dragging = true },
+      ['@dragover.prevent'](event) {
+        this.dragging = true
+        if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy'
+      },
+      // Leaving for a child of the zone is not leaving the zone.
+      ['@dragleave'](event) { if (!this.$el.contains(event.relatedTarget)) this.dragging = false },
+      ['@drop.prevent'](event) {
+        this.dragging = false
+        this.addFiles(Array.from((event.dataTransfer && event.dataTransfer.files) || []))
+      },
+    },
+    dismissButton: {
+      [':aria-label']() { return `Dismiss ${this.item.name}` },
+      ['@click']() { this.dismiss(this.item) },
+    },
+    dismiss(item) {
+      this.items = this.items.filter((other) => other.id !== item.id)
     },
     check(file) {
       // $root: inside the input's @change handler, $el is the input, not the panel that carries the limits.
@@ -46,7 +80,8 @@ document.addEventListener('alpine:init', () => {
         const problem = this.check(file)
         this.items.push({
           id: this.nextId++, name: file.name, percent: 0, sent: !problem, status: problem ? 'error' : 'sending',
-          message: problem || 'Uploading…', messageClass: problem ? 'has-text-danger-dark' : '', progressLabel: `Uploading ${file.name}`,
+          message: problem || 'Uploading…', messageClass: problem ? 'has-text-danger-on-scheme' : '',
+          progressClass: 'is-info', progressLabel: `Uploading ${file.name}`,
         })
         if (!problem) this.send(this.items[this.items.length - 1], file)
       }
@@ -54,7 +89,11 @@ document.addEventListener('alpine:init', () => {
     finish(item, ok, message) {
       item.status = ok ? 'done' : 'error'
       item.message = message
-      item.messageClass = ok ? 'has-text-success-dark' : 'has-text-danger-dark'
+      item.messageClass = ok ? 'has-text-success-on-scheme' : 'has-text-danger-on-scheme'
+      item.progressClass = ok ? 'is-success' : 'is-danger'
+      item.progressLabel = `${ok ? 'Uploaded' : 'Not uploaded'}: ${item.name}`
+      // A success needs no action and leaves on its own; a refusal stays until dismissed.
+      if (ok) setTimeout(() => this.dismiss(item), UPLOADED_VISIBLE_MS)
     },
     send(item, file) {
       const params = new URLSearchParams({ name: file.name })
@@ -68,6 +107,7 @@ document.addEventListener('alpine:init', () => {
         let body = null
         try { body = JSON.parse(xhr.responseText) } catch { /* an HTML error page */ }
         if (xhr.status === 201) {
+          item.percent = 100
           this.finish(item, true, 'Uploaded.')
           window.htmx.trigger(document.body, 'files-changed')
         } else {

@@ -175,6 +175,3 @@ async function streamToBucket(bucket: R2Bucket, key: string, contentType: string
   const bytes = new Uint8Array(await digest.digest)
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
-
-/** The upload limit as the panel and the 413 say it: the one byte formatter (src/platform/format.ts). */
-export const formatLimit = formatBytes

@@ -13,7 +13,7 @@ async function uploadNamed(cookie: string, names: string[]) {
   for (const name of names) expect((await upload(cookie, name, text(`content of ${name} `.repeat(names.indexOf(name) + 1)))).status).toBe(201)
 }
 
-const namesIn = (html: string) => [...html.matchAll(/class="file-name-text[^"]*">([^<]*)</g)].map((m) => m[1])
+const namesIn = (html: string) => [...html.matchAll(/class="files-name(?: [^"]*)?">([^<]*)</g)].map((m) => m[1])
 
 describe('the file browser', () => {
   it('empty state for a new account, and a different one when filters match nothing', async () => {
@@ -21,7 +21,16 @@ describe('the file browser', () => {
     const html = await (await get('/files', cookie)).text()
     expect(html).toContain('You have no files yet.')
     expect(html).toContain('x-data="uploader"')
+    // Without JavaScript the panel is a plain multipart form with a labelled file input.
+    expect(html).toMatch(/<form class="box upload-panel" method="post" action="\/files\/upload" enctype="multipart\/form-data"/)
+    expect(html).toMatch(/<input id="upload-input" class="upload-input" type="file" name="files" multiple/)
+    expect(html).toContain('<label class="upload-choose" for="upload-input">')
     await uploadNamed(cookie, ['a.txt'])
+    // None of Bulma's file-input classes (top-level in Bulma: `.file-name` is max-width 16em, overflow
+    // hidden) on the browser's own markup: it clipped the Download/Open links (issue 20).
+    for (const view of ['list', 'grid']) {
+      expect(await (await get(`/files?view=${view}`, cookie)).text()).not.toMatch(/class="(?:[^"]* )?file(?:-name|-label|-cta|-icon|-input)?(?: [^"]*)?"/)
+    }
     expect(await (await get('/files?q=zzz', cookie)).text()).toContain('No files match these filters.')
   })
 
@@ -36,7 +45,7 @@ describe('the file browser', () => {
     expect(namesIn(await (await get('/files?kind=image', cookie)).text())).toEqual(['photo.jpg'])
     const fragment = await (await get('/files?kind=text&sort=name&view=grid', cookie, { htmx: true, headers: { 'hx-target': 'file-browser' } })).text()
     expect(fragment.startsWith('<div id="file-browser"')).toBe(true)
-    expect(fragment).toContain('file-grid')
+    expect(fragment).toContain('files-grid')
     expect(namesIn(fragment)).toEqual(['alpha.csv', 'beta.txt', 'gamma.txt'])
     // A % in the search is a character, not a wildcard.
     expect(namesIn(await (await get('/files?q=%25', cookie)).text())).toEqual([])
@@ -192,17 +201,18 @@ describe('state-changing file routes: CSRF, throttle, body limit (checklist 14, 
   })
 })
 
-describe('dashboard card and navbar (registry)', () => {
-  it('the dashboard shows storage used and links to the browser; the navbar has Files for a verified account', async () => {
+describe('dashboard card and sidebar (registry)', () => {
+  it('the dashboard shows storage used and links to the browser; the app sidebar has Files for a verified account', async () => {
     const { cookie } = await signedInUser()
     await upload(cookie, 'a.txt', text('12345'))
     const html = await (await get('/dashboard', cookie)).text()
     expect(html).toMatch(/data-card="files"><p><strong>5 B<\/strong> used by 1 file\.<\/p><p><a href="\/files">Open files<\/a>/)
-    expect(html).toMatch(/<a class="navbar-item[^"]*" href="\/files"/)
+    expect(html).toMatch(/<a class="menu-link[^"]*" href="\/files"/)
     const unverified = await signedInUser({}, { verified: false })
     const locked = await (await get('/dashboard', unverified.cookie)).text()
     expect(locked).toContain('Verify your email to unlock this.')
-    expect(locked).not.toMatch(/<a class="navbar-item[^"]*" href="\/files"/)
+    expect(locked).toMatch(/<a class="menu-link[^"]*" href="\/dashboard"/)
+    expect(locked).not.toMatch(/<a class="menu-link[^"]*" href="\/files"/)
   })
 })
 

@@ -15,9 +15,9 @@ type ProjectRef = Pick<FileProject, 'id' | 'name'>
 function FileActions({ file, projects, back }: { file: FileRow; projects: ProjectRef[]; back: string }) {
   const hx = { 'hx-target': '#file-browser', 'hx-swap': 'outerHTML' }
   return (
-    <details class="file-actions">
+    <details class="files-actions">
       <summary class="button is-small is-light">Manage<span class="is-sr-only"> {file.name}</span></summary>
-      <div class="file-actions-body">
+      <div class="files-actions-body">
         <form method="post" action={`/files/${file.id}/rename`} hx-post={`/files/${file.id}/rename`} {...hx}>
           <input type="hidden" name="back" value={back} />
           <label class="label is-small" for={`rename-${file.id}`}>New name</label>
@@ -50,7 +50,7 @@ function FileActions({ file, projects, back }: { file: FileRow; projects: Projec
 
 function FileLinks({ file }: { file: FileRow }) {
   return (
-    <span class="file-links">
+    <span class="files-links">
       <a href={`/files/${file.id}/download`} download>Download<span class="is-sr-only"> {file.name}</span></a>
       {canDisplayInline(file.contentType) && <> · <a href={`/files/${file.id}/view`} target="_blank" rel="noopener">Open<span class="is-sr-only"> {file.name}</span></a></>}
     </span>
@@ -64,17 +64,17 @@ function projectName(projects: ProjectRef[], id: string | null): string {
 function ListView({ page, back }: { page: FilePage; back: string }) {
   return (
     <div class="table-container">
-      <table class="table is-fullwidth is-hoverable file-table">
+      <table class="table is-fullwidth is-hoverable files-table">
         <caption class="is-sr-only">Your files</caption>
         <thead><tr><th scope="col"><span class="is-sr-only">Thumbnail</span></th><th scope="col">Name</th><th scope="col">Size</th><th scope="col">Project</th><th scope="col">Uploaded</th><th scope="col"><span class="is-sr-only">Actions</span></th></tr></thead>
         <tbody>
           {page.files.map((file) => (
-            <tr id={`file-${file.id}`} class="file-item" data-name={file.name}>
+            <tr id={`file-${file.id}`} class="files-item" data-name={file.name}>
               <td><Thumbnail file={file} /></td>
-              <td class="file-name"><span class="file-name-text">{file.name}</span><br /><FileLinks file={file} /></td>
-              <td>{formatBytes(file.size)}</td>
-              <td>{projectName(page.projects, file.projectId)}</td>
-              <td><time datetime={file.createdAt.toISOString()}>{formatDate(file.createdAt)}</time></td>
+              <td class="files-name-cell"><span class="files-name">{file.name}</span><FileLinks file={file} /></td>
+              <td data-label="Size">{formatBytes(file.size)}</td>
+              <td data-label="Project">{projectName(page.projects, file.projectId)}</td>
+              <td data-label="Uploaded"><time datetime={file.createdAt.toISOString()}>{formatDate(file.createdAt)}</time></td>
               <td><FileActions file={file} projects={page.projects} back={back} /></td>
             </tr>
           ))}
@@ -86,12 +86,12 @@ function ListView({ page, back }: { page: FilePage; back: string }) {
 
 function GridView({ page, back }: { page: FilePage; back: string }) {
   return (
-    <ul class="columns is-multiline is-mobile file-grid" aria-label="Your files">
+    <ul class="columns is-multiline is-mobile files-grid" aria-label="Your files">
       {page.files.map((file) => (
-        <li id={`file-${file.id}`} class="column is-half-mobile is-one-third-tablet is-one-quarter-desktop file-item" data-name={file.name}>
+        <li id={`file-${file.id}`} class="column is-half-mobile is-one-third-tablet is-one-quarter-desktop files-item" data-name={file.name}>
           <div class="card"><div class="card-content">
             <Thumbnail file={file} />
-            <p class="file-name-text has-text-weight-semibold mt-2">{file.name}</p>
+            <p class="files-name has-text-weight-semibold mt-2">{file.name}</p>
             <p class="is-size-7">{formatBytes(file.size)} · {projectName(page.projects, file.projectId)}</p>
             <p class="is-size-7"><FileLinks file={file} /></p>
             <FileActions file={file} projects={page.projects} back={back} />
@@ -121,7 +121,7 @@ function Pagination({ query, total }: { query: BrowserQuery; total: number }) {
 
 function EmptyState({ query, filtered }: { query: BrowserQuery; filtered: boolean }) {
   return (
-    <div class="notification is-light file-empty" role="status">
+    <div class="notification is-light files-empty" role="status">
       {filtered
         ? <>No files match these filters. <a href={browserUrl({ ...query, q: undefined, kind: undefined, project: undefined, page: 1 })}>Show all files</a>.</>
         : <>You have no files yet. Choose files above to upload your first one.</>}
@@ -131,7 +131,7 @@ function EmptyState({ query, filtered }: { query: BrowserQuery; filtered: boolea
 
 function Filters({ query, projects }: { query: BrowserQuery; projects: ProjectRef[] }) {
   return (
-    <form id="file-filters" class="box file-filters" method="get" action="/files" role="search" aria-label="Find files"
+    <form id="file-filters" class="box files-filters" method="get" action="/files" role="search" aria-label="Find files"
       hx-get="/files" hx-target="#file-browser" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, change, input delay:400ms from:#filter-q">
       <input type="hidden" name="view" value={query.view} />
       <div class="field is-grouped is-grouped-multiline">
@@ -148,7 +148,7 @@ function Filters({ query, projects }: { query: BrowserQuery; projects: ProjectRe
         <div class="control"><label class="label is-small" for="filter-dir">Order</label><div class="select is-small">
           <select id="filter-dir" name="dir"><option value="asc" selected={query.dir === 'asc'}>Ascending</option><option value="desc" selected={query.dir === 'desc'}>Descending</option></select>
         </div></div>
-        <div class="control file-filters-submit"><button class="button is-small is-primary" type="submit">Apply</button></div>
+        <div class="control files-filters-submit"><button class="button is-small is-primary" type="submit">Apply</button></div>
       </div>
     </form>
   )
@@ -165,7 +165,7 @@ export function FileBrowser({ page, query }: { page: BrowserPage; query: Browser
   )
   return (
     <div id="file-browser" hx-get={back} hx-trigger="files-changed from:body" hx-swap="outerHTML">
-      <div class="level is-mobile">
+      <div class="level is-mobile files-toolbar">
         <p class="level-left" id="file-count" role="status">
           {page.total === 1 ? '1 file' : `${page.total} files`}{' · '}
           <span id="storage-quota">{formatBytes(page.quota.usedBytes)} of {page.quota.limitBytes === null ? 'unlimited' : formatBytes(page.quota.limitBytes)} storage used</span>

@@ -16,11 +16,11 @@ const NO_PREVIEW: Partial<Record<ThumbnailState, string>> = {
 export function Thumbnail({ file }: { file: Pick<FileRow, 'id' | 'name' | 'contentType' | 'thumbnailState'> }) {
   const id = `thumb-${file.id}`
   if (file.thumbnailState === 'ready') {
-    return <img id={id} class="file-thumb" src={`/files/${file.id}/thumbnail`} alt={`Thumbnail of ${file.name}`} loading="lazy" data-state="ready" />
+    return <img id={id} class="files-thumb" src={`/files/${file.id}/thumbnail`} alt={`Thumbnail of ${file.name}`} loading="lazy" data-state="ready" />
   }
   if (file.thumbnailState === 'pending') {
     return (
-      <span id={id} class="file-thumb file-thumb-icon is-pending" data-state="pending" role="img" aria-label="Thumbnail being made"
+      <span id={id} class="files-thumb files-thumb-icon is-pending" data-state="pending" role="img" aria-label="Thumbnail being made"
         hx-get={`/files/${file.id}/thumbnail-state`} hx-trigger="every 2s" hx-swap="outerHTML">
         <span aria-hidden="true">…</span>
       </span>
@@ -30,14 +30,14 @@ export function Thumbnail({ file }: { file: Pick<FileRow, 'id' | 'name' | 'conte
   if (reason) {
     // Why there is no picture, in words (not only the badge): the thumbnailer refused or gave up.
     return (
-      <span id={id} class="file-thumb file-thumb-icon is-flex-direction-column has-text-centered" data-state={file.thumbnailState} role="img" aria-label={`No thumbnail: ${reason}`} title={`No thumbnail: ${reason}`}>
+      <span id={id} class="files-thumb files-thumb-icon is-flex-direction-column has-text-centered" data-state={file.thumbnailState} role="img" aria-label={`No thumbnail: ${reason}`} title={`No thumbnail: ${reason}`}>
         <span aria-hidden="true">{BADGE[kindOf(file.contentType)]}</span>
         <span class="is-size-7 has-text-weight-normal" aria-hidden="true">{reason}</span>
       </span>
     )
   }
   return (
-    <span id={id} class="file-thumb file-thumb-icon" data-state={file.thumbnailState} role="img" aria-label={`${kindOf(file.contentType)} file`}>
+    <span id={id} class="files-thumb files-thumb-icon" data-state={file.thumbnailState} role="img" aria-label={`${kindOf(file.contentType)} file`}>
       {BADGE[kindOf(file.contentType)]}
     </span>
   )
