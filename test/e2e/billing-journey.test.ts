@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import pg from 'pg'
-import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
+import { expectNoSeriousA11yViolations, launchBrowser, lookAtWidths, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
 
 // The whole paid journey with no Stripe account and no network: the app under `wrangler dev` talks to the
 // local Stripe stand-in (started by global-setup), whose checkout page sends signed webhooks back.
@@ -75,6 +75,29 @@ describe('billing journey in Chromium (local Stripe stand-in)', () => {
     expect((await pdfResponse.text()).startsWith('%PDF-')).toBe(true)
     await expectNoSeriousA11yViolations(page, '/billing')
     await page.screenshot({ path: screenshotPath('billing-page'), fullPage: true })
+
+    // Issue 20: a plan change asks first, with Stripe's preview, swapped in by htmx at the top of /pricing.
+    await page.goto(`${baseUrl}/pricing`)
+    await waitForScripts(page)
+    await monthly.getByRole('button', { name: 'Upgrade to Business' }).click()
+    const confirm = page.locator('#billing-confirm')
+    await confirm.getByRole('heading', { name: 'Change to Business (monthly)?' }).waitFor()
+    expect(page.url()).toBe(`${baseUrl}/pricing`)
+    expect(await confirm.textContent()).toContain('Due today')
+    expect(await confirm.textContent()).toContain('Unused time on Pro')
+    await lookAtWidths(page, 'billing-change-confirm', { noOverflow: true })
+    await Promise.all([page.waitForURL(`${baseUrl}/billing`), confirm.getByRole('button', { name: 'Confirm change to Business' }).click()])
+    await expect(main.locator('h2').first().textContent()).resolves.toContain('Business')
+
+    // Cancelling asks too: until when the plan stays, and that nothing more is charged (after the final
+    // invoice of the prorations the change above left pending, which the preview names).
+    await waitForScripts(page)
+    await page.getByRole('link', { name: 'Cancel subscription' }).click()
+    await confirm.getByRole('heading', { name: 'Cancel your subscription?' }).waitFor()
+    expect(await confirm.textContent()).toMatch(/Your plan stays active until \d{4}-\d{2}-\d{2}[;.].*won’t be charged again/)
+    await lookAtWidths(page, 'billing-cancel-confirm', { noOverflow: true })
+    await confirm.getByRole('button', { name: 'Cancel at period end' }).click()
+    await page.getByRole('button', { name: 'Resume subscription' }).waitFor()
 
     expect(problems.cspViolations).toEqual([])
     expect(problems.pageErrors).toEqual([])

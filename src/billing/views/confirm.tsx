@@ -38,10 +38,16 @@ export function ConfirmPlanChange({ preview, fromName }: { preview: PlanChangePr
       {charge.prorations.length > 0 && (
         <div class="mt-3">
           <p>{charge.dueNow > 0 ? 'Today’s charge includes' : 'The next invoice includes'} these adjustments for the rest of your current period:</p>
-          <ul class="billing-prorations">
-            {charge.prorations.map((line) => <li><span>{line.description}</span> <span class="billing-amount">{money(line.amount)}</span></li>)}
-          </ul>
-          <p class="help">Net adjustment: {money(charge.prorationTotal)}.{charge.prorationTotal < 0 ? ' A credit is taken off your next invoices.' : ''}</p>
+          <table class="table is-narrow is-fullwidth billing-prorations">
+            <caption class="is-sr-only">Adjustments for the rest of the current period</caption>
+            <tbody>
+              {charge.prorations.map((line) => <tr><td>{line.description}</td><td class="has-text-right">{money(line.amount)}</td></tr>)}
+            </tbody>
+            <tfoot>
+              <tr><th scope="row">Net adjustment</th><td class="has-text-right">{money(charge.prorationTotal)}</td></tr>
+            </tfoot>
+          </table>
+          {charge.prorationTotal < 0 && <p class="help">A net credit is taken off your next invoices.</p>}
         </div>
       )}
       {current.cancelAtPeriodEnd && <p class="mt-2">Your subscription was set to end; changing plan keeps it running.</p>}
