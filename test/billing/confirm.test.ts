@@ -125,6 +125,21 @@ describe('plan change confirmation', () => {
     expect(row).toMatchObject({ planId: 'pro', cancelAtPeriodEnd: false })
   })
 
+  it('Stripe failing the confirmed update leaves no half state: a message, the old plan, and the retry goes through', async () => {
+    const { cookie, sub } = await subscribed()
+    const fields = formFields(await (await get('/billing/change?plan=business&interval=month', cookie)).text())
+    fake.fail(/^POST \/v1\/subscriptions\/sub_/, '500')
+    const failed = await post('/billing/change', fields, cookie)
+    expect(failed.status).toBe(503)
+    expect(await failed.text()).toContain('Nothing was charged and nothing changed')
+    const [row] = await withDb((db) => db.select().from(subscriptions).where(eq(subscriptions.id, sub.id)))
+    expect(row).toMatchObject({ planId: 'pro', stripePriceId: sub.stripePriceId })
+    expect(stripeSub(sub.id).items.data[0]!.price.id).toBe(sub.stripePriceId)
+    fake.clearFaults()
+    expect((await post('/billing/change', fields, cookie)).headers.get('location')).toBe('/billing')
+    expect(stripeSub(sub.id).items.data[0]!.price.id).not.toBe(sub.stripePriceId)
+  })
+
   it('without a subscription, or for the plan one is on, says so (409)', async () => {
     const user = await createTestUser()
     const cookie = await loginCookie(user.email)
