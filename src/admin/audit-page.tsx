@@ -81,17 +81,21 @@ function Results({ rows, page, hasMore, query }: { rows: AuditListRow[]; page: n
   return (
     <div id="audit-results">
       {rows.length === 0 ? <p>No events match.</p> : (
-        <StackedTable caption="Audit events" head={['When', 'Action', 'Actor', 'Target', 'IP', 'Detail']} class="audit-table">
+        // Four columns, so a row fits beside the app's sidebar: what happened (action, when, from where),
+        // who, to whom, and the facts (issue 20: a seven-column row was clipped).
+        <StackedTable caption="Audit events" head={['Event', 'Actor', 'Target', 'Detail']} class="audit-table">
           {rows.map((e) => (
             <tr>
-              {/* Date and time each stay whole; the cell may break between them (a narrower column). */}
-              <td data-label="When"><time datetime={e.createdAt.toISOString()}><span class="nowrap">{formatDate(e.createdAt)}</span> <span class="nowrap">{formatTime(e.createdAt)}</span></time></td>
-              <td data-label="Action"><code>{e.action}</code></td>
+              <td data-label="Event">
+                <code class="audit-action">{e.action}</code>
+                {/* Date and time each stay whole; the cell may break between them. */}
+                <span class="audit-meta"><time datetime={e.createdAt.toISOString()}><span class="nowrap">{formatDate(e.createdAt)}</span> <span class="nowrap">{formatTime(e.createdAt)}</span></time></span>
+                {e.ip && <span class="audit-meta">from {e.ip}</span>}
+              </td>
               {/* While impersonating, the admin acted as the user: both people, in one cell (ADR 0061). */}
               <td data-label="Actor">{e.actor ? <Person person={e.actor} /> : systemActor(e.detail)}
                 {e.onBehalfOf && <span class="audit-on-behalf">acting as <Person person={e.onBehalfOf} /></span>}</td>
               <td data-label="Target"><Target e={e} /></td>
-              <td data-label="IP">{e.ip ?? ''}</td>
               <td data-label="Detail"><Detail detail={e.detail} /></td>
             </tr>
           ))}

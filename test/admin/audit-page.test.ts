@@ -40,6 +40,8 @@ describe('audit log: people, not ids', () => {
     expect(second).toContain(`data-label="Actor"><span class="person is-deleted" title="${gone}">deleted user ${gone.slice(0, 8)}</span>`)
     expect(second).toContain(`data-label="Target"><span class="person is-deleted" title="${gone}">deleted user ${gone.slice(0, 8)}</span>`)
     expect(second).not.toContain(`href="/admin/users/${gone}"`)
+    // What, when and from where share the first cell.
+    expect(first).toMatch(new RegExp(`data-label="Event"><code class="audit-action">${action}</code><span class="audit-meta"><time datetime="[^"]+"><span class="nowrap">`))
     // Not a user: its type and short id, as before.
     expect(third).toContain('data-label="Target"><span class="audit-target">file <code title="f-123456789">f-123456</code></span>')
   })
