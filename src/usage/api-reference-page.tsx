@@ -47,7 +47,7 @@ function Fields({ schema }: { schema: JsonSchema }) {
         return (
           <li>
             <code>{name}</code> <span class="has-text-weight-semibold">{typeLabel(field)}</span>
-            {!required.has(name) && <span class="tag is-light ml-1">optional</span>}
+            {!required.has(name) && <span class="tag ml-1">optional</span>}
             {typeof field.description === 'string' && <> — <Text md={field.description} /></>}
             {inner && <Fields schema={inner} />}
           </li>
@@ -91,7 +91,7 @@ function OperationSection({ doc, method, path, op }: { doc: OpenApiDocument; met
           <h4 class="title is-6">Parameters</h4>
           <ul class="api-fields">
             {op.parameters.map((p) => (
-              <li><code>{p.name}</code> <span class="has-text-weight-semibold">{typeLabel(p.schema)}</span> <span class="tag is-light">{p.in}{p.required ? ', required' : ''}</span>{typeof p.description === 'string' && <> — <Text md={p.description} /></>}</li>
+              <li><code>{p.name}</code> <span class="has-text-weight-semibold">{typeLabel(p.schema)}</span> <span class="tag">{p.in}{p.required ? ', required' : ''}</span>{typeof p.description === 'string' && <> — <Text md={p.description} /></>}</li>
             ))}
           </ul>
         </>
