@@ -7,7 +7,7 @@ import { cancelSubscriptionsForDeletion, deleteBillingRows } from './manage'
 import { createStripeClient, readStripeConfig } from './stripe'
 import { formatMoney, formatPrice } from './format'
 import { formatDay } from '../platform/format'
-import { PlanStatusTag, QuotaList } from './views/billing'
+import { InvoiceStatusTag, PlanStatusTag, QuotaList } from './views/billing'
 
 /** What billing adds to the registry (src/platform/feature.ts); index.ts assembles the Feature. */
 
@@ -134,7 +134,7 @@ export const userBillingSection: AdminUserSection<{ subscription: SubscriptionRo
         ? <p>{subscription.planId} ({subscription.interval}) · <PlanStatusTag status={subscription.status} /> · {subscription.cancelAtPeriodEnd ? 'ends' : 'renews'} {formatDay(subscription.currentPeriodEnd)} · <code>{subscription.id}</code></p>
         : <p>Free plan, no subscription.</p>}
       {rows.length > 0 && (
-        <ul>{rows.map((inv) => <li>{formatDay(inv.stripeCreatedAt)} · {inv.number ?? inv.id} · {formatMoney(inv.amountDue, inv.currency)} · {inv.status}</li>)}</ul>
+        <ul>{rows.map((inv) => <li>{formatDay(inv.stripeCreatedAt)} · {inv.number ?? inv.id} · {formatMoney(inv.amountDue, inv.currency)} · <InvoiceStatusTag status={inv.status} /></li>)}</ul>
       )}
     </div>
   ),
