@@ -76,6 +76,15 @@ describe('admin in Chromium', () => {
     await waitForScripts(page)
     await expectNoSeriousA11yViolations(page, 'user page')
     await expectFitsPhone(page, 'user')
+    // Issue 20: a wrong password for "log in as" keeps the form, with the message under the field (htmx
+    // swaps only the form: same page, nothing else reloads).
+    const userUrl = page.url()
+    await page.getByLabel('Your password').fill('not the admin password')
+    await page.getByRole('button', { name: 'Log in as this user' }).click()
+    await page.locator('#impersonate-form .help.is-danger').getByText('Your password is not correct.').waitFor({ state: 'visible', timeout: 10_000 })
+    expect(page.url()).toBe(userUrl)
+    await expect(page.getByLabel('Your password').getAttribute('aria-invalid')).resolves.toBe('true')
+    await expectNoSeriousA11yViolations(page, 'user page, impersonation refused')
     await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Deactivate account' }).click()])
     await page.getByText('The account is deactivated').waitFor({ state: 'visible', timeout: 10_000 })
     await expect(page.getByRole('button', { name: 'Reactivate account' }).isVisible()).resolves.toBe(true)
@@ -96,10 +105,21 @@ describe('admin in Chromium', () => {
     await expect(page.locator('#audit-results tbody tr').count()).resolves.toBeGreaterThanOrEqual(1)
     await expectNoSeriousA11yViolations(page, '/admin/audit')
     await expectFitsPhone(page, 'audit')
+    // Filtered by the member's address: the row names them (name linked, email under it).
+    await page.goto(`${baseUrl}/admin/audit?email=${encodeURIComponent(userEmail)}`)
+    const deactivated = page.locator('#audit-results tbody tr', { hasText: 'admin.user.deactivated' })
+    await expect(deactivated.getByRole('link', { name: 'Mia Member' }).isVisible()).resolves.toBe(true)
+    await expect(deactivated.getByRole('link', { name: 'Ada Admin' }).isVisible()).resolves.toBe(true)
+    // The admin's own rows carry details (the refused re-authentication's path): a wrapping list at 390 px.
+    await page.goto(`${baseUrl}/admin/audit?email=${encodeURIComponent(adminEmail)}&action=auth.reauth_failed`)
+    await expect(page.locator('#audit-results .audit-detail dt', { hasText: 'path' }).count()).resolves.toBe(1)
+    await expectNoSeriousA11yViolations(page, '/admin/audit filtered by email')
+    await expectFitsPhone(page, 'audit-by-email')
 
     expect(problems.cspViolations).toEqual([])
     expect(problems.pageErrors).toEqual([])
-    expect(problems.consoleErrors).toEqual([])
+    // The refused "log in as" answers 401 by design (the form with its message).
+    expect(problems.consoleErrors.filter((m) => !/status of 401\b/.test(m))).toEqual([])
     await page.close()
     await userPage.close()
   })
