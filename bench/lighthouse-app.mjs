@@ -1,6 +1,8 @@
 // The app for `npm run lighthouse`, started the way `npm run dev` starts it (embedded Postgres, migrations,
 // demo data, the local Stripe stand-in, `wrangler dev`), but on free ports, in temporary folders and with
-// `--env-file`: a developer's running `npm run dev`, its .dev.vars and .data/ are never touched.
+// `--env-file`: a developer's running `npm run dev`, its .dev.vars and .data/ are never touched. The Worker
+// is built once and served as built (bench/bundle.mjs), so an edit elsewhere in the checkout cannot make
+// wrangler rebuild it mid-run (a page measured during a rebuild waits seconds for its document).
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -8,6 +10,7 @@ import { spawn } from 'node:child_process'
 import { freePort, startLocalDatabase } from '../scripts/local-db.mjs'
 import { applyMigrations } from '../scripts/migrate.mjs'
 import { seedDatabase } from '../scripts/seed.mjs'
+import { buildBundle } from './bundle.mjs'
 import { startStripeStandin, LOCAL_STRIPE_SECRET_KEY, LOCAL_STRIPE_WEBHOOK_SECRET } from '../scripts/stripe-standin/server.mjs'
 
 const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' }
@@ -49,8 +52,9 @@ export async function startApp({ environment = 'production', log = console.log }
     }
     const envFile = path.join(tmp, 'lighthouse.env')
     fs.writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
+    const bundle = buildBundle('wrangler.toml', path.join(tmp, 'bundle'), WRANGLER_ENV)
     let output = ''
-    wrangler = spawn('npx', ['wrangler', 'dev', '-c', 'wrangler.toml', '--ip', '127.0.0.1', '--port', String(port),
+    wrangler = spawn('npx', ['wrangler', 'dev', '-c', path.join(bundle.outdir, 'wrangler.toml'), '--ip', '127.0.0.1', '--port', String(port),
       '--inspector-port', String(await freePort()), '--persist-to', path.join(tmp, 'state'), '--env-file', envFile,
       '--show-interactive-dev-session=false'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: WRANGLER_ENV })
     // Drain the output (request logs included) so a full pipe never slows the server down.

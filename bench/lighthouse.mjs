@@ -65,6 +65,16 @@ async function lighthouse(url, categories, cookie) {
   return JSON.parse(stdout)
 }
 
+/** One line for an audit's item: the element and what is wrong with it, or the resource. */
+function describeItem(item) {
+  if (item.node) {
+    const why = String(item.node.explanation ?? '').replace(/^Fix (any|all) of the following:\s*/, '').split('\n')[0]
+    return `${item.node.selector ?? item.node.snippet}${why ? ` — ${why}` : ''}`
+  }
+  if (typeof item.description === 'string') return item.description
+  return item.source?.url ?? (typeof item.url === 'string' ? item.url : null)
+}
+
 /** Audits of the measured categories that score below 1, with a few of their items. */
 function missedAudits(lhr) {
   const ids = new Set(Object.values(lhr.categories).flatMap((c) => c.auditRefs.filter((r) => r.weight > 0 || r.group !== 'hidden').map((r) => r.id)))
@@ -73,7 +83,7 @@ function missedAudits(lhr) {
       id: a.id,
       title: a.title,
       value: a.displayValue ?? '',
-      items: (Array.isArray(a.details?.items) ? a.details.items : []).slice(0, 4).map((i) => i.description ?? i.node?.snippet ?? i.source?.url ?? i.url ?? i.issueType ?? JSON.stringify(i).slice(0, 160)),
+      items: (Array.isArray(a.details?.items) ? a.details.items : []).map(describeItem).filter(Boolean).slice(0, 4),
     }))
 }
 
@@ -103,12 +113,15 @@ try {
     // One request first: the first hit of a route in a fresh wrangler dev compiles and connects (seconds).
     await fetch(new URL(page.path, base), { headers: page.cookie ? { cookie: page.cookie } : {} }).then((r) => r.arrayBuffer())
     let lhr
-    try {
-      lhr = await lighthouse(new URL(page.path, base).toString(), page.categories, page.cookie)
-    } catch (err) {
-      // A run that did not finish (on a busy machine: a DevTools protocol timeout) scores nothing, and says why.
-      const why = String(err.stderr || err.message).split('\n').find((l) => /error/i.test(l)) ?? String(err.message).slice(0, 200)
-      lhr = { categories: {}, audits: {}, runtimeError: { code: 'NO_RESULT', message: why.trim() } }
+    // A run that does not finish (on a busy machine: a DevTools protocol timeout, or NO_FCP) is tried once
+    // more; a second failure scores nothing, and says why.
+    for (let attempt = 1; attempt <= 2 && !lhr; attempt++) {
+      try {
+        lhr = await lighthouse(new URL(page.path, base).toString(), page.categories, page.cookie)
+      } catch (err) {
+        const why = String(err.stderr || err.message).split('\n').find((l) => /error/i.test(l)) ?? String(err.message).slice(0, 200)
+        if (attempt === 2) lhr = { categories: {}, audits: {}, runtimeError: { code: 'NO_RESULT', message: why.trim() } }
+      }
     }
     const name = page.path === '/' ? 'home' : page.path.slice(1).replaceAll('/', '-')
     fs.writeFileSync(path.join(REPORT_DIR, `${name}.json`), JSON.stringify(lhr))
@@ -122,6 +135,11 @@ try {
   for (const r of results) {
     console.log(`${pad(r.path, 22)}${pad(r.cookie ? 'yes' : '', 11)}${pad(score(r.lhr, 'performance'), 6)}${pad(score(r.lhr, 'accessibility'), 6)}${pad(score(r.lhr, 'best-practices'), 6)}${score(r.lhr, 'seo')}`)
   }
+  // Lighthouse's own measure of this machine's speed during each run (higher is faster). The mobile
+  // preset multiplies the main-thread work it observed by 4, so a busy machine (low index) scores worse.
+  const benchmarks = results.map((r) => r.lhr.environment?.benchmarkIndex).filter(Number.isFinite)
+  if (benchmarks.length > 0) console.log(`\nbenchmarkIndex (Lighthouse's CPU speed estimate): min ${Math.min(...benchmarks)}, max ${Math.max(...benchmarks)}`)
+  for (const warning of new Set(results.flatMap((r) => r.lhr.runWarnings ?? []))) console.log(`lighthouse warning: ${warning.replace(/\s+/g, ' ').slice(0, 300)}`)
   let below = false
   for (const r of results) {
     const low = r.categories.filter((c) => !r.lhr.categories[c] || r.lhr.categories[c].score * 100 < GOAL)
@@ -130,7 +148,7 @@ try {
     console.log(`\n${r.path}: below ${GOAL} in ${low.join(', ')}`)
     for (const a of r.missed) {
       console.log(`  - ${a.id}: ${a.title}${a.value ? ` (${a.value})` : ''}`)
-      for (const item of a.items) console.log(`      ${String(item).replace(/\s+/g, ' ').slice(0, 160)}`)
+      for (const item of a.items) console.log(`      ${String(item).replace(/\s+/g, ' ').slice(0, 200)}`)
     }
   }
   if (below) process.exitCode = 1

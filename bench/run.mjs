@@ -6,8 +6,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import zlib from 'node:zlib'
-import { execFileSync, fork, spawn } from 'node:child_process'
+import { fork, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { freePort, startLocalDatabase } from '../scripts/local-db.mjs'
 import { applyMigrations } from '../scripts/migrate.mjs'
@@ -15,6 +14,7 @@ import { countRoundTrips, createBenchSession, measureLatency } from './pages.mjs
 import { createBenchApiKey } from './metered.mjs'
 import { measurePlacement, printPlacement } from './placement.mjs'
 import { cpuPerRequest, cpuSnapshot } from './cpu.mjs'
+import { buildBundle as buildDeployBundle } from './bundle.mjs'
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5) // seconds per round and target
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -141,31 +141,8 @@ async function compare(targets) {
   })
 }
 
-// The deployable bundle: measured for size, and served as-is (no_bundle) so that the bench runs exactly
-// what `wrangler deploy` would upload — and so that wrangler dev's file watcher cannot rebuild the
-// product mid-run when a file in the checkout changes.
-function buildBundle(configPath = 'wrangler.toml') {
-  const outdir = tmpDir('qs-bench-bundle-')
-  const out = execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '-c', configPath, '--outdir', outdir], { env: WRANGLER_ENV, stdio: ['ignore', 'pipe', 'pipe'] }).toString()
-  const wranglerSays = /Total Upload:\s*([^\n]+)/.exec(out)?.[1]?.trim() ?? 'n/a'
-  const files = fs.readdirSync(outdir, { recursive: true })
-    .map((f) => path.join(outdir, String(f)))
-    .filter((f) => fs.statSync(f).isFile() && !f.endsWith('.map') && !f.endsWith('README.md'))
-  let raw = 0
-  let gzip = 0
-  for (const file of files) {
-    const bytes = fs.readFileSync(file)
-    raw += bytes.length
-    gzip += zlib.gzipSync(bytes, { level: 9 }).length
-  }
-  const config = fs.readFileSync(configPath, 'utf8')
-    .replace(/^main\s*=.*$/m, `main = ${JSON.stringify(files.map((f) => path.basename(f)).find((f) => f.endsWith('.js')))}\nno_bundle = true`)
-    .replace(/^(directory\s*=\s*)"([^"]+)"/m, (_m, key, dir) => `${key}${JSON.stringify(path.resolve(path.dirname(configPath), dir))}`)
-    // Aliases only matter while bundling.
-    .replace(/^\[alias\]\n(?:[^[\n].*\n?)*/m, '')
-  fs.writeFileSync(path.join(outdir, 'wrangler.toml'), config)
-  return { outdir, files: files.map((f) => path.relative(outdir, f)), raw, gzip, wranglerSays }
-}
+// The deployable bundle (bench/bundle.mjs), in a folder removed at the end.
+const buildBundle = (configPath = 'wrangler.toml') => buildDeployBundle(configPath, tmpDir('qs-bench-bundle-'), WRANGLER_ENV)
 
 // The process groups whose CPU the bench reports per request: each wrangler dev (its Node process and
 // workerd), the load generator, and (in cpuSnapshot) this process and Postgres.
