@@ -1,5 +1,7 @@
-// `node bench/thumbnail-memory.mjs [megapixels…]` (default 12 24 48, plus a 48 MP file near the 25 MiB
-// upload limit — the worst case the consumer can be handed): peak memory and time of one thumbnail
+// `node bench/thumbnail-memory.mjs [megapixels… | worst[:MP:NOISE]]`: peak memory and time of one thumbnail
+// (default: 12, 24 and 48 MP; then 36 MP of 10.2 MiB, 48 MP of 13.7 MiB and 48 MP of 23.3 MiB — near the
+// 25 MiB upload limit — each after a 6 MP whole-bitmap thumbnail in the same isolate, the worst state an
+// isolate can be in)
 // inside workerd, through src/files/thumbnail-image.ts — the code the thumbnailer Worker runs — with both
 // decoders: `full` (photon decodes the whole bitmap) and `jpeg-eighth` (the JPEG decoded at 1/8 scale,
 // photon only resizes). Results: docs/performance.md, ADR 0054.
@@ -8,11 +10,13 @@
 // like flat cards), generated once with photon in Node and cached in node_modules/.cache/qs-bench.
 // Each measurement gets a fresh workerd (Miniflare): photon's WASM memory grows and never shrinks, and the
 // process's high-water mark only rises. In it, a warm-up request thumbnails a tiny JPEG with the same
-// decoder (photon instantiated, code compiled); then the measured request posts the photo. Reported:
+// decoder (photon instantiated, code compiled); then the measured request reads the photo from a local R2
+// bucket and thumbnails it. Reported:
 //   - WASM memory: photon's linear memory before and after (it only grows, so after = its peak);
 //   - workerd peak RSS growth: VmHWM of the workerd process after the measured request minus before it
-//     (read from /proc): everything the request added at its peak — JS heap, the photo's bytes as an
-//     ArrayBuffer (the consumer holds them the same way after R2's arrayBuffer()), typed arrays, WASM;
+//     (read from /proc): everything the request added at its peak — JS heap, the photo's bytes read from a
+//     local R2 bucket with arrayBuffer() as the consumer does, typed arrays, WASM (and whatever workerd
+//     buffers for R2 outside the isolate, so this errs high);
 //   - time inside the Worker (Miniflare exposes the real clock locally): the first run, and the median of
 //     three in that isolate.
 // The Workers limit is 128 MB per isolate for the JS heap and WASM together.
@@ -49,9 +53,17 @@ const shapes = { 12: [4000, 3000], 24: [6000, 4000], 48: [8000, 6000] }
 const shape = (mp) => shapes[mp] ?? [Math.round(Math.sqrt((mp * 1e6 * 4) / 3)), Math.round(Math.sqrt((mp * 1e6 * 3) / 4))]
 // noise 31 at quality 85 weighs like a busy phone photo (about 0.28 MiB per MP); noise 63 makes 48 MP
 // weigh 23.3 MiB, just under the upload limit: memory grows with the file's bytes, not only its pixels.
+// `worst`: the heaviest 1/8 file in an isolate whose WASM memory a 6 MP whole-bitmap thumbnail (the largest
+// photon may decode) has already grown — memory a Worker never gets back. Growth counts both requests.
+// `worst:MP:NOISE` picks the second file (`worst:36:31` weighs about 10 MiB).
+const worst = { mp: 48, noise: 63, after: 6 }
 const cases = process.argv.length > 2
-  ? process.argv.slice(2).map((mp) => ({ mp: Number(mp), noise: 31 }))
-  : [{ mp: 12, noise: 31 }, { mp: 24, noise: 31 }, { mp: 48, noise: 31 }, { mp: 48, noise: 63 }]
+  ? process.argv.slice(2).map((arg) => {
+    if (!arg.startsWith('worst')) return { mp: Number(arg), noise: 31 }
+    const [, mp, noise] = arg.split(':')
+    return { ...worst, ...(mp && { mp: Number(mp) }), ...(noise && { noise: Number(noise) }) }
+  })
+  : [{ mp: 12, noise: 31 }, { mp: 24, noise: 31 }, { mp: 48, noise: 31 }, { ...worst, mp: 36, noise: 31 }, { ...worst, noise: 31 }, worst]
 fs.mkdirSync(cacheDir, { recursive: true })
 const photo = (w, h, noise = 31) => {
   const file = path.join(cacheDir, `bench-${w}x${h}${noise === 31 ? '' : `-n${noise}`}.jpg`)
@@ -66,9 +78,12 @@ const entry = `
 import { initPhoton } from '@cf-wasm/photon'
 import { makeThumbnail } from ${JSON.stringify(path.join(root, 'src/files/thumbnail-image.ts'))}
 export default {
-  async fetch(request) {
-    const decoder = new URL(request.url).searchParams.get('decoder')
-    const bytes = new Uint8Array(await request.arrayBuffer())
+  async fetch(request, env) {
+    const url = new URL(request.url)
+    const decoder = url.searchParams.get('decoder')
+    // As the consumer does: the original from R2, read whole into an ArrayBuffer.
+    const object = await env.FILES.get(url.searchParams.get('key'))
+    const bytes = new Uint8Array(await object.arrayBuffer())
     const memory = (await initPhoton.ensure()).memory
     const before = memory.buffer.byteLength
     const t0 = performance.now()
@@ -101,15 +116,20 @@ function workerdPids() {
 const hwm = (pid) => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024
 
 const tiny = photo(64, 48)
-async function measure(bytes, decoder) {
+async function measure(bytes, decoder, first) {
   const mf = new Miniflare(convertV4MiniflareOptions({
     modulesRoot: outDir,
     modules: [{ type: 'ESModule', path: path.join(outDir, 'worker.mjs') }, { type: 'CompiledWasm', path: path.join(outDir, 'photon.wasm') }],
     compatibilityDate: '2026-11-17', compatibilityFlags: ['nodejs_compat'],
+    r2Buckets: ['FILES'],
   }))
   try {
+    // The photos go into the local R2 bucket first, before the high-water mark is read.
+    const bucket = await mf.getR2Bucket('FILES')
+    const keys = new Map()
+    for (const body of [tiny, first, bytes].filter(Boolean)) { const key = `k${keys.size}`; await bucket.put(key, body); keys.set(body, key) }
     const post = async (body, d) => {
-      const res = await mf.dispatchFetch(`http://bench/?decoder=${d}`, { method: 'POST', body })
+      const res = await mf.dispatchFetch(`http://bench/?decoder=${d}&key=${keys.get(body)}`)
       if (!res.ok) throw new Error(`${res.status} ${await res.text()}`)
       return res.json()
     }
@@ -117,6 +137,7 @@ async function measure(bytes, decoder) {
     await post(tiny, decoder)
     const [pid] = workerdPids()
     const before = hwm(pid)
+    if (first) await post(first, 'full')
     const r = await post(bytes, decoder)
     const rssGrowth = hwm(pid) - before
     // Two more runs in the same isolate for the time only (the machine's cores are shared: one run is noisy).
@@ -131,13 +152,15 @@ console.log(`thumbnail memory bench: workerd via miniflare ${JSON.parse(fs.readF
 console.log('| image | decoder | time (first / median of 3) | WASM memory (before → peak) | workerd peak RSS growth | thumbnail |')
 console.log('| --- | --- | --- | --- | --- | --- |')
 try {
-  for (const { mp, noise } of cases) {
+  for (const { mp, noise, after } of cases) {
     const [w, h] = shape(mp)
     const bytes = photo(w, h, noise)
+    const first = after ? photo(...shape(after)) : undefined
     // The whole-bitmap decoder is measured up to 24 MP, to show what it would need; it is never used above 6 MP.
     for (const decoder of mp <= 24 ? ['full', 'jpeg-eighth'] : ['jpeg-eighth']) {
-      const r = await measure(bytes, decoder)
-      console.log(`| ${mp} MP (${w}×${h}, ${(bytes.length / MiB).toFixed(1)} MiB) | ${decoder} | ${Math.round(r.ms)} / ${Math.round(r.medianMs)} ms | ` +
+      const r = await measure(bytes, decoder, first)
+      const label = `${mp} MP (${w}×${h}, ${(bytes.length / MiB).toFixed(1)} MiB)${after ? `, after a ${after} MP whole-bitmap thumbnail` : ''}`
+      console.log(`| ${label} | ${decoder} | ${Math.round(r.ms)} / ${Math.round(r.medianMs)} ms | ` +
         `${(r.wasmBefore / MiB).toFixed(1)} → ${(r.wasmAfter / MiB).toFixed(1)} MiB | ${(r.rssGrowth / MiB).toFixed(1)} MiB | ${r.thumbBytes} bytes |`)
     }
   }

@@ -99,7 +99,7 @@ async function processJob(db: Database, env: ThumbnailerEnv, job: ThumbnailJob, 
     return
   }
   const tooLarge = () => setThumbnail(db, job.fileId, { state: 'too_large', width: dimensions.width, height: dimensions.height }, new Date())
-  const decoder = chooseThumbnailDecoder(dimensions)
+  const decoder = chooseThumbnailDecoder({ ...dimensions, bytes: header.size })
   if (decoder === null) return tooLarge()
   if (bytes.length < header.size) {
     const original = await env.FILES.get(job.key)

@@ -21,14 +21,25 @@ export const THUMBNAIL_PIXEL_CAP = 6_000_000
  */
 export const JPEG_THUMBNAIL_PIXEL_CAP = 50_000_000
 
+/**
+ * Files above this many bytes get no thumbnail, whatever their pixels: the consumer holds the original in
+ * memory while decoding, and an isolate keeps the WASM memory an earlier 6 MP whole-bitmap decode grew
+ * (78 MiB). bench/thumbnail-memory.mjs, in such an isolate: a 10.2 MiB JPEG grows workerd by 108 MiB in
+ * all, a 13.7 MiB one by 118 MiB, a 23.3 MiB one by 127–136 MiB (a Worker has 128 MB). Phone photos of
+ * 12 and 24 MP weigh 2–8 MB; many 48 MP ones fit. Bigger files: `too_large`.
+ */
+export const THUMBNAIL_MAX_BYTES = 10 * 1024 * 1024
+
 /** How an image's thumbnail is decoded (thumbnail-image.ts). */
 export type ThumbnailDecoder = 'full' | 'jpeg-eighth'
 
 /**
- * The one rule for which images get a thumbnail and how, from the header dimensions (image-dimensions.ts):
- * small images of any format are decoded whole, large JPEGs at 1/8 scale, anything else is too large (null).
+ * The one rule for which images get a thumbnail and how, from the header dimensions (image-dimensions.ts)
+ * and the file's size in bytes: small images of any format are decoded whole, large JPEGs at 1/8 scale,
+ * anything else is too large (null).
  */
-export function chooseThumbnailDecoder(image: { contentType: string; width: number; height: number }): ThumbnailDecoder | null {
+export function chooseThumbnailDecoder(image: { contentType: string; width: number; height: number; bytes: number }): ThumbnailDecoder | null {
+  if (image.bytes > THUMBNAIL_MAX_BYTES) return null
   const pixels = image.width * image.height
   if (pixels <= THUMBNAIL_PIXEL_CAP) return 'full'
   if (image.contentType === 'image/jpeg' && pixels <= JPEG_THUMBNAIL_PIXEL_CAP) return 'jpeg-eighth'

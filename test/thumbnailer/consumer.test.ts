@@ -11,7 +11,7 @@ import { syntheticJpeg } from '../fixtures/files/synthetic-jpeg'
 import { PhotonImage } from '@cf-wasm/photon'
 import { files, type FileRow } from '../../src/files/schema'
 import { readImageDimensions } from '../../src/files/image-dimensions'
-import { JPEG_THUMBNAIL_PIXEL_CAP, THUMBNAIL_DEAD_LETTER_QUEUE, THUMBNAIL_MAX_ATTEMPTS, THUMBNAIL_PIXEL_CAP, THUMBNAIL_QUEUE, type ThumbnailJob } from '../../src/files/thumbnails'
+import { JPEG_THUMBNAIL_PIXEL_CAP, THUMBNAIL_DEAD_LETTER_QUEUE, THUMBNAIL_MAX_ATTEMPTS, THUMBNAIL_MAX_BYTES, THUMBNAIL_PIXEL_CAP, THUMBNAIL_QUEUE, chooseThumbnailDecoder, type ThumbnailJob } from '../../src/files/thumbnails'
 import type { ThumbnailerEnv } from '../../src/files/thumbnail-consumer'
 
 const testEnv = env as unknown as ThumbnailerEnv & { THUMBNAILS: Queue }
@@ -191,6 +191,25 @@ describe('thumbnail consumer: phone photos (issue 20)', () => {
     // Turned clockwise, the stored dark-left/bright-right gradient runs dark-top/bright-bottom.
     expect(Math.abs(thumb.right - thumb.left)).toBeLessThan(20)
     expect(thumb.bottom - thumb.top).toBeGreaterThan(100)
+  })
+
+  it('a photo file above THUMBNAIL_MAX_BYTES is too_large before it is read whole or decoded', async () => {
+    const photo = syntheticJpeg(4000, 3000)
+    const heavy = new Uint8Array(THUMBNAIL_MAX_BYTES + 1) // the photo, then bytes after its EOI
+    heavy.set(photo)
+    await expectRefused(heavy, 'image/jpeg', 'too_large', { width: 4000, height: 3000 })
+  })
+
+  it('chooseThumbnailDecoder: whole up to 6 MP, a JPEG at 1/8 up to 50 MP, nothing above either cap or the byte cap', () => {
+    const choose = (contentType: string, width: number, height: number, bytes = 1000) => chooseThumbnailDecoder({ contentType, width, height, bytes })
+    expect(choose('image/png', 3000, 2000)).toBe('full')
+    expect(choose('image/png', 3000, 2001)).toBeNull()
+    expect(choose('image/jpeg', 3000, 2001)).toBe('jpeg-eighth')
+    expect(choose('image/jpeg', 10000, 5000)).toBe('jpeg-eighth')
+    expect(choose('image/jpeg', 10000, 5001)).toBeNull()
+    expect(choose('image/jpeg', 4000, 3000, THUMBNAIL_MAX_BYTES)).toBe('jpeg-eighth')
+    expect(choose('image/jpeg', 4000, 3000, THUMBNAIL_MAX_BYTES + 1)).toBeNull()
+    expect(choose('image/png', 100, 100, THUMBNAIL_MAX_BYTES + 1)).toBeNull()
   })
 
   it('above the full-decode cap, what only photon could read is too_large: a PNG, a 12-bit or arithmetic-coded JPEG', async () => {
