@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
-import { getPendingVerification, getUserById, listUserSessions, type SessionRow, type User } from '../auth'
+import { getPendingVerification, getUserById, listUserSessions, type SessionListRow, type User } from '../auth'
 import type { AdminUserSection } from '../platform/feature'
+import { Person } from '../platform/admin-ui'
 import { Field } from '../platform/components'
 import type { AppContext, AppEnv } from '../platform/types'
 import { adminGate, notFound } from './http'
@@ -25,7 +26,7 @@ function Profile({ user, pendingEmail }: { user: User; pendingEmail: string | nu
   )
 }
 
-function Sessions({ sessions }: { sessions: SessionRow[] }) {
+function Sessions({ sessions }: { sessions: SessionListRow[] }) {
   if (sessions.length === 0) return <p>No open sessions.</p>
   return (
     <StackedTable caption="Open sessions" head={['Started', 'Last seen', 'Device', 'IP', 'Kind']}>
@@ -35,7 +36,7 @@ function Sessions({ sessions }: { sessions: SessionRow[] }) {
           <td data-label="Last seen" class="nowrap">{formatDateTime(s.lastSeenAt)}</td>
           <td data-label="Device"><span title={s.userAgent || undefined}>{summariseUserAgent(s.userAgent).label}</span></td>
           <td data-label="IP">{s.ipAddress || 'unknown'}</td>
-          <td data-label="Kind">{s.impersonatorId ? 'admin acting as this user' : 'sign-in'}</td>
+          <td data-label="Kind">{s.impersonator ? <>admin acting as this user: <Person person={s.impersonator} /></> : 'sign-in'}</td>
         </tr>
       ))}
     </StackedTable>

@@ -33,7 +33,7 @@ export {
 // Account deletion, a saga (ADR 0084): settings and the admin ask for it; the admin retries a stuck one.
 export { requestAccountDeletion, retryAccountDeletion, listDeletingAccounts, type DeletingAccount } from './account-deletion'
 export { endExpiredImpersonations, startImpersonation, stopImpersonation, type ImpersonationRefusal } from './impersonation'
-export { listUserSessions, setSessionCookie, deleteSessionCookie, IMPERSONATION_MAX_MS } from './session'
+export { listUserSessions, setSessionCookie, deleteSessionCookie, IMPERSONATION_MAX_MS, type SessionListRow } from './session'
 export { sendVerificationEmail } from './routes/verify-email'
 export { getPendingVerification } from './email-verification'
 // Names and emails where other features keep a user id, in their own query (issue 20).

@@ -1,10 +1,12 @@
 import { and, eq, gt } from 'drizzle-orm'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Database } from '../platform/db'
+import type { PersonRef } from '../platform/admin-ui'
 import type { Config } from '../platform/env'
 import type { ViewerField } from '../platform/feature'
 import { clientIp } from '../platform/forms'
 import { configOf, type AppContext } from '../platform/types'
+import { personFields } from './people'
 import { sessions, users, type SessionRow, type User } from './schema'
 import { generateSecureRandomString, hasTokenShape, hashSecret, LINK_TOKEN_BYTES, secretMatchesHash, SESSION_ID_BYTES } from './tokens'
 
@@ -113,8 +115,14 @@ export async function invalidateUserSessions(db: Database, userId: string): Prom
   await db.delete(sessions).where(eq(sessions.userId, userId))
 }
 
-export async function listUserSessions(db: Database, userId: string, now: Date): Promise<SessionRow[]> {
-  return db.select().from(sessions).where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now))).orderBy(sessions.lastSeenAt)
+/** A session as the lists show it; an impersonation names the admin behind it (issue 20: people, not ids). */
+export type SessionListRow = SessionRow & { impersonator: PersonRef | null }
+
+export async function listUserSessions(db: Database, userId: string, now: Date): Promise<SessionListRow[]> {
+  const admin = personFields(sessions.impersonatorId)
+  const rows = await db.select({ session: sessions, name: admin.name, email: admin.email }).from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now))).orderBy(sessions.lastSeenAt)
+  return rows.map((r) => ({ ...r.session, impersonator: r.session.impersonatorId ? { id: r.session.impersonatorId, name: r.name, email: r.email } : null }))
 }
 
 // Scoped to the owner: another user's session id simply matches nothing (checklist 34, no IDOR).

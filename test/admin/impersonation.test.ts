@@ -100,6 +100,15 @@ describe('impersonation', () => {
     expect(await auditRowsBy(admin.id, 'admin.impersonation.started')).toEqual([])
   })
 
+  it('the user page names the admin behind an impersonation session (issue 20: people, not ids)', async () => {
+    const { admin, cookie } = await signedInAdmin()
+    const { cookie: otherAdmin } = await signedInAdmin()
+    const user = await createTestUser()
+    expect((await post(`/admin/users/${user.id}/impersonate`, { password: PASSWORD }, cookie)).status).toBe(303)
+    const html = await (await get(`/admin/users/${user.id}`, otherAdmin)).text()
+    expect(html).toContain(`data-label="Kind">admin acting as this user: <span class="person"><a href="/admin/users/${admin.id}">Ada Admin</a><span class="person-email is-block is-size-7">${admin.email}</span></span></td>`)
+  })
+
   it('is time-limited: the session is refused after the cap, however active', async () => {
     const { cookie } = await signedInAdmin()
     const user = await createTestUser()
