@@ -73,7 +73,10 @@ describe('usage pages in Chromium', () => {
     await expect.poll(() => tip(28).evaluate((el) => getComputedStyle(el).visibility)).toBe('visible')
     expect(await tip(29).evaluate((el) => getComputedStyle(el).visibility)).toBe('hidden')
     // Hover shows it as well, and the tick labels do not run into each other at 390 px.
-    await chart.locator('g.bar-chart-bar').nth(5).hover()
+    // The pointer over the sixth day's column (Playwright's hover() waits for an SVG <g> to count as visible).
+    await chart.scrollIntoViewIfNeeded()
+    const column = (await chart.locator('g.bar-chart-bar .bar-chart-hit').nth(5).boundingBox())!
+    await page.mouse.move(column.x + column.width / 2, column.y + column.height / 2)
     expect(await tip(5).evaluate((el) => getComputedStyle(el).visibility)).toBe('visible')
     const boxes = await chart.locator('text.bar-chart-tick').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect))
     for (const [i, a] of boxes.entries()) for (const b of boxes.slice(i + 1)) {
