@@ -147,12 +147,16 @@ export const homeRoutes = new Hono<AppEnv>()
       <section class="section">
         <div class="container content">
           <h1 class="title">About {c.env.APP_NAME}</h1>
-          <p>
-            {/* Out of the box APP_NAME is the kit's own name: "QuickScale Edge is built on QuickScale Edge" read oddly. */}
-            {c.env.APP_NAME === 'QuickScale Edge' ? 'QuickScale Edge is' : `${c.env.APP_NAME} is built on QuickScale Edge,`} an
-            open SaaS starter kit that runs on Cloudflare Workers. It re-creates the QuickScale Django starter — authentication, public pages, dashboards, billing, usage
-            tracking, files and transactional email — on an edge stack.
-          </p>
+          {/* Out of the box APP_NAME is the kit's own name; a product made by `quickscale init --name` says it
+              is built on the kit (a deliberate credit) and leaves out the kit's own history. */}
+          {c.env.APP_NAME === 'QuickScale Edge' ? (
+            <p>
+              QuickScale Edge is an open SaaS starter kit that runs on Cloudflare Workers. It re-creates the QuickScale Django starter —
+              authentication, public pages, dashboards, billing, usage tracking, files and transactional email — on an edge stack.
+            </p>
+          ) : (
+            <p>{c.env.APP_NAME} runs on Cloudflare Workers, built with the QuickScale Edge starter kit.</p>
+          )}
           <h2>The stack</h2>
           <ul>
             <li>Hono on Workers renders every page on the server; htmx and Alpine.js add interactivity.</li>

@@ -3,10 +3,14 @@ import { env } from 'cloudflare:workers'
 import { request } from '../helpers/http'
 import { withDb } from '../helpers/db'
 import { listPlans } from '../../src/billing'
+import { TAGLINE, fillAppName } from '../../src/site.config'
+
+// The hero's title is the tagline `quickscale init --tagline` writes, as the page escapes it.
+const heroTitle = fillAppName(TAGLINE, env.APP_NAME).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
 
 describe('public pages', () => {
   it.each([
-    ['/', 'Launch your SaaS on the edge'],
+    ['/', heroTitle],
     // The name from wrangler.toml's [vars]: a project made by `quickscale init` has its own.
     ['/about', `About ${env.APP_NAME}`],
     ['/contact', 'Contact us'],

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { URL, fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { encodeHexLowerCase } from '@oslojs/encoding'
+import { deriveBrandColour, productNames, renderSiteConfig, renderWranglerVars, validateBrandColour, validateTagline } from '../brand'
 import { CliError, EXIT } from '../errors'
 import { printLine } from '../output'
 
@@ -29,18 +30,6 @@ export function listTemplateFiles(root: string): string[] {
   return (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => !isExcluded(f) && fs.statSync(path.join(root, f)).isFile())
 }
 
-export function validateProjectName(name: string): string {
-  // Worker names: lowercase letters, digits and dashes, at most 63 characters.
-  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) {
-    throw new CliError(`"${name}" cannot be a Worker name (lowercase letters, digits and dashes, at most 63).`, 'Pass --name my-app.', EXIT.usage)
-  }
-  return name
-}
-
-export function titleFromName(name: string): string {
-  return name.split('-').filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ')
-}
-
 /**
  * .dev.vars from .dev.vars.example: a value `generate:secret` becomes 32 fresh random bytes (hex), so
  * no two projects share a local secret and none is ever committed.
@@ -49,7 +38,19 @@ export function renderDevVars(example: string, random = (n: number) => crypto.ge
   return example.replace(/^([A-Z][A-Z0-9_]*)=generate:secret\s*$/gm, (_m, key: string) => `${key}=${encodeHexLowerCase(random(32))}`)
 }
 
-export function createProject(target: string, options: { name: string; force?: boolean; from?: string }): { files: number } {
+export interface ProjectOptions {
+  /** Worker and package name. */
+  name: string
+  /** APP_NAME: the product's name in pages, mail and the social preview. */
+  appName: string
+  /** #rrggbb, already checked against white text (src/cli/brand.ts). */
+  brand: string
+  tagline?: string
+  force?: boolean
+  from?: string
+}
+
+export function createProject(target: string, options: ProjectOptions): { files: number } {
   const from = options.from ?? TEMPLATE_ROOT
   if (fs.existsSync(target) && fs.readdirSync(target).length > 0 && !options.force) {
     throw new CliError(`${target} exists and is not empty.`, 'Choose a new folder, or add --force to write into it anyway.', EXIT.refused)
@@ -69,10 +70,12 @@ export function createProject(target: string, options: { name: string; force?: b
   fs.writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`)
   const tomlFile = path.join(target, 'wrangler.toml')
   const starterName = /^name\s*=\s*"(.*)"$/m.exec(fs.readFileSync(tomlFile, 'utf8'))?.[1]
-  const toml = fs.readFileSync(tomlFile, 'utf8')
-    .replace(/^name\s*=\s*".*"$/m, `name = "${options.name}"`)
-    .replace(/^APP_NAME\s*=\s*".*"$/m, `APP_NAME = "${titleFromName(options.name)}"`)
-  fs.writeFileSync(tomlFile, toml)
+  const toml = fs.readFileSync(tomlFile, 'utf8').replace(/^name\s*=\s*".*"$/m, `name = "${options.name}"`)
+  fs.writeFileSync(tomlFile, renderWranglerVars(toml, options.appName))
+  // The one file a buyer edits (src/site.config.ts): only its BRAND_COLOUR and TAGLINE lines; the landing
+  // copy's {app} placeholders follow APP_NAME at render time.
+  const siteConfig = path.join(target, 'src', 'site.config.ts')
+  fs.writeFileSync(siteConfig, renderSiteConfig(fs.readFileSync(siteConfig, 'utf8'), { brand: options.brand, tagline: options.tagline }))
   // The deploy guide names the web Worker (its workers.dev address, the table of Workers): the new
   // project's guide names the new one, and its completeness test reads the new wrangler.toml.
   const guide = path.join(target, 'docs', 'deploy.md')
@@ -89,14 +92,20 @@ export function registerInit(program: Command): void {
     .command('init')
     .description('create a new project from this starter (no .git, node_modules, local data or secrets)')
     .argument('<dir>', 'folder to create')
-    .option('--name <name>', 'Worker and package name (default: the folder name)')
+    .option('--name <name>', 'product name ("Acme Notes") or Worker name (acme-notes); each gives the other (default: the folder name)')
+    .option('--tagline <text>', 'one line under the name on the home page and the social preview')
+    .option('--brand <#rrggbb>', 'brand colour, dark enough for white text (4.5:1); default: one made from the name')
     .option('--force', 'write into a folder that is not empty')
-    .addHelpText('after', '\nExamples:\n  npx quickscale init ../my-saas\n  npx quickscale init ~/code/acme --name acme-app')
-    .action((dir: string, opts: { name?: string; force?: boolean }) => {
+    .addHelpText('after', `\nExamples:\n  npx quickscale init ../my-saas\n  npx quickscale init ~/code/acme --name "Acme Notes" --tagline "Notes your team reads" --brand '#1d4ed8'`)
+    .action((dir: string, opts: { name?: string; tagline?: string; brand?: string; force?: boolean }) => {
       const target = path.resolve(dir)
-      const name = validateProjectName(opts.name ?? path.basename(target).toLowerCase())
-      const { files } = createProject(target, { name, force: opts.force })
-      printLine(`✔ created ${name} in ${target} (${files} files, fresh .dev.vars)`)
+      // Every flag is checked before anything is written.
+      const names = productNames(opts.name ?? path.basename(target))
+      const brand = opts.brand === undefined ? deriveBrandColour(names.app) : validateBrandColour(opts.brand)
+      const tagline = opts.tagline === undefined ? undefined : validateTagline(opts.tagline)
+      const { files } = createProject(target, { name: names.worker, appName: names.app, brand, tagline, force: opts.force })
+      printLine(`✔ created ${names.app} (${names.worker}) in ${target} (${files} files, fresh .dev.vars)`)
+      printLine(`  brand colour ${brand}${opts.brand === undefined ? ' (from the name; change it in src/site.config.ts)' : ''}`)
       printLine('\nNext steps:')
       const relative = path.relative(process.cwd(), target)
       printLine(`  cd ${relative.startsWith('..') ? target : relative || '.'}`)
