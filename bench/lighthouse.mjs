@@ -60,7 +60,8 @@ async function lighthouse(url, categories, cookie) {
   const args = [url, '--output=json', '--output-path=stdout', '--quiet', `--only-categories=${categories.join(',')}`, `--chrome-flags=${CHROME_FLAGS}`]
   if (cookie) args.push(`--extra-headers=${JSON.stringify({ Cookie: cookie })}`)
   const { stdout } = await run(path.join(ROOT, 'node_modules/.bin/lighthouse'), args, {
-    env: { ...process.env, CHROME_PATH }, maxBuffer: 64 * 1024 * 1024, timeout: 180_000,
+    // SIGINT on timeout: Lighthouse's launcher then stops its Chrome (on SIGTERM the browser outlives it).
+    env: { ...process.env, CHROME_PATH }, maxBuffer: 64 * 1024 * 1024, timeout: 180_000, killSignal: 'SIGINT',
   })
   return JSON.parse(stdout)
 }
@@ -91,6 +92,8 @@ const pad = (s, n) => String(s).padEnd(n)
 const score = (lhr, id) => (lhr.categories[id] ? Math.round(lhr.categories[id].score * 100) : '')
 
 let app = null
+// Ctrl-C: the app's wrangler dev runs in its own process group and Postgres in the background; stop both.
+for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, async () => { if (app) await app.stop(); process.exit(130) })
 try {
   const attachTo = process.argv[2]
   const base = attachTo ?? (app = await startApp({ environment: process.env.LIGHTHOUSE_ENVIRONMENT ?? 'production' })).url
