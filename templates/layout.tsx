@@ -13,6 +13,7 @@ import { Link } from '@react-email/link'
 import { Preview } from '@react-email/preview'
 import { Section } from '@react-email/section'
 import { Text } from '@react-email/text'
+import { BRAND_COLOUR } from '../src/site.config'
 
 // Who sends: filled from APP_NAME and APP_URL by the renderer, never by a caller.
 export interface AppInfo {
@@ -20,9 +21,9 @@ export interface AppInfo {
   url: string
 }
 
-// The site's primary colour (Bulma turquoise darkened to 29% lightness for WCAG contrast, public/app.css).
-// 6.2:1 against white: button text and links pass WCAG AA (the lighter #00947e did not).
-const BRAND = '#0b6e5f'
+// The site's brand colour (src/site.config.ts, which `quickscale init --brand` writes): the build and init
+// refuse one under 4.5:1 with white, so button text and links pass WCAG AA in mail too.
+const BRAND = BRAND_COLOUR
 const INK = '#1f2933'
 const MUTED = '#6b7280'
 const FONT = '-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Helvetica, Arial, sans-serif'
