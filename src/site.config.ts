@@ -54,7 +54,7 @@ export const site: SiteConfig = {
     title: 'From clone to customers in an afternoon',
     items: [
       { title: 'Run it', text: 'Clone, install and start: a real Postgres, Stripe and email stand-ins and demo data, no cloud account.', code: 'npm install && npm run dev' },
-      { title: 'Make it yours', text: 'Name your product, set your colour and copy in one file, and add features with the generator.', code: 'npx quickscale init --name "Acme"' },
+      { title: 'Make it yours', text: 'Name your product, set your colour and copy in one file, and add features with the generator.', code: 'npx quickscale init acme' },
       { title: 'Ship it', text: 'One command creates the queues, bucket and database tables, then deploys worldwide.', code: 'npx quickscale deploy' },
     ],
   },
