@@ -15,8 +15,8 @@ export const THUMBNAIL_PIXEL_CAP = 6_000_000
 /**
  * A JPEG above THUMBNAIL_PIXEL_CAP is decoded at 1/8 scale (jpeg-eighth.ts: one pixel per 8×8 block), which
  * costs a few bytes per block instead of per pixel. bench/thumbnail-memory.mjs measured inside workerd
- * what one thumbnail adds at its peak: 37 MiB for a 24 MP photo, 68 MiB for a 48 MP one of 23 MiB (near
- * the 25 MiB upload limit): the original's bytes cost more than its pixels. Above this: `too_large`
+ * what one thumbnail adds at its peak: about 25 MiB for a 24 MP photo, 43 MiB for a 48 MP one of 13.7 MiB:
+ * the original's bytes cost more than its pixels (THUMBNAIL_MAX_BYTES). Above this: `too_large`
  * (docs/performance.md, docs/decisions/0054-jpeg-thumbnails-at-eighth-scale.md).
  */
 export const JPEG_THUMBNAIL_PIXEL_CAP = 50_000_000
