@@ -81,8 +81,10 @@ export async function sendQuotaWarnings(env: Env, userId: string, warnings: Pend
           template: 'quota-warning',
           to: user.email,
           props: {
-            name: user.name, metric: meterNoun(w.metric), used: w.used, limit: w.limit,
+            name: user.name, metric: w.metric === 'storage_bytes' ? 'storage' : meterNoun(w.metric), used: w.used, limit: w.limit,
             percent: (w.used / w.limit) * 100, upgradeUrl: new URL('/pricing', env.APP_URL).toString(),
+            // Sizes print as sizes (formatBytes), not as a count of bytes.
+            unit: w.metric === 'storage_bytes' ? 'bytes' : 'count',
           },
         })
         sent.push(w)

@@ -57,6 +57,16 @@ describe('templates', () => {
     expect(mail.text).not.toMatch(/[\u200b-\u200f\ufeff]/)
   })
 
+  it('the storage warning prints sizes as every page does (formatBytes), and how to make room', () => {
+    const mail = renderEmail('quota-warning', { ...templates['quota-warning'].preview, metric: 'storage', unit: 'bytes', used: 85 * 1024 ** 2, limit: 100 * 1024 ** 2, percent: 85 }, app)
+    expect(mail.subject).toMatch(/used 85% of your storage/)
+    for (const out of [mail.text, mail.html]) {
+      expect(out).toContain('85 MiB of 100 MiB of storage')
+      expect(out).toContain('delete some or upgrade')
+      expect(out).not.toContain('89,128,960')
+    }
+  })
+
   it('the verification mail carries the link as a button and the code', () => {
     const mail = renderEmail('verify-email', templates['verify-email'].preview, app)
     expect(mail.html).toMatch(/<a href="https:\/\/app\.example\.com\/verify-email\?token=sample-token"[^>]*>/)
