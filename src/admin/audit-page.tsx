@@ -123,7 +123,7 @@ function FilterField({ name, label, value, error, type = 'text', placeholder, au
 function FilterForm({ values, errors }: { values: FilterValues; errors: FieldErrors }) {
   return (
     <form method="get" action="/admin/audit" class="columns is-multiline is-mobile" aria-label="Filter the audit log">
-      <div class="column is-full pb-0"><FormErrorSummary errors={errors} /></div>
+      {Object.keys(errors).length > 0 && <div class="column is-full pb-0"><FormErrorSummary errors={errors} /></div>}
       <FilterField name="email" label="Email (actor or target)" value={values.email} error={errors.email} type="search" placeholder="ada@example.com" autocomplete="off" />
       <FilterField name="action" label="Action starts with" value={values.action} error={errors.action} placeholder="admin.user" />
       <FilterField name="from" label="From" value={values.from} error={errors.from} type="date" />
