@@ -47,8 +47,9 @@ function SidebarLink({ item, current }: { item: NavItem; current: boolean }) {
 function AccountMenu({ viewer, items, badges, theme }: { viewer: Viewer; items: NavItem[]; badges: AccountBadge[]; theme: Theme | null }) {
   return (
     <details class="account-menu" x-data="disclosure" x-bind="root">
-      <summary class="account-menu-trigger" aria-label={`Account menu for ${viewer.name || viewer.email}`}>
+      <summary class="account-menu-trigger">
         <span class="avatar" aria-hidden="true">{initials(viewer.name, viewer.email)}</span>
+        <span class="sr-only">Account menu: </span>
         <span class="account-menu-name">{viewer.name || viewer.email}</span>
         <Icon name="chevron-down" />
       </summary>

@@ -59,6 +59,7 @@ describe('account journey in Chromium', () => {
     await page.screenshot({ path: screenshotPath('auth-dashboard'), fullPage: true })
 
     // Log out, then log in again.
+    await page.locator('.account-menu-trigger').click()
     await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: 'Log out' }).click()])
     await page.getByRole('link', { name: 'Log in' }).waitFor({ state: 'visible', timeout: 10_000 })
     await logIn(page, firstPassword)

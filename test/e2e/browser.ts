@@ -140,6 +140,22 @@ export async function lookAtWidths(page: Page, name: string, options: { noOverfl
     if (options.noOverflow) expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${size.width}px`).toBeLessThanOrEqual(size.width)
   }
   await page.setViewportSize(PAGE_WIDTHS[0])
+  await lookInDarkTheme(page, name)
+}
+
+/**
+ * The page in the dark theme too (issue 20: axe clean in both themes), switched the way the theme switch
+ * does it (`<html data-theme>`), then switched back. Contrast does not depend on the width, so one width.
+ */
+export async function lookInDarkTheme(page: Page, name: string): Promise<void> {
+  const before = await page.evaluate(() => document.documentElement.dataset.theme ?? null)
+  await page.evaluate(() => { document.documentElement.dataset.theme = 'dark' })
+  await page.screenshot({ path: screenshotPath(`${name}-dark`), fullPage: true })
+  await expectNoSeriousA11yViolations(page, `${name} in the dark theme`)
+  await page.evaluate((theme) => {
+    if (theme === null) delete document.documentElement.dataset.theme
+    else document.documentElement.dataset.theme = theme
+  }, before)
 }
 
 export function screenshotPath(name: string): string {

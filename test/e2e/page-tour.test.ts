@@ -36,9 +36,9 @@ async function settleAnimations(page: Page) {
 }
 
 /** Opens the burger menu at phone width, waits for `shown` inside it, photographs it, back to desktop. */
-async function photographPhoneMenu(page: Page, shown: Locator, name: string) {
+async function photographPhoneMenu(page: Page, shown: Locator, name: string, opener: Locator = page.getByRole('button', { name: 'Menu' })) {
   await page.setViewportSize(PAGE_WIDTHS[1])
-  await page.getByRole('button', { name: 'Menu' }).click()
+  await opener.click()
   await shown.waitFor({ state: 'visible' })
   await settleAnimations(page) // the burger's cross animates
   await page.screenshot({ path: screenshotPath(name) })
@@ -142,7 +142,9 @@ describe('page tour in Chromium (1280 px and 390 px)', () => {
     for (const href of await page.locator('main a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!))) {
       if (href.startsWith('/')) expect((await fetch(`${baseUrl}${href}`, { redirect: 'manual' })).status, `dashboard link ${href}`).not.toBe(404)
     }
-    await photographPhoneMenu(page, page.getByRole('button', { name: 'Log out' }), 'tour-menu-open-signed-in-390')
+    // Signed in, the app shell's sidebar is a drawer at phone width, opened by its menu button.
+    await photographPhoneMenu(page, page.locator('#app-sidebar').getByRole('link', { name: 'Usage' }), 'tour-menu-open-signed-in-390', page.getByRole('link', { name: 'Open menu' }))
+    await page.keyboard.press('Escape')
     await visit(page, '/settings', 'settings-verified')
     await visit(page, '/verify-email', 'verify-email-done')
     await visit(page, '/dev/mail', 'dev-mail')
@@ -155,6 +157,7 @@ describe('page tour in Chromium (1280 px and 390 px)', () => {
     await visit(page, '/admin', 'admin')
 
     // A valid reset link, from a second (logged-out) page of the same profile after logging out.
+    await page.locator('.account-menu-trigger').click()
     await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: 'Log out' }).click()])
     await waitForScripts(page)
     await look(page, 'logged-out-flash')
@@ -169,10 +172,13 @@ describe('page tour in Chromium (1280 px and 390 px)', () => {
     await submit(page, 'Set new password', 422, '/reset-password')
     await look(page, 'reset-password-422')
 
-    // A visitor whose system is set to dark gets the same (light) design, not a half-dark mix.
+    // A visitor whose system is set to dark and who chose nothing gets the dark theme (issue 20).
     await page.emulateMedia({ colorScheme: 'dark' })
     await visit(page, '/', 'home-dark-system')
-    expect(await page.locator('#pricing-title').evaluate((el) => getComputedStyle(el).color)).not.toBe('rgb(255, 255, 255)')
+    expect(await page.evaluate(() => document.documentElement.dataset.theme ?? null)).toBeNull()
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+    const [r, g, b] = background.match(/\d+/g)!.map(Number)
+    expect(r! + g! + b!, background).toBeLessThan(150)
 
     expectClean(problems)
     await page.close()

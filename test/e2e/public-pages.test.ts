@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import pg from 'pg'
 import type { Page } from 'playwright-core'
+import { TAGLINE } from '../../src/site.config'
 import { APP_NAME, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser } from './browser'
 
 const baseUrl = inject('baseUrl')
@@ -23,8 +24,8 @@ describe('public pages in Chromium', () => {
   it('home page loads with no console errors and no CSP violations', async () => {
     const { page, problems, status } = await open('/')
     expect(status).toBe(200)
-    await expect(page.title()).resolves.toBe(`Home · ${APP_NAME}`)
-    expect(await page.locator('h1').first().textContent()).toContain('Launch your SaaS on the edge')
+    await expect(page.title()).resolves.toMatch(new RegExp(` · ${APP_NAME}$`))
+    expect(await page.locator('h1').first().textContent()).toContain(TAGLINE)
     // The stylesheet really applied (served from public/vendor, allowed by the CSP).
     const navbarDisplay = await page.locator('nav.navbar').evaluate((el) => getComputedStyle(el).display)
     expect(navbarDisplay).not.toBe('inline')
@@ -113,7 +114,7 @@ describe('public pages in Chromium', () => {
     }
   })
 
-  it.each(['/app.js', '/app.css', '/vendor/htmx.min.js', '/vendor/alpine-csp.min.js', '/vendor/bulma.min.css', '/favicon.svg'])(
+  it.each(['/app.js', '/vendor/site.css', '/vendor/icons.svg', '/vendor/fonts/inter-latin-wght-normal.woff2', '/vendor/htmx.min.js', '/vendor/alpine-csp.min.js', '/favicon.svg'])(
     'static asset %s carries the security headers (public/_headers)',
     async (asset) => {
       const res = await fetch(`${baseUrl}${asset}`)
@@ -124,6 +125,27 @@ describe('public pages in Chromium', () => {
       expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
     },
   )
+
+  it('theme switch: dark is applied at once, remembered by the server on the next load, and system forgets it', async () => {
+    const { page, problems } = await open('/about')
+    const footerSwitch = page.locator('footer .theme-switch')
+    await footerSwitch.waitFor({ state: 'visible' })
+    await footerSwitch.getByRole('button', { name: 'Dark theme' }).click()
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
+    await expect(footerSwitch.getByRole('button', { name: 'Dark theme' }).getAttribute('aria-pressed')).resolves.toBe('true')
+    // The next page comes from the server already dark (the cookie): no flash of the light theme.
+    const html = await (await page.request.get(`${baseUrl}/contact`)).text()
+    expect(html).toContain('<html lang="en" data-theme="dark">')
+    await page.reload({ waitUntil: 'load' })
+    expect(await page.evaluate(() => document.documentElement.getAttribute('data-theme'))).toBe('dark')
+    await page.waitForFunction(() => 'Alpine' in window)
+    await page.locator('footer .theme-switch').getByRole('button', { name: 'Use the system theme' }).click()
+    expect(await page.evaluate(() => document.documentElement.getAttribute('data-theme'))).toBeNull()
+    expect((await page.context().cookies()).find((c) => c.name === 'theme')).toBeUndefined()
+    expect(problems.cspViolations).toEqual([])
+    expect(problems.pageErrors).toEqual([])
+    await page.close()
+  })
 
   it('the _headers file itself is not served', async () => {
     expect((await fetch(`${baseUrl}/_headers`)).status).toBe(404)
