@@ -8,6 +8,7 @@ import { Thumbnail } from './thumbnail'
 import { formatDate } from '../../platform/format'
 import { UploadPanel } from './upload'
 import { ProjectsPanel } from './projects'
+import { Icon } from '../../platform/icons'
 
 type ProjectRef = Pick<FileProject, 'id' | 'name'>
 
@@ -121,10 +122,11 @@ function Pagination({ query, total }: { query: BrowserQuery; total: number }) {
 
 function EmptyState({ query, filtered }: { query: BrowserQuery; filtered: boolean }) {
   return (
-    <div class="notification is-light files-empty" role="status">
+    <div class="empty-state files-empty" role="status">
+      <span class="empty-state-icon"><Icon name={filtered ? 'search' : 'cloud-upload'} /></span>
       {filtered
-        ? <>No files match these filters. <a href={browserUrl({ ...query, q: undefined, kind: undefined, project: undefined, page: 1 })}>Show all files</a>.</>
-        : <>You have no files yet. Choose files above to upload your first one.</>}
+        ? <><p class="empty-state-title">No files match these filters.</p><p class="empty-state-body"><a href={browserUrl({ ...query, q: undefined, kind: undefined, project: undefined, page: 1 })}>Show all files</a></p></>
+        : <><p class="empty-state-title">You have no files yet.</p><p class="empty-state-body">Drop files on the panel above, or choose them, to upload your first one.</p></>}
     </div>
   )
 }

@@ -1,6 +1,7 @@
 import { ALLOWED_EXTENSIONS } from '../sniff'
 import { formatBytes } from '../../platform/format'
 import type { FileProject } from '../schema'
+import { Icon } from '../../platform/icons'
 
 /**
  * The upload panel: a drop zone with a real, labelled file input. Without JavaScript it is a plain
@@ -30,7 +31,7 @@ export function UploadPanel({ maxBytes, projects, projectId }: { maxBytes: numbe
       <div class="upload-drop" x-bind="dropZone" data-testid="upload-drop">
         <input id="upload-input" class="upload-input" type="file" name="files" multiple accept={accept} x-bind="picker" aria-describedby="upload-help" />
         <label class="upload-choose" for="upload-input">
-          <span class="button is-primary is-outlined upload-choose-button">Choose files</span>
+          <span class="button is-primary upload-choose-button"><Icon name="upload" />Choose files</span>
           <span class="upload-drop-hint">or drop them here</span>
         </label>
         <p class="help" id="upload-help">
