@@ -7,6 +7,7 @@ import { setFlash } from '../platform/flash'
 import { configOf, type AppContext, type AppEnv } from '../platform/types'
 import { ADMIN_FORM_MAX_BYTES, adminGate, adminThrottle, notFound, pageParam, recordAdminAction } from './http'
 import { isUuid, formatDateTime } from '../platform/format'
+import { EmptyState } from '../platform/components'
 import { AdminFrame, Pager, wantsFragment } from './views/common'
 
 const REPLY_MAX = 5000
@@ -43,7 +44,7 @@ function Message({ m }: { m: ContactMessage }) {
 function Results({ rows, page, hasMore, query }: { rows: ContactMessage[]; page: number; hasMore: boolean; query: URLSearchParams }) {
   return (
     <div id="message-results">
-      {rows.length === 0 ? <p>No messages here.</p> : rows.map((m) => <Message m={m} />)}
+      {rows.length === 0 ? <EmptyState icon="inbox" title="No messages here"><p>Messages sent from the contact page arrive here.</p></EmptyState> : rows.map((m) => <Message m={m} />)}
       <Pager base="/admin/messages" query={query} page={page} hasMore={hasMore} target="#message-results" />
     </div>
   )

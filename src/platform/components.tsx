@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx'
+import { Icon, type IconName } from './icons'
 
 export type FieldErrors = Partial<Record<string, string>>
 
@@ -86,6 +87,20 @@ export function Notice({ kind, message }: { kind: 'success' | 'info' | 'warning'
   return (
     <div class={`notification is-${kind} is-light`} role={kind === 'danger' ? 'alert' : 'status'}>
       {message}
+    </div>
+  )
+}
+
+/**
+ * What a list shows when it has nothing yet (issue 20): an icon, what is missing, and the next action —
+ * never a bare "No items." A status, so a list that empties after an htmx action is announced.
+ */
+export function EmptyState({ icon, title, children }: { icon: IconName; title: string; children?: Child }) {
+  return (
+    <div class="empty-state" role="status">
+      <span class="empty-state-icon"><Icon name={icon} /></span>
+      <p class="empty-state-title">{title}</p>
+      {children && <div class="empty-state-body">{children}</div>}
     </div>
   )
 }

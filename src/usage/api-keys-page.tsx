@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { Field, Notice } from '../platform/components'
+import { EmptyState, Field, Notice } from '../platform/components'
 import { renderError } from '../platform/errors'
 import { formBodyLimit, readForm } from '../platform/forms'
 import { setFlash } from '../platform/flash'
@@ -108,7 +108,11 @@ export function ApiKeysSection({ origin, keys, hidden = 0, created, errors = {},
       </section>
       <section class="box" aria-labelledby="keys-title">
         <h2 class="title is-5" id="keys-title">Your keys</h2>
-        {keys.length === 0 ? <p>No keys yet.</p> : (
+        {keys.length === 0 ? (
+          <EmptyState icon="key-round" title="No API keys yet">
+            <p>Name a key above to call the API from a script or another service. <a href="/docs/api">Read the API reference</a>.</p>
+          </EmptyState>
+        ) : (
           <div class="table-container">
             <table class="table is-fullwidth" id="api-keys-table">
               <caption class="is-sr-only">API keys: {active.length} active</caption>

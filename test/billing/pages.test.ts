@@ -142,13 +142,14 @@ describe('registry contributions', () => {
     expect(seen).toHaveLength(1)
   })
 
-  it('adds Pricing for everyone and Billing for signed-in users to the navbar, and a plan card to the dashboard', async () => {
+  it('adds Pricing to the public navbar, Billing to the app sidebar, the plan badge and a plan card to the dashboard', async () => {
     expect(await (await request('/about')).text()).toMatch(/href="\/pricing"/)
     expect(await (await request('/about')).text()).not.toMatch(/href="\/billing"/)
     const user = await createTestUser()
     const cookie = await loginCookie(user.email)
-    expect(await (await get('/about', cookie)).text()).toMatch(/href="\/billing"/)
     const dashboard = await (await get('/dashboard', cookie)).text()
+    expect(dashboard.slice(dashboard.indexOf('id="app-sidebar"'), dashboard.indexOf('</aside>'))).toMatch(/href="\/billing"/)
+    expect(dashboard.slice(dashboard.indexOf('class="account-menu"'), dashboard.indexOf('</details>'))).toContain('<span class="tag is-primary is-light">Free</span>')
     expect(dashboard).toContain('100 MiB</strong> of storage')
   })
 

@@ -2,6 +2,7 @@ import type { AccountPlan, QuotaLimits } from '../plans'
 import type { InvoiceRow, SubscriptionRow } from '../schema'
 import { formatCount, formatMoney } from '../format'
 import { formatBytes, formatDay } from '../../platform/format'
+import { EmptyState } from '../../platform/components'
 
 export const INVOICE_PAGE_SIZE = 10
 
@@ -64,7 +65,9 @@ export function InvoiceHistory({ invoices, page, hasMore }: { invoices: InvoiceR
   return (
     <div id="invoice-history">
       {invoices.length === 0 ? (
-        <p>No invoices yet.</p>
+        <EmptyState icon="receipt" title="No invoices yet">
+          <p>Your invoices appear here after your first payment. <a href="/pricing">Compare plans</a>.</p>
+        </EmptyState>
       ) : (
         <div class="table-container">
           <table class="table is-fullwidth is-striped">
