@@ -19,6 +19,7 @@ document.addEventListener('alpine:init', () => {
   // everything again (magic bytes, size, quota) and its refusal message is shown in red. Without this
   // component the panel is a plain multipart form post.
   const UPLOADED_VISIBLE_MS = 4000
+  const carriesFiles = (event) => Boolean(event.dataTransfer && Array.from(event.dataTransfer.types || []).includes('Files'))
   window.Alpine.data('uploader', () => ({
     items: [],
     projectId: '',
@@ -31,6 +32,9 @@ document.addEventListener('alpine:init', () => {
     panel: {
       // The no-JS Upload button goes away and the file input hides behind its label (still focusable).
       [':class']() { return { 'is-enhanced': true } },
+      // Files dropped beside the zone are ignored rather than opened by the browser in place of the page.
+      ['@dragover.window'](event) { if (carriesFiles(event)) event.preventDefault() },
+      ['@drop.window'](event) { if (carriesFiles(event)) event.preventDefault() },
       ['@submit.prevent']() {
         const input = this.$root.querySelector('#upload-input')
         this.addFiles(Array.from(input.files || []))

@@ -159,6 +159,13 @@ describe('files in Chromium', () => {
     await zone.dispatchEvent('drop', { dataTransfer })
     await expect.poll(() => zone.getAttribute('class')).not.toContain('is-dragover')
     await uploadItem('dropped.txt').getByText('Uploaded.').waitFor()
+    // A file dropped beside the zone does not replace the page with the file.
+    const besideZone = await page.locator('h1').evaluate((heading, dt) => {
+      const drop = new DragEvent('drop', { dataTransfer: dt as DataTransfer, bubbles: true, cancelable: true })
+      heading.dispatchEvent(drop)
+      return drop.defaultPrevented
+    }, dataTransfer)
+    expect(besideZone).toBe(true)
     await expect.poll(() => page.locator('.files-name').allTextContents(), SWAP).toContain('dropped.txt')
 
     // Keyboard: Tab from the project menu lands on the real file input, whose label shows the focus ring,
