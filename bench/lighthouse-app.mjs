@@ -1,4 +1,4 @@
-// The app for `npm run lighthouse`, started the way `npm run dev` starts it (embedded Postgres, migrations,
+// The app for `npm run lighthouse` and `npm run load`, started the way `npm run dev` starts it (embedded Postgres, migrations,
 // demo data, the local Stripe stand-in, `wrangler dev`), but on free ports, in temporary folders and with
 // `--env-file`: a developer's running `npm run dev`, its .dev.vars and .data/ are never touched. The Worker
 // is built once and served as built (bench/bundle.mjs), so an edit elsewhere in the checkout cannot make
@@ -15,9 +15,12 @@ import { startStripeStandin, LOCAL_STRIPE_SECRET_KEY, LOCAL_STRIPE_WEBHOOK_SECRE
 
 const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' }
 
-/** Starts everything; returns { url, stop }. `environment` is the app's ENVIRONMENT (production by default). */
-export async function startApp({ environment = 'production', log = console.log } = {}) {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-lighthouse-'))
+/**
+ * Starts everything; returns { url, stop, databaseUrl, stateDir, webhookSecret } (stateDir: wrangler's local
+ * state, R2 included). `environment` is the app's ENVIRONMENT (production by default); `name` the command's.
+ */
+export async function startApp({ environment = 'production', log = console.log, name = 'lighthouse' } = {}) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `qs-${name}-`))
   let db = null
   let stripe = null
   let wrangler = null
@@ -40,7 +43,7 @@ export async function startApp({ environment = 'production', log = console.log }
   try {
     db = await startLocalDatabase({
       dataDir: path.join(tmp, 'pg'), port: await freePort(), bridgePort: await freePort(),
-      database: 'quickscale_lighthouse', persistent: false, fast: true,
+      database: `quickscale_${name}`, persistent: false, fast: true,
     })
     await applyMigrations(db.databaseUrl)
     await seedDatabase(db.databaseUrl, { log: () => undefined })
@@ -56,7 +59,7 @@ export async function startApp({ environment = 'production', log = console.log }
       STRIPE_WEBHOOK_SECRET: LOCAL_STRIPE_WEBHOOK_SECRET,
       STRIPE_API_BASE: stripe.baseUrl,
     }
-    const envFile = path.join(tmp, 'lighthouse.env')
+    const envFile = path.join(tmp, `${name}.env`)
     fs.writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
     const bundle = buildBundle('wrangler.toml', path.join(tmp, 'bundle'), WRANGLER_ENV)
     let output = ''
@@ -77,10 +80,23 @@ export async function startApp({ environment = 'production', log = console.log }
       } catch { /* not up yet */ }
       await new Promise((r) => setTimeout(r, 250))
     }
-    log(`lighthouse: app (ENVIRONMENT=${environment}) on ${url}, its own Postgres and Stripe stand-in`)
-    return { url, stop }
+    log(`${name}: app (ENVIRONMENT=${environment}) on ${url}, its own Postgres and Stripe stand-in`)
+    return { url, stop, databaseUrl: db.databaseUrl, stateDir: path.join(tmp, 'state'), webhookSecret: LOCAL_STRIPE_WEBHOOK_SECRET }
   } catch (err) {
     await stop()
     throw err
   }
+}
+
+/** Signs in with the login form (CSRF: the Origin header, src/platform/middleware.ts); returns the Cookie header. */
+export async function signIn(base, email, password) {
+  const res = await fetch(new URL('/login', base), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { origin: new URL(base).origin, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email, password }),
+  })
+  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]).filter((c) => /session=/.test(c))
+  if (res.status !== 303 || cookies.length === 0) throw new Error(`could not sign in as ${email} (HTTP ${res.status})`)
+  return cookies.join('; ')
 }

@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { registerNodeHooks } from '../bin/node-hooks.mjs'
-import { startApp } from './lighthouse-app.mjs'
+import { signIn, startApp } from './lighthouse-app.mjs'
 
 const run = promisify(execFile)
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -41,19 +41,6 @@ async function linkedPages(url, headers = {}) {
     paths.add(target.pathname)
   }
   return [...paths]
-}
-
-/** Signs in with the login form (CSRF: the Origin header, src/platform/middleware.ts); returns the Cookie header. */
-async function signIn(base, email, password) {
-  const res = await fetch(new URL('/login', base), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { origin: new URL(base).origin, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email, password }),
-  })
-  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]).filter((c) => /session=/.test(c))
-  if (res.status !== 303 || cookies.length === 0) throw new Error(`lighthouse: could not sign in as ${email} (HTTP ${res.status})`)
-  return cookies.join('; ')
 }
 
 async function lighthouse(url, categories, cookie) {

@@ -7,13 +7,14 @@ import pg from 'pg'
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567'
 const randomBase32 = (length) => Array.from(crypto.randomBytes(length), (b) => ALPHABET[b % 32]).join('')
 
-export async function createBenchApiKey(databaseUrl, { unlimitedFree = true } = {}) {
+/** `userId`: the key of an existing account (npm run load: the signed-in demo user), else a new bench user's. */
+export async function createBenchApiKey(databaseUrl, { unlimitedFree = true, userId = null } = {}) {
   const client = new pg.Client({ connectionString: databaseUrl })
   await client.connect()
   try {
     // The bench measures the meter's cost, not its refusals: the Free plan gets room for any run.
     if (unlimitedFree) await client.query("UPDATE plans SET api_requests_per_month = 2000000000 WHERE id = 'free'")
-    const { rows: [user] } = await client.query(
+    const { rows: [user] } = userId ? { rows: [{ id: userId }] } : await client.query(
       "INSERT INTO users (email, name, password_hash, email_verified_at) VALUES ($1, 'Bench', 'not-a-password-hash', now()) RETURNING id",
       [`bench-${crypto.randomUUID()}@example.com`],
     )
