@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { describe, expect, it } from 'vitest'
@@ -62,6 +62,15 @@ describe('docs/cli.md', () => {
     const lines = sample.split('\n').map((l) => l.replace(/\s+\/\/ .*$/, '').trim()).filter((l) => l && l !== '}' && l !== '})')
     expect(lines.length).toBeGreaterThan(8)
     for (const line of lines) expect(source, line).toContain(line)
+  })
+})
+
+describe('README.md', () => {
+  it('links every page of docs/ from its Documentation list', () => {
+    const list = section(read('README.md'), '## Documentation')
+    const pages = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md'))
+    expect(pages).toContain('onboarding.md')
+    expect(pages.filter((f) => !list.includes(`](docs/${f})`))).toEqual([])
   })
 })
 
