@@ -41,6 +41,27 @@ export function databaseLimitOf(err: unknown): 'timeout' | 'too-large' | null {
   return null
 }
 
+// Postgres refusing connections for now (class 08 other than Neon's 08P01 cancel; 57P01-57P03 shutting
+// down or starting up; 53300 too many connections), and what the driver says when the database is not
+// there at all: the SQL endpoint unreachable, a 5xx from it other than 507 (Neon's proxy answers 500
+// "Couldn't connect to compute node" while Postgres is down), or a WebSocket connection that never opens
+// or drops (pg's messages; after a drop mid-transaction drizzle's failed rollback carries the second). All
+// pass with time, so a page answers 503 and asks to try again (docs/operations.md).
+const UNAVAILABLE_CODES = /^(08(?!P01)|57P0[123]$|53300$)/
+const UNAVAILABLE_MESSAGES = /^(Error connecting to database|Server error \(HTTP status 5(?!07)\d\d\)|Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/
+
+/** True when the database could not be reached or refused the connection (on the error or its `cause` chain). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  // The WebSocket to the database did not open: workerd rejects with its ErrorEvent, not an Error.
+  if (typeof ErrorEvent === 'function' && err instanceof ErrorEvent) return true
+  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown }
+    if (typeof code === 'string' && UNAVAILABLE_CODES.test(code)) return true
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true
+  }
+  return false
+}
+
 /**
  * Wraps `neon()` so that every query issued in the same turn of the event loop travels in ONE HTTP request
  * (Neon's batch: one round trip, run as one transaction). `Promise.all([a, b, c])` over independent queries,

@@ -1,4 +1,4 @@
-import { Pool, neon, neonConfig } from '@neondatabase/serverless'
+import { Pool, neon, neonConfig, type PoolClient } from '@neondatabase/serverless'
 import { drizzle as drizzleHttp, type NeonHttpDatabase } from 'drizzle-orm/neon-http'
 import { drizzle as drizzleWs, type NeonDatabase } from 'drizzle-orm/neon-serverless'
 import { coalesceQueries } from './db-coalesce'
@@ -58,6 +58,13 @@ export function createDb(env: DbEnv): DbHandle {
     pool.on('error', (err: unknown) => {
       // WebSocket failures arrive as ErrorEvent (message but no Error prototype); the logger describes both.
       if (!closing) createLogger().error('db pool error', { error: err })
+    })
+    // The pool listens only to idle clients: one that drops while a transaction holds it emits 'error' with
+    // nobody listening, an uncaught exception in the isolate. Its transaction rejects anyway (the 503 page).
+    pool.on('connect', (client: PoolClient) => {
+      client.on('error', (err: unknown) => {
+        if (!closing) createLogger().warn('db connection lost in use', { error: err })
+      })
     })
     wsDb = drizzleWs({ client: pool, casing: 'snake_case' })
     return wsDb

@@ -1,7 +1,7 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { HTTPException } from 'hono/http-exception'
 import type { ErrorHandler, NotFoundHandler } from 'hono'
-import { databaseLimitOf } from './db-coalesce'
+import { databaseLimitOf, isDatabaseUnavailable } from './db-coalesce'
 import { ConfigError } from './env'
 import { isHtmxRequest } from './htmx'
 import { createLogger } from './logger'
@@ -58,13 +58,19 @@ export const errorPage: ErrorHandler<AppEnv> = (err, c) => {
   }
   const requestId = c.get('requestId') ?? 'unknown'
   const log = c.get('log') ?? createLogger({ fields: { requestId } })
-  log.error('unhandled error', {
+  const unavailable = isDatabaseUnavailable(err)
+  log.error(unavailable ? 'database unavailable' : 'unhandled error', {
     path: c.req.path,
     error: err,
     // Frames only: the stack's first lines repeat the message, and a failed query's message lists its parameters.
     stack: err instanceof ConfigError ? undefined : err.stack?.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 5).join('\n'),
   })
   c.header('X-Request-Id', requestId)
+  // Postgres down or refusing connections: it passes, so 503 and try again (docs/operations.md, Faults).
+  if (unavailable) {
+    c.header('Retry-After', '30')
+    return renderError(c, { status: 503, title: 'Temporarily unavailable', message: `We cannot reach our database right now. Please try again in a minute (reference ${requestId}).` })
+  }
   // A query stopped by a Neon limit (ADR 0009): a timeout may pass (503, try again); too large will not (500).
   const limit = databaseLimitOf(err)
   if (limit === 'timeout') {

@@ -5,11 +5,14 @@ import type { TestProject } from 'vitest/node'
 import { freePort, startLocalDatabase } from '../../scripts/local-db.mjs'
 // @ts-expect-error plain .mjs helpers shared with `npm run dev`
 import { applyMigrations } from '../../scripts/migrate.mjs'
+import { startDatabaseOutage } from './database-outage'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string
     neonWsProxy: string
+    /** A relay to the same database that a test can stop and start (test/setup/database-outage.ts). */
+    databaseOutage: { databaseUrl: string; control: string }
   }
 }
 
@@ -28,7 +31,10 @@ export default async function setup(project: TestProject) {
   await applyMigrations(db.databaseUrl)
   project.provide('databaseUrl', db.databaseUrl)
   project.provide('neonWsProxy', db.wsProxy)
+  const outage = await startDatabaseOutage(db.databaseUrl)
+  project.provide('databaseOutage', { databaseUrl: outage.databaseUrl, control: outage.control })
   return async () => {
+    await outage.close()
     await db.stop()
   }
 }
