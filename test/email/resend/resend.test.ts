@@ -3,11 +3,13 @@ import { env } from 'cloudflare:workers'
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import worker from '../../../src/index'
-import { backoffSeconds, EMAIL_QUEUE } from '../../../src/email/consumer'
+import { backoffSeconds, EMAIL_DEAD_LETTER_QUEUE, EMAIL_QUEUE } from '../../../src/email/consumer'
 import { RESEND_ENDPOINT, parseRetryAfter } from '../../../src/email/resend'
 import { emailOutbox } from '../../../src/email/schema'
 import { sendEmail, type EmailMessage } from '../../../src/email/send-email'
 import { withDb } from '../../helpers/db'
+import { postForm, request } from '../../helpers/http'
+import { signedInAdmin } from '../../admin/helpers'
 import { uniqueAddress, waitForDelivery } from '../../helpers/mail'
 
 // This project runs with RESEND_API_KEY=re_test_key. Resend is the only thing faked: every request the
@@ -43,8 +45,8 @@ function resetMail(to: string): EmailMessage {
 const queueMail = (message: EmailMessage, queue: Queue = env.EMAIL) => withDb((db) => sendEmail({ db, queue }, message))
 const heldQueue = { send: async () => {} } as unknown as Queue // records the delivery; the test hands the job to the consumer
 
-async function consumeOnce(job: Record<string, unknown>, attempts = 1) {
-  const batch = createMessageBatch(EMAIL_QUEUE, [{ id: `msg-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body: job }])
+async function consumeOnce(job: Record<string, unknown>, attempts = 1, queue = EMAIL_QUEUE) {
+  const batch = createMessageBatch(queue, [{ id: `msg-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body: job }])
   // getQueueResult reports which messages were retried, not their delay: read that from the call.
   const retry = vi.spyOn(batch.messages[0], 'retry')
   const ctx = createExecutionContext()
@@ -169,5 +171,37 @@ describe('sending through Resend', () => {
     expect(result.retryMessages).toHaveLength(0)
     expect(calls).toHaveLength(1)
     expect(await waitForDelivery(deliveryId)).toMatchObject({ status: 'sent', providerId: 're_once', attempts: 1 })
+  })
+})
+
+describe('Resend down until the dead-letter queue (issue 21): the admin sees the mail and nothing is lost', () => {
+  it('a 500 is retried, the dead letter marks it failed on the admin mail panel, and the admin retry sends the same mail', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const { cookie } = await signedInAdmin()
+    const to = uniqueAddress('resend-down')
+    const welcome: EmailMessage = { template: 'welcome', to, props: { name: 'Grace Down', dashboardUrl: 'http://localhost/dashboard' } }
+    const { deliveryId } = await queueMail(welcome, heldQueue)
+    const calls = fakeResend(status(500), ok('re_after_outage'))
+    // The real queue's retries until max_retries are the test above; here the first attempt and the dead letter.
+    const first = await consumeOnce({ id: deliveryId, ...welcome })
+    expect(first.retryMessages).toHaveLength(1)
+    const dead = await consumeOnce({ id: deliveryId, ...welcome }, 6, EMAIL_DEAD_LETTER_QUEUE)
+    expect(dead.explicitAcks).toHaveLength(1)
+    const error = 'gave up after 1 attempts; last error: Resend 500 internal_server_error: status 500'
+    expect(await waitForDelivery(deliveryId)).toMatchObject({ status: 'failed', error })
+
+    const panel = await (await request('/admin/mail?status=failed', { headers: { cookie } })).text()
+    expect(panel).toContain(to)
+    expect(panel).toContain(error)
+    expect(panel).toContain(`/admin/mail/${deliveryId}/retry`)
+
+    expect((await postForm(`/admin/mail/${deliveryId}/retry`, {}, { headers: { cookie } })).status).toBe(303)
+    const sent = await waitForDelivery(deliveryId, (r) => r.status === 'sent')
+    expect(sent).toMatchObject({ providerId: 're_after_outage', transport: 'resend' })
+    // Nothing lost: the retried send is the same mail to the same person, under the same delivery id.
+    expect(calls).toHaveLength(2)
+    expect(calls[1]!.body).toMatchObject({ to: [to], subject: calls[0]!.body.subject, html: calls[0]!.body.html })
+    expect(calls[1]!.headers.get('idempotency-key')).toBe(deliveryId)
   })
 })
