@@ -78,6 +78,9 @@ describe('POST /billing/checkout', () => {
     // the retry neither makes a second one nor depends on an idempotency key Stripe prunes after 24 h.
     const [row] = await customerRow(user.id)
     expect(fake.standin.state.customers.has(row!.stripeCustomerId)).toBe(true)
+    // Nothing half-written: no checkout session at Stripe, no subscription here.
+    expect([...fake.standin.state.sessions.values()].filter((s) => s.customer === row!.stripeCustomerId)).toEqual([])
+    expect(await withDb((db) => db.select().from(subscriptions).where(eq(subscriptions.userId, user.id)))).toEqual([])
     fake.clearFaults()
     expect((await post('/billing/checkout', { plan: 'pro' }, cookie)).status).toBe(303)
     const mine = [...fake.standin.state.customers.values()].filter((c) => c.metadata?.user_id === user.id)
@@ -162,6 +165,11 @@ describe('success, cancel, portal', () => {
     const res = await post('/billing/portal', {}, cookie)
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toMatch(/^https:\/\/api\.stripe\.com\/portal\/bps_/)
+    // Stripe down (issue 21): a clear message, not a redirect to nowhere or a stack trace.
+    fake.fail(/^POST \/v1\/billing_portal\/sessions$/, '500')
+    const down = await post('/billing/portal', {}, cookie)
+    expect(down.status).toBe(503)
+    expect(await down.text()).toContain('Payments unavailable')
   })
 })
 
