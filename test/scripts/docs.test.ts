@@ -144,6 +144,12 @@ describe('docs/tutorial.md', () => {
     expect(others.filter((p) => !existsSync(join(root, p)))).toEqual([])
   })
 
+  it('quotes the sidebar entry as the generator writes it', () => {
+    const nav = page.match(/^ {2}nav: .*$/m)?.[0]
+    expect(nav).toBeDefined()
+    expect(renderFeatureFiles({ n: featureNames(command![1]!), metered: meterSpec(command![2], command![3]) })[`src/${command![1]}/index.ts`]).toContain(nav)
+  })
+
   it('quotes the summary line the command prints', () => {
     const spec = meterSpec(command![2], command![3])!
     expect(page).toContain(`✔ feature ${command![1]} generated (meter ${spec.metric}: ${describeLimits(spec)})`)

@@ -47,7 +47,8 @@ ${metered ? `export { METRIC as ${n.snake.toUpperCase()}_METRIC } from './meter'
 export const ${n.camel}Feature: Feature = {
   name: '${n.kebab}',
   routes: ${n.camel}Routes,
-  nav: [{ href: '/${n.kebab}', label: '${n.title}', audience: 'user', position: 'start' }],
+  // Signed-in pages show the app shell, whose sidebar lists 'sidebar' entries (icons: ICONS in platform/icons.tsx).
+  nav: [{ href: '/${n.kebab}', label: '${n.title}', audience: 'user', position: 'sidebar', icon: 'layers', order: 50 }],
   accountCleanups: [(tx, user) => delete${n.pascal}ItemsOfUser(tx, user.id)],${metered ? `
   // Counted by the usage feature against the plan's limit, listed on /usage (meter.ts).
   meters: ${n.camel}Meters,` : ''}
