@@ -70,7 +70,10 @@ describe('the file browser', () => {
     await withDb((db) => setThumbnail(db, id, { state: 'failed' }, new Date()))
     const state = await (await get(`/files/${id}/thumbnail-state`, cookie, { htmx: true })).text()
     expect(state).toContain('data-state="failed"')
+    expect(state).toContain('aria-label="No thumbnail: could not be made"')
     expect(state).not.toContain('hx-trigger')
+    // The list itself says so too, after the thumbnailer gave up (issue 21; the retries: test/thumbnailer).
+    expect(await (await get('/files', cookie)).text()).toContain('>could not be made</span>')
   })
 
   it('an image refused before decoding says why: too large to preview, or could not read image (issue 19)', async () => {

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import worker from '../../workers/thumbnailer/index'
 import { createTestUser } from '../auth/helpers'
 import { withDb } from '../helpers/db'
@@ -11,7 +11,8 @@ import { syntheticJpeg } from '../fixtures/files/synthetic-jpeg'
 import { PhotonImage } from '@cf-wasm/photon'
 import { files, type FileRow } from '../../src/files/schema'
 import { readImageDimensions } from '../../src/files/image-dimensions'
-import { JPEG_THUMBNAIL_PIXEL_CAP, THUMBNAIL_DEAD_LETTER_QUEUE, THUMBNAIL_MAX_ATTEMPTS, THUMBNAIL_MAX_BYTES, THUMBNAIL_PIXEL_CAP, THUMBNAIL_QUEUE, chooseThumbnailDecoder, type ThumbnailJob } from '../../src/files/thumbnails'
+import { Thumbnail } from '../../src/files/views/thumbnail'
+import { JPEG_THUMBNAIL_PIXEL_CAP, THUMBNAIL_DEAD_LETTER_QUEUE, THUMBNAIL_MAX_ATTEMPTS, THUMBNAIL_MAX_BYTES, THUMBNAIL_PIXEL_CAP, THUMBNAIL_QUEUE, chooseThumbnailDecoder, thumbnailBackoffSeconds, type ThumbnailJob } from '../../src/files/thumbnails'
 import type { ThumbnailerEnv } from '../../src/files/thumbnail-consumer'
 
 const testEnv = env as unknown as ThumbnailerEnv & { THUMBNAILS: Queue }
@@ -77,6 +78,33 @@ describe('thumbnail consumer (its own Worker, real R2 and queue bindings)', () =
     expect(result.retryMessages).toHaveLength(0)
     expect((await rowOf(file.id)).thumbnailState).toBe('failed')
     expect((await testEnv.FILES.list({ prefix: `${file.r2Key}.thumb` })).objects).toEqual([])
+  })
+
+  it('a decoder that keeps throwing (issue 21): retried with backoff on every attempt, then failed, and the files view says so', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const { file, job } = await pendingImage(fakeJpeg(100, 100))
+    const delays: Array<number | undefined> = []
+    // The queue's redeliveries of one message, attempt after attempt, as the platform counts them.
+    for (let attempt = 1; attempt <= THUMBNAIL_MAX_ATTEMPTS; attempt++) {
+      const batch = createMessageBatch(THUMBNAIL_QUEUE, [{ id: 'msg-keeps-failing', timestamp: new Date(), attempts: attempt, body: job }])
+      const retry = vi.spyOn(batch.messages[0]!, 'retry')
+      const ctx = createExecutionContext()
+      await worker.queue(batch as MessageBatch<unknown>, testEnv)
+      const result = await getQueueResult(batch, ctx)
+      delays.push(...retry.mock.calls.map(([options]) => options?.delaySeconds))
+      const last = attempt === THUMBNAIL_MAX_ATTEMPTS
+      expect(result.retryMessages, `attempt ${attempt}`).toHaveLength(last ? 0 : 1)
+      expect(result.explicitAcks, `attempt ${attempt}`).toHaveLength(last ? 1 : 0)
+      expect((await rowOf(file.id)).thumbnailState).toBe(last ? 'failed' : 'pending')
+    }
+    expect(delays).toEqual([1, 2, 3].map(thumbnailBackoffSeconds))
+    // What the file browser renders for that row (the main Worker's view, test/files/browser.test.ts serves it).
+    const html = String(Thumbnail({ file: await rowOf(file.id) }))
+    expect(html).toContain('data-state="failed"')
+    expect(html).toContain('aria-label="No thumbnail: could not be made"')
+    expect(html).not.toContain('hx-trigger')
+    vi.restoreAllMocks()
   })
 
   it('dead-letter queue: a message that ends there marks the row failed', async () => {
