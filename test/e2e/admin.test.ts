@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import pg from 'pg'
 import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
+import { signUp as signUpStep } from './steps'
 
 const baseUrl = inject('baseUrl')
 const stamp = `${Date.now()}-${Math.random().toString(36).slice(2, 6)}`
@@ -20,14 +21,7 @@ afterAll(async () => {
   await userBrowser?.close()
 })
 
-async function signUp(page: Page, name: string, email: string) {
-  await page.goto(`${baseUrl}/signup`)
-  await waitForScripts(page)
-  await page.getByLabel('Name', { exact: true }).fill(name)
-  await page.getByLabel('Email', { exact: true }).fill(email)
-  await page.getByLabel('Password', { exact: true }).fill(password)
-  await Promise.all([page.waitForURL(`${baseUrl}/verify-email`), page.getByRole('button', { name: 'Create account' }).click()])
-}
+const signUp = (page: Page, name: string, email: string) => signUpStep(page, baseUrl, { name, email, password })
 
 /** No sideways scrolling of the whole page at a phone width: wide tables stack instead. */
 async function expectFitsPhone(page: Page, label: string) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import pg from 'pg'
 import { launchBrowser, lookAtWidths, waitForScripts, watchPage, type LaunchedBrowser } from './browser'
+import { signUp } from './steps'
 
 // The API keys page's copy buttons (public/app.js `copyable`) with a real clipboard, and their fallback
 // without one; the API reference at /docs/api at 1280 and 390 px. Issue 20, item 5.
@@ -21,12 +22,7 @@ describe('API keys: copy buttons and the API reference in Chromium', () => {
   it('copies a new key and its curl command, says "Copied", and selects the text where there is no clipboard', async () => {
     const page = await chrome.newPage()
     const problems = await watchPage(page)
-    await page.goto(`${baseUrl}/signup`)
-    await waitForScripts(page)
-    await page.getByLabel('Name', { exact: true }).fill('Key Copier')
-    await page.getByLabel('Email', { exact: true }).fill(email)
-    await page.getByLabel('Password', { exact: true }).fill(password)
-    await Promise.all([page.waitForURL(/\/verify-email|\/dashboard/), page.getByRole('button', { name: 'Create account' }).click()])
+    await signUp(page, baseUrl, { name: 'Key Copier', email, password })
     const client = new pg.Client({ connectionString: inject('e2eDatabaseUrl') })
     await client.connect()
     await client.query('update users set email_verified_at = now() where email = $1', [email])

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser, waitForOutboxMail, waitForScripts } from './browser'
+import { logIn as logInStep, signUp } from './steps'
 
 const baseUrl = inject('baseUrl')
 const email = `journey-${Date.now()}@example.com`
@@ -21,13 +22,7 @@ afterAll(async () => {
 
 
 
-async function logIn(page: Page, password: string) {
-  await page.goto(`${baseUrl}/login`)
-  await waitForScripts(page)
-  await page.getByLabel('Email', { exact: true }).fill(email)
-  await page.getByLabel('Password', { exact: true }).fill(password)
-  await Promise.all([page.waitForURL(`${baseUrl}/dashboard`), page.getByRole('button', { name: 'Log in' }).click()])
-}
+const logIn = (page: Page, password: string) => logInStep(page, baseUrl, { email, password })
 
 describe('account journey in Chromium', () => {
   it('sign up → verify by mail link → log out → log in → change password → the other session is gone', async () => {
@@ -35,12 +30,7 @@ describe('account journey in Chromium', () => {
     const problems = await watchPage(page)
 
     // Sign up.
-    await page.goto(`${baseUrl}/signup`)
-    await waitForScripts(page)
-    await page.getByLabel('Name', { exact: true }).fill('Journey Tester')
-    await page.getByLabel('Email', { exact: true }).fill(email)
-    await page.getByLabel('Password', { exact: true }).fill(firstPassword)
-    await Promise.all([page.waitForURL(`${baseUrl}/verify-email`), page.getByRole('button', { name: 'Create account' }).click()])
+    await signUp(page, baseUrl, { name: 'Journey Tester', email, password: firstPassword })
     await expect(page.locator('h1').textContent()).resolves.toContain('Verify your email')
     // The breach check went to the local fake HIBP (HIBP_API_BASE), not to the internet.
     expect(Number(await (await fetch(`${inject('hibpBaseUrl')}/__calls`)).text())).toBeGreaterThan(0)

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import pg from 'pg'
 import { expectNoSeriousA11yViolations, launchBrowser, lookAtWidths, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
+import { payOnStandin, signUp } from './steps'
 
 // The whole paid journey with no Stripe account and no network: the app under `wrangler dev` talks to the
 // local Stripe stand-in (started by global-setup), whose checkout page sends signed webhooks back.
@@ -18,12 +19,7 @@ describe('billing journey in Chromium (local Stripe stand-in)', () => {
     const problems = await watchPage(page)
 
     // A signed-up user; the address is confirmed in the database (the mail journey has its own test).
-    await page.goto(`${baseUrl}/signup`)
-    await waitForScripts(page)
-    await page.getByLabel('Name', { exact: true }).fill('Billing Tester')
-    await page.getByLabel('Email', { exact: true }).fill(email)
-    await page.getByLabel('Password', { exact: true }).fill('billing journey passphrase')
-    await Promise.all([page.waitForURL(`${baseUrl}/verify-email`), page.getByRole('button', { name: 'Create account' }).click()])
+    await signUp(page, baseUrl, { name: 'Billing Tester', email, password: 'billing journey passphrase' })
     const client = new pg.Client({ connectionString: inject('e2eDatabaseUrl') })
     await client.connect()
     await client.query('update users set email_verified_at = now() where email = $1', [email])
@@ -53,8 +49,7 @@ describe('billing journey in Chromium (local Stripe stand-in)', () => {
     await page.getByLabel(/card declined/).check()
     await page.getByRole('button', { name: 'Pay and subscribe' }).click()
     await page.getByRole('alert').getByText('Your card was declined').waitFor()
-    await page.getByLabel(/payment succeeds/).check()
-    await Promise.all([page.waitForURL(`${baseUrl}/billing/success?session_id=*`), page.getByRole('button', { name: 'Pay and subscribe' }).click()])
+    await payOnStandin(page, baseUrl)
     await waitForScripts(page)
     expect(await page.locator('main').textContent()).toContain('your account is on Pro')
     await expectNoSeriousA11yViolations(page, '/billing/success')

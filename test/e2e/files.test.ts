@@ -3,6 +3,7 @@ import pg from 'pg'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser, type PageProblems } from './browser'
+import { pickFiles as pickFilesStep, signUp } from './steps'
 
 const baseUrl = inject('baseUrl')
 const email = `files-${Date.now()}@example.com`
@@ -20,12 +21,7 @@ beforeAll(async () => {
   page = await browser.newPage()
   problems = await watchPage(page)
   // A verified account (the mail-link journey is auth's test; here the address is confirmed in the database).
-  await page.goto(`${baseUrl}/signup`)
-  await waitForScripts(page)
-  await page.getByLabel('Name', { exact: true }).fill('Files Tester')
-  await page.getByLabel('Email', { exact: true }).fill(email)
-  await page.getByLabel('Password', { exact: true }).fill(password)
-  await Promise.all([page.waitForURL(`${baseUrl}/verify-email`), page.getByRole('button', { name: 'Create account' }).click()])
+  await signUp(page, baseUrl, { name: 'Files Tester', email, password })
   const client = new pg.Client({ connectionString: inject('e2eDatabaseUrl') })
   await client.connect()
   await client.query('update users set email_verified_at = now() where email = $1', [email])
@@ -38,11 +34,7 @@ async function openFiles(query = '') {
   await waitForScripts(page)
 }
 
-/** Files chosen the way a person does: a click on "Choose files" opens the picker. */
-async function pickFiles(files: { name: string; mimeType: string; buffer: Buffer }[]) {
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByText('Choose files', { exact: true }).click()])
-  await chooser.setFiles(files)
-}
+const pickFiles = (files: { name: string; mimeType: string; buffer: Buffer }[]) => pickFilesStep(page, files)
 
 // An htmx swap after a 400 ms input delay, on two cores shared with other runs: more than poll's 1 s default.
 const SWAP = { timeout: 15_000 }
