@@ -56,8 +56,14 @@ export async function consumeThumbnailQueue(batch: MessageBatch<unknown>, env: T
         const fields = { fileId: job.fileId, attempt: msg.attempts, ...describeError(err) }
         if (msg.attempts >= THUMBNAIL_MAX_ATTEMPTS) {
           log.error('thumbnail: failed, no retries left', fields)
-          await markFailed(db, job).catch(() => undefined)
-          msg.ack()
+          // Acknowledged only once the row says failed: with the database down an ack would leave it pending
+          // for ever; a retry past max_retries hands it to the dead-letter queue, which marks it (issue 21).
+          try {
+            await markFailed(db, job)
+            msg.ack()
+          } catch {
+            msg.retry()
+          }
         } else {
           log.warn('thumbnail: attempt failed, retrying', fields)
           msg.retry({ delaySeconds: thumbnailBackoffSeconds(msg.attempts) })

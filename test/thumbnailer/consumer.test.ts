@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, inject, it, vi } from 'vitest'
 import worker from '../../workers/thumbnailer/index'
 import { createTestUser } from '../auth/helpers'
 import { withDb } from '../helpers/db'
@@ -104,6 +104,31 @@ describe('thumbnail consumer (its own Worker, real R2 and queue bindings)', () =
     expect(html).toContain('data-state="failed"')
     expect(html).toContain('aria-label="No thumbnail: could not be made"')
     expect(html).not.toContain('hx-trigger')
+    vi.restoreAllMocks()
+  })
+
+  it('the database down on the last attempt (issue 21): not acknowledged, so the dead-letter queue marks it failed once it is back', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const { file, job } = await pendingImage(fakeJpeg(100, 100))
+    // The same database through a relay the test stops (test/setup/database-outage.ts).
+    const outage = inject('databaseOutage')
+    const control = (state: 'stop' | 'start') => fetch(`${outage.control}/${state}`, { method: 'POST' })
+    const batch = createMessageBatch(THUMBNAIL_QUEUE, [{ id: 'msg-db-down', timestamp: new Date(), attempts: THUMBNAIL_MAX_ATTEMPTS, body: job }])
+    expect((await control('stop')).status).toBe(204)
+    try {
+      await worker.queue(batch as MessageBatch<unknown>, { ...testEnv, DATABASE_URL: outage.databaseUrl })
+    } finally {
+      expect((await control('start')).status).toBe(204)
+    }
+    // An ack here would leave the row pending for ever (it could not be marked failed): the retry past
+    // max_retries hands the message to the dead-letter queue instead.
+    const result = await getQueueResult(batch, createExecutionContext())
+    expect(result.explicitAcks).toEqual([])
+    expect(result.retryMessages).toHaveLength(1)
+    expect((await rowOf(file.id)).thumbnailState).toBe('pending')
+    expect((await deliver(job, 1, THUMBNAIL_DEAD_LETTER_QUEUE)).explicitAcks).toHaveLength(1)
+    expect((await rowOf(file.id)).thumbnailState).toBe('failed')
     vi.restoreAllMocks()
   })
 
