@@ -52,6 +52,18 @@ export default defineConfig({
     // Two files at a time (vitest's default here would be one, cores − 1): the workers project's workerd
     // and the CLI's processes each leave the other core idle much of the time, waiting on Postgres.
     maxWorkers: 2,
+    // `npm run test:coverage` (scripts/coverage.mjs, docs/coverage.md): istanbul, the provider the Workers
+    // pool supports (code is instrumented at transform time, so it counts inside workerd too). Off unless
+    // --coverage is passed. Only type-only files are left out; everything else in src/ counts, loaded or not.
+    coverage: {
+      provider: 'istanbul',
+      include: ['src/**/*.{ts,tsx}'],
+      exclude: ['src/**/*.d.ts'], // declarations only (wasm module typing): no code to run
+      reporter: ['text-summary', 'json', 'json-summary'],
+      reportsDirectory: process.env.QS_COVERAGE_DIR ?? 'coverage',
+      // A failing test fails the run anyway; the measurement is still worth having.
+      reportOnFailure: true,
+    },
     projects: [
       workersProject('workers', { exclude: ['test/e2e/**', 'test/email/resend/**', 'test/scripts/**', 'test/thumbnailer/**', 'test/cli/**'] }),
       // The thumbnailer Worker (workers/thumbnailer/, ADR 0050) from its own config: its R2 bucket and queue

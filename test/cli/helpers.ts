@@ -6,6 +6,9 @@ import pg from 'pg'
 
 export const ROOT = path.resolve(__dirname, '../..')
 const BIN = path.join(ROOT, 'bin', 'quickscale.mjs')
+// `npm run test:coverage` sets QS_CLI_COVERAGE_DIR: each CLI process then counts its own src/ lines
+// (test/cli/istanbul/register.mjs, docs/coverage.md). Without it the command line is unchanged.
+const COVERAGE = process.env.QS_CLI_COVERAGE_DIR ? ['--import', path.join(ROOT, 'test/cli/istanbul/register.mjs')] : []
 
 export interface CliRun {
   code: number
@@ -18,7 +21,7 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
   return new Promise((resolve) => {
     const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: undefined, NO_COLOR: '1', ...options.env }
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k]
-    const child = execFile('node', [BIN, ...args], { cwd: options.cwd ?? ROOT, env: env as NodeJS.ProcessEnv, timeout: 120_000 }, (err, stdout, stderr) => {
+    const child = execFile('node', [...COVERAGE, BIN, ...args], { cwd: options.cwd ?? ROOT, env: env as NodeJS.ProcessEnv, timeout: 120_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout: String(stdout), stderr: String(stderr) })
     })
     child.stdin?.end(options.input ?? '')
