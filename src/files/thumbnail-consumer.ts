@@ -45,8 +45,14 @@ export async function consumeThumbnailQueue(batch: MessageBatch<unknown>, env: T
       if (!parsed.success) { log.error('thumbnail: malformed message dropped', { messageId: msg.id }); msg.ack(); continue }
       const job = parsed.data
       if (batch.queue === THUMBNAIL_DEAD_LETTER_QUEUE) {
-        await markFailed(db, job)
-        msg.ack()
+        // The database may still be down: retry with the same backoff rather than fail the whole batch at once.
+        try {
+          await markFailed(db, job)
+          msg.ack()
+        } catch (err) {
+          log.error('thumbnail: could not record a dead letter, will retry', { fileId: job.fileId, ...describeError(err) })
+          msg.retry({ delaySeconds: thumbnailBackoffSeconds(msg.attempts) })
+        }
         continue
       }
       try {

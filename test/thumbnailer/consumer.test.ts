@@ -115,17 +115,20 @@ describe('thumbnail consumer (its own Worker, real R2 and queue bindings)', () =
     const outage = inject('databaseOutage')
     const control = (state: 'stop' | 'start') => fetch(`${outage.control}/${state}`, { method: 'POST' })
     const batch = createMessageBatch(THUMBNAIL_QUEUE, [{ id: 'msg-db-down', timestamp: new Date(), attempts: THUMBNAIL_MAX_ATTEMPTS, body: job }])
+    const dead = createMessageBatch(THUMBNAIL_DEAD_LETTER_QUEUE, [{ id: 'msg-db-down', timestamp: new Date(), attempts: 1, body: job }])
     expect((await control('stop')).status).toBe(204)
     try {
       await worker.queue(batch as MessageBatch<unknown>, { ...testEnv, DATABASE_URL: outage.databaseUrl })
+      await worker.queue(dead as MessageBatch<unknown>, { ...testEnv, DATABASE_URL: outage.databaseUrl })
     } finally {
       expect((await control('start')).status).toBe(204)
     }
     // An ack here would leave the row pending for ever (it could not be marked failed): the retry past
-    // max_retries hands the message to the dead-letter queue instead.
-    const result = await getQueueResult(batch, createExecutionContext())
-    expect(result.explicitAcks).toEqual([])
-    expect(result.retryMessages).toHaveLength(1)
+    // max_retries hands the message to the dead-letter queue instead, whose consumer retries it too.
+    for (const result of [await getQueueResult(batch, createExecutionContext()), await getQueueResult(dead, createExecutionContext())]) {
+      expect(result.explicitAcks).toEqual([])
+      expect(result.retryMessages).toHaveLength(1)
+    }
     expect((await rowOf(file.id)).thumbnailState).toBe('pending')
     expect((await deliver(job, 1, THUMBNAIL_DEAD_LETTER_QUEUE)).explicitAcks).toHaveLength(1)
     expect((await rowOf(file.id)).thumbnailState).toBe('failed')
