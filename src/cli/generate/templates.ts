@@ -167,6 +167,7 @@ import { setFlash } from '../platform/flash'
 import { ${FORM_BODY_LIMIT}, parseForm, readForm, redirectAfterPost, respondWithForm } from '../platform/forms'
 import { isHtmxRequest } from '../platform/htmx'
 import type { AppEnv } from '../platform/types'
+import { requireUser } from '../auth'
 ${m ? `import { consumeQuota, quotaExceeded, readQuota, releaseQuota } from '../usage'\nimport { METRIC, allowanceOf } from './meter'\n` : ''}import { ${n.camel}InputSchema, create${n.pascal}Item, list${n.pascal}Items } from './service'
 import { ${n.pascal}Page, ${n.pascal}Panel, type ${n.pascal}ViewProps } from './view'
 
@@ -175,18 +176,19 @@ const page = (props: ${n.pascal}ViewProps) => <${n.pascal}Page {...props} />
 const panel = (props: ${n.pascal}ViewProps) => <${n.pascal}Panel {...props} />
 
 // The one form path (ADR 0007): formBodyLimit → readForm → parseForm → respondWithForm / redirectAfterPost.
+// requireUser (auth's guard): visitors go to log in (303, or HX-Redirect for htmx), and the page renders in
+// the app shell (sidebar, account menu) like every signed-in page.
 export const ${n.camel}Routes = new Hono<AppEnv>()
+  .use('/${n.kebab}', requireUser)
   .get('/${n.kebab}', async (c) => {
-    const viewer = c.get('viewer')
-    if (!viewer) return c.redirect('/login?next=%2F${n.kebab}', 303)
+    const viewer = c.get('viewer')!
     const db = c.get('db')
 ${m ? `    const [items, quota] = await Promise.all([list${n.pascal}Items(db, viewer.id), readQuota(c.env, viewer.id, { db, now: new Date() })])
     return c.render(page({ items, allowance: allowanceOf(quota) }), { title: TITLE })` : `    return c.render(page({ items: await list${n.pascal}Items(db, viewer.id) }), { title: TITLE })`}
   })
   // A title is at most a few hundred bytes; anything far larger is not a form this page sent.
   .post('/${n.kebab}', ${FORM_BODY_LIMIT}({ maxSize: 8 * 1024, message: 'That request is too large. Keep the title under 200 characters.' }), async (c) => {
-    const viewer = c.get('viewer')
-    if (!viewer) return c.redirect('/login?next=%2F${n.kebab}', 303)
+    const viewer = c.get('viewer')!
     const db = c.get('db')
     const form = await readForm(c)
     const values = { title: form.title }

@@ -34,6 +34,15 @@ describe('${n.kebab}', { timeout: 60_000 }, () => {
     expect(res.headers.get('location')).toBe('/login?next=%2F${n.kebab}')
   })
 
+  it('renders in the app shell, with its link in the sidebar', async () => {
+    const { cookie } = await signedIn()
+    const res = await get('/${n.kebab}', cookie)
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('id="app-sidebar"')
+    expect(html.slice(html.indexOf('id="app-sidebar"'), html.indexOf('</aside>'))).toContain('href="/${n.kebab}"')
+  })
+
   it('adds an item and lists it for its owner only (authorization)', async (${metered ? '{ skip }' : ''}) => {
 ${metered ? `    if ((await freeLimit()) === 0) skip('the Free plan has no ${metered.noun}: nothing to add')
 ` : ''}    const { user, cookie } = await signedIn()
