@@ -74,8 +74,9 @@ try {
         const res = await page.goto(`${values.base}${screen.path}`, { waitUntil: 'networkidle' })
         if (!res || res.status() >= 400) throw new Error(`${screen.path}: HTTP ${res?.status()}`)
         await page.evaluate(() => document.fonts.ready)
-        const file = path.join(values.out, `${screen.name}-${size.name}-${theme}.png`)
-        await page.screenshot({ path: file, fullPage: size.name === 'mobile' ? false : true })
+        // JPEG of the first screenful: what a reader sees first, at a size a git repository can carry.
+        const file = path.join(values.out, `${screen.name}-${size.name}-${theme}.jpg`)
+        await page.screenshot({ path: file, type: 'jpeg', quality: 78 })
         console.log(file)
         await context.close()
       }
