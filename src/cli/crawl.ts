@@ -21,7 +21,9 @@ export interface CrawlReport {
 }
 
 // Links a crawler must not follow: they end the session it is crawling with.
-const SKIP = [/^\/logout\b/]
+// Not pages: logging out ends the crawl's session; /api/ answers JSON to API keys (the reference page that
+// links it, /docs/api, is crawled).
+const SKIP = [/^\/logout\b/, /^\/api\//]
 
 export async function crawlSite(options: CrawlOptions): Promise<CrawlReport> {
   const origin = new URL(options.baseUrl).origin
@@ -66,6 +68,12 @@ export async function crawlSite(options: CrawlOptions): Promise<CrawlReport> {
       if (!res) continue
       const from = referrers.get(path)
       if (res.status() !== 200) problems.push({ page: path, problem: `answered ${res.status()}${from ? ` (linked from ${from})` : ''}` })
+      // A link to a document that is not a page (the API's OpenAPI JSON, a PDF) is checked for its status
+      // only: it has no title or links, and Chromium's viewer of it asks for a favicon that may not exist.
+      if (!(res.headers()['content-type'] ?? '').startsWith('text/html')) {
+        options.log(`  ${res.status()} ${path} (${res.headers()['content-type'] ?? 'no content type'})`)
+        continue
+      }
       if (!(await page.title()).trim()) problems.push({ page: path, problem: 'has no <title>' })
       options.log(`  ${res.status()} ${path}`)
       const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href') ?? ''))

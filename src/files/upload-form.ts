@@ -1,6 +1,7 @@
 import { renderError } from '../platform/errors'
 import { setFlash } from '../platform/flash'
 import { formatBytes } from '../platform/format'
+import { readMultipartForm } from '../platform/forms'
 import type { AppContext } from '../platform/types'
 import { safeBack } from './guards'
 import { uploadQuota } from './quota'
@@ -29,12 +30,8 @@ export async function storeFormUploads(c: AppContext) {
   if (Number(declared) > limit + FORM_OVERHEAD_BYTES) {
     return renderError(c, { status: 413, title: 'Not uploaded', message: `These files are too large together: without JavaScript one upload can carry at most ${formatBytes(limit)} in all. Choose fewer files, or turn JavaScript on to send each file on its own.` })
   }
-  let form: FormData
-  try {
-    form = await c.req.raw.formData()
-  } catch {
-    return renderError(c, { status: 400, title: 'Not uploaded', message: 'This upload could not be read: its multipart body is malformed.' })
-  }
+  const form = await readMultipartForm(c)
+  if (form === null) return renderError(c, { status: 400, title: 'Not uploaded', message: 'This upload could not be read: its multipart body is malformed.' })
   // An empty file input still posts one part, with no name and no bytes: that is "nothing chosen".
   const chosen = form.getAll('files').filter((v): v is File => typeof v !== 'string' && (v.name !== '' || v.size > 0))
   if (chosen.length === 0) return renderError(c, { status: 422, title: 'Not uploaded', message: 'Choose at least one file to upload.' })

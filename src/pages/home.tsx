@@ -7,7 +7,13 @@ import { fillAppName, site } from '../site.config'
 // Sections other features contribute (billing's pricing teaser: Feature.homeSections) sit between "how it
 // works" and the FAQ; their loads run together. Without billing the home page simply has no pricing.
 
-function Hero({ appName }: { appName: string }) {
+// A link in the copy is shown only while a feature serves its page (its href is a registry nav entry):
+// without billing, "See pricing" goes with the pricing page instead of leading to a 404.
+function isServed(href: string, served: Set<string>): boolean {
+  return href === '/' || served.has(new URL(href, 'http://x').pathname)
+}
+
+function Hero({ appName, served }: { appName: string; served: Set<string> }) {
   const { hero } = site
   return (
     <section class="landing-hero" aria-labelledby="hero-title">
@@ -16,8 +22,8 @@ function Hero({ appName }: { appName: string }) {
         <h1 class="landing-hero-title" id="hero-title">{fill(hero.title, appName)}</h1>
         <p class="landing-hero-subtitle">{fill(hero.subtitle, appName)}</p>
         <div class="landing-actions">
-          <a class="button is-primary is-medium" href={hero.primary.href}>{fill(hero.primary.label, appName)} <Icon name="arrow-right" /></a>
-          <a class="button is-medium landing-secondary" href={hero.secondary.href}>{fill(hero.secondary.label, appName)}</a>
+          {isServed(hero.primary.href, served) && <a class="button is-primary is-medium" href={hero.primary.href}>{fill(hero.primary.label, appName)} <Icon name="arrow-right" /></a>}
+          {isServed(hero.secondary.href, served) && <a class="button is-medium landing-secondary" href={hero.secondary.href}>{fill(hero.secondary.label, appName)}</a>}
         </div>
         <p class="landing-note">{fill(hero.note, appName)}</p>
         <figure class="landing-shot">
@@ -104,7 +110,7 @@ function Faq({ appName }: { appName: string }) {
   )
 }
 
-function FinalCta({ appName }: { appName: string }) {
+function FinalCta({ appName, served }: { appName: string; served: Set<string> }) {
   const { finalCta } = site
   return (
     <section class="section" aria-labelledby="cta-title">
@@ -113,8 +119,8 @@ function FinalCta({ appName }: { appName: string }) {
           <h2 class="title is-2" id="cta-title">{fill(finalCta.title, appName)}</h2>
           <p>{fill(finalCta.text, appName)}</p>
           <div class="landing-actions">
-            <a class="button is-medium landing-cta-primary" href={finalCta.primary.href}>{fill(finalCta.primary.label, appName)}</a>
-            <a class="button is-medium landing-cta-secondary" href={finalCta.secondary.href}>{fill(finalCta.secondary.label, appName)}</a>
+            {isServed(finalCta.primary.href, served) && <a class="button is-medium landing-cta-primary" href={finalCta.primary.href}>{fill(finalCta.primary.label, appName)}</a>}
+            {isServed(finalCta.secondary.href, served) && <a class="button is-medium landing-cta-secondary" href={finalCta.secondary.href}>{fill(finalCta.secondary.label, appName)}</a>}
           </div>
         </div>
       </div>
@@ -129,15 +135,16 @@ export const homeRoutes = new Hono<AppEnv>()
     const now = new Date()
     const appName = c.env.APP_NAME
     const sections = c.get('registry').homeSections
+    const served = new Set(c.get('registry').nav.map((item) => item.href))
     const data = await Promise.all(sections.map((s) => (s.load ? s.load(c.get('db'), c.env, now) : Promise.resolve(undefined))))
     return c.render(
       <>
-        <Hero appName={appName} />
+        <Hero appName={appName} served={served} />
         <Features appName={appName} />
         <Steps appName={appName} />
         {sections.map((section, i) => section.render(data[i]))}
         <Faq appName={appName} />
-        <FinalCta appName={appName} />
+        <FinalCta appName={appName} served={served} />
       </>,
       { title: fill(site.hero.title, appName), description: fill(site.description, appName) },
     )

@@ -112,6 +112,20 @@ export async function readForm(c: AppContext): Promise<FormFields> {
 }
 
 /** zod issues → one message per field (the first one wins). Nested paths are joined with dots: `address.city`. */
+/**
+ * A multipart/form-data body with files (the files upload form without JavaScript, ADR 0098): the one
+ * place besides readForm that parses a request body, so the rule "bodies are read here" holds. workerd
+ * reads such a body whole, so the caller must bound its size (Content-Length) before calling. null when
+ * the body is not a readable multipart form.
+ */
+export async function readMultipartForm(c: AppContext): Promise<FormData | null> {
+  try {
+    return await c.req.raw.formData()
+  } catch {
+    return null
+  }
+}
+
 export function fieldErrorsFrom(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldErrors {
   const errors: FieldErrors = {}
   for (const issue of issues) {

@@ -1,3 +1,4 @@
+import { BRAND_COLOUR } from '../../src/site.config'
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import { APP_NAME, expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser } from './browser'
 
@@ -41,7 +42,9 @@ describe('the local outbox in Chromium', () => {
     const frame = card.frameLocator('iframe.mail-frame')
     await expect(frame.locator('h1').textContent()).resolves.toBe('New contact message')
     const brandColour = await frame.locator('p', { hasText: APP_NAME }).first().evaluate((el) => getComputedStyle(el).color)
-    expect(brandColour).toBe('rgb(11, 110, 95)') // BRAND in templates/layout.tsx: the inline styles reached the frame
+    // The brand colour of src/site.config.ts (templates/layout.tsx): the inline styles reached the frame.
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(BRAND_COLOUR.slice(i, i + 2), 16))
+    expect(brandColour).toBe(`rgb(${r}, ${g}, ${b})`)
     await page.screenshot({ path: screenshotPath('dev-mail'), fullPage: false })
     await expectNoSeriousA11yViolations(page, '/dev/mail')
     expect(problems.cspViolations).toEqual([])
