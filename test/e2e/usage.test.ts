@@ -47,7 +47,12 @@ describe('usage pages in Chromium', () => {
     expect(await page.content()).not.toContain(key)
     expect(await page.content()).toContain(key.slice(0, 11))
 
-    await page.goto(`${baseUrl}/usage`)
+    // The meter writes its daily counts to Postgres a few seconds after a call (its flush alarm): reload
+    // until today's API call is in the chart, rather than guess how long that takes.
+    await expect.poll(async () => {
+      await page.goto(`${baseUrl}/usage`)
+      return page.locator('figure.bar-chart.is-empty').count()
+    }, { timeout: 20_000 }).toBe(3)
     await waitForScripts(page)
     // Four charts: API requests has today's call above; the others say they are empty (issue 20).
     expect(await page.locator('figure.bar-chart').count()).toBe(4)
