@@ -15,10 +15,11 @@ import * as libCoverage from '@vitest/istanbul-lib-coverage'
 import * as libReport from '@vitest/istanbul-lib-report'
 import * as libSourceMaps from '@vitest/istanbul-lib-source-maps'
 
-// The goal of issue 21 is 90 % of lines and 80 % of branches; until src/ gets there, the enforced floor is
-// the measured total minus one point (a ratchet: raise it when coverage rises, never lower it to pass).
+// The goal of issue 21 is 90 % of lines and 80 % of branches. Lines meet it and the floor is the goal;
+// branches do not yet (77.35 % measured on 2026-12-04, docs/coverage.md), so their floor is that total
+// minus one point: a ratchet. Raise a floor when coverage rises, never lower it to make a run pass.
 export const GOAL = { lines: 90, branches: 80 }
-export const THRESHOLDS = { lines: 0, branches: 0 }
+export const THRESHOLDS = { lines: 90, branches: 76 }
 
 // Every project whose tests exercise src/ in-process or through the CLI. `browser` is left out: its code
 // runs in a separate `wrangler dev`, which istanbul's transform-time instrumentation does not reach.
