@@ -68,12 +68,6 @@ export async function crawlSite(options: CrawlOptions): Promise<CrawlReport> {
       if (!res) continue
       const from = referrers.get(path)
       if (res.status() !== 200) problems.push({ page: path, problem: `answered ${res.status()}${from ? ` (linked from ${from})` : ''}` })
-      // A link to a document that is not a page (the API's OpenAPI JSON, a PDF) is checked for its status
-      // only: it has no title or links, and Chromium's viewer of it asks for a favicon that may not exist.
-      if (!(res.headers()['content-type'] ?? '').startsWith('text/html')) {
-        options.log(`  ${res.status()} ${path} (${res.headers()['content-type'] ?? 'no content type'})`)
-        continue
-      }
       if (!(await page.title()).trim()) problems.push({ page: path, problem: 'has no <title>' })
       options.log(`  ${res.status()} ${path}`)
       // Playwright runs this callback in the page from its source text, where istanbul's counters
