@@ -172,6 +172,11 @@ export function createSqlOverHttp({ allowHost, maxResponseBytes = NEON_LIMITS.ma
       return connectFailure(err, url)
     }
     let discard = false
+    // A connection cut while this request holds the client (Postgres stopping, a relay dropping it) is an
+    // 'error' event on the client itself, outside any query: without a listener Node would crash the
+    // process that hosts this endpoint. The query in flight rejects on its own; the client is discarded.
+    const onClientError = () => { discard = true }
+    client.on('error', onClientError)
     let timer
     const out = { size: Array.isArray(payload.queries) ? Buffer.byteLength('{"results":[') : 0, max: limits.maxResponseBytes }
     const work = Array.isArray(payload.queries) ? runBatch(client, headers, payload.queries, out) : run(client, payload, out)
@@ -193,6 +198,7 @@ export function createSqlOverHttp({ allowHost, maxResponseBytes = NEON_LIMITS.ma
       return neonError(400, err.message)
     } finally {
       clearTimeout(timer)
+      client.off('error', onClientError)
       client.release(discard)
     }
   }
