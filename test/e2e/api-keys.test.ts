@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import pg from 'pg'
 import { launchBrowser, lookAtWidths, waitForScripts, watchPage, type LaunchedBrowser } from './browser'
-import { signUp } from './steps'
+import { signUp, markVerifiedInDatabase } from './steps'
 
 // The API keys page's copy buttons (public/app.js `copyable`) with a real clipboard, and their fallback
 // without one; the API reference at /docs/api at 1280 and 390 px. Issue 20, item 5.
@@ -23,10 +22,7 @@ describe('API keys: copy buttons and the API reference in Chromium', () => {
     const page = await chrome.newPage()
     const problems = await watchPage(page)
     await signUp(page, baseUrl, { name: 'Key Copier', email, password })
-    const client = new pg.Client({ connectionString: inject('e2eDatabaseUrl') })
-    await client.connect()
-    await client.query('update users set email_verified_at = now() where email = $1', [email])
-    await client.end()
+    await markVerifiedInDatabase(inject('e2eDatabaseUrl'), email)
 
     await page.goto(`${baseUrl}/settings/api-keys`)
     await waitForScripts(page)

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import pg from 'pg'
 import { expectNoSeriousA11yViolations, launchBrowser, lookAtWidths, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
-import { payOnStandin, signUp } from './steps'
+import { payOnStandin, signUp, markVerifiedInDatabase } from './steps'
 
 // The whole paid journey with no Stripe account and no network: the app under `wrangler dev` talks to the
 // local Stripe stand-in (started by global-setup), whose checkout page sends signed webhooks back.
@@ -20,10 +19,7 @@ describe('billing journey in Chromium (local Stripe stand-in)', () => {
 
     // A signed-up user; the address is confirmed in the database (the mail journey has its own test).
     await signUp(page, baseUrl, { name: 'Billing Tester', email, password: 'billing journey passphrase' })
-    const client = new pg.Client({ connectionString: inject('e2eDatabaseUrl') })
-    await client.connect()
-    await client.query('update users set email_verified_at = now() where email = $1', [email])
-    await client.end()
+    await markVerifiedInDatabase(inject('e2eDatabaseUrl'), email)
 
     // Pricing: the current plan is marked; the Alpine toggle flips to yearly prices and back in place.
     await page.goto(`${baseUrl}/pricing`)

@@ -1,9 +1,8 @@
 import fs from 'node:fs'
-import pg from 'pg'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser, type PageProblems } from './browser'
-import { pickFiles as pickFilesStep, signUp } from './steps'
+import { pickFiles as pickFilesStep, signUp, markVerifiedInDatabase } from './steps'
 
 const baseUrl = inject('baseUrl')
 const email = `files-${Date.now()}@example.com`
@@ -22,10 +21,7 @@ beforeAll(async () => {
   problems = await watchPage(page)
   // A verified account (the mail-link journey is auth's test; here the address is confirmed in the database).
   await signUp(page, baseUrl, { name: 'Files Tester', email, password })
-  const client = new pg.Client({ connectionString: inject('e2eDatabaseUrl') })
-  await client.connect()
-  await client.query('update users set email_verified_at = now() where email = $1', [email])
-  await client.end()
+  await markVerifiedInDatabase(inject('e2eDatabaseUrl'), email)
 })
 afterAll(async () => { await browser?.close() })
 

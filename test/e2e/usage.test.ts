@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import pg from 'pg'
 import { launchBrowser, lookAtWidths, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
-import { signUp } from './steps'
+import { signUp, markVerifiedInDatabase } from './steps'
 
 // /usage and /settings/api-keys in Chromium at 1280 and 390 px: axe finds nothing serious, no CSP
 // violation, the key is shown once and works against the API, the charts are there with their tables.
@@ -23,10 +22,7 @@ describe('usage pages in Chromium', () => {
     const problems = await watchPage(page)
     // Sign up through the real form, then mark the address verified (the tour covers the mail path).
     await signUp(page, baseUrl, { name: 'Usage Tester', email, password })
-    const client = new pg.Client({ connectionString: inject('e2eDatabaseUrl') })
-    await client.connect()
-    await client.query('update users set email_verified_at = now() where email = $1', [email])
-    await client.end()
+    await markVerifiedInDatabase(inject('e2eDatabaseUrl'), email)
 
     await page.goto(`${baseUrl}/settings/api-keys`)
     await waitForScripts(page)
