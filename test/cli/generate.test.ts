@@ -59,6 +59,10 @@ describe('quickscale generate feature', () => {
       `UPDATE "plans" SET "meter_limits" = "meter_limits" || jsonb_build_object('shared_notes', CASE "id" WHEN 'free' THEN 2 WHEN 'pro' THEN 1000 WHEN 'business' THEN -1 ELSE 0 END)`,
     )
 
+    // The data-model page is redrawn with the new table (its staleness test would fail the project's npm test).
+    expect(gen.stdout).toContain('~ docs/data-model.md (tables drawn)')
+    expect(fs.readFileSync(path.join(project, 'docs/data-model.md'), 'utf8')).toContain(`### ${name} — \`src/${name}/schema.ts\``)
+
     const again = await runCli(['generate', 'feature', name], { cwd: project })
     expect(again.code).toBe(6)
     expect(again.stderr).toContain(`src/${name} already exists.`)

@@ -63,6 +63,13 @@ export function registerGenerate(program: Command): void {
         fs.writeFileSync(path.join(root, migration), meterLimitsSql(metered, command))
         printLine(`  + ${migration} (limits: ${describeLimits(metered)}; other plans 0)`)
       }
+      // docs/data-model.md is generated from the schemas, and a test fails when it is stale: draw the new
+      // table now so the project's own npm test stays green (issue 21).
+      if (fs.existsSync(path.join(root, 'scripts', 'er-diagram.mjs'))) {
+        const run = await runCommand('npx', ['tsx', 'scripts/er-diagram.mjs'], { cwd: root })
+        if (run.code !== 0) throw new CliError(`The feature is written, but docs/data-model.md could not be redrawn: ${run.output.trim().split('\n').slice(-2).join(' ')}`, 'Run `npx tsx scripts/er-diagram.mjs` after fixing the schema.', EXIT.failed)
+        printLine('  ~ docs/data-model.md (tables drawn)')
+      }
       printLine(`✔ feature ${n.kebab} generated${metered ? ` (meter ${metered.metric}: ${describeLimits(metered)})` : ''}`)
       printLine('\nNext:')
       printLine('  npx quickscale db migrate')
