@@ -40,6 +40,7 @@ export async function startImpersonation(
       expiresAt: new Date(now.getTime() + IMPERSONATION_MAX_MS),
       userAgent: (meta.userAgent ?? '').slice(0, 300),
       ipAddress: (meta.ipAddress ?? '').slice(0, 64),
+      signInMethod: 'impersonation',
     }).returning()
     return row!
   })

@@ -52,7 +52,15 @@ function parseHash(stored: string): ParsedHash | null {
 }
 
 // Recomputes with the stored parameters and compares in constant time (checklist 5).
-export async function verifyPassword(stored: string, password: string): Promise<boolean> {
+/**
+ * False for an account without a password (made through a provider, issue 22), after the same work as a
+ * real check: whether an account has a password is not told by timing (checklist 18).
+ */
+export async function verifyPassword(stored: string | null, password: string): Promise<boolean> {
+  if (stored === null) {
+    await burnPasswordCheck(password)
+    return false
+  }
   const parsed = parseHash(stored)
   if (parsed === null) return false
   const candidate = await argon2id(encoder.encode(password), parsed.salt, parsed.params)

@@ -26,10 +26,14 @@ export const TOUCH_INTERVAL_MS = 60 * 60 * 1000
 // An admin acting as a user (src/auth/impersonation.ts) gets half an hour, then signs in again (issue 13).
 export const IMPERSONATION_MAX_MS = 30 * 60 * 1000
 
+/** How a session signed in, stored on it and shown in the sessions list (issue 22). */
+export type SignInMethod = 'password' | 'passkey' | 'github' | 'google' | 'impersonation'
+export type SecondFactor = 'totp' | 'recovery_code'
+
 export async function createSession(
   db: Database,
   userId: string,
-  meta: { userAgent?: string; ipAddress?: string },
+  meta: { userAgent?: string; ipAddress?: string; signInMethod?: SignInMethod; secondFactor?: SecondFactor | null },
   now: Date,
 ): Promise<{ token: string; session: SessionRow }> {
   const id = generateSecureRandomString(SESSION_ID_BYTES)
@@ -45,6 +49,8 @@ export async function createSession(
       expiresAt: new Date(now.getTime() + IDLE_TIMEOUT_MS),
       userAgent: (meta.userAgent ?? '').slice(0, 300),
       ipAddress: (meta.ipAddress ?? '').slice(0, 64),
+      signInMethod: meta.signInMethod ?? 'password',
+      secondFactor: meta.secondFactor ?? null,
     })
     .returning()
   return { token: `${id}.${secret}`, session: session! }
@@ -161,8 +167,13 @@ export function readSessionCookie(c: AppContext): string | undefined {
  * Signs this browser in as `user`: a new session (never a reused one: checklist 8) and its cookie. Login,
  * sign-up, a password change and a verified email change all start one this way.
  */
-export async function startSession(c: AppContext, user: Pick<User, 'id'>, now: Date): Promise<SessionRow> {
-  const { token, session } = await createSession(c.get('db'), user.id, { userAgent: c.req.header('user-agent'), ipAddress: clientIp(c) }, now)
+export async function startSession(
+  c: AppContext,
+  user: Pick<User, 'id'>,
+  now: Date,
+  how: { signInMethod: SignInMethod; secondFactor?: SecondFactor | null } = { signInMethod: 'password' },
+): Promise<SessionRow> {
+  const { token, session } = await createSession(c.get('db'), user.id, { userAgent: c.req.header('user-agent'), ipAddress: clientIp(c), ...how }, now)
   setSessionCookie(c, token, session.expiresAt, now)
   return session
 }

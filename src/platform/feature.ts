@@ -217,6 +217,37 @@ export interface ApiOperation {
  */
 export type AccountBadge = (viewer: Viewer) => Child
 
+/**
+ * A way to sign in that a feature gives accounts (issue 22): password (auth), GitHub/Google (oauth),
+ * passkeys. Removing a method (unlinking a provider, deleting the last passkey) is refused when the
+ * account's count over all sources would drop to 0, so nobody locks themselves out.
+ */
+export interface SignInMethodSource {
+  id: string
+  /** How many ways to sign in this source gives the account (a password: 1; two passkeys: 2). */
+  count: (db: Database, userId: string) => Promise<number>
+}
+
+/**
+ * Buttons a feature puts under the log-in and sign-up forms ("Continue with GitHub", "Sign in with a
+ * passkey"); null when it has none to offer (no provider keys configured). `next` is the safe path the
+ * visitor returns to.
+ */
+export interface SignInOption {
+  id: string
+  order?: number
+  render: (c: AppContext, ctx: { page: 'login' | 'signup'; next: string }) => Child | null
+}
+
+/** A section of /settings a feature adds (linked providers, passkeys), loaded for the signed-in user. */
+export interface SettingsSection<T = unknown> {
+  id: string
+  title: string
+  order?: number
+  load: (db: Database, user: { id: string; email: string }, env: Env, now: Date) => Promise<T>
+  render: (data: T, c: AppContext) => Child
+}
+
 export interface Feature {
   name: string
   /** Mounted at `/` in feature-list order. */
@@ -243,6 +274,12 @@ export interface Feature {
   meters?: MeterDeclaration[]
   /** Its public JSON API operations (ApiOperation): the OpenAPI document at /api/v1/openapi.json. */
   apiOperations?: ApiOperation[]
+  /** Ways to sign in this feature gives accounts (unlink/remove is refused when none would be left). */
+  signInMethods?: SignInMethodSource[]
+  /** Buttons under the log-in and sign-up forms. */
+  signInOptions?: SignInOption[]
+  /** Sections of /settings. */
+  settingsSections?: SettingsSection<any>[]
   /** Class names this feature's Durable Objects export (src/index.tsx re-exports them; a test checks wrangler.toml). */
   durableObjects?: string[]
 }
@@ -266,6 +303,9 @@ export interface Registry {
   viewerFields: Record<string, ViewerField>
   meters: MeterDeclaration[]
   apiOperations: ApiOperation[]
+  signInMethods: SignInMethodSource[]
+  signInOptions: SignInOption[]
+  settingsSections: SettingsSection<any>[]
   listeners: { [K in keyof AppEvents]?: Array<(payload: AppEvents[K], ctx: EventContext) => Promise<void>> }
 }
 
@@ -297,6 +337,9 @@ export function composeRegistry(features: readonly Feature[]): Registry {
     viewerFields: Object.assign({}, ...features.map((f) => f.viewerFields ?? {})),
     meters: byOrder(features.flatMap((f) => f.meters ?? [])),
     apiOperations: features.flatMap((f) => f.apiOperations ?? []),
+    signInMethods: features.flatMap((f) => f.signInMethods ?? []),
+    signInOptions: byOrder(features.flatMap((f) => f.signInOptions ?? [])),
+    settingsSections: byOrder(features.flatMap((f) => f.settingsSections ?? [])),
     listeners: collectListeners(features),
   }
 }

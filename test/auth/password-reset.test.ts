@@ -51,8 +51,10 @@ describe('password reset (checklist 3, 21)', () => {
   it('the token is deleted in the same transaction as the password update (a failing update keeps it)', async () => {
     const user = await createTestUser()
     const { token } = await issue(user.id, new Date())
-    // NOT NULL violation on users.password_hash: the whole transaction must roll back.
-    await expect(withDb((db) => resetPasswordWithToken(db, token, null as unknown as string, new Date()))).rejects.toThrow()
+    // The last step in the transaction fails (ending derived credentials): the whole transaction, the
+    // password update and the token's deletion with it, must roll back.
+    const failingEnd = async () => { throw new Error('ending credentials failed') }
+    await expect(withDb((db) => resetPasswordWithToken(db, token, 'x', new Date(), failingEnd))).rejects.toThrow('ending credentials failed')
     expect(await resetRows(user.id)).toHaveLength(1)
     expect((await post('/reset-password', { token, password: NEW_PASSWORD })).status).toBe(303)
     expect(await resetRows(user.id)).toHaveLength(0)

@@ -8,15 +8,14 @@ import { logAuthEvent } from '../log'
 import { consumeDelays, LOGIN_ACCOUNT_DELAYS, LOGIN_IP_DELAYS, refundDelay, resetThrottle, throttleMessage } from '../auth-throttle'
 import { burnPasswordCheck, hashPassword, needsRehash, PASSWORD_MAX, verifyPassword } from '../password'
 import { safeNextPath } from '../redirect'
-import { deleteSessionCookie, invalidateSession, startSession } from '../session'
+import { deleteSessionCookie, invalidateSession } from '../session'
+import { completeSignIn, signInRefusal } from '../sign-in'
 import { getUserByEmail, normaliseEmail, updateUserPasswordHash } from '../user'
 import { AuthPage, SubmitButton } from '../views/components'
 
 // Generic on purpose (checklist 18): never say which of the two was wrong.
 export const LOGIN_FAILED = 'Incorrect email or password.'
-// Said only after the right password, so it reveals nothing to someone guessing (issue 13).
-export const ACCOUNT_DELETING = 'This account is being deleted. Its address can be used for a new account once that is done.'
-export const ACCOUNT_DEACTIVATED = 'This account has been deactivated. Contact us through the contact page if you think this is a mistake.'
+export { ACCOUNT_DEACTIVATED, ACCOUNT_DELETING } from '../sign-in'
 
 function LoginForm({ email, next, error, status }: { email?: string; next: string; error?: string; status?: string }) {
   const action = next === '/dashboard' ? '/login' : `/login?next=${encodeURIComponent(next)}`
@@ -86,27 +85,16 @@ export const loginRoutes = new Hono<AppEnv>()
     // account of one's own between guesses does not clear the failures from that address (checklist 23).
     await Promise.all([resetThrottle(c.env, [acctKey]), refundDelay(c.env, ipKey)])
     // The right password: the ladders count it as a success, then the account is refused.
-    if (user.deactivatedAt !== null) {
-      logAuthEvent(c, 'login.failure', { userId: user.id, reason: 'deactivated' })
-      await recordAuthAudit(c, 'auth.login_failed', { actorId: null, targetId: user.id, detail: { reason: 'deactivated' } })
-      return fail(403, ACCOUNT_DEACTIVATED)
-    }
-    // Deletion under way (ADR 0084): the account is going and never signs in again.
-    if (user.deletionRequestedAt !== null) {
-      logAuthEvent(c, 'login.failure', { userId: user.id, reason: 'deleting' })
-      await recordAuthAudit(c, 'auth.login_failed', { actorId: null, targetId: user.id, detail: { reason: 'deleting' } })
-      return fail(403, ACCOUNT_DELETING)
+    const refusal = signInRefusal(user)
+    if (refusal) {
+      logAuthEvent(c, 'login.failure', { userId: user.id, reason: refusal.reason })
+      await recordAuthAudit(c, 'auth.login_failed', { actorId: null, targetId: user.id, detail: { reason: refusal.reason } })
+      return fail(403, refusal.message)
     }
     // Parameters raised since this hash was made: upgrade it now that we hold the plaintext (ADR 0020).
-    if (needsRehash(user.passwordHash)) await updateUserPasswordHash(db, user.id, await hashPassword(password))
-
-    // Session fixation defence (checklist 8): whatever cookie came in is discarded and a new session made.
-    const previous = c.get('session')
-    if (previous) await invalidateSession(db, previous.id)
-    await startSession(c, user, now)
-    logAuthEvent(c, 'login.success', { userId: user.id })
-    await recordAuthAudit(c, 'auth.login', { actorId: user.id, targetId: user.id })
-    return redirectAfterPost(c, next)
+    if (user.passwordHash !== null && needsRehash(user.passwordHash)) await updateUserPasswordHash(db, user.id, await hashPassword(password))
+    // The session (or, with two-factor codes on, the code step) and its audit row: one path for every method.
+    return completeSignIn(c, user, 'password', next, now)
   })
   // POST only: a GET must never change state (checklist 13), and the CSRF middleware guards POSTs.
   .post('/logout', formBodyLimit(), async (c) => {

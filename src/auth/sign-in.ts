@@ -1,0 +1,61 @@
+import { and, eq, isNotNull } from 'drizzle-orm'
+import type { Database } from '../platform/db'
+import { redirectAfterPost } from '../platform/forms'
+import type { AppContext } from '../platform/types'
+import { recordAuthAudit } from './audit'
+import { logAuthEvent } from './log'
+import { totpCredentials, type User } from './schema'
+import { beginSecondFactor } from './second-factor'
+import { invalidateSession, startSession, type SecondFactor, type SignInMethod } from './session'
+
+// Said only after the first factor passed, so they reveal nothing to someone guessing (issue 13).
+export const ACCOUNT_DELETING = 'This account is being deleted. Its address can be used for a new account once that is done.'
+export const ACCOUNT_DEACTIVATED = 'This account has been deactivated. Contact us through the contact page if you think this is a mistake.'
+
+/** Why an account that proved who it is still may not sign in, by any method; null when it may. */
+export function signInRefusal(user: Pick<User, 'deactivatedAt' | 'deletionRequestedAt'>): { reason: 'deactivated' | 'deleting'; message: string } | null {
+  if (user.deactivatedAt !== null) return { reason: 'deactivated', message: ACCOUNT_DEACTIVATED }
+  // Deletion under way (ADR 0084): the account is going and never signs in again.
+  if (user.deletionRequestedAt !== null) return { reason: 'deleting', message: ACCOUNT_DELETING }
+  return null
+}
+
+/** Whether the account has two-factor codes turned on (enrolment finished with a typed code). */
+export async function isTwoFactorEnabled(db: Database, userId: string): Promise<boolean> {
+  const [row] = await db.select({ userId: totpCredentials.userId }).from(totpCredentials)
+    .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.enabledAt))).limit(1)
+  return row !== undefined
+}
+
+// A passkey is two factors in one (something held, unlocked by something known or biometric: WebAuthn
+// user verification), so it skips the code; every other first factor is followed by it when enabled.
+const METHODS_WITHOUT_SECOND_FACTOR: ReadonlySet<SignInMethod> = new Set(['passkey'])
+
+/**
+ * The one way every sign-in method ends (password, provider, passkey; issue 22): the caller has proved the
+ * first factor and checked `signInRefusal`. With two-factor codes on, the browser is sent to the code step
+ * (a pending sign-in, no session yet); otherwise a new session starts (session fixation defence,
+ * checklist 8: whatever cookie came in is discarded) and the sign-in is logged and audited.
+ */
+export async function completeSignIn(c: AppContext, user: User, method: SignInMethod, next: string, now: Date): Promise<Response> {
+  if (!METHODS_WITHOUT_SECOND_FACTOR.has(method) && (await isTwoFactorEnabled(c.get('db'), user.id))) {
+    return beginSecondFactor(c, user, method, next, now)
+  }
+  return finishSignIn(c, user, { signInMethod: method, secondFactor: null }, next, now)
+}
+
+/** Starts the session once every factor the account needs has passed (the code step calls this too). */
+export async function finishSignIn(
+  c: AppContext,
+  user: User,
+  how: { signInMethod: SignInMethod; secondFactor: SecondFactor | null },
+  next: string,
+  now: Date,
+): Promise<Response> {
+  const previous = c.get('session')
+  if (previous) await invalidateSession(c.get('db'), previous.id)
+  await startSession(c, user, now, how)
+  logAuthEvent(c, 'login.success', { userId: user.id, reason: how.secondFactor ? `${how.signInMethod}+${how.secondFactor}` : how.signInMethod })
+  await recordAuthAudit(c, 'auth.login', { actorId: user.id, targetId: user.id, detail: { method: how.signInMethod, secondFactor: how.secondFactor } })
+  return redirectAfterPost(c, next)
+}
