@@ -4,6 +4,7 @@ import { authRoutes } from './routes'
 import { verifyEmailBanner } from './views/verify-banner'
 import { deletingAccountsPanel, signupChartPanel, userFiguresPanel } from './admin-panels'
 import { accountDeletionQueues } from './account-deletion'
+import { passwordSignInMethod } from './sign-in'
 
 // Accounts (docs/auth.md). Other features use the guards and the User type from here, never auth's
 // modules directly (the boundary test in test/scripts/feature-boundaries.test.ts holds that).
@@ -39,6 +40,10 @@ export { getPendingVerification } from './email-verification'
 // Names and emails where other features keep a user id, in their own query (issue 20).
 export { personFields, userIdsWithEmail, type PersonFields } from './people'
 export type { Role, SessionRow } from './schema'
+// Sign-in methods other features add (issue 22): they end through completeSignIn (two-factor step,
+// session, audit) and refuse removing the last way in with countSignInMethods.
+export { completeSignIn, countSignInMethods, signInRefusal } from './sign-in'
+export type { SignInMethod } from './session'
 
 export const authFeature: Feature = {
   name: 'auth',
@@ -64,6 +69,7 @@ export const authFeature: Feature = {
       ),
     },
   ],
+  signInMethods: [passwordSignInMethod],
   durableObjects: ['AuthThrottle'],
   queues: accountDeletionQueues,
   adminPanels: [userFiguresPanel, signupChartPanel, deletingAccountsPanel],

@@ -1,10 +1,11 @@
 import { and, eq, isNotNull } from 'drizzle-orm'
 import type { Database } from '../platform/db'
 import { redirectAfterPost } from '../platform/forms'
+import type { Registry, SignInMethodSource } from '../platform/feature'
 import type { AppContext } from '../platform/types'
 import { recordAuthAudit } from './audit'
 import { logAuthEvent } from './log'
-import { totpCredentials, type User } from './schema'
+import { totpCredentials, users, type User } from './schema'
 import { beginSecondFactor } from './second-factor'
 import { invalidateSession, startSession, type SecondFactor, type SignInMethod } from './session'
 
@@ -58,4 +59,29 @@ export async function finishSignIn(
   logAuthEvent(c, 'login.success', { userId: user.id, reason: how.secondFactor ? `${how.signInMethod}+${how.secondFactor}` : how.signInMethod })
   await recordAuthAudit(c, 'auth.login', { actorId: user.id, targetId: user.id, detail: { method: how.signInMethod, secondFactor: how.secondFactor } })
   return redirectAfterPost(c, next)
+}
+
+/** The password as a way to sign in (auth's `signInMethods` contribution): 1 when the account has one. */
+export const passwordSignInMethod: SignInMethodSource = {
+  id: 'password',
+  count: async (db, userId) => {
+    const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).limit(1)
+    return row?.passwordHash ? 1 : 0
+  },
+}
+
+/**
+ * How many ways to sign in the account has over every feature's `signInMethods`. Unlinking a provider or
+ * removing a passkey is refused when this minus what is removed would be 0 (issue 22: nobody is locked out).
+ */
+export async function countSignInMethods(registry: Pick<Registry, 'signInMethods'>, db: Database, userId: string): Promise<number> {
+  const counts = await Promise.all(registry.signInMethods.map((source) => source.count(db, userId)))
+  return counts.reduce((sum, n) => sum + n, 0)
+}
+
+/** How a session signed in, as the sessions list says it. */
+export function describeSignIn(session: { signInMethod: string; secondFactor: string | null }): string {
+  const method = ({ password: 'password', passkey: 'passkey', github: 'GitHub', google: 'Google', impersonation: 'impersonation by an admin' } as Record<string, string>)[session.signInMethod] ?? session.signInMethod
+  const factor = session.secondFactor === 'totp' ? ' and an authenticator code' : session.secondFactor === 'recovery_code' ? ' and a recovery code' : ''
+  return `Signed in with ${method}${factor}`
 }

@@ -11,7 +11,7 @@ import { safeNextPath } from '../redirect'
 import { deleteSessionCookie, invalidateSession } from '../session'
 import { completeSignIn, signInRefusal } from '../sign-in'
 import { getUserByEmail, normaliseEmail, updateUserPasswordHash } from '../user'
-import { AuthPage, SubmitButton } from '../views/components'
+import { AuthPage, SignInOptions, SubmitButton } from '../views/components'
 
 // Generic on purpose (checklist 18): never say which of the two was wrong.
 export const LOGIN_FAILED = 'Incorrect email or password.'
@@ -35,6 +35,7 @@ function LoginPage(props: { email?: string; next: string; error?: string; status
   return (
     <AuthPage title="Log in">
       <LoginForm {...props} />
+      <SignInOptions page="login" next={props.next} />
     </AuthPage>
   )
 }

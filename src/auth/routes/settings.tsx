@@ -35,10 +35,17 @@ const passwordFormSchema = z.object({ new_password: passwordSchema })
 async function renderSettings(c: AppContext, now: Date, status: 200 | 401 | 409 | 422 | 429, errors: SettingsErrors = {}, emailValue?: string) {
   const user = c.get('user')!
   const db = c.get('db')
-  const [sessions, pending] = await Promise.all([listUserSessions(db, user.id, now), getPendingVerification(db, user.id)])
+  const registry = c.get('registry')
+  // The registry's sections (linked providers, passkeys, two-factor codes) load beside auth's own reads.
+  const [sessions, pending, ...loaded] = await Promise.all([
+    listUserSessions(db, user.id, now),
+    getPendingVerification(db, user.id),
+    ...registry.settingsSections.map((section) => section.load(db, user, c.env, now)),
+  ])
+  const sections = registry.settingsSections.map((section, i) => ({ id: section.id, title: section.title, content: section.render(loaded[i], c) }))
   c.status(status)
   return c.render(
-    <SettingsPage user={user} sessions={sessions} currentSessionId={c.get('session')!.id} pendingEmail={pending?.email ?? null} errors={errors} emailValue={emailValue} />,
+    <SettingsPage user={user} sessions={sessions} currentSessionId={c.get('session')!.id} pendingEmail={pending?.email ?? null} errors={errors} emailValue={emailValue} sections={sections} />,
     { title: 'Settings' },
   )
 }

@@ -8,7 +8,7 @@ import { breachCheckFor, isPasswordBreached, passwordSchema, PASSWORD_MIN } from
 import { startSession } from '../session'
 import { createUser, emailSchema, nameSchema } from '../user'
 import { z } from 'zod'
-import { AuthPage, SubmitButton } from '../views/components'
+import { AuthPage, SignInOptions, SubmitButton } from '../views/components'
 import { sendVerificationEmail } from './verify-email'
 
 type Values = Partial<Record<'name' | 'email', string>>
@@ -38,6 +38,7 @@ function SignupPage(props: { values?: Values; errors?: FieldErrors; notice?: str
   return (
     <AuthPage title="Create your account" subtitle="Start in a minute. We will send you a code to confirm your email.">
       <SignupForm {...props} />
+      <SignInOptions page="signup" next="/dashboard" />
     </AuthPage>
   )
 }

@@ -1,8 +1,10 @@
+import type { Child } from 'hono/jsx'
 import { formatDay, formatTime } from '../../platform/format'
 import { summariseUserAgent } from '../../platform/user-agent'
 import { Field, FormErrorSummary, type FieldErrors, Notice } from '../../platform/components'
 import type { SessionRow, User } from '../schema'
 import { PASSWORD_MIN } from '../password'
+import { describeSignIn } from '../sign-in'
 import { SubmitButton } from './components'
 
 export type SettingsErrors = Partial<Record<'name' | 'email' | 'password' | 'delete', FieldErrors & { form?: string }>>
@@ -61,7 +63,7 @@ export function SessionsList({ sessions, currentId }: { sessions: SessionRow[]; 
         {sessions.map((s) => (
           <tr>
             {/* The summary for people, the raw header on hover for the curious (issue 20). */}
-            <td><span class="session-device" title={s.userAgent || undefined}>{summariseUserAgent(s.userAgent).label}</span>{s.ipAddress && <span class="is-block is-size-7 has-text-grey-dark">{s.ipAddress}</span>}</td>
+            <td><span class="session-device" title={s.userAgent || undefined}>{summariseUserAgent(s.userAgent).label}</span><span class="is-block is-size-7 has-text-grey-dark">{describeSignIn(s)}{s.ipAddress && ` · ${s.ipAddress}`}</span></td>
             {/* Date and time each stay whole: on a phone the cell breaks between them, not inside them. */}
             <td><time datetime={s.lastSeenAt.toISOString()}><span class="nowrap">{formatDay(s.lastSeenAt)}</span> {formatTime(s.lastSeenAt).replace(' ', '\u00a0')}</time></td>
             <td class="has-text-right">
@@ -89,7 +91,10 @@ export function DeleteForm({ errors = {} }: { errors?: FieldErrors & { form?: st
   )
 }
 
-export function SettingsPage(p: { user: User; sessions: SessionRow[]; currentSessionId: string; pendingEmail: string | null; errors?: SettingsErrors; emailValue?: string }) {
+/** Sections other features add (linked providers, passkeys), each already loaded. */
+export interface LoadedSettingsSection { id: string; title: string; content: Child }
+
+export function SettingsPage(p: { user: User; sessions: SessionRow[]; currentSessionId: string; pendingEmail: string | null; errors?: SettingsErrors; emailValue?: string; sections?: LoadedSettingsSection[] }) {
   const e = p.errors ?? {}
   return (
     <section class="section">
@@ -102,6 +107,7 @@ export function SettingsPage(p: { user: User; sessions: SessionRow[]; currentSes
             <Card id="password" title="Password"><PasswordForm errors={e.password} /></Card>
           </div>
           <div class="column is-half">
+            {(p.sections ?? []).map((section) => <Card id={section.id} title={section.title}>{section.content}</Card>)}
             <Card id="sessions" title="Active sessions"><SessionsList sessions={p.sessions} currentId={p.currentSessionId} /></Card>
             <Card id="delete" title="Delete account"><DeleteForm errors={e.delete} /></Card>
           </div>
