@@ -8,6 +8,7 @@ import passwordReset from './password-reset'
 import paymentFailed from './payment-failed'
 import paymentReceipt from './payment-receipt'
 import quotaWarning from './quota-warning'
+import securityNotice from './security-notice'
 import subscriptionChanged from './subscription-changed'
 import verifyEmail from './verify-email'
 import welcome from './welcome'
@@ -26,6 +27,7 @@ export const templates = {
   'subscription-changed': subscriptionChanged,
   'duplicate-subscription': duplicateSubscription,
   'quota-warning': quotaWarning,
+  'security-notice': securityNotice,
 }
 
 export type TemplateName = keyof typeof templates

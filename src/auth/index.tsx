@@ -43,6 +43,7 @@ export type { Role, SessionRow } from './schema'
 // Sign-in methods other features add (issue 22): they end through completeSignIn (two-factor step,
 // session, audit) and refuse removing the last way in with countSignInMethods.
 export { completeSignIn, countSignInMethods, signInRefusal } from './sign-in'
+export { sendSecurityNotice } from './mail'
 export type { SignInMethod } from './session'
 
 export const authFeature: Feature = {

@@ -26,6 +26,7 @@ const KEY_CONTENT: Record<TemplateName, { subject: RegExp; both: string[] }> = {
   'subscription-changed': { subject: /subscription has changed/, both: ['Pro', 'December 1, 2026', 'https://app.example.com/billing'] },
   'duplicate-subscription': { subject: /We canceled a duplicate Acme Cloud subscription/, both: ['Ada Lovelace', 'Pro', 'Business', 'credited to your account', 'https://app.example.com/billing'] },
   'quota-warning': { subject: /used 80% of your API requests/, both: ['40,000 of 50,000 API requests', '80%', 'https://app.example.com/billing'] },
+  'security-notice': { subject: /A sign-in method was added/, both: ['GitHub (ada) was linked to your account', 'https://app.example.com/settings', 'If it was not you'] },
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
