@@ -44,6 +44,8 @@ export type { Role, SessionRow } from './schema'
 // session, audit) and refuse removing the last way in with countSignInMethods.
 export { completeSignIn, countSignInMethods, signInRefusal } from './sign-in'
 export { sendSecurityNotice } from './mail'
+// The same `?next=` rule for every method's end (open redirects, checklist 17).
+export { safeNextPath } from './redirect'
 export type { SignInMethod } from './session'
 
 export const authFeature: Feature = {

@@ -16,6 +16,9 @@ const configSchema = z.object({
   STRIPE_SECRET_KEY: z.union([z.literal(''), z.string().regex(/^(sk|rk)_(test|live)_\S+$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)')]).optional(),
   STRIPE_WEBHOOK_SECRET: z.union([z.literal(''), z.string().regex(/^whsec_\S+$/, 'must be a webhook signing secret (whsec_…)')]).optional(),
   STRIPE_API_BASE: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
+  // Two-factor keys are encrypted at rest under this (32 random bytes, base64: `openssl rand -base64 32`;
+  // ADR 0100). Unset outside production: a fixed development key. Production refuses two-factor without it.
+  TOTP_ENCRYPTION_KEY: z.union([z.literal(''), z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 random bytes in base64 (openssl rand -base64 32)')]).optional(),
   // Dev-only: the address of the local WebSocket→TCP bridge. Never set in production.
   NEON_WS_PROXY: z.string().optional(),
   // The breached-password range API (docs/auth.md). Tests and the browser run point it at a local fake.
@@ -75,10 +78,25 @@ export function isDevelopment(env: Env): boolean {
   return readConfig(env).isDevelopment
 }
 
-/** APP_URL's origin plus TRUSTED_ORIGINS: the only origins a state-changing request may come from. */
+/**
+ * APP_URL's origin plus TRUSTED_ORIGINS: the only origins a state-changing request may come from. In
+ * development a loopback APP_URL also answers under its other name (http://127.0.0.1:8787 and
+ * http://localhost:8787): a WebAuthn relying-party id cannot be an IP address, so passkeys need the name
+ * (issue 22, ADR 0101). Production stays exactly what is configured.
+ */
 export function trustedOrigins(env: Env): Set<string> {
   const config = readConfig(env)
-  return new Set([new URL(config.APP_URL).origin, ...splitOrigins(config.TRUSTED_ORIGINS ?? '')])
+  const appOrigin = new URL(config.APP_URL).origin
+  return new Set([appOrigin, ...(config.isDevelopment ? loopbackTwin(appOrigin) : []), ...splitOrigins(config.TRUSTED_ORIGINS ?? '')])
+}
+
+// The same port under the other loopback name a developer types; nothing for any other host.
+function loopbackTwin(origin: string): string[] {
+  const url = new URL(origin)
+  const twin = ({ '127.0.0.1': 'localhost', localhost: '127.0.0.1' } as Record<string, string>)[url.hostname]
+  if (twin === undefined) return []
+  url.hostname = twin
+  return [url.origin]
 }
 
 // Loopback names a developer types, plus the configured ones. A DNS-rebinding page reaches the loopback
