@@ -16,6 +16,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const VENDOR_ASSETS = [
   ['htmx.org/dist/htmx.min.js', 'htmx.min.js'],
   ['@alpinejs/csp/dist/cdn.min.js', 'alpine-csp.min.js'],
+  // Passkeys (src/passkeys/views.tsx): the package exports no path to its browser bundle, so it is found
+  // beside its main entry. The UMD build defines globalThis.SimpleWebAuthnBrowser for public/passkeys.js.
+  [path.join(path.dirname(require.resolve('@simplewebauthn/browser')), '../dist/bundle/index.umd.min.js'), 'simplewebauthn-browser.min.js'],
 ]
 
 /** Copies each asset whose copy is missing or differs; returns the names it wrote. */
@@ -25,7 +28,7 @@ export function ensureVendorAssets(out = path.join(ROOT, 'public/vendor')) {
   for (const [from, to] of VENDOR_ASSETS) {
     let source
     try {
-      source = require.resolve(from)
+      source = path.isAbsolute(from) ? from : require.resolve(from)
     } catch {
       throw new Error(`vendor-assets: ${from} is not installed — run npm install`)
     }

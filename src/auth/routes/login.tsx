@@ -23,7 +23,7 @@ function LoginForm({ email, next, error, status }: { email?: string; next: strin
     <form id="login-form" method="post" action={action} hx-post={action} hx-target="this" hx-swap="outerHTML" novalidate>
       <Notice kind="danger" message={error} />
       <Notice kind="info" message={status} />
-      <Field name="email" label="Email" type="email" value={email} required maxlength={254} autocomplete="username" />
+      <Field name="email" label="Email" type="email" value={email} required maxlength={254} autocomplete="username webauthn" />
       <Field name="password" label="Password" type="password" required autocomplete="current-password" />
       <SubmitButton label="Log in" />
       <p><a href="/forgot-password">Forgot your password?</a> · No account yet? <a href="/signup">Sign up</a>.</p>
