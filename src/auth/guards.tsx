@@ -6,6 +6,11 @@ import { logAuthEvent } from './log'
 import { deleteSessionCookie, readSessionCookie, setSessionCookie, validateSessionToken } from './session'
 import type { SessionRow, User } from './schema'
 import { VerifyRequiredPage } from './views/verify-required'
+import { adminLacksRequiredTwoFactor } from './two-factor-policy'
+import { setFlash } from '../platform/flash'
+import { redirectAfterPost } from '../platform/forms'
+
+export const ADMIN_TWO_FACTOR_REQUIRED = 'Two-factor authentication is required for admins on this site. Turn it on below, then open the admin area again.'
 
 declare module '../platform/types' {
   interface AppVariables {
@@ -86,7 +91,13 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const user = c.get('user')
   if (user === null) return requireUser(c, next)
   c.set('shell', 'app')
-  if (user.role === 'admin') return next()
+  if (user.role === 'admin') {
+    // "Require two-factor for admins" (issue 22): an admin without it turns it on before any admin page.
+    if (!(await adminLacksRequiredTwoFactor(c.get('db'), user.id))) return next()
+    logAuthEvent(c, 'access.denied', { userId: user.id, reason: 'admin without two-factor', path: c.req.path })
+    setFlash(c, 'warning', ADMIN_TWO_FACTOR_REQUIRED)
+    return redirectAfterPost(c, '/settings#two-factor')
+  }
   logAuthEvent(c, 'access.denied', { userId: user.id, reason: 'not an admin', path: c.req.path })
   return renderError(c, { status: 403, title: 'Forbidden', message: 'You do not have permission to view this page.' })
 })

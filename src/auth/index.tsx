@@ -5,6 +5,7 @@ import { verifyEmailBanner } from './views/verify-banner'
 import { deletingAccountsPanel, signupChartPanel, userFiguresPanel } from './admin-panels'
 import { accountDeletionQueues } from './account-deletion'
 import { passwordSignInMethod } from './sign-in'
+import { adminTwoFactorPanel, twoFactorSettingsSection } from './two-factor-admin'
 
 // Accounts (docs/auth.md). Other features use the guards and the User type from here, never auth's
 // modules directly (the boundary test in test/scripts/feature-boundaries.test.ts holds that).
@@ -47,6 +48,8 @@ export { sendSecurityNotice } from './mail'
 // The same `?next=` rule for every method's end (open redirects, checklist 17).
 export { safeNextPath } from './redirect'
 export type { SignInMethod } from './session'
+// Two-factor policy for admins (issue 22): the setting is auth's; the admin area shows its panel.
+export { isAdminTwoFactorRequired } from './two-factor-policy'
 
 export const authFeature: Feature = {
   name: 'auth',
@@ -73,7 +76,8 @@ export const authFeature: Feature = {
     },
   ],
   signInMethods: [passwordSignInMethod],
+  settingsSections: [twoFactorSettingsSection],
   durableObjects: ['AuthThrottle'],
   queues: accountDeletionQueues,
-  adminPanels: [userFiguresPanel, signupChartPanel, deletingAccountsPanel],
+  adminPanels: [userFiguresPanel, signupChartPanel, deletingAccountsPanel, adminTwoFactorPanel],
 }

@@ -26,6 +26,11 @@ const FORM_ROUTES: FormRoute[] = [
   { path: '/settings/email', field: 'email', signedIn: true },
   { path: '/settings/password', field: 'new_password', signedIn: true },
   { path: '/settings/delete', field: 'delete_current_password', signedIn: true },
+  { path: '/login/two-factor', field: 'code' },
+  { path: '/settings/two-factor/start', field: 'two-factor-start-password', signedIn: true },
+  { path: '/settings/two-factor/enable', field: 'code', signedIn: true },
+  { path: '/settings/two-factor/recovery-codes', field: 'two-factor-recovery-password', signedIn: true },
+  { path: '/settings/two-factor/disable', field: 'two-factor-disable-password', signedIn: true },
   { path: '/billing/checkout', field: 'plan', signedIn: true },
   { path: '/billing/change', field: 'plan', signedIn: true },
   // Files (issue 12): the id is checked after the form, so a literal ':id' still reaches the form reader.

@@ -5,6 +5,9 @@ import { passwordResetRoutes } from './password-reset'
 import { settingsRoutes } from './settings'
 import { signupRoutes } from './signup'
 import { verifyEmailRoutes } from './verify-email'
+import { twoFactorLoginRoutes } from './two-factor-login'
+import { twoFactorSettingsRoutes } from './two-factor-settings'
+import { twoFactorAdminRoutes } from '../two-factor-admin'
 
 // Everything the auth feature serves, mounted at `/` by src/index.tsx.
 export const authRoutes = new Hono<AppEnv>()
@@ -13,3 +16,6 @@ export const authRoutes = new Hono<AppEnv>()
   .route('/', verifyEmailRoutes)
   .route('/', passwordResetRoutes)
   .route('/', settingsRoutes)
+  .route('/', twoFactorLoginRoutes)
+  .route('/', twoFactorSettingsRoutes)
+  .route('/', twoFactorAdminRoutes)
