@@ -67,3 +67,8 @@ export function pendingRows(userId: string) {
 export function sessionRows(userId: string) {
   return withDb((db) => db.select().from(sessions).where(eq(sessions.userId, userId)))
 }
+
+/** The flash message a response sets (decoded), or ''. */
+export function flashOf(res: Response): string {
+  return decodeURIComponent(res.headers.getSetCookie().find((c) => c.startsWith('qs_flash='))?.split(';')[0] ?? '')
+}
