@@ -48,7 +48,8 @@ export function checkBindings(root: string, config: WranglerConfig, environment:
   for (const p of queues.producers ?? []) {
     if (!p.binding || !p.queue) out.push(fail('bindings', `${where}: a [[queues.producers]] entry lacks binding or queue.`, 'Give every [[queues.producers]] a binding and a queue name.'))
   }
-  const produced = new Set((queues.producers ?? []).map((p) => p.queue))
+  // An entry without a queue is reported above, not again as an unconsumed queue called "undefined".
+  const produced = new Set((queues.producers ?? []).map((p) => p.queue).filter((q) => q))
   const consumed = new Set([...(queues.consumers ?? []).map((c) => c.queue), ...companionConsumers(root)])
   for (const queue of produced) {
     if (!consumed.has(queue)) out.push(fail('bindings', `${where}: queue "${queue}" is produced but nothing consumes it.`, `Add a [[queues.consumers]] entry for "${queue}".`))
