@@ -1,6 +1,5 @@
 import type { Database } from '../platform/db'
 import { CliError, EXIT } from './errors'
-import { withDatabase } from './db'
 
 // What the CLI needs from billing's public entry (src/billing/index.ts); loaded at run time, because a
 // project may not have billing at all.
@@ -24,6 +23,9 @@ export async function syncWithBilling(billing: Record<string, unknown>, values: 
     webhookSecret: values.STRIPE_WEBHOOK_SECRET ?? '',
     apiBase: values.STRIPE_API_BASE?.trim() || undefined,
   })
+  // Loaded here, not at the top: the database client (drizzle, pg) costs ~0.9 s of module loading, which
+  // every other command (deploy imports this file) would otherwise pay at start.
+  const { withDatabase } = await import('./db')
   const synced = await withDatabase(databaseUrl, ({ db }) => billing.syncPlansToStripe(db, stripe))
   if (synced.length === 0) return ['no paid plans to sync']
   return synced.map((s) => `${s.planId}: product ${s.productId}, monthly ${s.monthlyPriceId}, yearly ${s.yearlyPriceId}${s.created.length ? ` (created ${s.created.join(', ')})` : ' (all found)'}`)
