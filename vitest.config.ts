@@ -22,6 +22,13 @@ function workersProject(name: string, options: { include?: string[]; exclude?: s
             STRIPE_SECRET_KEY: 'sk_test_workers',
             STRIPE_WEBHOOK_SECRET: 'whsec_test_workers',
             STRIPE_API_BASE: '',
+            // Sign-in with GitHub/Google goes to the OAuth stand-in's address, answered at the fetch boundary by
+            // the stand-in's own handler (test/oauth/standin.ts); a test that does not fake it fails on the guard.
+            GITHUB_CLIENT_ID: 'standin-github-client',
+            GITHUB_CLIENT_SECRET: 'standin-github-secret',
+            GOOGLE_CLIENT_ID: 'standin-google-client.apps.googleusercontent.com',
+            GOOGLE_CLIENT_SECRET: 'standin-google-secret',
+            OAUTH_STANDIN_URL: 'http://oauth-standin.test',
             ...options.bindings,
           },
         },

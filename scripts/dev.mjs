@@ -8,12 +8,14 @@ import { seedDatabase } from './seed.mjs'
 import { decideSeed } from './seed-policy.mjs'
 import { writeDevVars } from './dev-vars.mjs'
 import { stripeDevVars } from './stripe-standin/dev.mjs'
+import { oauthDevVars } from './oauth-standin/dev.mjs'
 
 const PORT = Number(process.env.PORT ?? 8787)
 const external = process.env.DATABASE_URL
 let db = null
 let wrangler = null
 let stripeStandin = null
+let oauthStandin = null
 let stopping = false
 
 async function stop(code = 0) {
@@ -26,6 +28,7 @@ async function stop(code = 0) {
     await new Promise((r) => { wrangler.once('exit', r); setTimeout(r, 5000) })
   }
   if (stripeStandin) await stripeStandin.close().catch(() => {})
+  if (oauthStandin) await oauthStandin.close().catch(() => {})
   if (db) await db.stop().catch((e) => console.error('dev: could not stop Postgres cleanly:', e.message))
   process.exit(code)
 }
@@ -53,12 +56,17 @@ try {
   const stripe = await stripeDevVars({ appUrl: `http://127.0.0.1:${PORT}` })
   stripeStandin = stripe.standin
   notes.push(stripe.note)
+  // Sign-in with GitHub/Google: your keys if set, otherwise the local OAuth stand-in (docs/oauth-standin.md).
+  const oauth = await oauthDevVars()
+  oauthStandin = oauth.standin
+  notes.push(oauth.note)
   writeDevVars({
     ENVIRONMENT: 'development',
     APP_URL: `http://127.0.0.1:${PORT}`,
     DATABASE_URL: databaseUrl,
     NEON_WS_PROXY: wsProxy,
     ...stripe.vars,
+    ...oauth.vars,
   })
   // The thumbnailer Worker (workers/thumbnailer/) runs in the same wrangler dev, sharing the local R2
   // bucket and queue; wrangler reads an auxiliary Worker's variables from the .dev.vars beside its config.

@@ -4,6 +4,7 @@ import contactReply from './contact-reply'
 import credentialsRevoked from './credentials-revoked'
 import duplicateSubscription from './duplicate-subscription'
 import emailChanged from './email-changed'
+import oauthLinkConfirm from './oauth-link-confirm'
 import passwordReset from './password-reset'
 import paymentFailed from './payment-failed'
 import paymentReceipt from './payment-receipt'
@@ -28,6 +29,7 @@ export const templates = {
   'duplicate-subscription': duplicateSubscription,
   'quota-warning': quotaWarning,
   'security-notice': securityNotice,
+  'oauth-link-confirm': oauthLinkConfirm,
 }
 
 export type TemplateName = keyof typeof templates

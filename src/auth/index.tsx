@@ -14,6 +14,8 @@ export { refuseWhileImpersonating, requireAdmin, requireUser, requireVerified } 
 export type { CredentialEndReason, CredentialsEndedEvent, EndedCredential } from './credentials'
 export { credentialEnding, reportEndedCredentials } from './credentials'
 export { getUserById } from './user'
+// Provider sign-in (src/oauth) finds an account by address and makes passwordless ones.
+export { createPasswordlessUser, getUserByEmail } from './user'
 export type { User } from './schema'
 export { AuthThrottle } from './auth-throttle'
 // Exact per-key fixed windows for other features' own limits (the contact form's, issue 9).

@@ -46,6 +46,20 @@ export async function createUser(db: Database, input: { email: string; name: str
   return user ?? null
 }
 
+/**
+ * An account made from a provider's sign-in (issue 22, src/oauth): no password (passwordHash null, so the
+ * password form offers "Set a password" through the reset mail), verified only when the provider vouched
+ * for the address. Null when the address is taken, as for createUser.
+ */
+export async function createPasswordlessUser(db: Database, input: { email: string; name: string; emailVerifiedAt: Date | null }): Promise<User | null> {
+  const [user] = await db
+    .insert(users)
+    .values({ email: normaliseEmail(input.email), name: input.name, passwordHash: null, role: 'user', emailVerifiedAt: input.emailVerifiedAt })
+    .onConflictDoNothing({ target: users.email })
+    .returning()
+  return user ?? null
+}
+
 export async function updateUserName(db: Database, userId: string, name: string): Promise<void> {
   await db.update(users).set({ name, updatedAt: sql`now()` }).where(eq(users.id, userId))
 }

@@ -26,7 +26,7 @@ export type EmailJob = z.infer<typeof emailJobSchema>
  * Templates whose props carry one-time links or codes: never stored for a retry (the user asks for a new
  * mail instead, and an admin can resend verification from the user page).
  */
-export const SECRET_TEMPLATES: ReadonlySet<string> = new Set(['verify-email', 'password-reset'])
+export const SECRET_TEMPLATES: ReadonlySet<string> = new Set(['verify-email', 'password-reset', 'oauth-link-confirm'])
 
 /** A mail refused before anything was queued: unknown template, bad recipient or bad props. */
 export class EmailRejectedError extends Error {

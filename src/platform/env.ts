@@ -19,6 +19,14 @@ const configSchema = z.object({
   // Two-factor keys are encrypted at rest under this (32 random bytes, base64: `openssl rand -base64 32`;
   // ADR 0100). Unset outside production: a fixed development key. Production refuses two-factor without it.
   TOTP_ENCRYPTION_KEY: z.union([z.literal(''), z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 random bytes in base64 (openssl rand -base64 32)')]).optional(),
+  // Sign-in with GitHub / Google (docs/auth.md, src/oauth). A provider without both values is not offered.
+  GITHUB_CLIENT_ID: z.string().optional(),
+  GITHUB_CLIENT_SECRET: z.string().optional(),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  // Development and tests only: the local OAuth stand-in (scripts/oauth-standin) that answers in place of
+  // GitHub's and Google's endpoints. Refused in production, where a stand-in would accept anyone.
+  OAUTH_STANDIN_URL: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
   // Dev-only: the address of the local WebSocket→TCP bridge. Never set in production.
   NEON_WS_PROXY: z.string().optional(),
   // The breached-password range API (docs/auth.md). Tests and the browser run point it at a local fake.
@@ -34,6 +42,8 @@ const configSchema = z.object({
   // Ray ID = our request id) and wrangler dev prints its own line, so ours doubled log volume and cost
   // (docs/performance.md: a third of the home page's throughput under wrangler dev).
   LOG_REQUESTS: z.enum(['true', 'false']).optional(),
+}).refine((vars) => vars.ENVIRONMENT !== 'production' || !vars.OAUTH_STANDIN_URL, {
+  path: ['OAUTH_STANDIN_URL'], message: 'must be empty in production (it points sign-in at the local OAuth stand-in)',
 }).transform((vars) => ({
   ...vars,
   logRequests: vars.LOG_REQUESTS === 'true',

@@ -27,6 +27,7 @@ const KEY_CONTENT: Record<TemplateName, { subject: RegExp; both: string[] }> = {
   'duplicate-subscription': { subject: /We canceled a duplicate Acme Cloud subscription/, both: ['Ada Lovelace', 'Pro', 'Business', 'credited to your account', 'https://app.example.com/billing'] },
   'quota-warning': { subject: /used 80% of your API requests/, both: ['40,000 of 50,000 API requests', '80%', 'https://app.example.com/billing'] },
   'security-notice': { subject: /A sign-in method was added/, both: ['GitHub (ada) was linked to your account', 'https://app.example.com/settings', 'If it was not you'] },
+  'oauth-link-confirm': { subject: /Link GitHub to your Acme Cloud account\?/, both: ['GitHub (ada)', 'https://app.example.com/oauth/link?token=sample-token', '30 minutes'] },
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')

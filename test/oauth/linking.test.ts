@@ -1,0 +1,174 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { users } from '../../src/auth/schema'
+import { oauthAccounts, oauthLinkRequests } from '../../src/oauth/schema'
+import { withDb } from '../helpers/db'
+import { waitForMail } from '../helpers/mail'
+import { waitForAccountDeleted } from '../helpers/account-deletion'
+import { postForm, request } from '../helpers/http'
+import { auditRowsAbout, signedInAdmin } from '../admin/helpers'
+import { PASSWORD, createTestUser, get, loginCookie, post, randomEmail, randomIp, sessionCookieFrom } from '../auth/helpers'
+import { installStandin, roundTrip, start, type Standin } from './standin'
+
+// Linking rules (issue 22, ADR 0099): never linked on a matching address alone; linked by the signed-in
+// owner from settings or through the mailed confirmation; a provider account belongs to one user; unlinking
+// never leaves an account without a way in.
+let standin: Standin
+beforeEach(() => { standin = installStandin().standin })
+afterEach(() => vi.restoreAllMocks())
+
+const linksOf = (userId: string) => withDb((db) => db.select().from(oauthAccounts).where(eq(oauthAccounts.userId, userId)))
+
+/** A passwordless account made by signing up with GitHub, and its session cookie. */
+async function githubOnlyAccount() {
+  const email = randomEmail('gh')
+  const res = await roundTrip(standin, 'github', 'verified', email)
+  const [user] = await withDb((db) => db.select().from(users).where(eq(users.email, email)))
+  return { user: user!, email, cookie: sessionCookieFrom(res)! }
+}
+
+describe('an existing account with the same address', () => {
+  it('is never linked by the provider sign-in; its owner confirms by mail, which links without signing in', async () => {
+    const owner = await createTestUser()
+    const res = await roundTrip(standin, 'github', 'verified', owner.email)
+    expect(res.status).toBe(202)
+    expect(sessionCookieFrom(res)).toBeNull()
+    expect(await res.text()).toContain('We sent a link to that address')
+    expect(await linksOf(owner.id)).toEqual([])
+
+    const mail = await waitForMail(owner.email, { template: 'oauth-link-confirm' })
+    const link = /https?:\/\/[^\s"]+\/oauth\/link\?token=([a-z2-7]+)/.exec(mail.text)!
+    const token = link[1]!
+    // Only the hash is stored.
+    const [stored] = await withDb((db) => db.select().from(oauthLinkRequests).where(eq(oauthLinkRequests.userId, owner.id)))
+    expect(stored!.tokenHash).not.toContain(token)
+
+    // The GET only shows what would be linked (mail scanners follow links); the POST links.
+    const page = await request(`/oauth/link?token=${token}`)
+    expect(page.status).toBe(200)
+    expect(await linksOf(owner.id)).toEqual([])
+    const confirmed = await postForm('/oauth/link', { token })
+    expect(confirmed.status).toBe(303)
+    expect(confirmed.headers.get('location')).toBe('/login')
+    expect(sessionCookieFrom(confirmed)).toBeNull()
+    expect(await linksOf(owner.id)).toMatchObject([{ provider: 'github', email: owner.email }])
+    expect(await auditRowsAbout(owner.id, 'oauth.linked')).toHaveLength(1)
+    await waitForMail(owner.email, { template: 'security-notice' })
+
+    // Single use; and from now on GitHub signs in to the owner's account.
+    expect((await postForm('/oauth/link', { token })).status).toBe(400)
+    const signIn = await roundTrip(standin, 'github', 'verified', owner.email)
+    expect(signIn.status).toBe(303)
+    expect(sessionCookieFrom(signIn)).not.toBeNull()
+  })
+
+  it('a malformed or unknown confirmation token is refused with 400', async () => {
+    expect((await request('/oauth/link?token=nope')).status).toBe(400)
+    expect((await postForm('/oauth/link', { token: 'a'.repeat(32) })).status).toBe(400)
+  })
+})
+
+describe('linking from settings', () => {
+  it('links the provider account to the signed-in user, with an audit row and a notice', async () => {
+    const user = await createTestUser()
+    const cookie = await loginCookie(user.email)
+    const res = await roundTrip(standin, 'google', 'verified', randomEmail('other-address'), { cookie, link: true })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/settings')
+    expect(await linksOf(user.id)).toMatchObject([{ provider: 'google' }])
+    expect(await auditRowsAbout(user.id, 'oauth.linked')).toHaveLength(1)
+    await waitForMail(user.email, { template: 'security-notice' })
+    const settings = await (await get('/settings', cookie)).text()
+    expect(settings).toContain('Linked accounts')
+    expect(settings).toContain('Unlink Google')
+  })
+
+  it('refuses a provider account already linked to another user', async () => {
+    const taken = await githubOnlyAccount()
+    const user = await createTestUser()
+    const res = await roundTrip(standin, 'github', 'verified', taken.email, { cookie: await loginCookie(user.email), link: true })
+    expect(res.status).toBe(409)
+    expect(await res.text()).toContain('already linked to another account')
+    expect(await linksOf(user.id)).toEqual([])
+  })
+
+  it('needs a session, and an impersonating admin may not link or unlink', async () => {
+    const anonymous = await postForm('/settings/oauth/github/link', {})
+    expect(anonymous.status).toBe(303)
+    expect(anonymous.headers.get('location')).toMatch(/^\/login/)
+    const { cookie } = await signedInAdmin()
+    const user = await createTestUser()
+    const asUser = sessionCookieFrom(await post(`/admin/users/${user.id}/impersonate`, { password: PASSWORD }, cookie))!
+    expect((await post('/settings/oauth/github/link', {}, asUser)).status).toBe(403)
+    expect((await post('/settings/oauth/github/unlink', {}, asUser)).status).toBe(403)
+  })
+})
+
+describe('unlinking', () => {
+  it('is refused when the provider is the only way in; allowed once a password exists', async () => {
+    const { user, cookie } = await githubOnlyAccount()
+    const refused = await post('/settings/oauth/github/unlink', {}, cookie)
+    expect(refused.status).toBe(409)
+    expect(await refused.text()).toContain('only way to sign in')
+    expect(await linksOf(user.id)).toHaveLength(1)
+
+    const withPassword = await createTestUser()
+    const passwordCookie = await loginCookie(withPassword.email)
+    expect((await roundTrip(standin, 'github', 'verified', randomEmail(), { cookie: passwordCookie, link: true })).status).toBe(303)
+    const res = await post('/settings/oauth/github/unlink', {}, passwordCookie)
+    expect(res.status).toBe(303)
+    expect(await linksOf(withPassword.id)).toEqual([])
+    expect(await auditRowsAbout(withPassword.id, 'oauth.unlinked')).toHaveLength(1)
+    await waitForMail(withPassword.email, { template: 'security-notice' })
+  })
+
+  it('a provider that is not linked answers 404', async () => {
+    const user = await createTestUser()
+    expect((await post('/settings/oauth/google/unlink', {}, await loginCookie(user.email))).status).toBe(404)
+  })
+})
+
+describe('the routes’ guards', () => {
+  it('refuse a cross-site POST (CSRF) on every state-changing route', async () => {
+    for (const path of ['/oauth/github', '/oauth/link', '/settings/oauth/github/link', '/settings/oauth/github/unlink']) {
+      const res = await postForm(path, {}, { headers: { origin: 'https://evil.example' } })
+      expect(res.status, path).toBe(403)
+    }
+  })
+
+  it('refuse an oversized body (413)', async () => {
+    const big = 'x'.repeat(200_000)
+    for (const path of ['/oauth/github', '/oauth/link']) expect((await postForm(path, { next: big })).status, path).toBe(413)
+  })
+
+  it('throttle starting round trips per address (429 with Retry-After)', async () => {
+    const ip = randomIp()
+    for (let i = 0; i < 20; i++) await start('github', { ip })
+    const res = await postForm('/oauth/github', {}, { headers: { 'cf-connecting-ip': ip } })
+    expect(res.status).toBe(429)
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+  })
+
+  it('throttle linking and unlinking per user', async () => {
+    const user = await createTestUser()
+    const cookie = await loginCookie(user.email)
+    for (let i = 0; i < 10; i++) await start('github', { cookie, link: true })
+    expect((await post('/settings/oauth/github/link', {}, cookie)).status).toBe(429)
+  })
+})
+
+describe('account deletion', () => {
+  it('removes the linked accounts (registry accountCleanups)', async () => {
+    const user = await createTestUser()
+    const cookie = await loginCookie(user.email)
+    expect((await roundTrip(standin, 'github', 'verified', randomEmail(), { cookie, link: true })).status).toBe(303)
+    expect((await post('/settings/delete', { delete_current_password: PASSWORD }, cookie)).status).toBe(303)
+    await waitForAccountDeleted(user.id)
+    expect(await linksOf(user.id)).toEqual([])
+  })
+
+  it('a passwordless account cannot confirm deletion with a password it does not have', async () => {
+    const { cookie } = await githubOnlyAccount()
+    expect((await post('/settings/delete', { delete_current_password: 'anything at all' }, cookie)).status).toBe(401)
+  })
+})
