@@ -76,3 +76,63 @@ describe('decodeJpegEighth: one pixel per 8×8 block, the block mean', () => {
     expect(() => decodeJpegEighth(garbage, 1e6)).not.toThrow(UnsupportedJpegError)
   })
 })
+
+describe('decodeJpegEighth: a header that lies fails with its reason, before any pixel is read', () => {
+  // Hand-made marker segments: FF, marker, 16-bit length (counting itself), body.
+  const SOI = [0xff, 0xd8], EOI = [0xff, 0xd9]
+  const segment = (marker: number, body: number[]) => [0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body]
+  const sof = (marker: number, width: number, height: number, comps: Array<[id: number, hv: number, tq: number]>) =>
+    segment(marker, [8, height >> 8, height & 0xff, width >> 8, width & 0xff, comps.length, ...comps.flat()])
+  const YCC: Array<[number, number, number]> = [[1, 0x22, 0], [2, 0x11, 1], [3, 0x11, 1]]
+  const GREY: Array<[number, number, number]> = [[1, 0x11, 0]]
+  const sos = (comps: Array<[id: number, tables: number]>, ss = 0, se = 63, a = 0) => segment(0xda, [comps.length, ...comps.flat(), ss, se, a])
+  const dqt = (id: number, sixteenBit = false) => segment(0xdb, [(sixteenBit ? 0x10 : 0) | id, ...Array(sixteenBit ? 128 : 64).fill(sixteenBit ? 0 : 1)])
+  // One code of length 1 for symbol 0: enough for a table to exist.
+  const dht = (tcTh: number) => segment(0xc4, [tcTh, 1, ...Array(15).fill(0), 0])
+  const decode = (...parts: number[][]) => () => decodeJpegEighth(new Uint8Array(parts.flat()), 1e6)
+
+  it('marker structure: no marker, cut segments, no frame, two frames, a scan first', () => {
+    expect(decode(SOI, [0x00, 0x10])).toThrow('JPEG: marker expected')
+    expect(decode(SOI, [0xff, 0xe0, 0x00])).toThrow('JPEG: truncated segment')
+    expect(decode(SOI, [0xff, 0xe0, 0x01, 0x00, 0x4a])).toThrow('JPEG: segment overruns the file')
+    expect(decode(SOI, [0xff, 0xe0, 0x00, 0x01])).toThrow('JPEG: segment overruns the file') // a length under 2
+    // Fill bytes, a stray RST0 and TEM are stepped over; still no frame.
+    expect(decode(SOI, [0xff, 0xff, 0xff, 0xd0, 0xff, 0x01], EOI)).toThrow('JPEG: no frame')
+    expect(decode(SOI, sof(0xc0, 16, 16, GREY), sof(0xc1, 16, 16, GREY), EOI)).toThrow('JPEG: second frame header')
+    expect(decode(SOI, sos([[1, 0]]), EOI)).toThrow('JPEG: scan before frame')
+    expect(decode(SOI, sof(0xc0, 16, 16, GREY), EOI)).toThrow('JPEG: a component has no scan')
+  })
+
+  it('frame header: too short, zero size, two or four components, sampling factors', () => {
+    expect(decode(SOI, segment(0xc0, [8, 0, 16, 0]), EOI)).toThrow('JPEG: short SOF')
+    expect(decode(SOI, sof(0xc0, 0, 16, GREY), EOI)).toThrow('JPEG: zero size')
+    expect(decode(SOI, sof(0xc0, 16, 16, YCC.slice(0, 2)), EOI)).toThrow(new UnsupportedJpegError('JPEG: 2 components'))
+    expect(decode(SOI, segment(0xc0, [8, 0, 16, 0, 16, 3, 1, 0x11, 0]), EOI)).toThrow('JPEG: short SOF') // says 3, holds 1
+    expect(decode(SOI, sof(0xc0, 16, 16, [[1, 0x51, 0], [2, 0x11, 1], [3, 0x11, 1]]), EOI)).toThrow('JPEG: sampling factor')
+    expect(decode(SOI, sof(0xc0, 16, 16, [[1, 0x30, 0], [2, 0x11, 1], [3, 0x11, 1]]), EOI)).toThrow('JPEG: sampling factor')
+    expect(decode(SOI, sof(0xc0, 16, 16, [[1, 0x33, 0], [2, 0x22, 1], [3, 0x11, 1]]), EOI)).toThrow(new UnsupportedJpegError('JPEG: non-integer sampling ratio'))
+  })
+
+  it('tables and scans: short or over-full Huffman tables, unknown components, missing tables', () => {
+    const frame = sof(0xc0, 16, 16, GREY)
+    expect(decode(SOI, segment(0xc4, [0x00, 1, 0, 0]), EOI)).toThrow('JPEG: short DHT')
+    expect(decode(SOI, segment(0xc4, [0x00, 3, ...Array(15).fill(0), 1, 2, 3]), EOI)).toThrow('JPEG: bad Huffman table') // three 1-bit codes
+    expect(decode(SOI, frame, segment(0xda, [0, 0, 63, 0]), EOI)).toThrow('JPEG: bad SOS')
+    expect(decode(SOI, frame, sos([[9, 0]]), EOI)).toThrow('JPEG: scan names an unknown component')
+    expect(decode(SOI, frame, sos([[1, 0]]), EOI)).toThrow('JPEG: missing quantisation table')
+    expect(decode(SOI, dqt(0, true), frame, sos([[1, 0]]), EOI)).toThrow('JPEG: missing DC table')
+    expect(decode(SOI, dqt(0), dht(0x00), frame, sos([[1, 0]]), EOI)).toThrow('JPEG: missing AC table')
+    const progressive = sof(0xc2, 16, 16, GREY)
+    expect(decode(SOI, dqt(0), dht(0x00), progressive, sos([[1, 0]], 0, 5), EOI)).toThrow('JPEG: progressive DC scan with AC')
+  })
+
+  it('reads RGB, not YCbCr, when an Adobe segment says so (transform 0)', () => {
+    const ycc = syntheticJpeg(400, 300, { subsampling: '4:4:4' })
+    const adobe = segment(0xee, [...'Adobe'].map((c) => c.charCodeAt(0)).concat([0, 100, 0, 0, 0, 0, 0]))
+    const rgb = decodeJpegEighth(new Uint8Array([...SOI, ...adobe, ...ycc.subarray(2)]), 1e6)
+    for (const [x, y] of [[0, 0], [49, 37]] as const) {
+      const raw = [0, 1, 2].map((c) => syntheticBlockMean(c, x, y, 50, 38))
+      expect([...rgb.rgba.subarray((y * 50 + x) * 4, (y * 50 + x) * 4 + 4)], `${x},${y}`).toEqual([...raw, 255])
+    }
+  })
+})
