@@ -22,10 +22,10 @@ export async function readJsonObject(c: AppContext): Promise<Record<string, unkn
   }
 }
 
-// Per person when adding (two requests per passkey added), per address when signing in (the login page
-// asks for options on every view for the email field's autofill). Signatures cannot be guessed: the
+// Per person for changes (adding takes two requests; renaming and removing one each), per address when
+// signing in (the login page asks for options on every view for the email field's autofill). Signatures cannot be guessed: the
 // limits stop floods of challenge rows and verification work, not guessing.
-export const REGISTER_LIMIT = { max: 20, windowSeconds: 10 * 60 }
+export const CHANGE_LIMIT = { max: 20, windowSeconds: 10 * 60 }
 export const SIGN_IN_LIMIT = { max: 60, windowSeconds: 10 * 60 }
 
 /** 429 with Retry-After when the bucket is empty, else null. */

@@ -1,21 +1,31 @@
 import { Hono } from 'hono'
-import { countSignInMethods, recordAuthAudit, refuseWhileImpersonating, requireUser, sendSecurityNotice } from '../auth'
+import { consumeBucket, countSignInMethods, recordAuthAudit, refuseWhileImpersonating, requireUser, sendSecurityNotice, throttleMessage } from '../auth'
 import { renderError } from '../platform/errors'
 import { setFlash } from '../platform/flash'
 import { formBodyLimit, readForm, redirectAfterPost } from '../platform/forms'
-import type { AppEnv } from '../platform/types'
-import { cleanPasskeyName, deletePasskey, renamePasskey } from './store'
+import type { AppContext, AppEnv } from '../platform/types'
+import { CHANGE_LIMIT } from './json'
+import { changeThrottleKey, cleanPasskeyName, deletePasskey, getPasskey, renamePasskey } from './store'
 
 export const LAST_WAY_IN = 'This passkey is your only way to sign in. Set a password or add another passkey first, then remove this one.'
 const NOT_FOUND = { status: 404, title: 'Passkey not found', message: 'That passkey is not on your account (it may have been removed already).' } as const
+
+async function throttledPage(c: AppContext, userId: string): Promise<Response | null> {
+  const decision = await consumeBucket(c.env, changeThrottleKey(userId), CHANGE_LIMIT, new Date())
+  if (decision.allowed) return null
+  c.header('Retry-After', String(decision.retryAfterSeconds))
+  return renderError(c, { status: 429, title: 'Too many changes', message: throttleMessage(decision.retryAfterSeconds) })
+}
 
 // Renaming and removing belong to the account's owner, like adding (impersonation refused).
 export const manageRoutes = new Hono<AppEnv>()
   .post('/passkeys/rename', formBodyLimit(), requireUser, refuseWhileImpersonating, async (c) => {
     const form = await readForm(c)
+    const user = c.get('user')!
+    const limited = await throttledPage(c, user.id)
+    if (limited) return limited
     const name = cleanPasskeyName(form.name)
     if (!name.ok) return renderError(c, { status: 422, title: 'Name not changed', message: name.message })
-    const user = c.get('user')!
     if (!(await renamePasskey(c.get('db'), user.id, form.id ?? '', name.name))) return renderError(c, NOT_FOUND)
     setFlash(c, 'success', `Passkey renamed to “${name.name}”.`)
     return redirectAfterPost(c, '/settings')
@@ -23,7 +33,11 @@ export const manageRoutes = new Hono<AppEnv>()
   .post('/passkeys/remove', formBodyLimit(), requireUser, refuseWhileImpersonating, async (c) => {
     const form = await readForm(c)
     const user = c.get('user')!
+    const limited = await throttledPage(c, user.id)
+    if (limited) return limited
     const db = c.get('db')
+    const passkey = await getPasskey(db, form.id ?? '')
+    if (passkey?.userId !== user.id) return renderError(c, NOT_FOUND)
     // Nobody is locked out (issue 22): every feature's ways in are counted, this one included.
     if ((await countSignInMethods(c.get('registry'), db, user.id)) <= 1) {
       return renderError(c, { status: 409, title: 'Passkey kept', message: LAST_WAY_IN })

@@ -7,9 +7,10 @@ import type { AppContext, AppEnv } from '../platform/types'
 import { challengeOf, consumeChallenge, saveChallenge } from './challenges'
 import { registrationOptions, verifyRegistration } from './ceremonies'
 import {
-  CHALLENGE_EXPIRED, CHALLENGE_UNKNOWN, jsonError, NO_RELYING_PARTY, NOT_A_RESPONSE, PASSKEY_JSON_MAX_BYTES, readJsonObject, REGISTER_LIMIT, throttled,
+  CHALLENGE_EXPIRED, CHALLENGE_UNKNOWN, jsonError, NO_RELYING_PARTY, NOT_A_RESPONSE, PASSKEY_JSON_MAX_BYTES, readJsonObject, CHANGE_LIMIT, throttled,
 } from './json'
 import { relyingPartyFor } from './relying-party'
+import { changeThrottleKey } from './store'
 import { cleanPasskeyName, insertPasskey, listPasskeys } from './store'
 
 // Adding a passkey needs a signed-in session of the account's owner (impersonation is refused: a support
@@ -25,7 +26,7 @@ export const registerRoutes = new Hono<AppEnv>()
     const user = signedInUser(c)
     if (user instanceof Response) return user
     const now = new Date()
-    const limited = await throttled(c, `passkey-register:${user.id}`, REGISTER_LIMIT, now)
+    const limited = await throttled(c, changeThrottleKey(user.id), CHANGE_LIMIT, now)
     if (limited) return limited
     const rp = relyingPartyFor(c)
     if (!rp) return jsonError(c, 400, NO_RELYING_PARTY)
@@ -38,7 +39,7 @@ export const registerRoutes = new Hono<AppEnv>()
     const user = signedInUser(c)
     if (user instanceof Response) return user
     const now = new Date()
-    const limited = await throttled(c, `passkey-register:${user.id}`, REGISTER_LIMIT, now)
+    const limited = await throttled(c, changeThrottleKey(user.id), CHANGE_LIMIT, now)
     if (limited) return limited
     const rp = relyingPartyFor(c)
     if (!rp) return jsonError(c, 400, NO_RELYING_PARTY)

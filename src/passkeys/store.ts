@@ -7,6 +7,9 @@ export type Passkey = typeof passkeys.$inferSelect
 
 export const PASSKEY_NAME_MAX = 64
 
+/** One bucket for every change a person makes to their passkeys (json.ts CHANGE_LIMIT). */
+export const changeThrottleKey = (userId: string) => `passkey-change:${userId}`
+
 /** A name people can tell apart in the list; empty means the default. */
 export function cleanPasskeyName(value: unknown): { ok: true; name: string } | { ok: false; message: string } {
   const name = typeof value === 'string' ? value.trim() : ''
