@@ -114,7 +114,9 @@ interface AxeViolation { id: string; impact: string | null; help: string; nodes:
  */
 export async function expectNoSeriousA11yViolations(page: Page, label = page.url()): Promise<AxeViolation[]> {
   axeSource ??= fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
-  await page.evaluate(axeSource)
+  // axe is 550 KB of script: evaluated once per document, not once per check (a page is checked at
+  // each width and theme).
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource)
   const violations = await page.evaluate(async () => {
     // @ts-expect-error injected above
     const result = await window.axe.run(document, { resultTypes: ['violations'] })
