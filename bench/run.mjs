@@ -1,7 +1,11 @@
 // `npm run bench`: database round trips and latency per page at 0 ms and a simulated 20 ms Worker↔database
 // round trip (QS_DB_RTT_MS, scripts/ws-bridge.mjs); then throughput of the home page and the signed-in
-// dashboard against a bare Hono "hello" worker with the same [assets] configuration, all served by the same
-// wrangler dev / workerd in the same run; plus the size of the deployable bundle.
+// dashboard and settings against their limits — a bare Hono "hello" worker (bench/hello-worker.ts) and a
+// bare worker making the dashboard's two SQL trips (bench/two-trips-worker.ts), both with the same [assets]
+// configuration — all served by the same wrangler dev / workerd in the same run; the startup CPU of the
+// product and of hello (bench/startup.mjs); plus the size of the deployable bundle.
+// BENCH_BUILD=dev serves the source as `npm run dev` does (wrangler bundles it, ENVIRONMENT=development)
+// instead of the production build.
 // Loopback only, bounded in time (about 2 minutes; a hard stop after 6 minutes).
 import fs from 'node:fs'
 import os from 'node:os'
@@ -15,17 +19,21 @@ import { createBenchApiKey } from './metered.mjs'
 import { measurePlacement, printPlacement } from './placement.mjs'
 import { cpuPerRequest, cpuSnapshot } from './cpu.mjs'
 import { buildBundle as buildDeployBundle } from './bundle.mjs'
+import { measureStartup, printStartup } from './startup.mjs'
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5) // seconds per round and target
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 // A busy shared machine can need longer than the usual few minutes.
-const HARD_STOP_MIN = Number(process.env.BENCH_HARD_STOP_MIN ?? 6)
+const HARD_STOP_MIN = Number(process.env.BENCH_HARD_STOP_MIN ?? 10)
 const RTT_MS = Number(process.env.BENCH_RTT_MS ?? 20) // the simulated distance for the latency table
 const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 60)
 // Placement (bench/placement.mjs, ADR 0085): off by default; "1" adds it, "only" skips the throughput part.
 const PLACEMENT = ['1', 'only'].includes(process.env.BENCH_PLACEMENT ?? '') ? process.env.BENCH_PLACEMENT : null
+// 'production' (default): the deployable bundle, served as built. 'dev': the source, as `npm run dev` serves it.
+const BUILD = process.env.BENCH_BUILD === 'dev' ? 'dev' : 'production'
+const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 3)
 const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' }
 
 const children = []
@@ -169,12 +177,17 @@ try {
   await applyMigrations(db.databaseUrl)
 
   const bundle = buildBundle()
-  // The baseline is served the same way: built once, then no_bundle.
-  const helloBundle = buildBundle('bench/wrangler.hello.toml')
-  const hello = await startWranglerDev('hello', ['-c', path.join(helloBundle.outdir, 'wrangler.toml'), '--persist-to', tmpDir('qs-bench-hello-')])
+  // Production: each worker built once, then served no_bundle. Dev: wrangler dev bundles the source itself.
+  const served = (configPath) => (BUILD === 'dev' ? configPath : path.join(buildBundle(configPath).outdir, 'wrangler.toml'))
+  const hello = await startWranglerDev('hello', ['-c', served('bench/wrangler.hello.toml'), '--persist-to', tmpDir('qs-bench-hello-')])
+  const dbVars = { DATABASE_URL: db.databaseUrl, NEON_WS_PROXY: db.wsProxy }
+  const twoTripsEnv = path.join(tmpDir('qs-bench-two-trips-'), 'bench.env')
+  fs.writeFileSync(twoTripsEnv, Object.entries(dbVars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
+  const twoTrips = await startWranglerDev('two-trips', ['-c', served('bench/wrangler.two-trips.toml'), '--persist-to', path.dirname(twoTripsEnv), '--env-file', twoTripsEnv])
   const productVars = {
-    // Production settings (HSTS, no dev routes, request logs on), with the local database behind them.
-    ENVIRONMENT: process.env.BENCH_ENVIRONMENT ?? 'production',
+    // Production settings (HSTS, no dev routes, request logs on), with the local database behind them;
+    // BENCH_BUILD=dev runs as `npm run dev` does.
+    ENVIRONMENT: process.env.BENCH_ENVIRONMENT ?? (BUILD === 'dev' ? 'development' : 'production'),
     APP_URL: 'http://127.0.0.1',
     DATABASE_URL: db.databaseUrl,
     NEON_WS_PROXY: db.wsProxy,
@@ -183,9 +196,11 @@ try {
   const stateDir = tmpDir('qs-bench-state-')
   const envFile = path.join(stateDir, 'bench.env')
   fs.writeFileSync(envFile, Object.entries(productVars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
-  const product = await startWranglerDev('product', ['-c', path.join(bundle.outdir, 'wrangler.toml'), '--persist-to', stateDir, '--env-file', envFile])
+  const product = await startWranglerDev('product', ['-c', BUILD === 'dev' ? 'wrangler.toml' : path.join(bundle.outdir, 'wrangler.toml'), '--persist-to', stateDir, '--env-file', envFile])
 
-  const cookie = await createBenchSession(db.databaseUrl)
+  // Outside production the session cookie has no __Host- prefix (src/auth/session.ts).
+  const hostCookie = await createBenchSession(db.databaseUrl)
+  const cookie = productVars.ENVIRONMENT === 'production' ? hostCookie : hostCookie.replace(/^__Host-/, '')
   // The usage meter's cost: the same key check without (ping) and with (usage) one api_requests consumed.
   const apiKey = await createBenchApiKey(db.databaseUrl)
   const pages = [
@@ -243,28 +258,45 @@ try {
     // One at a time, so the targets never compete for the CPU.
     const targets = [
       { label: 'hello (bare Hono)', url: hello },
+      { label: 'two SQL trips (bare)', url: twoTrips, headers: { cookie } },
       { label: 'product GET /', url: product },
       { label: 'GET /dashboard', url: new URL('/dashboard', product).toString(), headers: { cookie } },
+      { label: 'GET /settings', url: new URL('/settings', product).toString(), headers: { cookie } },
     ]
     const results = await compare(targets)
-    const [baseline, home, dashboard] = results
+    const [baseline, twoTripLimit, home, dashboard, settings] = results
     failedChildren = results.some((r) => r.non2xx > 0 || r.errors > 0) ? [...children] : []
     await cleanup()
     children.length = 0
     db = null
 
     console.log('')
-    console.log(`${pad('target', 20)}${pad('best req/s', 12)}${pad('median', 8)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('rounds req/s', 22)}non-2xx/errors`)
+    // Each page against its limit: public pages against hello, signed-in ones against the two-trip worker.
+    const limitOf = new Map([[home, [baseline, 'hello', 0.85]], [dashboard, [twoTripLimit, '2 trips', 0.6]], [settings, [twoTripLimit, '2 trips', 0.6]]])
+    const ratio = (r) => {
+      const limit = limitOf.get(r)
+      if (!limit) return '—'
+      const [base, name, goal] = limit
+      return `${(r.rps / base.rps).toFixed(2)}x / ${(r.median / base.median).toFixed(2)}x of ${name} (goal ${goal}x)`
+    }
+    console.log(`build: ${BUILD}`)
+    console.log(`${pad('target', 22)}${pad('best req/s', 12)}${pad('median', 8)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('rounds req/s', 22)}${pad('non-2xx/err', 13)}ratio best / median`)
     for (const r of results) {
-      console.log(`${pad(r.label, 20)}${pad(r.rps.toFixed(0), 12)}${pad(r.median.toFixed(0), 8)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.rounds.join(' / '), 22)}${r.non2xx}/${r.errors}`)
+      console.log(`${pad(r.label, 22)}${pad(r.rps.toFixed(0), 12)}${pad(r.median.toFixed(0), 8)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.rounds.join(' / '), 22)}${pad(`${r.non2xx}/${r.errors}`, 13)}${ratio(r)}`)
     }
     console.log('')
     const groupNames = [...new Set(results.flatMap((r) => Object.keys(r.cpu)))].filter((k) => k !== 'load' && results.some((r) => (r.cpu[k] ?? 0) >= 0.05))
     console.log(`CPU ms per request (mean of rounds): ${groupNames.map((k) => (k === 'self' ? 'bench+SQL endpoint' : k)).join(' | ')}`)
     for (const r of results) console.log(`  ${pad(r.label, 20)}${groupNames.map((k) => (r.cpu[k] ?? 0).toFixed(2)).join(' | ')}`)
     console.log('')
-    for (const r of [home, dashboard]) {
-      console.log(`ratio (best rounds): ${r.label} serves ${(r.rps / baseline.rps).toFixed(2)}x the hello worker's requests/s; medians ${(r.median / baseline.median).toFixed(2)}x`)
+    for (const r of [home, dashboard, settings]) {
+      const [base, name] = limitOf.get(r)
+      console.log(`ratio (best rounds): ${r.label} serves ${(r.rps / base.rps).toFixed(2)}x the ${name} worker's requests/s; medians ${(r.median / base.median).toFixed(2)}x`)
+    }
+    console.log(`ratio (best rounds): the two-trip worker serves ${(twoTripLimit.rps / baseline.rps).toFixed(2)}x hello`)
+    if (STARTUP_RUNS > 0) {
+      console.log('')
+      printStartup(measureStartup([{ label: 'product', configPath: 'wrangler.toml' }, { label: 'hello', configPath: 'bench/wrangler.hello.toml' }], tmpDir('qs-bench-startup-'), WRANGLER_ENV, STARTUP_RUNS))
     }
     console.log(`bundle (wrangler deploy --dry-run): ${kib(bundle.raw)} raw, ${kib(bundle.gzip)} gzip — ${bundle.files.join(', ')}`)
     console.log(`wrangler's own count (Total Upload): ${bundle.wranglerSays}`)
