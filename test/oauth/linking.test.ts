@@ -167,8 +167,15 @@ describe('account deletion', () => {
     expect(await linksOf(user.id)).toEqual([])
   })
 
-  it('a passwordless account cannot confirm deletion with a password it does not have', async () => {
-    const { cookie } = await githubOnlyAccount()
-    expect((await post('/settings/delete', { delete_current_password: 'anything at all' }, cookie)).status).toBe(401)
+  it('a passwordless account is offered to set a password by mail, and the password-confirmed steps say so', async () => {
+    const { email, cookie } = await githubOnlyAccount()
+    const settings = await (await get('/settings', cookie)).text()
+    expect(settings).toContain('Email me a link to set a password')
+    expect(settings).not.toContain('Change password')
+    const refused = await post('/settings/delete', { delete_current_password: 'anything at all' }, cookie)
+    expect(refused.status).toBe(401)
+    expect(await refused.text()).toContain('no password yet')
+    expect((await postForm('/forgot-password', { email })).status).toBeLessThan(400)
+    await waitForMail(email, { template: 'password-reset' })
   })
 })

@@ -58,6 +58,8 @@ async function confirmPassword(c: AppContext, user: User, password: string, now:
   const key = `reauth:${user.id}`
   const throttle = await consumeDelays(c.env, [key], () => LOGIN_ACCOUNT_DELAYS, now)
   if (!throttle.allowed) return refuse({ form: throttleMessage(throttle.retryAfterSeconds) }, 429)
+  // A passwordless account (made through GitHub or Google) sets a password through the reset mail first.
+  if (user.passwordHash === null) return refuse({ [field]: 'Your account has no password yet. Use “Email me a link to set a password” under Set a password first.' }, 401)
   if (!(await verifyPassword(user.passwordHash, password))) {
     logAuthEvent(c, 'access.denied', { userId: user.id, reason: 'wrong current password', path: c.req.path })
     await recordAuthAudit(c, 'auth.reauth_failed', { targetId: user.id, detail: { path: c.req.path } })

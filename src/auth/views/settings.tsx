@@ -54,6 +54,21 @@ export function PasswordForm({ errors = {} }: { errors?: FieldErrors & { form?: 
   )
 }
 
+/**
+ * An account made through GitHub or Google has no password (issue 22): it gets one through the reset mail,
+ * which proves the mailbox like a sign-up does. Until then the steps that ask for the current password
+ * (email change, deletion) say to set one first (docs/auth.md, "Accounts without a password").
+ */
+export function SetPasswordForm({ email }: { email: string }) {
+  return (
+    <form id="set-password-form" method="post" action="/forgot-password">
+      <p class="mb-3">Your account has no password: you sign in with a linked account. Set one to sign in with your email too; changing your email or deleting the account asks for it.</p>
+      <input type="hidden" name="email" value={email} />
+      <SubmitButton label="Email me a link to set a password" />
+    </form>
+  )
+}
+
 export function SessionsList({ sessions, currentId }: { sessions: SessionRow[]; currentId: string }) {
   return (
     <table class="table is-fullwidth" id="sessions-table">
@@ -104,7 +119,7 @@ export function SettingsPage(p: { user: User; sessions: SessionRow[]; currentSes
           <div class="column is-half">
             <Card id="profile" title="Profile"><NameForm user={p.user} errors={e.name} /></Card>
             <Card id="email" title="Email address"><EmailForm user={p.user} pendingEmail={p.pendingEmail} errors={e.email} values={{ email: p.emailValue }} /></Card>
-            <Card id="password" title="Password"><PasswordForm errors={e.password} /></Card>
+            <Card id="password" title={p.user.passwordHash === null ? 'Set a password' : 'Password'}>{p.user.passwordHash === null ? <SetPasswordForm email={p.user.email} /> : <PasswordForm errors={e.password} />}</Card>
           </div>
           <div class="column is-half">
             {(p.sections ?? []).map((section) => <Card id={section.id} title={section.title}>{section.content}</Card>)}
