@@ -35,7 +35,8 @@ export default defineTemplate({
     name: field.name,
     change: z.enum(Object.keys(WHAT_HAPPENED) as [SecurityChange, ...SecurityChange[]]),
     // What changed, named for people: "GitHub (octocat)", a passkey's name, "3 recovery codes are left."
-    detail: field.text(200).default(''),
+    // Empty for the changes that need none (two-factor on or off): field.text alone refuses ''.
+    detail: z.union([z.literal(''), field.text(200)]).default(''),
     settingsUrl: field.url,
   }),
   subject: (p, app) => `${app.name}: ${SUBJECT[p.change]}`,

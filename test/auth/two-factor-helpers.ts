@@ -8,6 +8,7 @@ import { confirmTotpEnrolment, startTotpEnrolment } from '../../src/auth/two-fac
 import { TOTP_DIGITS, totpStep } from '../../src/auth/two-factor-codes'
 import { withDb } from '../helpers/db'
 import { login } from './helpers'
+import { waitForMail, type ReceivedMail } from '../helpers/mail'
 
 // The configuration the workers tests run with (no TOTP_ENCRYPTION_KEY outside production).
 export const TEST_KEY_CONFIG = { TOTP_ENCRYPTION_KEY: undefined, isProduction: false }
@@ -71,4 +72,15 @@ export function sessionRows(userId: string) {
 /** The flash message a response sets (decoded), or ''. */
 export function flashOf(res: Response): string {
   return decodeURIComponent(res.headers.getSetCookie().find((c) => c.startsWith('qs_flash='))?.split(';')[0] ?? '')
+}
+
+/** The security notice to `to` whose subject says `about`, waiting for the queue like waitForMail. */
+export async function waitForNotice(to: string, about: string): Promise<ReceivedMail> {
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    const mail = await waitForMail(to, { template: 'security-notice' })
+    if (mail.subject.includes(about)) return mail
+    if (Date.now() > deadline) throw new Error(`no security notice "${about}" to ${to}; newest: ${mail.subject}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }
