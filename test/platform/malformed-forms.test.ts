@@ -39,11 +39,17 @@ const FORM_ROUTES: FormRoute[] = [
   { path: '/files/:id/delete', field: 'back', signedIn: true },
   { path: '/files/projects', field: 'name', signedIn: true },
   { path: '/files/projects/:id/rename', field: 'name', signedIn: true },
+  // Passkeys (issue 22): adding and signing in are JSON (test/passkeys), these two are forms.
+  { path: '/passkeys/rename', field: 'name', signedIn: true },
+  { path: '/passkeys/remove', field: 'id', signedIn: true },
+  // Sign-in with GitHub/Google (issue 22): the form is read before the provider in the path is checked.
+  { path: '/oauth/:provider', field: 'next' },
+  { path: '/oauth/link', field: 'token' },
 ]
 
 // POST routes that read no field but still cap their body like every auth route (issue 9: an oversized
 // body gets 413 everywhere); malformed-field checks do not apply to them.
-const FIELDLESS_ROUTES = ['/logout', '/settings/sessions/:id/revoke', '/verify-email/resend', '/billing/portal', '/billing/subscription/cancel', '/billing/subscription/resume', '/files/projects/:id/delete']
+const FIELDLESS_ROUTES = ['/logout', '/settings/sessions/:id/revoke', '/verify-email/resend', '/billing/portal', '/billing/subscription/cancel', '/billing/subscription/resume', '/files/projects/:id/delete', '/settings/oauth/:provider/link', '/settings/oauth/:provider/unlink']
 
 const sources = import.meta.glob('../../src/**/*.{ts,tsx}', { query: '?raw', import: 'default', eager: true }) as Record<string, string>
 
