@@ -40,9 +40,9 @@ export const oauthRoutes = new Hono<AppEnv>()
     return c.render(<LinkConfirmPage token={token!} provider={request.provider} email={request.email} />, { title: 'Link your account', noindex: true })
   })
   .post('/oauth/link', formBodyLimit(), async (c) => {
+    const form = await readForm(c)
     const limited = await throttled(c, `oauth-link:${clientIp(c)}`, OAUTH_CALLBACK_LIMIT)
     if (limited) return limited
-    const form = await readForm(c)
     const now = new Date()
     const db = c.get('db')
     const request = hasLinkTokenShape(form.token) ? await consumeLinkRequest(db, form.token, now) : null
@@ -61,9 +61,9 @@ export const oauthRoutes = new Hono<AppEnv>()
     return c.redirect('/login', 303)
   })
   .post('/oauth/:provider', formBodyLimit(), async (c) => {
+    const form = await readForm(c)
     const provider = offeredProvider(c)
     if (!provider) return renderError(c, NOT_OFFERED)
-    const form = await readForm(c)
     const next = safeNextPath(form.next)
     if (c.get('user')) return c.redirect(next, 303)
     const limited = await throttled(c, `oauth-start:${clientIp(c)}`, OAUTH_START_LIMIT)
@@ -88,7 +88,8 @@ export const oauthRoutes = new Hono<AppEnv>()
     }
     return flow!.linkUserId ? linkToSignedInUser(c, profile, flow!, now) : signInWithProvider(c, profile, flow!, now)
   })
-  .post('/settings/oauth/:provider/link', requireUser, refuseWhileImpersonating, formBodyLimit(), async (c) => {
+  // The body is capped before anything else, as on every form route (test/platform/malformed-forms.test.ts).
+  .post('/settings/oauth/:provider/link', formBodyLimit(), requireUser, refuseWhileImpersonating, async (c) => {
     const provider = offeredProvider(c)
     if (!provider) return renderError(c, NOT_OFFERED)
     const user = c.get('user')!
@@ -96,7 +97,7 @@ export const oauthRoutes = new Hono<AppEnv>()
     if (limited) return limited
     return c.redirect(beginFlow(c, provider, '/settings', user.id)!, 303)
   })
-  .post('/settings/oauth/:provider/unlink', requireUser, refuseWhileImpersonating, formBodyLimit(), async (c) => {
+  .post('/settings/oauth/:provider/unlink', formBodyLimit(), requireUser, refuseWhileImpersonating, async (c) => {
     const provider = offeredProvider(c)
     if (!provider) return renderError(c, NOT_OFFERED)
     const user = c.get('user')!
