@@ -1,5 +1,6 @@
 import type { Feature } from '../platform/feature'
 import { configOf } from '../platform/types'
+import { allowProviderRedirects } from './csp'
 import { countLinkedAccounts, deleteOAuthRows, listLinkedAccounts } from './accounts'
 import { configuredProviders, type ProviderId } from './providers'
 import { oauthRoutes } from './routes'
@@ -13,6 +14,7 @@ export type { ProviderId } from './providers'
 export const oauthFeature: Feature = {
   name: 'oauth',
   routes: oauthRoutes,
+  middleware: [allowProviderRedirects],
   signInOptions: [
     {
       id: 'oauth',

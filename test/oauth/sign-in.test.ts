@@ -61,11 +61,15 @@ describe('sign-up and sign-in with a provider', () => {
 
   it('the buttons show on log-in and sign-up; a provider without keys answers 404', async () => {
     for (const path of ['/login', '/signup']) {
-      const html = await (await request(path)).text()
+      const res = await request(path)
+      // The form posts here and is redirected to the provider: form-action must allow its origin (only here).
+      expect(res.headers.get('content-security-policy')).toContain(`form-action 'self' ${STANDIN_URL}`)
+      const html = await res.text()
       expect(html).toContain('Continue with GitHub')
       expect(html).toContain('Continue with Google')
     }
     expect((await request('/oauth/gitlab/callback?code=x&state=y')).status).toBe(404)
+    expect((await request('/pricing')).headers.get('content-security-policy') ?? '').not.toContain(STANDIN_URL)
   })
 })
 
