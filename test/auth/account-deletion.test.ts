@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { env } from 'cloudflare:workers'
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
@@ -8,7 +8,7 @@ import { waitForAccountDeleted } from '../helpers/account-deletion'
 import { createTestUser, get, login, loginCookie, post, PASSWORD } from './helpers'
 import { createUser } from '../../src/auth/user'
 import { auditRowsAbout, auditRowsBy, signedInAdmin } from '../admin/helpers'
-import { deliver, fakeStripe, syncPlans, type FakeStripe } from '../billing/stripe'
+import { deliver, useFakeStripe } from '../billing/stripe'
 import { billingCustomers, subscriptions } from '../../src/billing/schema'
 import { apiKeys } from '../../src/usage/schema'
 import { sessions, users } from '../../src/auth/schema'
@@ -23,10 +23,7 @@ import worker, { features } from '../../src/index'
 vi.setConfig({ testTimeout: 60_000 })
 
 const registry = composeRegistry(features)
-let fake: FakeStripe
-beforeAll(async () => { fake = fakeStripe(); await syncPlans() })
-afterEach(() => fake.clearFaults())
-afterAll(() => fake.restore())
+const fake = useFakeStripe()
 
 async function subscribed() {
   const user = await createTestUser()

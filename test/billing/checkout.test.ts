@@ -1,20 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { withDb } from '../helpers/db'
 import { request } from '../helpers/http'
 import { createTestUser, get, loginCookie, post, randomIp, PASSWORD } from '../auth/helpers'
 import { billingCustomers, subscriptions } from '../../src/billing/schema'
 import { users } from '../../src/auth/schema'
-import { deliver, fakeStripe, syncPlans, type FakeStripe } from './stripe'
+import { deliver, useFakeStripe } from './stripe'
 import { waitForAccountDeleted } from '../helpers/account-deletion'
 
-let fake: FakeStripe
-beforeAll(async () => {
-  fake = fakeStripe()
-  await syncPlans()
-})
-afterEach(() => fake.clearFaults())
-afterAll(() => fake.restore())
+const fake = useFakeStripe()
 
 async function signedIn(opts: { verified?: boolean } = {}) {
   const user = await createTestUser(opts)

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { and, eq, like } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { withDb } from '../helpers/db'
@@ -7,19 +7,13 @@ import { subscriptions } from '../../src/billing/schema'
 import { emailOutbox } from '../../src/email/schema'
 import { formatMoney } from '../../src/billing/format'
 import { formatDay } from '../../src/platform/format'
-import { deliver, fakeStripe, syncPlans, type FakeStripe } from './stripe'
+import { deliver, useFakeStripe } from './stripe'
 
 // Issue 20: a plan change or a cancellation shows what Stripe will charge (its invoice preview) and asks
 // first; confirming bills exactly the previewed amounts (same proration date); a failing preview says so
 // and changes nothing.
 
-let fake: FakeStripe
-beforeAll(async () => {
-  fake = fakeStripe()
-  await syncPlans()
-})
-afterEach(() => fake.clearFaults())
-afterAll(() => fake.restore())
+const fake = useFakeStripe()
 
 async function subscribed(plan = 'pro') {
   const user = await createTestUser()

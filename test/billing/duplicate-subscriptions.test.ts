@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { env } from 'cloudflare:workers'
 import { and, eq } from 'drizzle-orm'
 import type Stripe from 'stripe'
@@ -8,19 +8,14 @@ import { createTestUser, get, loginCookie, post } from '../auth/helpers'
 import { getAccountPlan, getPlan } from '../../src/billing'
 import { billingCustomers, subscriptions } from '../../src/billing/schema'
 import { emailDeliveries } from '../../src/email/schema'
-import { appStripeClient, deliver, fakeStripe, syncPlans, type FakeStripe } from './stripe'
+import { appStripeClient, deliver, useFakeStripe } from './stripe'
 
 // Issue 19, finding 4: two checkouts opened before paying either, both paid → two live subscriptions, one
 // of them invisible and billing. Now: a new checkout expires the earlier open one; a second live
 // subscription that still arrives is canceled at once, the user and the operator are told; /billing never
 // hides a live subscription.
 
-let fake: FakeStripe
-beforeAll(async () => {
-  fake = fakeStripe()
-  await syncPlans()
-})
-afterAll(() => fake.restore())
+const fake = useFakeStripe()
 
 const sessionIdOf = (res: Response) => res.headers.get('location')!.split('/').pop()!
 const mailsTo = async (to: string) => (await withDb((db) => db.select().from(emailDeliveries).where(eq(emailDeliveries.recipient, to))))

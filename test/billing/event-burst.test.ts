@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { env } from 'cloudflare:workers'
 import { eq } from 'drizzle-orm'
 import type Stripe from 'stripe'
@@ -8,18 +8,13 @@ import { createTestUser, get, loginCookie, post } from '../auth/helpers'
 import { configureMeter, readQuota } from '../../src/usage'
 import { getAccountPlan, getPlan } from '../../src/billing'
 import { emailDeliveries } from '../../src/email/schema'
-import { deliver, fakeStripe, syncPlans, type FakeStripe } from './stripe'
+import { deliver, useFakeStripe } from './stripe'
 
 // Issue 18: Stripe delivers a checkout's events concurrently and in any order, racing the success page
 // (https://docs.stripe.com/webhooks#event-ordering). Whatever the order, the account ends on its plan with
 // one plan-change mail, one audit row for the change and the meter on the new limits.
 
-let fake: FakeStripe
-beforeAll(async () => {
-  fake = fakeStripe()
-  await syncPlans()
-})
-afterAll(() => fake.restore())
+const fake = useFakeStripe()
 
 /** mulberry32: a seeded shuffle, so a failing order can be replayed. */
 function seededRandom(seed: number): () => number {

@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { withDb } from '../helpers/db'
 import { createTestUser, get, loginCookie, post } from '../auth/helpers'
 import { invoices, subscriptions } from '../../src/billing/schema'
 import { safeInvoiceLink } from '../../src/billing/views/billing'
-import { deliver, fakeStripe, syncPlans, type FakeStripe } from './stripe'
+import { deliver, useFakeStripe } from './stripe'
 
 // Issue 19, finding 9 (hardening), billing's side.
 
-let fake: FakeStripe
-beforeAll(async () => {
-  fake = fakeStripe()
-  await syncPlans()
-})
-afterAll(() => fake.restore())
+const fake = useFakeStripe()
 
 async function subscribed() {
   const user = await createTestUser()

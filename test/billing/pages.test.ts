@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { env } from 'cloudflare:workers'
 import { withDb } from '../helpers/db'
 import { request } from '../helpers/http'
@@ -7,14 +7,9 @@ import { composeRegistry, type AppEvents, type Feature } from '../../src/platfor
 import { billingFeature } from '../../src/billing'
 import { syncSubscription } from '../../src/billing/manage'
 import { invoices } from '../../src/billing/schema'
-import { appStripeClient, fakeStripe, syncPlans, type FakeStripe } from './stripe'
+import { appStripeClient, useFakeStripe } from './stripe'
 
-let fake: FakeStripe
-beforeAll(async () => {
-  fake = fakeStripe()
-  await syncPlans()
-})
-afterAll(() => fake.restore())
+const fake = useFakeStripe()
 
 describe('/pricing', () => {
   it('shows every plan from the catalogue with a call to action, the recommended one highlighted', async () => {

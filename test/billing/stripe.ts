@@ -1,4 +1,4 @@
-import { vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, vi } from 'vitest'
 import { env, exports } from 'cloudflare:workers'
 import Stripe from 'stripe'
 // @ts-expect-error plain .mjs module shared with `npm run dev`
@@ -58,6 +58,22 @@ export function fakeStripe() {
 }
 
 export type FakeStripe = ReturnType<typeof fakeStripe>
+
+/**
+ * The file's Stripe: the stand-in answers https://api.stripe.com from before the first test (plans synced
+ * to it) to after the last, with injected faults cleared after each test. The returned object is filled
+ * in beforeAll, so use it inside tests and hooks only.
+ */
+export function useFakeStripe(): FakeStripe {
+  const fake = {} as FakeStripe
+  beforeAll(async () => {
+    Object.assign(fake, fakeStripe())
+    await syncPlans()
+  })
+  afterEach(() => fake.clearFaults())
+  afterAll(() => fake.restore())
+  return fake
+}
 
 /** The app's own client (as the Worker builds it), for set-up steps such as syncing the plans. */
 export function appStripeClient(): Promise<Stripe> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { and, eq } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { exports } from 'cloudflare:workers'
@@ -7,14 +7,9 @@ import { createTestUser, get, loginCookie, post } from '../auth/helpers'
 import { getAccountPlan } from '../../src/billing'
 import { billingCustomers, invoices, stripeEvents, subscriptions } from '../../src/billing/schema'
 import { emailDeliveries } from '../../src/email/schema'
-import { appStripeClient, deliver, fakeStripe, postWebhook, signedHeader, syncPlans, type FakeStripe } from './stripe'
+import { appStripeClient, deliver, postWebhook, signedHeader, useFakeStripe } from './stripe'
 
-let fake: FakeStripe
-beforeAll(async () => {
-  fake = fakeStripe()
-  await syncPlans()
-})
-afterAll(() => fake.restore())
+const fake = useFakeStripe()
 
 /** Sign-up → checkout → the stand-in "pays" → its events are delivered, signed by the real SDK. */
 async function subscribe(plan = 'pro') {
