@@ -11,6 +11,7 @@ import { freePort, startLocalDatabase } from '../../scripts/local-db.mjs'
 import { applyMigrations } from '../../scripts/migrate.mjs'
 // @ts-expect-error plain .mjs helpers shared with `npm run dev`
 import { LOCAL_STRIPE_SECRET_KEY, LOCAL_STRIPE_WEBHOOK_SECRET, startStripeStandin } from '../../scripts/stripe-standin/server.mjs'
+import { standinVars, startOAuthStandin } from '../../scripts/oauth-standin/server.mjs'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,6 +19,7 @@ declare module 'vitest' {
     e2eDatabaseUrl: string
     e2eWsProxy: string
     stripeStandinUrl: string
+    oauthStandinUrl: string
     hibpBaseUrl: string
     /** wrangler dev's DevTools port (its inspector proxy): test/e2e/dev-inspector.test.ts connects to it. */
     inspectorPort: number
@@ -85,6 +87,8 @@ export default async function setup(project: TestProject) {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-e2e-state-'))
   // Billing runs against the local Stripe stand-in (docs/billing.md), which sends its webhooks to this app.
   const stripe = await startStripeStandin({ port: await freePort(), webhookUrl: `${baseUrl}/billing/webhook`, log: () => {} })
+  // Sign-in with GitHub and Google goes to the local OAuth stand-in (docs/oauth-standin.md).
+  const oauth = await startOAuthStandin({ port: await freePort() })
   const vars = {
     ENVIRONMENT: 'development',
     APP_URL: baseUrl,
@@ -97,6 +101,7 @@ export default async function setup(project: TestProject) {
     STRIPE_API_BASE: stripe.baseUrl,
     // The breach check asks the local fake: no test reaches the internet.
     HIBP_API_BASE: hibp.baseUrl,
+    ...standinVars(oauth.baseUrl),
   }
   // An explicit --env-file makes wrangler skip .dev.vars entirely: a developer's real secrets (Resend,
   // Stripe keys) never reach the browser tests, and a fresh clone behaves like this checkout.
@@ -127,6 +132,7 @@ export default async function setup(project: TestProject) {
   } catch (err) {
     try { process.kill(-child.pid!, 'SIGTERM') } catch { /* gone */ }
     await stripe.close()
+    await oauth.close()
     await db.stop()
     await hibp.close()
     throw err
@@ -135,12 +141,14 @@ export default async function setup(project: TestProject) {
   project.provide('e2eDatabaseUrl', db.databaseUrl)
   project.provide('e2eWsProxy', db.wsProxy)
   project.provide('stripeStandinUrl', stripe.baseUrl)
+  project.provide('oauthStandinUrl', oauth.baseUrl)
   project.provide('hibpBaseUrl', hibp.baseUrl)
   project.provide('inspectorPort', inspectorPort)
   return async () => {
     try { process.kill(-child.pid!, 'SIGTERM') } catch { /* gone */ }
     await new Promise((r) => { child.once('exit', r); setTimeout(r, 5000) })
     await stripe.close()
+    await oauth.close()
     await db.stop()
     await hibp.close()
     fs.rmSync(stateDir, { recursive: true, force: true })

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { expectNoSeriousA11yViolations, launchBrowser, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
+
+// Sign-up with GitHub through the local OAuth stand-in's consent page (issue 22, docs/oauth-standin.md):
+// the app's form posts, the redirect to the provider passes the page's form-action, the stand-in's
+// "verified address" answer comes back to the callback, and the new account lands signed in.
+const baseUrl = inject('baseUrl')
+const standinUrl = inject('oauthStandinUrl')
+
+let browser: LaunchedBrowser
+beforeAll(async () => { browser = await launchBrowser() })
+afterAll(async () => { await browser?.close() })
+
+describe('sign-up with GitHub in Chromium', () => {
+  it('Continue with GitHub → the stand-in’s consent page → a verified account on the dashboard', async () => {
+    const page = await browser.newPage()
+    const problems = await watchPage(page)
+    const email = `oauth-${Date.now()}@example.com`
+
+    await page.goto(`${baseUrl}/signup`)
+    await waitForScripts(page)
+    await expectNoSeriousA11yViolations(page, 'sign-up with provider buttons')
+    await Promise.all([page.waitForURL(`${standinUrl}/github/login/oauth/authorize?*`), page.getByRole('button', { name: 'Continue with GitHub' }).click()])
+
+    await page.getByLabel(/Verified address/).check()
+    await page.getByLabel('Email').fill(email)
+    await page.getByLabel('Name').fill('Octo Tester')
+    await Promise.all([page.waitForURL(`${baseUrl}/dashboard`), page.getByRole('button', { name: 'Authorize' }).click()])
+
+    // Signed in, verified (no "verify your email" banner), and settings list the link.
+    await expect(page.getByText('Please verify your email address').count()).resolves.toBe(0)
+    await page.goto(`${baseUrl}/settings`)
+    await expect(page.locator('section.box', { has: page.locator('#linked-accounts-title') }).textContent()).resolves.toContain(email)
+    await expect(page.getByRole('button', { name: 'Unlink GitHub' }).count()).resolves.toBe(1)
+    await expect(page.getByRole('button', { name: 'Email me a link to set a password' }).count()).resolves.toBe(1)
+    expect(problems.cspViolations).toEqual([])
+    expect(problems.pageErrors).toEqual([])
+  })
+})
