@@ -1,15 +1,18 @@
 import { ArcticFetchError, CodeChallengeMethod, decodeIdToken, generateCodeVerifier, generateState, OAuth2RequestError, UnexpectedErrorResponseBodyError, UnexpectedResponseError } from 'arctic'
 import { constantTimeEqual } from '@oslojs/crypto/subtle'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { trustedOrigins } from '../platform/env'
 import { configOf, type AppContext } from '../platform/types'
 import { PROVIDERS, providerEndpoints, oauthClient, type ProviderId } from './providers'
 
 // One round trip to a provider (docs/auth.md, "Sign-in with GitHub and Google"): state against CSRF on the
 // callback, PKCE (S256) against an injected or stolen code, and for Google's ID token a nonce against its
-// replay. The three secrets wait in one short-lived HttpOnly, SameSite=Lax cookie scoped to /oauth (Lax:
+// replay. The three secrets wait in one short-lived HttpOnly, SameSite=Lax cookie (Lax:
 // the provider's redirect back is a top-level GET, which Lax lets through; a cross-site POST never carries it).
-const FLOW_COOKIE = 'qs_oauth_flow'
 const FLOW_MAX_AGE_SECONDS = 600
+// __Host- in production (https): no sibling subdomain can plant a flow with a state it knows (which needs
+// path=/); plain in development, where the browser is on http://.
+const flowCookieName = (c: AppContext) => (configOf(c).isProduction ? '__Host-qs_oauth_flow' : 'qs_oauth_flow')
 
 export interface Flow {
   provider: ProviderId
@@ -17,8 +20,11 @@ export interface Flow {
   verifier: string
   nonce: string
   next: string
-  /** Set when a signed-in user asked to link from settings: the callback links to this user only. */
-  linkUserId: string | null
+  /**
+   * Set when a signed-in user asked to link from settings: the callback links only into that session. The
+   * session id, not the user id, so that a planted flow cookie cannot name someone else's account.
+   */
+  linkSessionId: string | null
 }
 
 /** What the provider vouches for. `emailVerified` is the provider's own word (GitHub's /user/emails, Google's claim). */
@@ -40,14 +46,21 @@ export class OAuthFlowError extends Error {
   }
 }
 
-const flowCookieOptions = (c: AppContext) => ({ httpOnly: true, secure: configOf(c).isProduction, sameSite: 'Lax' as const, path: '/oauth' })
+const flowCookieOptions = (c: AppContext) => ({ httpOnly: true, secure: configOf(c).isProduction, sameSite: 'Lax' as const, path: '/' })
+
+/** APP_URL, or in development the loopback twin the browser is on (see callbackUrl). */
+function callbackOrigin(c: AppContext): string {
+  const config = configOf(c)
+  const origin = new URL(c.req.url).origin
+  return config.isDevelopment && trustedOrigins(c.env).has(origin) ? origin : config.APP_URL
+}
 
 /** Starts a round trip: the flow cookie, then the provider's authorization URL to redirect to. */
-export function beginFlow(c: AppContext, provider: ProviderId, next: string, linkUserId: string | null): string | null {
-  const oauth = oauthClient(configOf(c), provider)
+export function beginFlow(c: AppContext, provider: ProviderId, next: string, linkSessionId: string | null): string | null {
+  const oauth = oauthClient(configOf(c), provider, callbackOrigin(c))
   if (oauth === null) return null
-  const flow: Flow = { provider, state: generateState(), verifier: generateCodeVerifier(), nonce: generateState(), next, linkUserId }
-  setCookie(c, FLOW_COOKIE, btoa(JSON.stringify(flow)), { ...flowCookieOptions(c), maxAge: FLOW_MAX_AGE_SECONDS })
+  const flow: Flow = { provider, state: generateState(), verifier: generateCodeVerifier(), nonce: generateState(), next, linkSessionId }
+  setCookie(c, flowCookieName(c), btoa(JSON.stringify(flow)), { ...flowCookieOptions(c), maxAge: FLOW_MAX_AGE_SECONDS })
   const endpoints = providerEndpoints(configOf(c), provider)
   // PKCE for both: Google supports it, and GitHub has since July 2025 (S256 only).
   const url = oauth.client.createAuthorizationURLWithPKCE(endpoints.authorize, flow.state, CodeChallengeMethod.S256, flow.verifier, PROVIDERS[provider].scopes)
@@ -58,8 +71,8 @@ export function beginFlow(c: AppContext, provider: ProviderId, next: string, lin
 
 /** Reads and at once deletes the flow cookie: a callback is answered once, whatever its outcome. */
 export function takeFlow(c: AppContext, provider: ProviderId): Flow | null {
-  const raw = getCookie(c, FLOW_COOKIE)
-  deleteCookie(c, FLOW_COOKIE, flowCookieOptions(c))
+  const raw = getCookie(c, flowCookieName(c))
+  deleteCookie(c, flowCookieName(c), flowCookieOptions(c))
   if (!raw) return null
   try {
     const flow = JSON.parse(atob(raw)) as Flow
@@ -84,7 +97,7 @@ export async function finishFlow(c: AppContext, provider: ProviderId, flow: Flow
   if (!query.state || !sameSecret(query.state, flow.state)) throw new OAuthFlowError(400, `This sign-in could not be matched to the one you started. Start again with “Continue with ${label}”.`, 'state mismatch')
   if (!query.code || query.code.length > 512) throw new OAuthFlowError(400, `${label} sent no sign-in code. Start again.`, 'no code')
 
-  const oauth = oauthClient(configOf(c), provider)!
+  const oauth = oauthClient(configOf(c), provider, callbackOrigin(c))!
   const endpoints = providerEndpoints(configOf(c), provider)
   let tokens
   try {

@@ -54,13 +54,18 @@ export function configuredProviders(config: OAuthConfig): ProviderId[] {
   return PROVIDER_IDS.filter((provider) => credentials(config, provider) !== null)
 }
 
-/** Where the provider sends the browser back; registered with the provider as the callback URL. */
-export function callbackUrl(config: OAuthConfig, provider: ProviderId): string {
-  return new URL(`/oauth/${provider}/callback`, config.APP_URL).toString()
+/**
+ * Where the provider sends the browser back; registered with the provider as the callback URL. `origin`
+ * is APP_URL's, except in development where the app also answers under its other loopback name
+ * (localhost / 127.0.0.1, src/platform/env.ts): the round trip must come back to the origin whose cookie
+ * holds the flow.
+ */
+export function callbackUrl(config: OAuthConfig, provider: ProviderId, origin: string = config.APP_URL): string {
+  return new URL(`/oauth/${provider}/callback`, origin).toString()
 }
 
-export function oauthClient(config: OAuthConfig, provider: ProviderId): { client: OAuth2Client; clientId: string } | null {
+export function oauthClient(config: OAuthConfig, provider: ProviderId, origin?: string): { client: OAuth2Client; clientId: string } | null {
   const keys = credentials(config, provider)
   if (keys === null) return null
-  return { client: new OAuth2Client(keys.id, keys.secret, callbackUrl(config, provider)), clientId: keys.id }
+  return { client: new OAuth2Client(keys.id, keys.secret, callbackUrl(config, provider, origin)), clientId: keys.id }
 }

@@ -48,7 +48,8 @@ export const oauthRoutes = new Hono<AppEnv>()
     const request = hasLinkTokenShape(form.token) ? await consumeLinkRequest(db, form.token, now) : null
     if (!request || !isProviderId(request.provider)) return refusePage(c, 400, 'Link expired', 'This link has expired or was already used. Sign in again with the provider to get a new one.')
     const owner = await getUserById(db, request.userId)
-    if (!owner) return refusePage(c, 400, 'Link expired', 'This account no longer exists.')
+    // The address the provider vouched for must still be the account's: an email change since voids it.
+    if (!owner || owner.email !== request.email) return refusePage(c, 400, 'Link expired', 'This link no longer matches the account. Sign in again with the provider to get a new one.')
     const label = PROVIDERS[request.provider].label
     const profile = { provider: request.provider, providerUserId: request.providerUserId, email: request.email, emailVerified: true, name: owner.name, display: `${label} (${request.email})` }
     if (!(await linkAccount(db, owner.id, profile, now))) {
@@ -84,9 +85,9 @@ export const oauthRoutes = new Hono<AppEnv>()
       if (!(err instanceof OAuthFlowError)) throw err
       c.get('log').warn('oauth callback refused', { provider, reason: err.reason })
       await recordAuthAudit(c, 'auth.login_failed', { actorId: null, detail: { reason: err.reason, method: provider } })
-      return refusePage(c, err.status, `Signing in with ${PROVIDERS[provider].label} did not complete`, err.message)
+      return refusePage(c, err.status, `Signing in with ${PROVIDERS[provider].label} did not complete`, err.message, Boolean(flow?.linkSessionId))
     }
-    return flow!.linkUserId ? linkToSignedInUser(c, profile, flow!, now) : signInWithProvider(c, profile, flow!, now)
+    return flow!.linkSessionId ? linkToSignedInUser(c, profile, flow!, now) : signInWithProvider(c, profile, flow!, now)
   })
   // The body is capped before anything else, as on every form route (test/platform/malformed-forms.test.ts).
   .post('/settings/oauth/:provider/link', formBodyLimit(), requireUser, refuseWhileImpersonating, async (c) => {
@@ -95,7 +96,7 @@ export const oauthRoutes = new Hono<AppEnv>()
     const user = c.get('user')!
     const limited = await throttled(c, `oauth-settings:${user.id}`, OAUTH_SETTINGS_LIMIT)
     if (limited) return limited
-    return c.redirect(beginFlow(c, provider, '/settings', user.id)!, 303)
+    return c.redirect(beginFlow(c, provider, '/settings', c.get('session')!.id)!, 303)
   })
   .post('/settings/oauth/:provider/unlink', formBodyLimit(), requireUser, refuseWhileImpersonating, async (c) => {
     const provider = offeredProvider(c)

@@ -12,9 +12,13 @@ import { OAuthMessage } from './views'
 // address, or — the address belongs to an account not signed in here — mail that account a confirmation.
 // Never linked on a matching address alone, and never an account from an address the provider did not verify.
 
-export function refusePage(c: AppContext, status: 400 | 403 | 409 | 502, title: string, message: string) {
+/** The message page at its status; a round trip started from settings leads back there, others to log in. */
+export function refusePage(c: AppContext, status: 400 | 403 | 409 | 502, title: string, message: string, fromSettings = false) {
   c.status(status)
-  return c.render(<OAuthMessage title={title} message={message} />, { title, noindex: true })
+  const page = fromSettings
+    ? <OAuthMessage title={title} message={message}><p><a href="/settings">Back to settings</a></p></OAuthMessage>
+    : <OAuthMessage title={title} message={message} />
+  return c.render(page, { title, noindex: true })
 }
 
 /** The signed-in user's "Link GitHub" round trip came back. */
@@ -22,19 +26,19 @@ export async function linkToSignedInUser(c: AppContext, profile: ProviderProfile
   const label = PROVIDERS[profile.provider].label
   const user = c.get('user')
   const session = c.get('session')
-  if (!user || user.id !== flow.linkUserId) return refusePage(c, 403, 'Not linked', `You are no longer signed in as the account that asked to link ${label}. Sign in and link it from settings again.`)
-  if (session?.impersonatorId) return refusePage(c, 403, 'Not linked', 'Sign-in methods are only for the account’s owner. Return to your admin account first.')
+  if (!user || !session || session.id !== flow.linkSessionId) return refusePage(c, 403, 'Not linked', `You are no longer signed in as the account that asked to link ${label}. Sign in and link it from settings again.`, true)
+  if (session?.impersonatorId) return refusePage(c, 403, 'Not linked', 'Sign-in methods are only for the account’s owner. Return to your admin account first.', true)
   const existing = await findLinkedAccount(c.get('db'), profile.provider, profile.providerUserId)
   if (existing && existing.userId !== user.id) {
     await recordAuthAudit(c, 'oauth.link_refused', { targetId: user.id, detail: { provider: profile.provider, reason: 'linked to another account' } })
-    return refusePage(c, 409, 'Not linked', `This ${label} account is already linked to another account here. Unlink it there first, or use another ${label} account.`)
+    return refusePage(c, 409, 'Not linked', `This ${label} account is already linked to another account here. Unlink it there first, or use another ${label} account.`, true)
   }
   if (existing) {
     setFlash(c, 'info', `${profile.display} was already linked.`)
     return c.redirect('/settings', 303)
   }
   if (!(await linkAccount(c.get('db'), user.id, profile, now))) {
-    return refusePage(c, 409, 'Not linked', `Your account already has another ${label} account linked. Unlink it first.`)
+    return refusePage(c, 409, 'Not linked', `Your account already has another ${label} account linked. Unlink it first.`, true)
   }
   await recordAuthAudit(c, 'oauth.linked', { targetId: user.id, detail: { provider: profile.provider, via: 'settings' } })
   await sendSecurityNotice(c, user, 'provider_linked', profile.display)

@@ -62,6 +62,7 @@ export function LinkedProvidersSection({ data }: { data: LinkedSectionData; c: A
   return (
     <div class="oauth-settings">
       <p class="mb-3">Sign in with an account you already have elsewhere. Linking or unlinking one is mailed to you.</p>
+      {data.available.length === 0 && <p class="help">No sign-in providers are set up on this site.</p>}
       <ul class="oauth-accounts">
         {data.available.map((provider) => {
           const linked = data.accounts.find((a) => a.provider === provider)

@@ -8,7 +8,7 @@ import { waitForAccountDeleted } from '../helpers/account-deletion'
 import { postForm, request } from '../helpers/http'
 import { auditRowsAbout, signedInAdmin } from '../admin/helpers'
 import { PASSWORD, createTestUser, get, loginCookie, post, randomEmail, randomIp, sessionCookieFrom } from '../auth/helpers'
-import { installStandin, roundTrip, start, type Standin } from './standin'
+import { callback, consent, installStandin, roundTrip, start, type Standin } from './standin'
 
 // Linking rules (issue 22, ADR 0099): never linked on a matching address alone; linked by the signed-in
 // owner from settings or through the mailed confirmation; a provider account belongs to one user; unlinking
@@ -62,6 +62,15 @@ describe('an existing account with the same address', () => {
     expect(sessionCookieFrom(signIn)).not.toBeNull()
   })
 
+  it('a confirmation is void once the account’s address has changed', async () => {
+    const owner = await createTestUser()
+    expect((await roundTrip(standin, 'google', 'verified', owner.email)).status).toBe(202)
+    const token = /\/oauth\/link\?token=([a-z2-7]+)/.exec((await waitForMail(owner.email, { template: 'oauth-link-confirm' })).text)![1]!
+    await withDb((db) => db.update(users).set({ email: randomEmail('moved') }).where(eq(users.id, owner.id)))
+    expect((await postForm('/oauth/link', { token })).status).toBe(400)
+    expect(await linksOf(owner.id)).toEqual([])
+  })
+
   it('a malformed or unknown confirmation token is refused with 400', async () => {
     expect((await request('/oauth/link?token=nope')).status).toBe(400)
     expect((await postForm('/oauth/link', { token: 'a'.repeat(32) })).status).toBe(400)
@@ -81,6 +90,17 @@ describe('linking from settings', () => {
     const settings = await (await get('/settings', cookie)).text()
     expect(settings).toContain('Linked accounts')
     expect(settings).toContain('Unlink Google')
+  })
+
+  it('completes only in the session that asked: a link round trip ending in another session links nothing', async () => {
+    const user = await createTestUser()
+    const asking = await loginCookie(user.email)
+    const started = await start('github', { cookie: asking, link: true })
+    const back = await consent(standin, started.authorizeUrl, 'verified', randomEmail())
+    const res = await callback(back, [started.cookie, await loginCookie(user.email)])
+    expect(res.status).toBe(403)
+    expect(await res.text()).toContain('Back to settings')
+    expect(await linksOf(user.id)).toEqual([])
   })
 
   it('refuses a provider account already linked to another user', async () => {
