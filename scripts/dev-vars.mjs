@@ -16,3 +16,9 @@ export function writeDevVars(values, file = '.dev.vars') {
   ]
   fs.writeFileSync(file, lines.join('\n') + '\n')
 }
+
+/** The KEY=value lines of .dev.vars (what a developer set), as an object; {} when there is no file. */
+export function readDevVars(file = '.dev.vars') {
+  if (!fs.existsSync(file)) return {}
+  return Object.fromEntries(fs.readFileSync(file, 'utf8').split('\n').filter((l) => /^\w+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]))
+}

@@ -1,13 +1,8 @@
 // `npm run dev`'s provider choice: GitHub or Google keys in the environment or .dev.vars mean the real
 // services; no keys at all mean the local stand-in on OAUTH_STANDIN_PORT (12112) for both providers.
-import fs from 'node:fs'
+import { readDevVars } from '../dev-vars.mjs'
 import { startOAuthStandin, standinVars } from './server.mjs'
 import { STANDIN_CLIENTS } from './standin.mjs'
-
-function readDevVars(file = '.dev.vars') {
-  if (!fs.existsSync(file)) return {}
-  return Object.fromEntries(fs.readFileSync(file, 'utf8').split('\n').filter((l) => /^\w+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]))
-}
 
 export async function oauthDevVars({ port = Number(process.env.OAUTH_STANDIN_PORT ?? 12112) } = {}) {
   const file = readDevVars()

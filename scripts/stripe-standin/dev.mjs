@@ -1,12 +1,7 @@
 // `npm run dev`'s Stripe choice: keys in the environment or .dev.vars (sk_test_… and whsec_… from
 // `stripe listen`) mean real Stripe test mode; no keys mean the local stand-in on STRIPE_STANDIN_PORT (12111).
-import fs from 'node:fs'
+import { readDevVars } from '../dev-vars.mjs'
 import { LOCAL_STRIPE_SECRET_KEY, LOCAL_STRIPE_WEBHOOK_SECRET, startStripeStandin } from './server.mjs'
-
-function readDevVars(file = '.dev.vars') {
-  if (!fs.existsSync(file)) return {}
-  return Object.fromEntries(fs.readFileSync(file, 'utf8').split('\n').filter((l) => /^\w+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]))
-}
 
 export async function stripeDevVars({ appUrl, port = Number(process.env.STRIPE_STANDIN_PORT ?? 12111) }) {
   const file = readDevVars()

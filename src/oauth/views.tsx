@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx'
 import { Notice } from '../platform/components'
+import { formatDate } from '../platform/format'
 import { Icon } from '../platform/icons'
 import type { AppContext } from '../platform/types'
 import type { OAuthAccount } from './accounts'
@@ -50,7 +51,7 @@ export function LinkConfirmPage({ token, provider, email }: { token: string; pro
   )
 }
 
-const formatDate = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : 'never')
+const whenOrNever = (d: Date | null) => (d ? formatDate(d) : 'never')
 
 export interface LinkedSectionData {
   accounts: OAuthAccount[]
@@ -71,7 +72,7 @@ export function LinkedProvidersSection({ data }: { data: LinkedSectionData; c: A
             <li class="oauth-account" data-provider={provider}>
               <div>
                 <strong><Icon name={PROVIDERS[provider].icon} /> {label}</strong>
-                {linked ? <p class="help">{linked.email || 'no address'} · linked {formatDate(linked.createdAt)} · last used {formatDate(linked.lastUsedAt)}</p> : <p class="help">Not linked</p>}
+                {linked ? <p class="help">{linked.email || 'no address'} · linked {whenOrNever(linked.createdAt)} · last used {whenOrNever(linked.lastUsedAt)}</p> : <p class="help">Not linked</p>}
               </div>
               <form method="post" action={`/settings/oauth/${provider}/${linked ? 'unlink' : 'link'}`}>
                 <button type="submit" class={linked ? 'button is-small is-danger is-light' : 'button is-small'}>{linked ? `Unlink ${label}` : `Link ${label}`}</button>
