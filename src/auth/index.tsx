@@ -6,6 +6,7 @@ import { deletingAccountsPanel, signupChartPanel, userFiguresPanel } from './adm
 import { accountDeletionQueues } from './account-deletion'
 import { passwordSignInMethod } from './sign-in'
 import { adminTwoFactorPanel, twoFactorSettingsSection } from './two-factor-admin'
+import { LACKS_REQUIRED_2FA_FIELD, lacksRequiredTwoFactorField } from './two-factor-policy'
 
 // Accounts (docs/auth.md). Other features use the guards and the User type from here, never auth's
 // modules directly (the boundary test in test/scripts/feature-boundaries.test.ts holds that).
@@ -79,6 +80,7 @@ export const authFeature: Feature = {
   ],
   signInMethods: [passwordSignInMethod],
   settingsSections: [twoFactorSettingsSection],
+  viewerFields: { [LACKS_REQUIRED_2FA_FIELD]: lacksRequiredTwoFactorField },
   durableObjects: ['AuthThrottle'],
   queues: accountDeletionQueues,
   adminPanels: [userFiguresPanel, signupChartPanel, deletingAccountsPanel, adminTwoFactorPanel],

@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers'
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { Hono } from 'hono'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { authFeature } from '../../src/auth'
 import { ADMIN_TWO_FACTOR_REQUIRED, loadSession, requireAdmin } from '../../src/auth/guards'
 import { ADMIN_WITHOUT_2FA, twoFactorAdminRoutes } from '../../src/auth/two-factor-admin'
 import { isAdminTwoFactorRequired } from '../../src/auth/two-factor-policy'
@@ -30,7 +31,8 @@ let tx: Database | null = null
 const app = new Hono<AppEnv>()
   .use(requestContext, layoutRenderer, database, async (c, next) => {
     if (tx) c.set('db', tx)
-    c.set('registry', composeRegistry([]))
+    // Auth's own contributions: its viewer field answers the guard from the session query.
+    c.set('registry', composeRegistry([authFeature]))
     await next()
   }, loadSession)
   .route('/', twoFactorAdminRoutes)

@@ -1,5 +1,4 @@
-import { raw } from 'hono/html'
-import { renderSVG } from 'uqr'
+import { encode } from 'uqr'
 import { Field, type FieldErrors, Notice } from '../../platform/components'
 import { formatDay } from '../../platform/format'
 import type { TwoFactorState } from '../two-factor'
@@ -71,11 +70,26 @@ export function TwoFactorSection({ state, hasPassword, configured }: { state: Tw
   )
 }
 
+/**
+ * The QR code as SVG written in JSX from uqr's module matrix (no raw HTML: checklist 16). Black on white in
+ * both themes, with a quiet zone of two modules, as scanners expect.
+ */
+function QrCode({ text }: { text: string }) {
+  const { data, size } = encode(text, { border: 2, ecc: 'M' })
+  const d = data.flatMap((row, y) => row.map((dark, x) => (dark ? `M${x},${y}h1v1h-1z` : ''))).join('')
+  return (
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox={`0 0 ${size} ${size}`} shape-rendering="crispEdges" aria-hidden="true" focusable="false">
+      <rect width={size} height={size} fill="#fff" />
+      <path d={d} fill="#000" />
+    </svg>
+  )
+}
+
 /** Enrolment: the QR code (inline SVG, no script: CSP), the key to type by hand, and the first code. */
 export function TwoFactorSetupPage({ keyUri, manualKey, error }: { keyUri: string; manualKey: string; error?: string }) {
   return (
     <AuthPage title="Turn on two-factor" subtitle="Scan the code with an authenticator app, then type the code it shows.">
-      <figure class="totp-qr mb-4" role="img" aria-label="QR code of your two-factor key">{raw(renderSVG(keyUri, { border: 2 }))}</figure>
+      <figure class="totp-qr mb-4" role="img" aria-label="QR code of your two-factor key"><QrCode text={keyUri} /></figure>
       <p class="mb-2">No camera? Enter this key in the app instead:</p>
       <p class="mb-4"><code id="totp-manual-key" class="totp-key">{manualKey}</code></p>
       <form id="two-factor-enable" method="post" action="/settings/two-factor/enable" novalidate>
