@@ -1,6 +1,6 @@
-import { and, eq, gt } from 'drizzle-orm'
+import { and, eq, gt, sql } from 'drizzle-orm'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import type { Database } from '../platform/db'
+import { prepareOnce, type Database } from '../platform/db'
 import type { PersonRef } from '../platform/admin-ui'
 import type { Config } from '../platform/env'
 import type { ViewerField } from '../platform/feature'
@@ -79,16 +79,7 @@ export async function validateSessionToken(
 ): Promise<SessionValidationResult> {
   const parts = token.split('.')
   if (parts.length !== 2 || !hasTokenShape(parts[0], SESSION_ID_BYTES) || !hasTokenShape(parts[1], LINK_TOKEN_BYTES)) return { session: null, user: null }
-  const selection = { session: sessions, user: users }
-  const fields = Object.entries(options.viewerFields ?? {})
-  // Drizzle cannot select an empty nested object, so `extras` is only there when a feature adds a field.
-  if (fields.length > 0) Object.assign(selection, { extras: Object.fromEntries(fields.map(([name, field]) => [name, field(users.id)])) })
-  const [row] = await db
-    .select(selection)
-    .from(sessions)
-    .innerJoin(users, eq(sessions.userId, users.id))
-    .where(eq(sessions.id, parts[0]!))
-    .limit(1)
+  const [row] = await sessionLookup(options.viewerFields)(db, { id: parts[0]! })
   if (row === undefined) return { session: null, user: null }
   if (!secretMatchesHash(parts[1]!, row.session.secretHash)) return { session: null, user: null }
   const later = (work: Promise<unknown>) => (options.defer ? options.defer(work) : work)
@@ -110,6 +101,28 @@ export async function validateSessionToken(
   }
   const extras = (row as { extras?: Record<string, unknown> }).extras
   return extras ? { session, user: row.user, extras } : { session, user: row.user }
+}
+
+type LookupRow = { session: SessionRow; user: User; extras?: Record<string, unknown> }
+const NO_FIELDS = {}
+const lookups = new WeakMap<Record<string, ViewerField>, ReturnType<typeof prepareOnce<LookupRow>>>()
+
+// The lookup's SQL, built once per isolate for each set of viewer fields (the registry's: one per app),
+// not on every request (issue 23). Only the session id changes between requests.
+function sessionLookup(viewerFields: Record<string, ViewerField> = NO_FIELDS) {
+  let lookup = lookups.get(viewerFields)
+  if (lookup === undefined) {
+    const fields = Object.entries(viewerFields)
+    lookup = prepareOnce<LookupRow>('session_lookup', (db) => {
+      const selection = { session: sessions, user: users }
+      // Drizzle cannot select an empty nested object, so `extras` is only there when a feature adds a field.
+      if (fields.length > 0) Object.assign(selection, { extras: Object.fromEntries(fields.map(([name, field]) => [name, field(users.id)])) })
+      return db.select(selection).from(sessions).innerJoin(users, eq(sessions.userId, users.id))
+        .where(eq(sessions.id, sql.placeholder('id'))).limit(1) as unknown as ReturnType<Parameters<typeof prepareOnce<LookupRow>>[1]>
+    })
+    lookups.set(viewerFields, lookup)
+  }
+  return lookup
 }
 
 export async function invalidateSession(db: Database, sessionId: string): Promise<void> {

@@ -1,4 +1,6 @@
 import { Hono } from 'hono'
+import { raw } from 'hono/html'
+import type { Registry } from '../platform/feature'
 import type { AppEnv } from '../platform/types'
 import { Icon } from '../platform/icons'
 import { fillAppName, site } from '../site.config'
@@ -130,21 +132,35 @@ function FinalCta({ appName, served }: { appName: string; served: Set<string> })
 
 const fill = fillAppName
 
+// The copy around the features' sections depends only on APP_NAME and on which pages the registry serves:
+// rendered once per isolate (issue 23: the home page's own work against a bare worker), not per request.
+const staticParts = new WeakMap<Registry, { appName: string; before: ReturnType<typeof raw>; after: ReturnType<typeof raw> }>()
+
+function landingCopy(registry: Registry, appName: string) {
+  const cached = staticParts.get(registry)
+  if (cached?.appName === appName) return cached
+  const served = new Set(registry.nav.map((item) => item.href))
+  const parts = {
+    appName,
+    before: raw(String(<><Hero appName={appName} served={served} /><Features appName={appName} /><Steps appName={appName} /></>)),
+    after: raw(String(<><Faq appName={appName} /><FinalCta appName={appName} served={served} /></>)),
+  }
+  staticParts.set(registry, parts)
+  return parts
+}
+
 export const homeRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const now = new Date()
     const appName = c.env.APP_NAME
     const sections = c.get('registry').homeSections
-    const served = new Set(c.get('registry').nav.map((item) => item.href))
+    const copy = landingCopy(c.get('registry'), appName)
     const data = await Promise.all(sections.map((s) => (s.load ? s.load(c.get('db'), c.env, now) : Promise.resolve(undefined))))
     return c.render(
       <>
-        <Hero appName={appName} served={served} />
-        <Features appName={appName} />
-        <Steps appName={appName} />
+        {copy.before}
         {sections.map((section, i) => section.render(data[i]))}
-        <Faq appName={appName} />
-        <FinalCta appName={appName} served={served} />
+        {copy.after}
       </>,
       { title: fill(site.hero.title, appName), description: fill(site.description, appName) },
     )

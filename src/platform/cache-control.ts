@@ -12,6 +12,7 @@ export function preventCachingOfPrivateResponses(c: AppContext): void {
   if (c.res.headers.has('cache-control')) return
   const readsCookie = c.req.header('cookie') !== undefined
   const setsCookie = c.res.headers.has('set-cookie')
-  const carriesToken = new URL(c.req.url).searchParams.has('token')
+  // Most URLs have no query string: no URL parse for them (issue 23).
+  const carriesToken = c.req.url.includes('?') && new URL(c.req.url).searchParams.has('token')
   if (readsCookie || setsCookie || carriesToken) c.res.headers.set('Cache-Control', 'no-store')
 }

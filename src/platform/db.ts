@@ -1,5 +1,7 @@
-import { Pool, neon, neonConfig, type PoolClient } from '@neondatabase/serverless'
-import { drizzle as drizzleHttp, type NeonHttpDatabase } from 'drizzle-orm/neon-http'
+import { Pool, neon, neonConfig, type NeonQueryFunction, type PoolClient } from '@neondatabase/serverless'
+import { fillPlaceholders } from 'drizzle-orm'
+import { drizzle as drizzleHttp, NeonHttpDatabase, NeonHttpSession } from 'drizzle-orm/neon-http'
+import { PgDialect } from 'drizzle-orm/pg-core'
 import { drizzle as drizzleWs, type NeonDatabase } from 'drizzle-orm/neon-serverless'
 import { coalesceQueries } from './db-coalesce'
 import { createLogger } from './logger'
@@ -35,7 +37,72 @@ function configureLocalProxy(proxy: string | undefined): void {
 
 export interface DbHandle {
   db: Database
+  /** Ends the transaction Pool, if `transaction` opened one. */
   close: () => Promise<void>
+  /** True once `transaction` opened a Pool that `close` must end. */
+  opened: () => boolean
+}
+
+// Per isolate (issue 23): what a drizzle() call rebuilt on every request. The dialect holds drizzle's casing
+// cache (every table's snake_case column names, recomputed per new instance); drizzle's neon-http driver
+// re-registers the driver's global type parsers on each construction; and neon() per DATABASE_URL is a plain
+// function holding no socket. Profiled under load on /dashboard, these were about a tenth of the Worker's
+// CPU. What stays per request is the query coalescer (its batch must only ever hold one request's queries)
+// and the thin session and database objects around it.
+const dialect = new PgDialect({ casing: 'snake_case' })
+const httpClients = new Map<string, NeonQueryFunction<false, false>>()
+let typeParsersSet = false
+
+function httpDatabase(url: string): Database {
+  let sql = httpClients.get(url)
+  if (sql === undefined) {
+    sql = neon(url)
+    httpClients.set(url, sql)
+  }
+  if (!typeParsersSet) {
+    // The one drizzle() of the isolate: it sets the type parsers its results rely on (dates stay strings).
+    drizzleHttp({ client: sql, casing: 'snake_case' })
+    typeParsersSet = true
+  }
+  const client = coalesceQueries(sql)
+  const db = new NeonHttpDatabase(dialect, new NeonHttpSession(client, dialect, undefined, {}), undefined)
+  // Under a symbol and as an object: the request's lazy handle (platform/middleware.ts) binds functions.
+  return Object.assign(db, { $client: client, [HTTP_QUERY]: { run: client.query } }) as unknown as Database
+}
+
+const HTTP_QUERY = Symbol('http query')
+type HttpQuery = { run: NeonQueryFunction<false, false>['query'] }
+
+/** What `prepareOnce` builds: any drizzle select (or other query with placeholders) before it runs. */
+interface Preparable<Row> {
+  toSQL(): { sql: string; params: unknown[] }
+  prepare(name: string): { execute(values?: Record<string, unknown>): Promise<Row[]>; mapResult(result: unknown): unknown }
+}
+
+// Queries without a database to build them on: never run (a request's own client runs their SQL).
+const templateDb = new NeonHttpDatabase(dialect, new NeonHttpSession((() => {
+  throw new Error('prepareOnce: the template database runs nothing')
+}) as unknown as NeonQueryFunction<false, false>, dialect, undefined, {}), undefined) as unknown as Database
+
+/**
+ * A query whose SQL is built once per isolate and run on each request's database (issue 23: drizzle
+ * rebuilt the session lookup's SQL on every request, a tenth of a signed-in page's Worker CPU). `build`
+ * writes it with `sql.placeholder('name')` for the values that change; the result is `(db, values) => rows`.
+ * On the request's HTTP client it keeps the request's query coalescing (db-coalesce.ts); on anything else
+ * (a transaction) it simply builds and runs the query there.
+ */
+export function prepareOnce<Row>(name: string, build: (db: Database) => Preparable<Row>): (db: DatabaseOrTransaction, values: Record<string, unknown>) => Promise<Row[]> {
+  let built: { sql: string; params: unknown[]; prepared: ReturnType<Preparable<Row>['prepare']> } | null = null
+  return async (db, values) => {
+    const http = (db as unknown as Record<symbol, HttpQuery | undefined>)[HTTP_QUERY]
+    if (http === undefined) return build(db as Database).prepare(name).execute(values)
+    if (built === null) {
+      const query = build(templateDb)
+      built = { ...query.toSQL(), prepared: query.prepare(name) }
+    }
+    const result = await http.run(built.sql, fillPlaceholders(built.params, values), { arrayMode: true, fullResults: true })
+    return built.prepared.mapResult(result) as Row[]
+  }
 }
 
 type DbEnv = Pick<Env, 'DATABASE_URL'> & { NEON_WS_PROXY?: string }
@@ -44,7 +111,7 @@ type DbEnv = Pick<Env, 'DATABASE_URL'> & { NEON_WS_PROXY?: string }
 // holds no socket at all. close() ends the transaction Pool if one was opened.
 export function createDb(env: DbEnv): DbHandle {
   configureLocalProxy(env.NEON_WS_PROXY)
-  const db = drizzleHttp({ client: coalesceQueries(neon(env.DATABASE_URL)), casing: 'snake_case' }) as unknown as Database
+  const db = httpDatabase(env.DATABASE_URL)
   let pool: Pool | null = null
   let wsDb: WsDatabase | null = null
   let closing = false
@@ -77,5 +144,6 @@ export function createDb(env: DbEnv): DbHandle {
       closing = true
       if (pool) await pool.end().catch(() => undefined)
     },
+    opened: () => pool !== null,
   }
 }

@@ -47,6 +47,8 @@ const configSchema = z.object({
 }).transform((vars) => ({
   ...vars,
   logRequests: vars.LOG_REQUESTS === 'true',
+  /** APP_URL's origin, parsed once per isolate with the rest (the layout and SEO routes read it per request). */
+  appOrigin: new URL(vars.APP_URL).origin,
   isProduction: vars.ENVIRONMENT === 'production',
   isDevelopment: vars.ENVIRONMENT === 'development',
 }))
@@ -94,11 +96,18 @@ export function isDevelopment(env: Env): boolean {
  * http://localhost:8787): a WebAuthn relying-party id cannot be an IP address, so passkeys need the name
  * (issue 22, ADR 0101). Production stays exactly what is configured.
  */
-export function trustedOrigins(env: Env): Set<string> {
+export function trustedOrigins(env: Env): ReadonlySet<string> {
   const config = readConfig(env)
-  const appOrigin = new URL(config.APP_URL).origin
-  return new Set([appOrigin, ...(config.isDevelopment ? loopbackTwin(appOrigin) : []), ...splitOrigins(config.TRUSTED_ORIGINS ?? '')])
+  // Built once per validated configuration (issue 23): the CSRF check asks on every unsafe request.
+  let origins = originsCache.get(config)
+  if (origins === undefined) {
+    const appOrigin = config.appOrigin
+    origins = new Set([appOrigin, ...(config.isDevelopment ? loopbackTwin(appOrigin) : []), ...splitOrigins(config.TRUSTED_ORIGINS ?? '')])
+    originsCache.set(config, origins)
+  }
+  return origins
 }
+const originsCache = new WeakMap<Config, ReadonlySet<string>>()
 
 // The same port under the other loopback name a developer types; nothing for any other host.
 function loopbackTwin(origin: string): string[] {

@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx'
 import { jsxRenderer, useRequestContext } from 'hono/jsx-renderer'
+import { raw } from 'hono/html'
 import type { AppEnv } from './types'
 import { Notice } from './components'
 import { AppShell, type Crumb } from './app-shell'
@@ -56,6 +57,19 @@ const HTMX_CONFIG = JSON.stringify({
   ],
 })
 
+// The end of <head> is the same on every page: rendered to HTML once per isolate, not per request (issue 23).
+const HEAD_ASSETS = raw(String(
+  <>
+    <meta name="htmx-config" content={HTMX_CONFIG} />
+    <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+    <link rel="preload" href="/vendor/fonts/inter-latin-wght-normal.woff2" as="font" type="font/woff2" crossorigin="anonymous" />
+    <link rel="stylesheet" href="/vendor/site.css" />
+    <script src="/vendor/htmx.min.js" defer></script>
+    <script src="/app.js" defer></script>
+    <script src="/vendor/alpine-csp.min.js" defer></script>
+  </>,
+))
+
 function Layout(props: PageProps & { children?: Child }) {
   const c = useRequestContext<AppEnv>()
   const appName = c.env.APP_NAME
@@ -75,7 +89,7 @@ function Layout(props: PageProps & { children?: Child }) {
   const inApp = c.get('shell') === 'app' && viewer !== null
   // SEO (issue 20): one canonical address per page on APP_URL's origin (no query string: filters and
   // tracking parameters are not pages of their own), and the same title and description for link previews.
-  const origin = new URL(c.get('config').APP_URL).origin
+  const origin = c.get('config').appOrigin
   const canonical = `${origin}${c.req.path}`
   const title = `${props.title} · ${appName}`
   const description = props.description ?? `${appName}: ship your SaaS on the edge.`
@@ -102,13 +116,7 @@ function Layout(props: PageProps & { children?: Child }) {
         <meta name="twitter:title" content={title} />
         <meta name="twitter:description" content={description} />
         <meta name="twitter:image" content={`${origin}${OG_IMAGE.path}`} />
-        <meta name="htmx-config" content={HTMX_CONFIG} />
-        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-        <link rel="preload" href="/vendor/fonts/inter-latin-wght-normal.woff2" as="font" type="font/woff2" crossorigin="anonymous" />
-        <link rel="stylesheet" href="/vendor/site.css" />
-        <script src="/vendor/htmx.min.js" defer></script>
-        <script src="/app.js" defer></script>
-        <script src="/vendor/alpine-csp.min.js" defer></script>
+        {HEAD_ASSETS}
       </head>
       {inApp ? (
         <body class="app-body">

@@ -38,7 +38,8 @@ export const database = createMiddleware<AppEnv>(async (c, next) => {
   try {
     await next()
   } finally {
-    if (handle) c.executionCtx.waitUntil((handle as DbHandle).close())
+    // waitUntil only when a transaction opened a Pool: a pending task per request was measurable (issue 23).
+    if (handle && (handle as DbHandle).opened()) c.executionCtx.waitUntil((handle as DbHandle).close())
   }
 })
 

@@ -25,13 +25,13 @@ const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (ch) => `&#${ch.cha
 
 export const seoRoutes = new Hono<AppEnv>()
   .get('/robots.txt', (c) => {
-    const origin = new URL(c.get('config').APP_URL).origin
+    const origin = c.get('config').appOrigin
     const lines = ['User-agent: *', ...listPrivatePaths(c.get('registry').nav).map((path) => `Disallow: ${path}`), '', `Sitemap: ${origin}/sitemap.xml`, '']
     c.header('Cache-Control', 'public, max-age=3600')
     return c.text(lines.join('\n'))
   })
   .get('/sitemap.xml', (c) => {
-    const origin = new URL(c.get('config').APP_URL).origin
+    const origin = c.get('config').appOrigin
     const urls = listPublicPaths(c.get('registry').nav).map((path) => `  <url><loc>${escapeXml(`${origin}${path}`)}</loc></url>`)
     c.header('Cache-Control', 'public, max-age=3600')
     c.header('Content-Type', 'application/xml; charset=utf-8')
