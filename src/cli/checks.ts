@@ -147,6 +147,12 @@ export function variableRules(environment: Environment, billingInstalled: boolea
       name: 'NEON_WS_PROXY', required: false, fix: 'Remove NEON_WS_PROXY from the production variables: it is the local bridge only.',
       validate: (v) => (prod && v ? 'is set: production must talk to Neon directly' : null),
     },
+    {
+      // The local OAuth stand-in (docs/oauth-standin.md): the app ignores it in production, but it says the
+      // provider keys beside it are the stand-in's, not a real GitHub or Google app's.
+      name: 'OAUTH_STANDIN_URL', required: false, fix: 'Remove OAUTH_STANDIN_URL from the production variables and set real GitHub/Google keys.',
+      validate: (v) => (prod && v ? 'is set: production signs in with the real GitHub and Google' : null),
+    },
   ]
   // Stripe keys are checked whenever present (a live key in development is wrong with or without billing);
   // production requires them only once the billing feature is installed.

@@ -4,8 +4,9 @@ import type { Config } from '../platform/env'
 // The providers a visitor may sign in with (issue 22, docs/auth.md). Each talks OAuth 2.0 through arctic's
 // OAuth2Client rather than its GitHub/Google classes: those hard-code the endpoints, and the local stand-in
 // (scripts/oauth-standin, docs/oauth-standin.md) must be reached through the very same code path
-// (ADR 0099). With OAUTH_STANDIN_URL set (never in production: src/platform/env.ts) every endpoint is the
-// stand-in's, under /github or /google, at the same paths the real service uses.
+// (ADR 0099). With OAUTH_STANDIN_URL set every endpoint is the stand-in's, under /github or /google, at the
+// same paths the real service uses — outside production only: there it is ignored, since a stand-in would
+// sign anyone in (`quickscale check` also flags it).
 export const PROVIDER_IDS = ['github', 'google'] as const
 export type ProviderId = (typeof PROVIDER_IDS)[number]
 
@@ -31,9 +32,10 @@ export function isProviderId(value: unknown): value is ProviderId {
 }
 
 type OAuthConfig = Pick<Config, 'GITHUB_CLIENT_ID' | 'GITHUB_CLIENT_SECRET' | 'GOOGLE_CLIENT_ID' | 'GOOGLE_CLIENT_SECRET' | 'OAUTH_STANDIN_URL' | 'APP_URL'>
+type EndpointConfig = Pick<Config, 'OAUTH_STANDIN_URL' | 'isProduction'>
 
-export function providerEndpoints(config: OAuthConfig, provider: ProviderId): ProviderEndpoints {
-  const standin = config.OAUTH_STANDIN_URL ? config.OAUTH_STANDIN_URL.replace(/\/$/, '') : ''
+export function providerEndpoints(config: EndpointConfig, provider: ProviderId): ProviderEndpoints {
+  const standin = config.OAUTH_STANDIN_URL && !config.isProduction ? config.OAUTH_STANDIN_URL.replace(/\/$/, '') : ''
   if (provider === 'github') {
     const web = standin ? `${standin}/github` : 'https://github.com'
     return { authorize: `${web}/login/oauth/authorize`, token: `${web}/login/oauth/access_token`, api: standin ? `${standin}/github/api` : 'https://api.github.com', issuer: '' }

@@ -25,7 +25,7 @@ const configSchema = z.object({
   GOOGLE_CLIENT_ID: z.string().optional(),
   GOOGLE_CLIENT_SECRET: z.string().optional(),
   // Development and tests only: the local OAuth stand-in (scripts/oauth-standin) that answers in place of
-  // GitHub's and Google's endpoints. Refused in production, where a stand-in would accept anyone.
+  // GitHub's and Google's endpoints. Ignored in production (src/oauth/providers.ts): a stand-in signs anyone in.
   OAUTH_STANDIN_URL: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
   // Dev-only: the address of the local WebSocket→TCP bridge. Never set in production.
   NEON_WS_PROXY: z.string().optional(),
@@ -42,8 +42,6 @@ const configSchema = z.object({
   // Ray ID = our request id) and wrangler dev prints its own line, so ours doubled log volume and cost
   // (docs/performance.md: a third of the home page's throughput under wrangler dev).
   LOG_REQUESTS: z.enum(['true', 'false']).optional(),
-}).refine((vars) => vars.ENVIRONMENT !== 'production' || !vars.OAUTH_STANDIN_URL, {
-  path: ['OAUTH_STANDIN_URL'], message: 'must be empty in production (it points sign-in at the local OAuth stand-in)',
 }).transform((vars) => ({
   ...vars,
   logRequests: vars.LOG_REQUESTS === 'true',

@@ -110,6 +110,7 @@ describe('variables', () => {
     const bad = {
       ENVIRONMENT: 'development', APP_URL: 'http://shop.acme.io', DATABASE_URL: 'postgresql://app:pw@127.0.0.1:5432/app', ADMIN_EMAIL: 'ops@example.com',
       EMAIL_FROM: 'Acme <noreply@example.com>', RESEND_API_KEY: 'resend-key', APP_NAME: '  ', HIBP_API_BASE: 'http://127.0.0.1:9999', NEON_WS_PROXY: '127.0.0.1:54330',
+      OAUTH_STANDIN_URL: 'http://127.0.0.1:12112',
       STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec-nope', STRIPE_API_BASE: 'http://127.0.0.1:12111',
     }
     expect(details(checkVariables(bad, prod))).toEqual([
@@ -122,6 +123,7 @@ describe('variables', () => {
       'fail: APP_NAME is empty.',
       'fail: HIBP_API_BASE points at http://127.0.0.1:9999, not the breach-check service.',
       'fail: NEON_WS_PROXY is set: production must talk to Neon directly.',
+      'fail: OAUTH_STANDIN_URL is set: production signs in with the real GitHub and Google.',
       'fail: STRIPE_SECRET_KEY is a test key in production: use a live key (sk_live_…), or deploy a staging site with --env staging.',
       'fail: STRIPE_WEBHOOK_SECRET does not look like a Stripe webhook signing secret (whsec_…).',
       'fail: STRIPE_API_BASE is set: production must talk to api.stripe.com.',

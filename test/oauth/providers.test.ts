@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { env } from 'cloudflare:workers'
-import { ConfigError, readConfig } from '../../src/platform/env'
+import { readConfig } from '../../src/platform/env'
 import { configuredProviders, providerEndpoints } from '../../src/oauth/providers'
 
 // Which providers are offered, and where their endpoints are (src/oauth/providers.ts, ADR 0099).
-const base = { APP_URL: 'https://app.example.com', OAUTH_STANDIN_URL: '' }
+const base = { APP_URL: 'https://app.example.com', OAUTH_STANDIN_URL: '', isProduction: false }
 
 describe('providers from secrets', () => {
   it('offers a provider only when both its values are set', () => {
@@ -22,10 +22,9 @@ describe('providers from secrets', () => {
     expect(providerEndpoints(standin, 'google')).toMatchObject({ token: 'http://127.0.0.1:12112/google/token', issuer: 'http://127.0.0.1:12112/google' })
   })
 
-  it('refuses the stand-in in production, naming the variable', () => {
-    const production = { ...env, ENVIRONMENT: 'production', APP_URL: 'https://app.example.com', OAUTH_STANDIN_URL: 'http://127.0.0.1:12112' } as unknown as Env
-    expect(() => readConfig(production)).toThrow(ConfigError)
-    expect(() => readConfig(production)).toThrow(/OAUTH_STANDIN_URL is invalid: must be empty in production/)
-    expect(readConfig({ ...env, ENVIRONMENT: 'production', APP_URL: 'https://app.example.com', OAUTH_STANDIN_URL: '' } as unknown as Env).isProduction).toBe(true)
+  it('ignores the stand-in in production: sign-in there only ever talks to GitHub and Google', () => {
+    const production = readConfig({ ...env, ENVIRONMENT: 'production', APP_URL: 'https://app.example.com', OAUTH_STANDIN_URL: 'http://127.0.0.1:12112' } as unknown as Env)
+    expect(providerEndpoints(production, 'github').authorize).toBe('https://github.com/login/oauth/authorize')
+    expect(providerEndpoints(production, 'google')).toMatchObject({ token: 'https://oauth2.googleapis.com/token', issuer: 'https://accounts.google.com' })
   })
 })
