@@ -33,6 +33,7 @@ describe('sign-up with GitHub in Chromium', () => {
     await expect(page.locator('section.box', { has: page.locator('#linked-accounts-title') }).textContent()).resolves.toContain(email)
     await expect(page.getByRole('button', { name: 'Unlink GitHub' }).count()).resolves.toBe(1)
     await expect(page.getByRole('button', { name: 'Email me a link to set a password' }).count()).resolves.toBe(1)
+    await expectNoSeriousA11yViolations(page, 'settings with a linked GitHub account')
     expect(problems.cspViolations).toEqual([])
     expect(problems.pageErrors).toEqual([])
   })
