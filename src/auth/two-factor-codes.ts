@@ -25,6 +25,16 @@ export function generateTotpKey(): Uint8Array {
 
 export const isTotpCodeShape = (code: string): boolean => /^\d{6}$/.test(code)
 
+// The longest thing the code field takes: a recovery code typed with spaces and a dash fits, a paste of
+// a page does not reach a query.
+export const CODE_INPUT_MAX = 20
+
+/** What a code field was sent, trimmed; null when empty or longer than any code. */
+export function readCodeInput(value: string | undefined): string | null {
+  const code = (value ?? '').trim()
+  return code === '' || code.length > CODE_INPUT_MAX ? null : code
+}
+
 /**
  * The step whose code `code` is, within ±TOTP_WINDOW_STEPS of now and later than `lastUsedStep` (a code,
  * or an earlier one, that was already accepted is refused: replay), or null. Every candidate is compared

@@ -12,6 +12,7 @@ import { endPendingSignIn, readPendingSignIn } from '../second-factor'
 import type { SignInMethod } from '../session'
 import { finishSignIn, signInRefusal } from '../sign-in'
 import { getTwoFactorState, useSecondFactor } from '../two-factor'
+import { readCodeInput } from '../two-factor-codes'
 import { TwoFactorLoginForm, TwoFactorLoginPage } from '../views/two-factor'
 
 // A pending sign-in gets this many wrong codes; then it ends and the password is asked again. With the
@@ -51,8 +52,8 @@ export const twoFactorLoginRoutes = new Hono<AppEnv>()
     const { pending, user } = found
     const fail = (status: 401 | 422 | 429, error: string) =>
       respondWithForm(c, status, <TwoFactorLoginForm error={error} />, <TwoFactorLoginPage error={error} />, 'Two-factor authentication')
-    const code = (form.code ?? '').trim()
-    if (code === '' || code.length > 20) return fail(422, 'Enter the code from your authenticator app or a recovery code.')
+    const code = readCodeInput(form.code)
+    if (code === null) return fail(422, 'Enter the code from your authenticator app or a recovery code.')
 
     // Consumed before the code is checked, like the password (checklist 23, 24): parallel guesses are counted.
     const throttle = await consumeCodeAttempt(c, user.id, now)

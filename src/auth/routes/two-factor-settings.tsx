@@ -11,7 +11,7 @@ import { sendSecurityNotice } from '../mail'
 import { reauthenticate } from '../reauth'
 import type { User } from '../schema'
 import { confirmTotpEnrolment, disableTwoFactor, readEnrolmentKey, regenerateRecoveryCodes, startTotpEnrolment, useSecondFactor } from '../two-factor'
-import { manualEntryKey, totpKeyUri } from '../two-factor-codes'
+import { isTotpCodeShape, manualEntryKey, readCodeInput, totpKeyUri } from '../two-factor-codes'
 import { twoFactorConfigured } from '../two-factor-keys'
 import { RecoveryCodesPage, TwoFactorFormPage, TwoFactorReauthForm, TwoFactorSetupPage } from '../views/two-factor'
 import { codeThrottleKey, consumeCodeAttempt } from './two-factor-login'
@@ -35,8 +35,8 @@ async function confirmOwner(c: AppContext, user: User, form: FormFields, spec: R
     if (denied) return { status: denied.status, errors: { password: denied.message } }
   }
   if (!spec.askCode) return null
-  const code = (form[`${spec.id}-code`] ?? '').trim()
-  if (code === '' || code.length > 20) return { status: 422, errors: { code: 'Enter a current code from your app or a recovery code.' } }
+  const code = readCodeInput(form[`${spec.id}-code`])
+  if (code === null) return { status: 422, errors: { code: 'Enter a current code from your app or a recovery code.' } }
   const throttle = await consumeCodeAttempt(c, user.id, now)
   if (!throttle.allowed) return { status: 429, errors: { form: throttleMessage(throttle.retryAfterSeconds) } }
   if ((await useSecondFactor(c.get('db'), configOf(c), user.id, code, now)) === null) {
@@ -85,14 +85,14 @@ export const twoFactorSettingsRoutes = new Hono<AppEnv>()
     const user = c.get('user')!
     const now = new Date()
     const db = c.get('db')
-    const code = ((await readForm(c)).code ?? '').trim()
+    const code = readCodeInput((await readForm(c)).code) ?? ''
     const again = async (status: 401 | 422 | 429, error: string) => {
       const key = await readEnrolmentKey(db, configOf(c), user.id)
       if (key === null) return redirectAfterPost(c, '/settings')
       c.status(status)
       return c.render(<TwoFactorSetupPage keyUri={totpKeyUri(c.env.APP_NAME, user.email, key)} manualKey={manualEntryKey(key)} error={error} />, { title: 'Turn on two-factor', noindex: true })
     }
-    if (!/^\d{6}$/.test(code)) return again(422, 'Enter the 6-digit code from your app.')
+    if (!isTotpCodeShape(code)) return again(422, 'Enter the 6-digit code from your app.')
     const throttle = await consumeCodeAttempt(c, user.id, now)
     if (!throttle.allowed) return again(429, throttleMessage(throttle.retryAfterSeconds))
     // Only a correct code turns it on: the app holds the key and its clock agrees with ours.

@@ -2,6 +2,7 @@ import { encode } from 'uqr'
 import { Field, type FieldErrors, Notice } from '../../platform/components'
 import { formatDay } from '../../platform/format'
 import type { TwoFactorState } from '../two-factor'
+import { CODE_INPUT_MAX, TOTP_DIGITS } from '../two-factor-codes'
 import { AuthPage, SubmitButton } from './components'
 
 type Errors = FieldErrors & { form?: string }
@@ -9,7 +10,7 @@ type Errors = FieldErrors & { form?: string }
 // The code field of every two-factor form: one-time-code lets phones offer the code, numeric keypads come
 // up; a recovery code (letters) is accepted by the same field.
 function CodeField({ name, label, error, help }: { name: string; label: string; error?: string; help?: string }) {
-  return <Field name={name} label={label} error={error} help={help} required maxlength={20} autocomplete="one-time-code" />
+  return <Field name={name} label={label} error={error} help={help} required maxlength={CODE_INPUT_MAX} autocomplete="one-time-code" />
 }
 
 /** The code step of sign-in (/login/two-factor): page and htmx fragment. */
@@ -94,7 +95,7 @@ export function TwoFactorSetupPage({ keyUri, manualKey, error }: { keyUri: strin
       <p class="mb-4"><code id="totp-manual-key" class="totp-key">{manualKey}</code></p>
       <form id="two-factor-enable" method="post" action="/settings/two-factor/enable" novalidate>
         <Notice kind="danger" message={error} />
-        <Field name="code" label="Code from the app" error={error ? 'Check the code and type the one the app shows now.' : undefined} required maxlength={6} inputmode="numeric" autocomplete="one-time-code" />
+        <Field name="code" label="Code from the app" error={error ? 'Check the code and type the one the app shows now.' : undefined} required maxlength={TOTP_DIGITS} inputmode="numeric" autocomplete="one-time-code" />
         <SubmitButton label="Turn on" />
         <p><a href="/settings">Cancel</a></p>
       </form>
