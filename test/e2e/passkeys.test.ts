@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
+import { expectNoSeriousA11yViolations, launchBrowser, lookAtWidths, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
 import { signUp } from './steps'
 
 // Passkeys need a host name for their RP ID (ADR 0101): the app under test listens on 127.0.0.1 and is
@@ -34,8 +34,8 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId })
     expect(credentials).toHaveLength(1)
     expect(credentials[0]!.isResidentCredential).toBe(true)
-    await expectNoSeriousA11yViolations(page, 'settings with a passkey')
-    await page.locator('.passkeys-settings').screenshot({ path: screenshotPath('passkeys-settings') })
+    // Axe at both widths and in the dark theme, nothing wider than a 390 px phone.
+    await lookAtWidths(page, 'passkeys-settings', { noOverflow: true })
 
     await page.locator('.account-menu-trigger').click()
     await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: 'Log out' }).click()])
