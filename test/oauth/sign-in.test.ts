@@ -5,7 +5,7 @@ import { oauthAccounts } from '../../src/oauth/schema'
 import { withDb } from '../helpers/db'
 import { request } from '../helpers/http'
 import { auditRowsAbout } from '../admin/helpers'
-import { randomEmail, sessionCookieFrom } from '../auth/helpers'
+import { get, randomEmail, sessionCookieFrom } from '../auth/helpers'
 import { callback, consent, installStandin, roundTrip, start, STANDIN_URL, type Standin } from './standin'
 
 // Sign-in with GitHub and Google against the stand-in (issue 22, docs/auth.md "Sign-in with GitHub and
@@ -39,6 +39,8 @@ describe('sign-up and sign-in with a provider', () => {
 
     const again = await roundTrip(standin, provider, 'verified', email)
     expect(again.status).toBe(303)
+    // The sessions list says how each session signed in.
+    expect(await (await get('/settings', sessionCookieFrom(again)!)).text()).toContain(`Signed in with ${provider === 'github' ? 'GitHub' : 'Google'}`)
     expect(await linksOf(user!.id)).toHaveLength(1)
     expect((await auditRowsAbout(user!.id, 'auth.login'))).toHaveLength(2)
   })
