@@ -39,8 +39,12 @@ describe('two-factor codes in Chromium', () => {
     await page.getByRole('button', { name: 'Turn on', exact: true }).click()
     await page.getByRole('heading', { name: 'Two-factor is on' }).waitFor()
     await expect.poll(() => page.locator('#recovery-codes li').count()).toBe(10)
+    await lookAtWidths(page, 'two-factor-recovery-codes', { noOverflow: true })
     await page.getByRole('link', { name: 'I have saved them' }).click()
     await page.locator('#recovery-codes-left').waitFor()
+    await page.locator('.two-factor-action summary', { hasText: 'Turn off two-factor' }).click()
+    await page.locator('#two-factor-disable').waitFor()
+    await lookAtWidths(page, 'two-factor-settings', { noOverflow: true })
 
     await page.locator('.account-menu-trigger').click()
     await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: 'Log out' }).click()])

@@ -64,9 +64,16 @@ export function TwoFactorSection({ state, hasPassword, configured }: { state: Tw
   return (
     <>
       <p><span class="tag is-success is-light">On</span> since {formatDay(state.enabledAt)} · <span id="recovery-codes-left">{state.recoveryCodesLeft} recovery codes left</span></p>
-      <TwoFactorReauthForm id="two-factor-recovery" action="/settings/two-factor/recovery-codes" label="New recovery codes" hasPassword={hasPassword} askCode
-        intro="New recovery codes replace every old one." />
-      <TwoFactorReauthForm id="two-factor-disable" action="/settings/two-factor/disable" label="Turn off two-factor" danger hasPassword={hasPassword} askCode />
+      {/* Folded away (no script needed): each asks for the password and a code, and both at once read as noise. */}
+      <details class="two-factor-action mt-3">
+        <summary>New recovery codes</summary>
+        <TwoFactorReauthForm id="two-factor-recovery" action="/settings/two-factor/recovery-codes" label="New recovery codes" hasPassword={hasPassword} askCode
+          intro="New recovery codes replace every old one." />
+      </details>
+      <details class="two-factor-action mt-3">
+        <summary>Turn off two-factor</summary>
+        <TwoFactorReauthForm id="two-factor-disable" action="/settings/two-factor/disable" label="Turn off two-factor" danger hasPassword={hasPassword} askCode />
+      </details>
     </>
   )
 }
