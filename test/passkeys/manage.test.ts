@@ -18,10 +18,11 @@ const passkeysOf = (userId: string) => withDb((db) => db.select().from(passkeys)
 
 describe('managing passkeys in settings', () => {
   it('renames; a bad name is a clear 422; another account’s passkey is not found', async () => {
-    const { cookie } = await signedInUser()
+    const { user, cookie } = await signedInUser()
     const { key } = await addPasskey(cookie, 'Old')
     expect((await post('/passkeys/rename', { id: key.id, name: 'Phone' }, cookie)).status).toBe(303)
     expect((await passkeyRow(key.id))!.name).toBe('Phone')
+    expect(await auditRowsBy(user.id, 'passkey.renamed')).toMatchObject([{ targetId: user.id, detail: { name: 'Phone' } }])
     const bad = await post('/passkeys/rename', { id: key.id, name: 'x'.repeat(65) }, cookie)
     expect(bad.status).toBe(422)
     expect(await bad.text()).toContain('at most 64 characters')
