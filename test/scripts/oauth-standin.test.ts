@@ -66,6 +66,22 @@ describe('the OAuth stand-in over HTTP', () => {
     expect((await fetch(`${standin.baseUrl}/github/api/user`)).status).toBe(401)
   })
 
+  it('npm run dev starts it without provider keys and points the app at it', async () => {
+    const saved = { github: process.env.GITHUB_CLIENT_ID, google: process.env.GOOGLE_CLIENT_ID }
+    Object.assign(process.env, { GITHUB_CLIENT_ID: '', GOOGLE_CLIENT_ID: '' })
+    const dev = await oauthDevVars({ port: await freePort() })
+    try {
+      expect(dev.vars).toMatchObject({ GITHUB_CLIENT_ID: STANDIN_CLIENTS.github.id, GOOGLE_CLIENT_SECRET: STANDIN_CLIENTS.google.secret, OAUTH_STANDIN_URL: dev.standin!.baseUrl })
+      expect((await fetch(`${dev.standin!.baseUrl}/health`)).status).toBe(200)
+    } finally {
+      await dev.standin?.close()
+      for (const [name, value] of [['GITHUB_CLIENT_ID', saved.github], ['GOOGLE_CLIENT_ID', saved.google]] as const) {
+        if (value === undefined) Reflect.deleteProperty(process.env, name)
+        else process.env[name] = value
+      }
+    }
+  })
+
   it('npm run dev leaves it out when real provider keys are set', async () => {
     const saved = process.env.GITHUB_CLIENT_ID
     process.env.GITHUB_CLIENT_ID = 'Iv1.realclientid'
