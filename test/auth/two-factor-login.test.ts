@@ -3,12 +3,12 @@ import { eq } from 'drizzle-orm'
 import { pendingSignIns, recoveryCodes, users } from '../../src/auth/schema'
 import { MAX_CODE_ATTEMPTS, PENDING_MISSING, TOO_MANY_CODES } from '../../src/auth/routes/two-factor-login'
 import { createPasswordResetToken } from '../../src/auth/password-reset'
-import { useRecoveryCode } from '../../src/auth/two-factor'
+import { useRecoveryCode, useTotpCode } from '../../src/auth/two-factor'
 import { auditRowsAbout } from '../admin/helpers'
 import { withDb } from '../helpers/db'
 import { waitForMail } from '../helpers/mail'
 import { createTestUser, get, login, mockHibp, post, sessionCookieFrom } from './helpers'
-import { codeAt, enrolTwoFactor, flashOf, forgetCodeAttempts, freshCode, passwordStep, pendingRows, sessionRows } from './two-factor-helpers'
+import { TEST_KEY_CONFIG, codeAt, enrolTwoFactor, flashOf, forgetCodeAttempts, freshCode, passwordStep, pendingRows, sessionRows } from './two-factor-helpers'
 
 vi.setConfig({ testTimeout: 60_000 })
 beforeEach(() => { mockHibp() })
@@ -51,6 +51,14 @@ describe('the code step after the password', () => {
     const replay = await post('/login/two-factor', { code }, await passwordStep(user.email))
     expect(replay.status).toBe(401)
     expect(await replay.text()).toContain('That code is not right')
+  })
+
+  it('the same code sent twice at once signs in once (the step is taken in one conditional UPDATE)', async () => {
+    const { user, key } = await twoFactorUser()
+    const now = new Date()
+    const code = codeAt(key, now, 1)
+    const results = await Promise.all([0, 1, 2].map(() => withDb((db) => useTotpCode(db, TEST_KEY_CONFIG, user.id, code, now))))
+    expect(results.filter(Boolean)).toHaveLength(1)
   })
 
   it('a code of the enrolment’s step or older (already used) and one two steps ahead are refused', async () => {
