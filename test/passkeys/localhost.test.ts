@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { env, exports } from 'cloudflare:workers'
 import { trustedOrigins } from '../../src/platform/env'
 import { request } from '../helpers/http'
+import { get } from '../auth/helpers'
+import { signedInUser } from './helpers'
 
 // Issue 22, item 4: a WebAuthn RP ID cannot be an IP address, so development answers at localhost too.
 describe('development at localhost as well as 127.0.0.1', () => {
@@ -32,5 +34,16 @@ describe('development at localhost as well as 127.0.0.1', () => {
     }))
     expect(options.status).toBe(400)
     expect(((await options.json()) as { error: string }).error).toMatch(/not an IP address/)
+  })
+
+  it('settings on an IP address says passkeys are not available there instead of offering to add one', async () => {
+    const { cookie } = await signedInUser()
+    const named = await (await get('/settings', cookie)).text()
+    expect(named).toContain('Add a passkey')
+    const byIp = await exports.default.fetch(new Request('http://127.0.0.1/settings', { headers: { cookie } }))
+    const html = await byIp.text()
+    expect(byIp.status).toBe(200)
+    expect(html).toContain('Passkeys are not available at this address.')
+    expect(html).not.toContain('Add a passkey')
   })
 })
