@@ -103,6 +103,20 @@ describe('linking from settings', () => {
     expect(await linksOf(user.id)).toEqual([])
   })
 
+  it('the same provider account again is already linked; a second account at the same provider is refused', async () => {
+    const user = await createTestUser()
+    const cookie = await loginCookie(user.email)
+    const first = randomEmail('first')
+    expect((await roundTrip(standin, 'github', 'verified', first, { cookie, link: true })).status).toBe(303)
+    const again = await roundTrip(standin, 'github', 'verified', first, { cookie, link: true })
+    expect(again.status).toBe(303)
+    expect(again.headers.get('location')).toBe('/settings')
+    const second = await roundTrip(standin, 'github', 'verified', randomEmail('second'), { cookie, link: true })
+    expect(second.status).toBe(409)
+    expect(await second.text()).toContain('already has another GitHub account linked')
+    expect(await linksOf(user.id)).toMatchObject([{ email: first }])
+  })
+
   it('refuses a provider account already linked to another user', async () => {
     const taken = await githubOnlyAccount()
     const user = await createTestUser()

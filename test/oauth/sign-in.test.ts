@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { users } from '../../src/auth/schema'
+import { totpCredentials, users } from '../../src/auth/schema'
 import { oauthAccounts } from '../../src/oauth/schema'
 import { withDb } from '../helpers/db'
 import { request } from '../helpers/http'
@@ -43,6 +43,28 @@ describe('sign-up and sign-in with a provider', () => {
     expect(await (await get('/settings', sessionCookieFrom(again)!)).text()).toContain(`Signed in with ${provider === 'github' ? 'GitHub' : 'Google'}`)
     expect(await linksOf(user!.id)).toHaveLength(1)
     expect((await auditRowsAbout(user!.id, 'auth.login'))).toHaveLength(2)
+  })
+
+  it('a provider sign-in does not skip two-factor codes: with them on, it goes to the code step, no session yet', async () => {
+    const email = randomEmail('2fa')
+    await roundTrip(standin, 'github', 'verified', email)
+    const user = await userByEmail(email)
+    // Enrolment is the two-factor feature's; here only the fact that it is on matters (isTwoFactorEnabled).
+    await withDb((db) => db.insert(totpCredentials).values({ userId: user!.id, encryptedKey: 'not-used-here', enabledAt: new Date() }))
+    const res = await roundTrip(standin, 'github', 'verified', email)
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toMatch(/^\/login\/two-factor/)
+    expect(sessionCookieFrom(res)).toBeNull()
+  })
+
+  it('a deactivated account is refused after the provider vouched for it', async () => {
+    const email = randomEmail('deactivated')
+    await roundTrip(standin, 'google', 'verified', email)
+    await withDb((db) => db.update(users).set({ deactivatedAt: new Date() }).where(eq(users.email, email)))
+    const res = await roundTrip(standin, 'google', 'verified', email)
+    expect(res.status).toBe(403)
+    expect(await res.text()).toContain('deactivated')
+    expect(sessionCookieFrom(res)).toBeNull()
   })
 
   it.each(['github', 'google'] as const)('%s with an unverified address makes no account and says why', async (provider) => {
