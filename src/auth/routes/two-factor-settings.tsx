@@ -38,7 +38,10 @@ async function confirmOwner(c: AppContext, user: User, form: FormFields, spec: R
   const code = readCodeInput(form[`${spec.id}-code`])
   if (code === null) return { status: 422, errors: { code: 'Enter a current code from your app or a recovery code.' } }
   const throttle = await consumeCodeAttempt(c, user.id, now)
-  if (!throttle.allowed) return { status: 429, errors: { form: throttleMessage(throttle.retryAfterSeconds) } }
+  if (!throttle.allowed) {
+    c.header('Retry-After', String(throttle.retryAfterSeconds))
+    return { status: 429, errors: { form: throttleMessage(throttle.retryAfterSeconds) } }
+  }
   if ((await useSecondFactor(c.get('db'), configOf(c), user.id, code, now)) === null) {
     logAuthEvent(c, 'access.denied', { userId: user.id, reason: 'wrong two-factor code', path: c.req.path })
     await recordAuthAudit(c, 'auth.reauth_failed', { targetId: user.id, detail: { path: c.req.path } })
@@ -57,6 +60,12 @@ function refused(c: AppContext, spec: ReauthForm, user: User, { status, errors }
 function showRecoveryCodes(c: AppContext, page: Child, title: string) {
   c.header('Cache-Control', 'no-store')
   return c.render(page as string, { title, noindex: true })
+}
+
+// The key is on this page: like the recovery codes, never kept by a cache.
+function renderSetup(c: AppContext, user: User, key: Uint8Array, error?: string) {
+  c.header('Cache-Control', 'no-store')
+  return c.render(<TwoFactorSetupPage keyUri={totpKeyUri(c.env.APP_NAME, user.email, key)} manualKey={manualEntryKey(key)} error={error} />, { title: 'Turn on two-factor', noindex: true })
 }
 
 export const twoFactorSettingsRoutes = new Hono<AppEnv>()
@@ -78,8 +87,7 @@ export const twoFactorSettingsRoutes = new Hono<AppEnv>()
     const user = c.get('user')!
     const key = await readEnrolmentKey(c.get('db'), configOf(c), user.id)
     if (key === null) return c.redirect('/settings', 303)
-    c.header('Cache-Control', 'no-store')
-    return c.render(<TwoFactorSetupPage keyUri={totpKeyUri(c.env.APP_NAME, user.email, key)} manualKey={manualEntryKey(key)} />, { title: 'Turn on two-factor', noindex: true })
+    return renderSetup(c, user, key)
   })
   .post('/settings/two-factor/enable', formBodyLimit(), async (c) => {
     const user = c.get('user')!
@@ -90,11 +98,14 @@ export const twoFactorSettingsRoutes = new Hono<AppEnv>()
       const key = await readEnrolmentKey(db, configOf(c), user.id)
       if (key === null) return redirectAfterPost(c, '/settings')
       c.status(status)
-      return c.render(<TwoFactorSetupPage keyUri={totpKeyUri(c.env.APP_NAME, user.email, key)} manualKey={manualEntryKey(key)} error={error} />, { title: 'Turn on two-factor', noindex: true })
+      return renderSetup(c, user, key, error)
     }
     if (!isTotpCodeShape(code)) return again(422, 'Enter the 6-digit code from your app.')
     const throttle = await consumeCodeAttempt(c, user.id, now)
-    if (!throttle.allowed) return again(429, throttleMessage(throttle.retryAfterSeconds))
+    if (!throttle.allowed) {
+      c.header('Retry-After', String(throttle.retryAfterSeconds))
+      return again(429, throttleMessage(throttle.retryAfterSeconds))
+    }
     // Only a correct code turns it on: the app holds the key and its clock agrees with ours.
     const codes = await confirmTotpEnrolment(db, configOf(c), user.id, code, now)
     if (codes === null) return again(401, 'That code is not right.')
