@@ -118,7 +118,7 @@ function sessionLookup(viewerFields: Record<string, ViewerField> = NO_FIELDS) {
       // Drizzle cannot select an empty nested object, so `extras` is only there when a feature adds a field.
       if (fields.length > 0) Object.assign(selection, { extras: Object.fromEntries(fields.map(([name, field]) => [name, field(users.id)])) })
       return db.select(selection).from(sessions).innerJoin(users, eq(sessions.userId, users.id))
-        .where(eq(sessions.id, sql.placeholder('id'))).limit(1) as unknown as ReturnType<Parameters<typeof prepareOnce<LookupRow>>[1]>
+        .where(eq(sessions.id, sql.placeholder('id'))).limit(1)
     })
     lookups.set(viewerFields, lookup)
   }

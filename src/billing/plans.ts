@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
-import type { Database } from '../platform/db'
+import { prepareOnce, type Database } from '../platform/db'
 import { plans, subscriptions, type PlanRow } from './schema'
 
 /** Per-period limits a plan grants (usage enforces them; docs/usage.md). */
@@ -82,23 +82,26 @@ export async function getPlan(db: Database, planId: string): Promise<PlanRow | n
  * billing period, or Free with the current calendar month. One query (Free row and the subscription
  * joined, the subscription wins).
  */
+// Its SQL is built once per isolate (issue 23): the dashboard and every metered check ask for it.
+const accountPlanQuery = prepareOnce<{ plan: PlanRow; status: string | null; periodStart: Date | null; periodEnd: Date | null }>('account_plan', (db) => db
+  .select({
+    plan: plans,
+    status: subscriptions.status,
+    periodStart: subscriptions.currentPeriodStart,
+    periodEnd: subscriptions.currentPeriodEnd,
+  })
+  .from(plans)
+  .leftJoin(
+    subscriptions,
+    and(eq(subscriptions.planId, plans.id), eq(subscriptions.userId, sql.placeholder('userId')), inArray(subscriptions.status, [...LIVE_STATUSES])),
+  )
+  .where(or(eq(plans.id, FREE_PLAN_ID), sql`${subscriptions.id} is not null`))
+  // The subscription row first; among several live ones (should not happen), the latest.
+  .orderBy(sql`${subscriptions.id} is null`, desc(subscriptions.currentPeriodEnd))
+  .limit(1))
+
 export async function getAccountPlan(db: Database, userId: string, now: Date): Promise<AccountPlan> {
-  const rows = await db
-    .select({
-      plan: plans,
-      status: subscriptions.status,
-      periodStart: subscriptions.currentPeriodStart,
-      periodEnd: subscriptions.currentPeriodEnd,
-    })
-    .from(plans)
-    .leftJoin(
-      subscriptions,
-      and(eq(subscriptions.planId, plans.id), eq(subscriptions.userId, userId), inArray(subscriptions.status, [...LIVE_STATUSES])),
-    )
-    .where(or(eq(plans.id, FREE_PLAN_ID), sql`${subscriptions.id} is not null`))
-    // The subscription row first; among several live ones (should not happen), the latest.
-    .orderBy(sql`${subscriptions.id} is null`, desc(subscriptions.currentPeriodEnd))
-    .limit(1)
+  const rows = await accountPlanQuery(db, { userId })
   const row = rows[0]
   if (row === undefined) throw new Error('The plans table has no "free" plan: run the migrations (drizzle/) first.')
   if (row.status !== null && row.periodStart !== null && row.periodEnd !== null) {

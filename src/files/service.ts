@@ -1,5 +1,5 @@
 import { and, asc, count, countDistinct, desc, eq, ilike, inArray, isNull, like, sql, sum, type SQL } from 'drizzle-orm'
-import type { Database } from '../platform/db'
+import { prepareOnce, type Database } from '../platform/db'
 import { isUuid } from '../platform/format'
 import { files, fileProjects, type FileProject, type FileRow, type ThumbnailState } from './schema'
 import type { FileKind } from './sniff'
@@ -200,8 +200,11 @@ export async function deleteProjectWithFiles(db: Database, userId: string, id: s
 }
 
 /** Bytes and file count of one account (dashboard card, admin, usage's reconcile cron). */
+// Built once per isolate (issue 23): the dashboard's files card and every upload's quota check ask.
+const storageOfUser = prepareOnce<{ bytes: string | null; files: number }>('storage_of_user', (db) => db.select({ bytes: sum(files.size), files: count() }).from(files).where(and(eq(files.userId, sql.placeholder('userId')), live)))
+
 export async function getStorageSummary(db: Database, userId: string): Promise<{ bytes: number; files: number }> {
-  const [row] = await db.select({ bytes: sum(files.size), files: count() }).from(files).where(and(eq(files.userId, userId), live))
+  const [row] = await storageOfUser(db, { userId })
   return { bytes: Number(row?.bytes ?? 0), files: Number(row?.files ?? 0) }
 }
 

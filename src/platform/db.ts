@@ -73,11 +73,12 @@ function httpDatabase(url: string): Database {
 const HTTP_QUERY = Symbol('http query')
 type HttpQuery = { run: NeonQueryFunction<false, false>['query'] }
 
-/** What `prepareOnce` builds: any drizzle select (or other query with placeholders) before it runs. */
-interface Preparable<Row> {
+/** What `prepareOnce` builds: a drizzle select (or other query with placeholders) before it runs. */
+interface Preparable {
   toSQL(): { sql: string; params: unknown[] }
-  prepare(name: string): { execute(values?: Record<string, unknown>): Promise<Row[]>; mapResult(result: unknown): unknown }
+  prepare(name: string): unknown
 }
+type Prepared<Row> = { execute(values?: Record<string, unknown>): Promise<Row[]>; mapResult(result: unknown): unknown }
 
 // Queries without a database to build them on: never run (a request's own client runs their SQL).
 const templateDb = new NeonHttpDatabase(dialect, new NeonHttpSession((() => {
@@ -91,14 +92,14 @@ const templateDb = new NeonHttpDatabase(dialect, new NeonHttpSession((() => {
  * On the request's HTTP client it keeps the request's query coalescing (db-coalesce.ts); on anything else
  * (a transaction) it simply builds and runs the query there.
  */
-export function prepareOnce<Row>(name: string, build: (db: Database) => Preparable<Row>): (db: DatabaseOrTransaction, values: Record<string, unknown>) => Promise<Row[]> {
-  let built: { sql: string; params: unknown[]; prepared: ReturnType<Preparable<Row>['prepare']> } | null = null
+export function prepareOnce<Row>(name: string, build: (db: Database) => Preparable): (db: DatabaseOrTransaction, values: Record<string, unknown>) => Promise<Row[]> {
+  let built: { sql: string; params: unknown[]; prepared: Prepared<Row> } | null = null
   return async (db, values) => {
     const http = (db as unknown as Record<symbol, HttpQuery | undefined>)[HTTP_QUERY]
-    if (http === undefined) return build(db as Database).prepare(name).execute(values)
+    if (http === undefined) return (build(db as Database).prepare(name) as Prepared<Row>).execute(values)
     if (built === null) {
       const query = build(templateDb)
-      built = { ...query.toSQL(), prepared: query.prepare(name) }
+      built = { ...query.toSQL(), prepared: query.prepare(name) as Prepared<Row> }
     }
     const result = await http.run(built.sql, fillPlaceholders(built.params, values), { arrayMode: true, fullResults: true })
     return built.prepared.mapResult(result) as Row[]

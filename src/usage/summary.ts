@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, sql } from 'drizzle-orm'
-import type { Database } from '../platform/db'
+import { prepareOnce, type Database } from '../platform/db'
 import type { MeterDeclaration } from '../platform/feature'
 import { personFields } from '../auth'
 import { getAccountPlan } from '../billing'
@@ -32,10 +32,13 @@ export interface UsageSummary {
  * queries, in parallel. `declared`: the registry's feature meters (a metric the plan does not list has
  * limit 0, as the meter enforces it).
  */
+// Built once per isolate (issue 23): the dashboard's usage card asks on every visit.
+const metersOfUser = prepareOnce<typeof usageMeters.$inferSelect>('usage_meters_of_user', (db) => db.select().from(usageMeters).where(eq(usageMeters.userId, sql.placeholder('userId'))))
+
 export async function getUsageSummary(db: Database, userId: string, now: Date, declared: readonly MeterDeclaration[] = []): Promise<UsageSummary> {
   const [plan, rows] = await Promise.all([
     getAccountPlan(db, userId, now),
-    db.select().from(usageMeters).where(eq(usageMeters.userId, userId)),
+    metersOfUser(db, { userId }),
   ])
   let updatedAt: Date | null = null
   const figure = (metric: MeterName): MeterFigure => {
