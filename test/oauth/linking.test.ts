@@ -39,6 +39,7 @@ describe('an existing account with the same address', () => {
     expect(sessionCookieFrom(res)).toBeNull()
     expect(await res.text()).toContain('We sent a link to that address')
     expect(await linksOf(owner.id)).toEqual([])
+    expect(await auditRowsAbout(owner.id, 'oauth.link_requested')).toHaveLength(1)
 
     const mail = await waitForMail(owner.email, { template: 'oauth-link-confirm' })
     const link = /https?:\/\/[^\s"]+\/oauth\/link\?token=([a-z2-7]+)/.exec(mail.text)!
@@ -186,6 +187,15 @@ describe('the routes’ guards', () => {
     const res = await postForm('/oauth/github', {}, { headers: { 'cf-connecting-ip': ip } })
     expect(res.status).toBe(429)
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+  })
+
+  it('throttle callbacks and link confirmations per address', async () => {
+    const ip = randomIp()
+    for (let i = 0; i < 30; i++) expect((await request('/oauth/github/callback?code=c&state=s', { headers: { 'cf-connecting-ip': ip } })).status).toBe(400)
+    expect((await request('/oauth/github/callback?code=c&state=s', { headers: { 'cf-connecting-ip': ip } })).status).toBe(429)
+    const other = randomIp()
+    for (let i = 0; i < 30; i++) await postForm('/oauth/link', { token: 'a'.repeat(32) }, { headers: { 'cf-connecting-ip': other } })
+    expect((await postForm('/oauth/link', { token: 'a'.repeat(32) }, { headers: { 'cf-connecting-ip': other } })).status).toBe(429)
   })
 
   it('throttle linking and unlinking per user', async () => {
