@@ -34,6 +34,10 @@ const PLACEMENT = ['1', 'only'].includes(process.env.BENCH_PLACEMENT ?? '') ? pr
 // 'production' (default): the deployable bundle, served as built. 'dev': the source, as `npm run dev` serves it.
 const BUILD = process.env.BENCH_BUILD === 'dev' ? 'dev' : 'production'
 const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 3)
+// Before/after in one run: another checkout of the product (e.g. `git archive <ref> | tar -x -C dir`, with
+// node_modules linked), served next to this one with the same database and alternating rounds, so that a
+// change is measured under the same background load as what it replaces.
+const BASELINE_DIR = process.env.BENCH_BASELINE_DIR ? path.resolve(process.env.BENCH_BASELINE_DIR) : null
 const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' }
 
 const children = []
@@ -198,6 +202,9 @@ try {
   const envFile = path.join(stateDir, 'bench.env')
   fs.writeFileSync(envFile, Object.entries(productVars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
   const product = await startWranglerDev('product', ['-c', BUILD === 'dev' ? 'wrangler.toml' : path.join(bundle.outdir, 'wrangler.toml'), '--persist-to', stateDir, '--env-file', envFile])
+  const before = BASELINE_DIR
+    ? await startWranglerDev('before', ['-c', BUILD === 'dev' ? path.join(BASELINE_DIR, 'wrangler.toml') : path.join(buildBundle(path.join(BASELINE_DIR, 'wrangler.toml')).outdir, 'wrangler.toml'), '--persist-to', tmpDir('qs-bench-before-'), '--env-file', envFile])
+    : null
 
   // Outside production the session cookie has no __Host- prefix (src/auth/session.ts).
   const hostCookie = await createBenchSession(db.databaseUrl)
@@ -264,8 +271,13 @@ try {
       { label: 'GET /dashboard', url: new URL('/dashboard', product).toString(), headers: { cookie } },
       { label: 'GET /settings', url: new URL('/settings', product).toString(), headers: { cookie } },
     ]
+    if (before) {
+      for (const [label, p] of [['before GET /', '/'], ['before /dashboard', '/dashboard'], ['before /settings', '/settings']]) {
+        targets.push({ label, url: new URL(p, before).toString(), headers: p === '/' ? undefined : { cookie } })
+      }
+    }
     const results = await compare(targets)
-    const [baseline, twoTripLimit, home, dashboard, settings] = results
+    const [baseline, twoTripLimit, home, dashboard, settings, ...previous] = results
     failedChildren = results.some((r) => r.non2xx > 0 || r.errors > 0) ? [...children] : []
     await cleanup()
     children.length = 0
@@ -298,14 +310,23 @@ try {
     // On a loaded shared machine the rates swing from round to round; CPU per request (every process the
     // request touches: wrangler, workerd, the SQL endpoint, Postgres) is steadier. Its inverse ratio is the
     // throughput ratio the same page would reach where these processes had the cores to themselves.
-    const cpuOf = (r) => Object.entries(r.cpu).filter(([k]) => k !== 'load').reduce((sum, [, v]) => sum + Math.max(0, v), 0)
+    // Postgres is left out: the bench's Postgres cannot be told apart from other Postgres servers on the machine.
+    const cpuOf = (r) => Object.entries(r.cpu).filter(([k]) => k !== 'load' && k !== 'postgres').reduce((sum, [, v]) => sum + Math.max(0, v), 0)
     for (const r of [home, dashboard, settings]) {
       const [base, name] = limitOf.get(r)
       console.log(`ratio by CPU per request: ${r.label} ${cpuOf(r).toFixed(1)} ms against ${cpuOf(base).toFixed(1)} ms for the ${name} worker: ${(cpuOf(base) / cpuOf(r)).toFixed(2)}x`)
     }
+    // The same pages before and after, same run: requests/s and the Worker's (workerd's) CPU per request.
+    previous.forEach((old, i) => {
+      const now = [home, dashboard, settings][i]
+      const workerd = (r, who) => r.cpu[`${who} wrangler: workerd`] ?? 0
+      console.log(`after / before: ${now.label} ${(now.rps / old.rps).toFixed(2)}x best req/s, ${(now.median / old.median).toFixed(2)}x median; workerd CPU per request ${workerd(now, 'product').toFixed(2)} ms after, ${workerd(old, 'before').toFixed(2)} ms before`)
+    })
     if (STARTUP_RUNS > 0) {
       console.log('')
-      printStartup(measureStartup([{ label: 'product', configPath: 'wrangler.toml' }, { label: 'hello', configPath: 'bench/wrangler.hello.toml' }], tmpDir('qs-bench-startup-'), WRANGLER_ENV, STARTUP_RUNS))
+      const startupTargets = [{ label: 'product', configPath: 'wrangler.toml' }, { label: 'hello', configPath: 'bench/wrangler.hello.toml' }]
+      if (BASELINE_DIR) startupTargets.push({ label: 'before', configPath: path.join(BASELINE_DIR, 'wrangler.toml') })
+      printStartup(measureStartup(startupTargets, tmpDir('qs-bench-startup-'), WRANGLER_ENV, STARTUP_RUNS))
     }
     console.log(`bundle (wrangler deploy --dry-run): ${kib(bundle.raw)} raw, ${kib(bundle.gzip)} gzip — ${bundle.files.join(', ')}`)
     console.log(`wrangler's own count (Total Upload): ${bundle.wranglerSays}`)
