@@ -1,12 +1,16 @@
+import { env } from 'cloudflare:workers'
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { decodeBase32IgnorePadding } from '@oslojs/encoding'
+import { decodeBase32IgnorePadding, encodeBase64 } from '@oslojs/encoding'
+import worker from '../../src/index'
+import { decryptTotpKey, totpEncryptionKey } from '../../src/auth/two-factor-keys'
 import { eq } from 'drizzle-orm'
 import { recoveryCodes, totpCredentials, users } from '../../src/auth/schema'
 import { getTwoFactorState } from '../../src/auth/two-factor'
 import { auditRowsAbout, signedInAdmin } from '../admin/helpers'
 import { withDb } from '../helpers/db'
-import { PASSWORD, createTestUser, get, login, loginCookie, mockHibp, post, sessionCookieFrom } from './helpers'
-import { codeAt, enrolTwoFactor, flashOf, forgetCodeAttempts, freshCode, passwordStep, waitForNotice } from './two-factor-helpers'
+import { PASSWORD, createTestUser, get, login, loginCookie, mockHibp, post, randomIp, sessionCookieFrom } from './helpers'
+import { TEST_KEY_CONFIG, codeAt, enrolTwoFactor, flashOf, forgetCodeAttempts, freshCode, passwordStep, waitForNotice } from './two-factor-helpers'
 
 vi.setConfig({ testTimeout: 60_000 })
 beforeEach(() => { mockHibp() })
@@ -149,5 +153,52 @@ describe('who may change it', () => {
     }
     expect((await post('/login/two-factor', { code: '123456' }, undefined, { headers: { origin: 'https://evil.example' } })).status).toBe(403)
     expect(await credential(user.id)).toBeUndefined()
+  })
+})
+
+// The real worker with production settings: the encryption key decides whether two-factor is offered.
+describe('production (ADR 0100)', () => {
+  const ORIGIN = 'https://app.example'
+  const base = { ...env, ENVIRONMENT: 'production', APP_URL: ORIGIN, OAUTH_STANDIN_URL: '' }
+
+  async function prodFetch(vars: Record<string, string>, path: string, fields?: Record<string, string>, cookie?: string) {
+    const ctx = createExecutionContext()
+    const headers = new Headers({ 'cf-connecting-ip': randomIp() })
+    if (cookie) headers.set('cookie', cookie)
+    if (fields) headers.set('origin', ORIGIN)
+    const init: RequestInit = fields ? { method: 'POST', headers, body: new URLSearchParams(fields) } : { headers }
+    const res = await worker.fetch(new Request(new URL(path, ORIGIN), { ...init, redirect: 'manual' }), { ...base, ...vars } as unknown as Env, ctx)
+    await waitOnExecutionContext(ctx)
+    return res
+  }
+  const cookieNamed = (res: Response, name: string) => res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))?.split(';')[0]
+
+  it('without TOTP_ENCRYPTION_KEY two-factor is not offered and turning it on is refused', async () => {
+    const user = await createTestUser()
+    const session = cookieNamed(await prodFetch({ TOTP_ENCRYPTION_KEY: '' }, '/login', { email: user.email, password: PASSWORD }), '__Host-session')!
+    expect(await (await prodFetch({ TOTP_ENCRYPTION_KEY: '' }, '/settings', undefined, session)).text()).toContain('Two-factor codes are not available on this site yet.')
+    expect((await prodFetch({ TOTP_ENCRYPTION_KEY: '' }, '/settings/two-factor/start', { 'two-factor-start-password': PASSWORD }, session)).status).toBe(422)
+    expect(await credential(user.id)).toBeUndefined()
+  })
+
+  it('with it: enrolment seals the key under it, and the code step uses the __Host- pending cookie', async () => {
+    const vars = { TOTP_ENCRYPTION_KEY: encodeBase64(crypto.getRandomValues(new Uint8Array(32))) }
+    const user = await createTestUser()
+    const session = cookieNamed(await prodFetch(vars, '/login', { email: user.email, password: PASSWORD }), '__Host-session')!
+    expect((await prodFetch(vars, '/settings/two-factor/start', { 'two-factor-start-password': PASSWORD }, session)).status).toBe(303)
+    const html = await (await prodFetch(vars, '/settings/two-factor/setup', undefined, session)).text()
+    const key = decodeBase32IgnorePadding(/id="totp-manual-key"[^>]*>([A-Z2-7 ]+)</.exec(html)![1]!.replaceAll(' ', ''))
+    expect((await prodFetch(vars, '/settings/two-factor/enable', { code: codeAt(key, new Date()) }, session)).status).toBe(200)
+    // Sealed under the production secret: the development key cannot open it.
+    await expect(decryptTotpKey((await credential(user.id))!.encryptedKey, user.id, totpEncryptionKey(TEST_KEY_CONFIG))).rejects.toThrow()
+
+    const first = await prodFetch(vars, '/login', { email: user.email, password: PASSWORD })
+    expect(cookieNamed(first, '__Host-session')).toBeUndefined()
+    const pending = cookieNamed(first, '__Host-pending_sign_in')!
+    const attrs = first.headers.getSetCookie().find((c) => c.startsWith('__Host-pending_sign_in='))!.split(';').map((a) => a.trim())
+    expect(attrs).toEqual(expect.arrayContaining(['HttpOnly', 'Secure', 'Path=/', 'SameSite=Lax']))
+    const done = await prodFetch(vars, '/login/two-factor', { code: freshCode(key) }, pending)
+    expect(done.status).toBe(303)
+    expect(cookieNamed(done, '__Host-session')).toBeDefined()
   })
 })
