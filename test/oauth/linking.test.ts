@@ -51,6 +51,8 @@ describe('an existing account with the same address', () => {
     // The GET only shows what would be linked (mail scanners follow links); the POST links.
     const page = await request(`/oauth/link?token=${token}`)
     expect(page.status).toBe(200)
+    // A URL with a token is never stored by a browser or a cache (checklist 15).
+    expect(page.headers.get('cache-control')).toBe('no-store')
     expect(await linksOf(owner.id)).toEqual([])
     const confirmed = await postForm('/oauth/link', { token })
     expect(confirmed.status).toBe(303)

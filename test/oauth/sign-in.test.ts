@@ -30,6 +30,7 @@ describe('sign-up and sign-in with a provider', () => {
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/dashboard')
     expect(sessionCookieFrom(res)).not.toBeNull()
+    expect(res.headers.get('cache-control')).toBe('no-store')
     const user = await userByEmail(email)
     expect(user).toMatchObject({ passwordHash: null })
     expect(user!.emailVerifiedAt).not.toBeNull()
