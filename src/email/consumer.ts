@@ -103,7 +103,7 @@ type Outcome = (SendOutcome | { ok: true; providerId: null }) & { transport?: 'r
 
 async function renderAndSend(db: Database, env: Env, config: Config, job: EmailJob): Promise<Outcome> {
   if (!isTemplateName(job.template)) throw new Error(`unknown template "${job.template}"`)
-  const mail = renderEmail(job.template, job.props, appInfo(env))
+  const mail = await renderEmail(job.template, job.props, appInfo(env))
   const apiKey = env.RESEND_API_KEY?.trim()
   if (apiKey) {
     const outcome = await sendWithResend(apiKey, { from: config.EMAIL_FROM, to: job.to, replyTo: job.replyTo, ...mail }, job.id)

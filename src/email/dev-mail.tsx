@@ -87,26 +87,24 @@ export const devMailRoutes = new Hono<AppEnv>()
       { title: 'Outbox' },
     )
   })
-  .get('/dev/mail/templates', (c) => {
+  .get('/dev/mail/templates', async (c) => {
     const app = appInfo(c.env)
+    const mails = await Promise.all(Object.entries(templates).map(async ([name, t]) => ({ name, mail: await renderEmail(name as keyof typeof templates, t.preview, app) })))
     return c.render(
       <section class="section">
         <div class="container">
           <h1 class="title">Email templates</h1>
           <p class="subtitle is-6">Every template rendered with its sample props (templates/*.tsx). <a href="/dev/mail">Back to the outbox</a></p>
-          {Object.entries(templates).map(([name, t]) => {
-            const mail = renderEmail(name as keyof typeof templates, t.preview, app)
-            return <MailCard mail={{ frameSrc: `/dev/mail/templates/${name}`, title: mail.subject, text: mail.text, meta: [name] }} />
-          })}
+          {mails.map(({ name, mail }) => <MailCard mail={{ frameSrc: `/dev/mail/templates/${name}`, title: mail.subject, text: mail.text, meta: [name] }} />)}
         </div>
       </section>,
       { title: 'Email templates' },
     )
   })
-  .get('/dev/mail/templates/:name', (c) => {
+  .get('/dev/mail/templates/:name', async (c) => {
     const name = c.req.param('name')
     if (!isTemplateName(name)) return c.notFound()
-    return rawMail(c, renderEmail(name, templates[name].preview, appInfo(c.env)).html)
+    return rawMail(c, (await renderEmail(name, templates[name].preview, appInfo(c.env))).html)
   })
   .get('/dev/mail/:id', async (c) => {
     const id = z.uuid().safeParse(c.req.param('id'))

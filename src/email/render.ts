@@ -1,5 +1,4 @@
 import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { readConfig } from '../platform/env'
 import { templates, type AppInfo, type TemplateName } from '../../templates'
 import { toPlainText } from './plain-text'
@@ -31,9 +30,14 @@ export function parseTemplateProps(template: TemplateName, props: unknown): Reco
   return parsed.data
 }
 
-export function renderEmail(template: TemplateName, props: unknown, app: AppInfo): RenderedEmail {
+// React's server renderer is loaded on first use (issue 23): only the email queue consumer and the dev mail
+// pages render, so a cold start serving a page does not evaluate it.
+const loadRenderer = () => import('react-dom/server')
+
+export async function renderEmail(template: TemplateName, props: unknown, app: AppInfo): Promise<RenderedEmail> {
   const definition = templates[template]
   const data = parseTemplateProps(template, props)
+  const { renderToStaticMarkup } = await loadRenderer()
   // Each template's Email and subject take that template's own props, just validated above.
   const element = createElement(definition.Email as (p: Record<string, unknown>) => ReturnType<typeof definition.Email>, { ...data, app })
   const subject = (definition.subject as (p: Record<string, unknown>, a: AppInfo) => string)(data, app)

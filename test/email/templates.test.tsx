@@ -37,8 +37,8 @@ describe('templates', () => {
     expect(Object.keys(KEY_CONTENT).sort()).toEqual(Object.keys(templates).sort())
   })
 
-  it.each(Object.keys(templates) as TemplateName[])('%s renders its key content as HTML and as text', (name) => {
-    const mail = renderEmail(name, templates[name].preview, app)
+  it.each(Object.keys(templates) as TemplateName[])('%s renders its key content as HTML and as text', async (name) => {
+    const mail = await renderEmail(name, templates[name].preview, app)
     const expected = KEY_CONTENT[name]
     expect(mail.subject).toMatch(expected.subject)
     expect(mail.html).toMatch(/^<!DOCTYPE html PUBLIC/)
@@ -59,8 +59,8 @@ describe('templates', () => {
     expect(mail.text).not.toMatch(/[\u200b-\u200f\ufeff]/)
   })
 
-  it('the storage warning prints sizes as every page does (formatBytes), and how to make room', () => {
-    const mail = renderEmail('quota-warning', { ...templates['quota-warning'].preview, metric: 'storage', unit: 'bytes', used: 85 * 1024 ** 2, limit: 100 * 1024 ** 2, percent: 85 }, app)
+  it('the storage warning prints sizes as every page does (formatBytes), and how to make room', async () => {
+    const mail = await renderEmail('quota-warning', { ...templates['quota-warning'].preview, metric: 'storage', unit: 'bytes', used: 85 * 1024 ** 2, limit: 100 * 1024 ** 2, percent: 85 }, app)
     expect(mail.subject).toMatch(/used 85% of your storage/)
     for (const out of [mail.text, mail.html]) {
       expect(out).toContain('85 MiB of 100 MiB of storage')
@@ -69,48 +69,48 @@ describe('templates', () => {
     }
   })
 
-  it('the verification mail carries the link as a button and the code', () => {
-    const mail = renderEmail('verify-email', templates['verify-email'].preview, app)
+  it('the verification mail carries the link as a button and the code', async () => {
+    const mail = await renderEmail('verify-email', templates['verify-email'].preview, app)
     expect(mail.html).toMatch(/<a href="https:\/\/app\.example\.com\/verify-email\?token=sample-token"[^>]*>/)
     expect(mail.text).toContain('Verify email address (https://app.example.com/verify-email?token=sample-token)')
     expect(mail.text).toMatch(/\n48213790\n/)
   })
 
-  it('subscription-changed words each event its own way (issue 20)', () => {
+  it('subscription-changed words each event its own way (issue 20)', async () => {
     const base = templates['subscription-changed'].preview
     const mail = (status: string) => renderEmail('subscription-changed', { ...base, status }, app)
-    const scheduled = mail('cancel_scheduled')
+    const scheduled = await mail('cancel_scheduled')
     expect(scheduled.subject).toMatch(/will end/)
     expect(scheduled.text).toContain('Active until: December 1, 2026')
     expect(scheduled.text).toContain('won’t be charged again')
     // Still active: never "canceled", and no welcome for a resumed subscription.
     expect(`${scheduled.subject} ${scheduled.text}`).not.toMatch(/cancel(l)?ed/i)
-    const resumed = mail('resumed')
+    const resumed = await mail('resumed')
     expect(resumed.subject).toMatch(/continues/)
     expect(resumed.text).not.toMatch(/thank you for subscribing/i)
-    expect(mail('subscribed').text).toMatch(/Thank you for subscribing/)
-    expect(mail('ended').subject).toMatch(/has ended/)
-    expect(mail('changed').subject).toMatch(/has changed/)
+    expect((await mail('subscribed')).text).toMatch(/Thank you for subscribing/)
+    expect((await mail('ended')).subject).toMatch(/has ended/)
+    expect((await mail('changed')).subject).toMatch(/has changed/)
     // A mail queued before the kinds existed still renders, with the nearest kind's words.
-    expect(mail('active').subject).toMatch(/continues/)
-    expect(mail('canceled').subject).toMatch(/will end/)
-    expect(() => mail('paused')).toThrow(TemplatePropsError)
+    expect((await mail('active')).subject).toMatch(/continues/)
+    expect((await mail('canceled')).subject).toMatch(/will end/)
+    await expect(mail('paused')).rejects.toThrow(TemplatePropsError)
   })
 
-  it('escapes what a user wrote in the HTML and keeps it verbatim, line breaks included, in the text', () => {
+  it('escapes what a user wrote in the HTML and keeps it verbatim, line breaks included, in the text', async () => {
     const message = 'Hi <script>alert(1)</script> & "bye"\nSecond line'
-    const mail = renderEmail('contact-received', { name: 'Eve <eve>', email: 'eve@example.com', subject: 'Hello\r\nBcc: victim@example.com', message }, app)
+    const mail = await renderEmail('contact-received', { name: 'Eve <eve>', email: 'eve@example.com', subject: 'Hello\r\nBcc: victim@example.com', message }, app)
     expect(mail.html).not.toContain('<script>')
     expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;bye&quot;')
     expect(mail.text).toContain('Hi <script>alert(1)</script> & "bye"\nSecond line')
     expect(mail.subject).toBe('Contact form: Hello Bcc: victim@example.com')
   })
 
-  it('rejects props that do not fit the template, naming the field', () => {
-    expect(() => renderEmail('password-reset', { name: 'Ada', resetUrl: 'javascript:alert(1)', expiresInMinutes: 60 }, app)).toThrow(TemplatePropsError)
-    expect(() => renderEmail('password-reset', { name: 'Ada', resetUrl: 'javascript:alert(1)', expiresInMinutes: 60 }, app)).toThrow(/resetUrl/)
-    expect(() => renderEmail('welcome', { name: 'Ada' }, app)).toThrow(/dashboardUrl/)
-    expect(() => renderEmail('quota-warning', { ...templates['quota-warning'].preview, limit: 0 }, app)).toThrow(/limit/)
+  it('rejects props that do not fit the template, naming the field', async () => {
+    await expect(renderEmail('password-reset', { name: 'Ada', resetUrl: 'javascript:alert(1)', expiresInMinutes: 60 }, app)).rejects.toThrow(TemplatePropsError)
+    await expect(renderEmail('password-reset', { name: 'Ada', resetUrl: 'javascript:alert(1)', expiresInMinutes: 60 }, app)).rejects.toThrow(/resetUrl/)
+    await expect(renderEmail('welcome', { name: 'Ada' }, app)).rejects.toThrow(/dashboardUrl/)
+    await expect(renderEmail('quota-warning', { ...templates['quota-warning'].preview, limit: 0 }, app)).rejects.toThrow(/limit/)
   })
 })
 
