@@ -17,7 +17,20 @@ async function ageThrottle(key: string, ms: number) {
   })
 }
 
-afterEach(() => vi.restoreAllMocks())
+afterEach(() => {
+  vi.restoreAllMocks()
+  vi.useRealTimers()
+})
+
+/**
+ * The throttle tests stop the clock: the ladders' first delays are a second, and on a loaded machine two
+ * password checks can be a second apart, which would let an attempt through that the test expects to
+ * wait. Each request reads the same instant; only ageThrottle moves time.
+ */
+function stopClock() {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(new Date())
+}
 
 describe('login', () => {
   it('sets an HttpOnly, SameSite=Lax, Path=/ cookie with Max-Age and redirects to the dashboard (checklist 9)', async () => {
@@ -107,6 +120,7 @@ describe('login', () => {
   })
 
   it('throttles by account with "Try again in N seconds" and 429, resetting on success (checklist 23)', async () => {
+    stopClock()
     const user = await createTestUser()
     expect((await login(user.email, 'wrong password 1')).status).toBe(401)
     expect((await login(user.email, 'wrong password 2')).status).toBe(401)
@@ -123,6 +137,7 @@ describe('login', () => {
   })
 
   it('throttles by IP across accounts', async () => {
+    stopClock()
     const ip = randomIp()
     const statuses = []
     for (let i = 0; i < 7; i++) statuses.push((await login(randomEmail(), 'whatever password', { ip })).status)
@@ -131,6 +146,7 @@ describe('login', () => {
   })
 
   it('a success from an IP does not clear that IP\'s failures (no reset by logging into one\'s own account)', async () => {
+    stopClock()
     const ip = randomIp()
     const own = await createTestUser()
     for (let i = 0; i < 5; i++) expect((await login(randomEmail(), 'guess password', { ip })).status).toBe(401)
@@ -143,6 +159,7 @@ describe('login', () => {
   })
 
   it('counts 10 concurrent attempts on one account exactly (checklist 24)', async () => {
+    stopClock()
     const user = await createTestUser()
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => login(user.email, `wrong password ${i}`)))
     const statuses = results.map((r) => r.status).sort()
