@@ -176,9 +176,18 @@ export async function renameProject(db: Database, userId: string, id: string, na
     const rows = await db.update(fileProjects).set({ name }).where(and(eq(fileProjects.id, id), eq(fileProjects.userId, userId))).returning({ id: fileProjects.id })
     return rows.length === 0 ? 'not_found' : 'renamed'
   } catch (err) {
-    if (String((err as { code?: string }).code) === '23505') return 'taken'
+    if (isUniqueViolation(err)) return 'taken'
     throw err
   }
+}
+
+// Postgres' unique_violation (23505), on the error or its `cause`: drizzle wraps the driver's error, so a
+// check of the outer error alone never matched and a taken name answered 500.
+function isUniqueViolation(err: unknown): boolean {
+  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === '23505') return true
+  }
+  return false
 }
 
 /**
