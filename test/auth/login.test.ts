@@ -4,6 +4,7 @@ import { runInDurableObject } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { sessions, users } from '../../src/auth/schema'
 import { CURRENT_PARAMS, hashPassword, verifyPassword } from '../../src/auth/password'
+import { stopClock } from '../helpers/clock'
 import { withDb } from '../helpers/db'
 import { postForm } from '../helpers/http'
 import { PASSWORD, createTestUser, get, login, loginCookie, post, randomEmail, randomIp, sessionCookieFrom } from './helpers'
@@ -17,20 +18,7 @@ async function ageThrottle(key: string, ms: number) {
   })
 }
 
-afterEach(() => {
-  vi.restoreAllMocks()
-  vi.useRealTimers()
-})
-
-/**
- * The throttle tests stop the clock: the ladders' first delays are a second, and on a loaded machine two
- * password checks can be a second apart, which would let an attempt through that the test expects to
- * wait. Each request reads the same instant; only ageThrottle moves time.
- */
-function stopClock() {
-  vi.useFakeTimers({ toFake: ['Date'] })
-  vi.setSystemTime(new Date())
-}
+afterEach(() => vi.restoreAllMocks())
 
 describe('login', () => {
   it('sets an HttpOnly, SameSite=Lax, Path=/ cookie with Max-Age and redirects to the dashboard (checklist 9)', async () => {

@@ -10,6 +10,7 @@ import { FORGOTTEN_RECIPIENT } from '../../src/email/forget-recipient'
 import { withDb } from '../helpers/db'
 import { waitForMail } from '../helpers/mail'
 import { PASSWORD, createTestUser, get, login, loginCookie, mockHibp, post, randomEmail, sessionCookieFrom } from './helpers'
+import { stopClock } from '../helpers/clock'
 
 beforeEach(() => { mockHibp(['password1234']) })
 afterEach(() => vi.restoreAllMocks())
@@ -184,6 +185,7 @@ describe('settings', () => {
   // The deletion steps, their order, retries and the dead-letter path: test/auth/account-deletion.test.ts.
 
   it('re-authentication is throttled like login', async () => {
+    stopClock()
     const user = await createTestUser()
     const cookie = await loginCookie(user.email)
     await post('/settings/password', { current_password: 'wrong one 1', new_password: 'a new passphrase' }, cookie)

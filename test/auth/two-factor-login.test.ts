@@ -9,6 +9,7 @@ import { withDb } from '../helpers/db'
 import { waitForMail } from '../helpers/mail'
 import { createTestUser, get, login, mockHibp, post, sessionCookieFrom } from './helpers'
 import { TEST_KEY_CONFIG, codeAt, enrolTwoFactor, flashOf, forgetCodeAttempts, freshCode, passwordStep, pendingRows, sessionRows } from './two-factor-helpers'
+import { stopClock } from '../helpers/clock'
 
 vi.setConfig({ testTimeout: 60_000 })
 beforeEach(() => { mockHibp() })
@@ -70,6 +71,7 @@ describe('the code step after the password', () => {
   })
 
   it('a wrong code is refused, logged and audited, and the next try at once is throttled (Retry-After)', async () => {
+    stopClock()
     const { user } = await twoFactorUser()
     const pending = await passwordStep(user.email)
     const wrong = await post('/login/two-factor', { code: '000000' }, pending, { htmx: true })
