@@ -46,8 +46,8 @@ export interface DbHandle {
 // Per isolate (issue 23): what a drizzle() call rebuilt on every request. The dialect holds drizzle's casing
 // cache (every table's snake_case column names, recomputed per new instance); drizzle's neon-http driver
 // re-registers the driver's global type parsers on each construction; and neon() per DATABASE_URL is a plain
-// function holding no socket. Profiled under load on /dashboard, these were about a tenth of the Worker's
-// CPU. What stays per request is the query coalescer (its batch must only ever hold one request's queries)
+// function holding no socket. Profiled under load on /dashboard, these (with a waitUntil per request) were
+// about 6 % of the Worker's CPU (docs/performance.md). What stays per request is the query coalescer (its batch must only ever hold one request's queries)
 // and the thin session and database objects around it.
 const dialect = new PgDialect({ casing: 'snake_case' })
 const httpClients = new Map<string, NeonQueryFunction<false, false>>()
@@ -86,8 +86,8 @@ const templateDb = new NeonHttpDatabase(dialect, new NeonHttpSession((() => {
 }) as unknown as NeonQueryFunction<false, false>, dialect, undefined, {}), undefined) as unknown as Database
 
 /**
- * A query whose SQL is built once per isolate and run on each request's database (issue 23: drizzle
- * rebuilt the session lookup's SQL on every request, a tenth of a signed-in page's Worker CPU). `build`
+ * A query whose SQL is built once per isolate and run on each request's database (issue 23: building the
+ * session lookup's and the cards' SQL on every request was a fifth of the dashboard's Worker CPU). `build`
  * writes it with `sql.placeholder('name')` for the values that change; the result is `(db, values) => rows`.
  * On the request's HTTP client it keeps the request's query coalescing (db-coalesce.ts); on anything else
  * (a transaction) it simply builds and runs the query there.
