@@ -71,12 +71,48 @@ export const passwordSignInMethod: SignInMethodSource = {
 }
 
 /**
- * How many ways to sign in the account has over every feature's `signInMethods`. Unlinking a provider or
- * removing a passkey is refused when this minus what is removed would be 0 (issue 22: nobody is locked out).
+ * How many ways to sign in the account has over every feature's `signInMethods`. Removing one goes through
+ * `removeSignInMethod`, which counts inside its transaction (issue 22: nobody is locked out).
  */
 export async function countSignInMethods(registry: Pick<Registry, 'signInMethods'>, db: Database, userId: string): Promise<number> {
   const counts = await Promise.all(registry.signInMethods.map((source) => source.count(db, userId)))
   return counts.reduce((sum, n) => sum + n, 0)
+}
+
+/** What `removeSignInMethod` did: removed (with the removed row), refused as the last way in, or nothing to remove. */
+export type SignInMethodRemoval<T> = { outcome: 'removed'; removed: T } | { outcome: 'last-way-in' } | { outcome: 'not-found' }
+
+class KeepLastWayIn extends Error {}
+
+/**
+ * Removes one way to sign in (unlink a provider, delete a passkey) unless it was the account's last, as one
+ * step (issue 22: nobody is locked out). The check and the delete share a transaction that first locks the
+ * user's row, so two removals racing for an account's last two methods run one after the other and the
+ * second counts what the first left: it is refused instead of both passing a count taken before either
+ * delete. `remove` deletes with the transaction's handle and returns the removed row, or null when there
+ * was nothing (already gone, or not this account's).
+ */
+export async function removeSignInMethod<T>(
+  registry: Pick<Registry, 'signInMethods'>,
+  db: Database,
+  userId: string,
+  remove: (tx: Database) => Promise<T | null>,
+): Promise<SignInMethodRemoval<T>> {
+  try {
+    return await db.transaction(async (txRaw) => {
+      // Services take a Database; a transaction runs the same queries on its one connection.
+      const tx = txRaw as unknown as Database
+      await txRaw.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update')
+      const removed = await remove(tx)
+      if (removed === null) return { outcome: 'not-found' as const }
+      // Counted after the delete, in the same transaction: what is left must still be a way in.
+      if ((await countSignInMethods(registry, tx, userId)) < 1) throw new KeepLastWayIn()
+      return { outcome: 'removed' as const, removed }
+    })
+  } catch (error) {
+    if (error instanceof KeepLastWayIn) return { outcome: 'last-way-in' }
+    throw error
+  }
 }
 
 /** How a session signed in, as the sessions list says it. */

@@ -1,10 +1,10 @@
 import { Hono } from 'hono'
-import { consumeBucket, countSignInMethods, getUserById, recordAuthAudit, refuseWhileImpersonating, requireUser, safeNextPath, sendSecurityNotice, throttleMessage } from '../auth'
+import { consumeBucket, getUserById, recordAuthAudit, refuseWhileImpersonating, removeSignInMethod, requireUser, safeNextPath, sendSecurityNotice, throttleMessage } from '../auth'
 import { renderError } from '../platform/errors'
 import { setFlash } from '../platform/flash'
 import { clientIp, formBodyLimit, readForm } from '../platform/forms'
 import { configOf, type AppContext, type AppEnv } from '../platform/types'
-import { consumeLinkRequest, hasLinkTokenShape, linkAccount, listLinkedAccounts, peekLinkRequest, unlinkAccount } from './accounts'
+import { consumeLinkRequest, hasLinkTokenShape, linkAccount, peekLinkRequest, unlinkAccount } from './accounts'
 import { beginFlow, finishFlow, OAuthFlowError, takeFlow } from './flow'
 import { configuredProviders, isProviderId, PROVIDERS, type ProviderId } from './providers'
 import { linkToSignedInUser, refusePage, signInWithProvider } from './sign-in'
@@ -105,14 +105,14 @@ export const oauthRoutes = new Hono<AppEnv>()
     const db = c.get('db')
     const limited = await throttled(c, `oauth-settings:${user.id}`, OAUTH_SETTINGS_LIMIT)
     if (limited) return limited
-    const linked = (await listLinkedAccounts(db, user.id)).some((a) => a.provider === provider)
-    if (!linked) return renderError(c, { status: 404, title: 'Not linked', message: `No ${PROVIDERS[provider].label} account is linked.` })
-    // The one lock-out rule (issue 22): never remove the last way in, counted over every method.
-    if ((await countSignInMethods(c.get('registry'), db, user.id)) - 1 < 1) {
+    // The one lock-out rule (issue 22): never remove the last way in, counted over every method in the
+    // same transaction as the delete (two racing removals cannot both pass).
+    const result = await removeSignInMethod(c.get('registry'), db, user.id, (tx) => unlinkAccount(tx, user.id, provider))
+    if (result.outcome === 'not-found') return renderError(c, { status: 404, title: 'Not linked', message: `No ${PROVIDERS[provider].label} account is linked.` })
+    if (result.outcome === 'last-way-in') {
       return renderError(c, { status: 409, title: 'Not unlinked', message: `${PROVIDERS[provider].label} is the only way to sign in to this account. Set a password (Settings → Password sends you a link) or add a passkey first.` })
     }
-    const removed = await unlinkAccount(db, user.id, provider)
-    if (!removed) return renderError(c, { status: 404, title: 'Not linked', message: `No ${PROVIDERS[provider].label} account is linked.` })
+    const removed = result.removed
     await recordAuthAudit(c, 'oauth.unlinked', { targetId: user.id, detail: { provider } })
     await sendSecurityNotice(c, user, 'provider_unlinked', `${PROVIDERS[provider].label} (${removed.email || removed.providerUserId})`)
     setFlash(c, 'success', `${PROVIDERS[provider].label} is unlinked.`)

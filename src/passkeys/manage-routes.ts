@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { consumeBucket, countSignInMethods, recordAuthAudit, refuseWhileImpersonating, requireUser, sendSecurityNotice, throttleMessage } from '../auth'
+import { consumeBucket, recordAuthAudit, refuseWhileImpersonating, removeSignInMethod, requireUser, sendSecurityNotice, throttleMessage } from '../auth'
 import { renderError } from '../platform/errors'
 import { setFlash } from '../platform/flash'
 import { formBodyLimit, readForm, redirectAfterPost } from '../platform/forms'
@@ -39,12 +39,12 @@ export const manageRoutes = new Hono<AppEnv>()
     const db = c.get('db')
     const passkey = await getPasskey(db, form.id ?? '')
     if (passkey?.userId !== user.id) return renderError(c, NOT_FOUND)
-    // Nobody is locked out (issue 22): every feature's ways in are counted, this one included.
-    if ((await countSignInMethods(c.get('registry'), db, user.id)) <= 1) {
-      return renderError(c, { status: 409, title: 'Passkey kept', message: LAST_WAY_IN })
-    }
-    const removed = await deletePasskey(db, user.id, form.id ?? '')
-    if (!removed) return renderError(c, NOT_FOUND)
+    // Nobody is locked out (issue 22): what is left is counted over every feature's ways in, in the same
+    // transaction as the delete, so two removals at once cannot both pass.
+    const result = await removeSignInMethod(c.get('registry'), db, user.id, (tx) => deletePasskey(tx, user.id, passkey.id))
+    if (result.outcome === 'not-found') return renderError(c, NOT_FOUND)
+    if (result.outcome === 'last-way-in') return renderError(c, { status: 409, title: 'Passkey kept', message: LAST_WAY_IN })
+    const removed = result.removed
     await recordAuthAudit(c, 'passkey.removed', { actorId: user.id, targetId: user.id, detail: { name: removed.name } })
     await sendSecurityNotice(c, user, 'passkey_removed', removed.name)
     setFlash(c, 'success', `Passkey “${removed.name}” removed.`)

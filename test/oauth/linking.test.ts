@@ -164,6 +164,16 @@ describe('unlinking', () => {
     expect(await queuedMails(withPassword.email, 'security-notice')).toBe(2)
   })
 
+  it('two unlinks of the last two ways in at once: exactly one succeeds (the check and the delete are one step)', async () => {
+    const { user, cookie } = await githubOnlyAccount()
+    // A second way in: Google linked too (the row as a finished link leaves it).
+    await withDb((db) => db.insert(oauthAccounts).values({ userId: user.id, provider: 'google', providerUserId: `g-${user.id}`, email: user.email, emailVerified: true }))
+    const answers = await Promise.all([post('/settings/oauth/github/unlink', {}, cookie), post('/settings/oauth/google/unlink', {}, cookie)])
+    expect(answers.map((r) => r.status).sort()).toEqual([303, 409])
+    expect(await linksOf(user.id)).toHaveLength(1)
+    expect(await auditRowsAbout(user.id, 'oauth.unlinked')).toHaveLength(1)
+  })
+
   it('a provider that is not linked answers 404', async () => {
     const user = await createTestUser()
     expect((await post('/settings/oauth/google/unlink', {}, await loginCookie(user.email))).status).toBe(404)

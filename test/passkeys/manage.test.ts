@@ -56,6 +56,17 @@ describe('managing passkeys in settings', () => {
     expect(await passkeysOf(user.id)).toMatchObject([{ name: 'Second' }])
   })
 
+  it('two removals of the last two passkeys at once: exactly one succeeds (the check and the delete are one step)', async () => {
+    const { user, cookie } = await signedInUser()
+    const first = await addPasskey(cookie, 'First')
+    const second = await addPasskey(cookie, 'Second')
+    await withDb((db) => db.update(users).set({ passwordHash: null }).where(eq(users.id, user.id)))
+    const answers = await Promise.all([post('/passkeys/remove', { id: first.key.id }, cookie), post('/passkeys/remove', { id: second.key.id }, cookie)])
+    expect(answers.map((r) => r.status).sort()).toEqual([303, 409])
+    expect(await passkeysOf(user.id)).toHaveLength(1)
+    expect(await auditRowsBy(user.id, 'passkey.removed')).toHaveLength(1)
+  })
+
   it('impersonation can look but not add, rename or remove', async () => {
     const { cookie: adminCookie } = await signedInAdmin()
     const user = await createTestUser()
