@@ -1,18 +1,7 @@
 // Alpine components for the CSP build of Alpine (no eval): behaviour lives here, markup only
-// names it (x-data="navbar", x-bind="burger").
+// names it (x-data="uploader", x-bind="panel"). Alpine itself is loaded only by a page that has one
+// (the end of this file, ADR 0103); the public site's navbar and the theme switch are plain script.
 document.addEventListener('alpine:init', () => {
-  window.Alpine.data('navbar', () => ({
-    open: false,
-    burger: {
-      ['@click']() { this.open = !this.open },
-      [':aria-expanded']() { return this.open ? 'true' : 'false' },
-      [':class']() { return { 'is-active': this.open } },
-    },
-    menu: {
-      [':class']() { return { 'is-active': this.open } },
-    },
-  }))
-
   // File uploads (src/files/views/upload.tsx): files come from the picker or a drop, are checked for type
   // and size before sending, then go one XHR per file with the raw bytes as the body, so the progress bar
   // follows real upload progress and the server can stream the file to storage. The server checks
@@ -226,42 +215,8 @@ document.addEventListener('htmx:beforeSwap', (event) => {
   region.replaceChildren()
 })
 
-// Design system (issue 20): the theme switch, the app shell's drawer and account menu, and loading
-// feedback on plain form posts.
+// Design system (issue 20): the app shell's drawer and account menu.
 document.addEventListener('alpine:init', () => {
-  // Light / dark / system (src/platform/theme.tsx). The choice goes into a cookie the server reads to
-  // render <html data-theme> (no flash on the next load); "system" deletes it.
-  window.Alpine.data('themeSwitch', () => ({
-    choice: 'system',
-    init() {
-      this.choice = this.$root.dataset.themeChoice || 'system'
-      this.$root.hidden = false
-    },
-    choose: {
-      ['@click']() { this.apply(this.$el.dataset.choice) },
-      [':aria-pressed']() { return this.choice === this.$el.dataset.choice ? 'true' : 'false' },
-    },
-    apply(choice) {
-      this.choice = choice
-      const root = document.documentElement
-      const secure = location.protocol === 'https:' ? '; Secure' : ''
-      if (choice === 'system') {
-        delete root.dataset.theme
-        document.cookie = `theme=; Path=/; Max-Age=0; SameSite=Lax${secure}`
-      } else {
-        root.dataset.theme = choice
-        document.cookie = `theme=${choice}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`
-      }
-      const scheme = document.querySelector('meta[name="color-scheme"]')
-      if (scheme) scheme.content = choice === 'system' ? 'light dark' : choice
-      // Every switch on the page (footer, account menu) shows the same choice.
-      window.dispatchEvent(new CustomEvent('theme-changed', { detail: choice }))
-    },
-    root: {
-      ['@theme-changed.window'](event) { this.choice = event.detail },
-    },
-  }))
-
   // The app shell's drawer below 1024 px: the menu button opens it, Escape / the backdrop / the close
   // button close it, and focus moves in and back out. Without script, #app-sidebar:target does the same.
   window.Alpine.data('appShell', () => ({
@@ -313,3 +268,62 @@ document.addEventListener('submit', (event) => {
 window.addEventListener('pageshow', () => {
   for (const button of document.querySelectorAll('.button.is-loading')) button.classList.remove('is-loading')
 })
+
+// The public navbar's burger (src/platform/site-shell.tsx) below 1024 px: opens and closes the menu it
+// controls. Plain script, not an Alpine component, so a public page without other components loads no Alpine.
+document.addEventListener('click', (event) => {
+  const burger = event.target.closest('.navbar-burger[aria-controls]')
+  if (!burger) return
+  const open = burger.getAttribute('aria-expanded') !== 'true'
+  burger.setAttribute('aria-expanded', open ? 'true' : 'false')
+  burger.classList.toggle('is-active', open)
+  const menu = document.getElementById(burger.getAttribute('aria-controls'))
+  if (menu) menu.classList.toggle('is-active', open)
+})
+
+// Light / dark / system (src/platform/theme.tsx). The choice goes into a cookie the server reads to render
+// <html data-theme> (no flash on the next load); "system" deletes it. Every switch on the page (footer,
+// account menu) shows the same choice. The switches are hidden until this has run: without script they
+// could do nothing.
+function showThemeChoice(choice) {
+  for (const button of document.querySelectorAll('.theme-switch button[data-choice]')) {
+    button.setAttribute('aria-pressed', button.dataset.choice === choice ? 'true' : 'false')
+  }
+}
+function applyTheme(choice) {
+  const root = document.documentElement
+  const secure = location.protocol === 'https:' ? '; Secure' : ''
+  if (choice === 'system') {
+    delete root.dataset.theme
+    document.cookie = `theme=; Path=/; Max-Age=0; SameSite=Lax${secure}`
+  } else {
+    root.dataset.theme = choice
+    document.cookie = `theme=${choice}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`
+  }
+  const scheme = document.querySelector('meta[name="color-scheme"]')
+  if (scheme) scheme.content = choice === 'system' ? 'light dark' : choice
+  showThemeChoice(choice)
+}
+document.addEventListener('click', (event) => {
+  const button = event.target.closest('.theme-switch button[data-choice]')
+  if (button) applyTheme(button.dataset.choice)
+})
+for (const themeSwitch of document.querySelectorAll('.theme-switch[hidden]')) themeSwitch.hidden = false
+
+// Alpine (CSP build, 72 KB) is fetched and started only when the page has a component (x-data): the app
+// shell, pricing, uploads, charts, copy buttons. Most public pages have none, and Alpine's start-up was
+// most of their main-thread work (ADR 0103). Content htmx swaps in later is checked too. Tests and tools
+// wait for `window.appScriptsReady`: true once the page's scripts (Alpine too, when needed) have started.
+const ALPINE_SRC = '/vendor/alpine-csp.min.js'
+function loadAlpineFor(root) {
+  if (window.Alpine || document.querySelector(`script[src="${ALPINE_SRC}"]`)) return
+  if (!(root.matches && root.matches('[x-data]')) && !root.querySelector('[x-data]')) return
+  window.appScriptsReady = false
+  document.addEventListener('alpine:initialized', () => { window.appScriptsReady = true }, { once: true })
+  const script = document.createElement('script')
+  script.src = ALPINE_SRC
+  document.head.append(script)
+}
+window.appScriptsReady = true
+loadAlpineFor(document)
+document.addEventListener('htmx:load', (event) => loadAlpineFor(event.detail.elt))

@@ -58,6 +58,7 @@ const HTMX_CONFIG = JSON.stringify({
 })
 
 // The end of <head> is the same on every page: rendered to HTML once per isolate, not per request (issue 23).
+// Alpine is not here: public/app.js loads it when the page has a component (ADR 0103).
 const HEAD_ASSETS = raw(String(
   <>
     <meta name="htmx-config" content={HTMX_CONFIG} />
@@ -66,7 +67,6 @@ const HEAD_ASSETS = raw(String(
     <link rel="stylesheet" href="/vendor/site.css" />
     <script src="/vendor/htmx.min.js" defer></script>
     <script src="/app.js" defer></script>
-    <script src="/vendor/alpine-csp.min.js" defer></script>
   </>,
 ))
 

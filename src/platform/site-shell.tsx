@@ -45,21 +45,21 @@ export function SiteHeader({ appName, items, viewer, path }: { appName: string; 
   const endButtons = end.filter((item) => (item.variant ?? 'link') !== 'link')
   return (
     <header class="site-header">
-      <nav class="navbar site-navbar" aria-label="Main navigation" x-data="navbar">
+      <nav class="navbar site-navbar" aria-label="Main navigation">
         <div class="container">
           <div class="navbar-brand">
             <a class="navbar-item brand-link" href="/">
               <BrandMark />
               <span>{appName}</span>
             </a>
-            <button type="button" class="navbar-burger" aria-label="Menu" aria-controls="main-menu" aria-expanded="false" x-bind="burger">
+            <button type="button" class="navbar-burger" aria-label="Menu" aria-controls="main-menu" aria-expanded="false">
               <span aria-hidden="true"></span>
               <span aria-hidden="true"></span>
               <span aria-hidden="true"></span>
               <span aria-hidden="true"></span>
             </button>
           </div>
-          <div id="main-menu" class="navbar-menu" x-bind="menu">
+          <div id="main-menu" class="navbar-menu">
             <div class="navbar-start">{start.map((item) => navLink(item, path))}</div>
             <div class="navbar-end">
               {endLinks.map((item) => navLink(item, path))}

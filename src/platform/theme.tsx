@@ -4,7 +4,7 @@ import { Icon } from './icons'
 
 /**
  * Light, dark or the system's choice (issue 20). The choice lives in a cookie the page's script writes
- * (public/app.js, `themeSwitch`), so the server renders `<html data-theme>` already set: no flash of the
+ * (public/app.js, plain script), so the server renders `<html data-theme>` already set: no flash of the
  * wrong theme and no blocking script in <head> (the CSP forbids inline ones). No cookie: no attribute, and
  * the stylesheet follows `prefers-color-scheme`. A page sent to a visitor with any cookie is `no-store`
  * (cache-control.ts), so a shared cache never serves one visitor's theme to another.
@@ -26,9 +26,9 @@ const CHOICES = [
 /** Three pressed-or-not buttons; hidden until the script that makes them work has run. */
 export function ThemeSwitch({ theme }: { theme: Theme | null }) {
   return (
-    <div class="theme-switch" role="group" aria-label="Theme" x-data="themeSwitch" x-bind="root" hidden data-theme-choice={theme ?? 'system'}>
+    <div class="theme-switch" role="group" aria-label="Theme" hidden>
       {CHOICES.map((choice) => (
-        <button type="button" aria-label={choice.label} title={choice.label} data-choice={choice.value} x-bind="choose" aria-pressed={(theme ?? 'system') === choice.value ? 'true' : 'false'}>
+        <button type="button" aria-label={choice.label} title={choice.label} data-choice={choice.value} aria-pressed={(theme ?? 'system') === choice.value ? 'true' : 'false'}>
           <Icon name={choice.icon} />
         </button>
       ))}

@@ -165,9 +165,12 @@ export function screenshotPath(name: string): string {
   return path.join('test-results', `${name}.png`)
 }
 
-/** Resolves once htmx and Alpine have loaded, so clicks go through them rather than a plain form post. */
+/**
+ * Resolves once htmx and public/app.js have run, and Alpine has started on a page with components (app.js
+ * loads it only there: ADR 0103), so clicks go through them rather than a plain form post.
+ */
 export async function waitForScripts(page: Page): Promise<void> {
-  await page.waitForFunction(() => 'htmx' in window && 'Alpine' in window)
+  await page.waitForFunction(() => 'htmx' in window && (window as { appScriptsReady?: boolean }).appScriptsReady === true)
 }
 
 /**

@@ -13,7 +13,8 @@ beforeAll(async () => { chrome = await launchBrowser() })
 afterAll(async () => { await chrome?.close() })
 
 describe('deprecated browser APIs', () => {
-  it('the home page and its scripts use none', async () => {
+  // The home page loads htmx and app.js only; /pricing has a component, so app.js adds Alpine (ADR 0103).
+  it.each(['/', '/pricing'])('%s and its scripts use none', async (path) => {
     const page = await chrome.newPage()
     const cdp = await page.context().newCDPSession(page)
     const issues: string[] = []
@@ -21,14 +22,15 @@ describe('deprecated browser APIs', () => {
       if (issue.code === 'DeprecationIssue') issues.push(issue.details.deprecationIssueDetails?.type ?? 'unknown')
     })
     await cdp.send('Audits.enable')
-    await page.goto(`${baseUrl}/`, { waitUntil: 'load' })
+    await page.goto(`${baseUrl}${path}`, { waitUntil: 'load' })
     await waitForScripts(page)
+    if (path === '/pricing') expect(await page.evaluate(() => 'Alpine' in window)).toBe(true)
     // A known deprecated call (synchronous XHR on the main thread) after the page's own scripts: its issue
     // arrives after any the page caused (one ordered event stream), so waiting for it replaces a sleep,
     // and it shows the watcher really sees deprecations.
     await page.evaluate(() => { const xhr = new XMLHttpRequest(); xhr.open('GET', '/health', false); xhr.send() })
     await expect.poll(() => issues.at(-1)).toBe('XMLHttpRequestSynchronousInNonWorkerOutsideBeforeUnload')
-    expect(issues.slice(0, -1), 'deprecated APIs used while the home page loaded').toEqual([])
+    expect(issues.slice(0, -1), `deprecated APIs used while ${path} loaded`).toEqual([])
     await page.close()
   })
 })
