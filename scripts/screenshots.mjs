@@ -56,6 +56,23 @@ try {
       const file = `public/images/product-dashboard-${1280 * scale}.jpg`
       await page.screenshot({ path: file, type: 'jpeg', quality: 82 })
       console.log(file)
+      // The same view as WebP for browsers that take it (<picture> in src/pages/home.tsx): encoded by
+      // Chromium's own canvas from a lossless capture, so no image library is needed. Chromium cannot
+      // encode AVIF from a canvas, and the pipeline has no other encoder.
+      const png = (await page.screenshot({ type: 'png' })).toString('base64')
+      const encoder = await context.newPage()
+      const webp = await encoder.evaluate(async (source) => {
+        const image = new Image()
+        image.src = `data:image/png;base64,${source}`
+        await image.decode()
+        const canvas = document.createElement('canvas')
+        canvas.width = image.naturalWidth
+        canvas.height = image.naturalHeight
+        canvas.getContext('2d').drawImage(image, 0, 0)
+        return canvas.toDataURL('image/webp', 0.8).split(',')[1]
+      }, png)
+      fs.writeFileSync(file.replace(/\.jpg$/, '.webp'), Buffer.from(webp, 'base64'))
+      console.log(file.replace(/\.jpg$/, '.webp'))
       await context.close()
     }
     process.exit(0)

@@ -29,6 +29,9 @@ describe('public pages in Chromium', () => {
     // The stylesheet really applied (served from public/vendor, allowed by the CSP).
     const navbarDisplay = await page.locator('nav.navbar').evaluate((el) => getComputedStyle(el).display)
     expect(navbarDisplay).not.toBe('inline')
+    // The hero picture (the LCP element) comes as WebP from its <picture> and decodes.
+    const hero = await page.locator('.landing-shot img').evaluate((img: HTMLImageElement) => img.decode().then(() => img.currentSrc))
+    expect(hero).toMatch(/\/images\/product-dashboard-(640|1280)\.webp$/)
     await page.screenshot({ path: screenshotPath('home'), fullPage: true })
     expect(problems.cspViolations).toEqual([])
     expect(problems.consoleErrors).toEqual([])
