@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { BRAND_SYMBOLS } from './brand-icons.mjs'
 import { readOgText, renderOgImage } from './og-image.mjs'
 
 const require = createRequire(import.meta.url)
@@ -34,17 +35,23 @@ export function contrastWithWhite(hex) {
   return 1.05 / (l + 0.05)
 }
 
-/** The icon names the app may render: the `ICONS` list in src/platform/icons.tsx. */
+/** The icon names the app may render: the `ICONS` (Lucide) and `BRAND_ICONS` lists in src/platform/icons.tsx. */
 export function readIconNames(root = ROOT) {
   const source = fs.readFileSync(path.join(root, 'src/platform/icons.tsx'), 'utf8')
   const list = /export const ICONS = \[([^\]]*)\] as const/.exec(source)
   if (!list) throw new Error('build-styles: src/platform/icons.tsx must hold export const ICONS = [...] as const')
-  return [...list[1].matchAll(/'([a-z0-9-]+)'/g)].map((m) => m[1])
+  const brands = /export const BRAND_ICONS = \[([^\]]*)\] as const/.exec(source)
+  return [...list[1].matchAll(/'([a-z0-9-]+)'/g), ...(brands ? brands[1].matchAll(/'([a-z0-9-]+)'/g) : [])].map((m) => m[1])
 }
 
-/** One <symbol> per icon, from lucide-static's files; stroke settings move from each <svg> onto a <g>. */
+/**
+ * One <symbol> per icon: Lucide's from lucide-static's files (stroke settings move from each <svg> onto a
+ * <g>), brand marks from scripts/brand-icons.mjs with their own viewBox and fills.
+ */
 export function buildIconSprite(names) {
   const symbols = names.map((name) => {
+    const brand = BRAND_SYMBOLS[name]
+    if (brand) return `<symbol id="${name}" viewBox="${brand.viewBox}">${brand.body}</symbol>`
     let file
     try {
       file = require.resolve(`lucide-static/icons/${name}.svg`)
@@ -55,7 +62,7 @@ export function buildIconSprite(names) {
     const body = svg.slice(svg.indexOf('>', svg.indexOf('<svg')) + 1, svg.lastIndexOf('</svg>')).replace(/\s*\n\s*/g, '')
     return `<symbol id="${name}" viewBox="0 0 24 24"><g fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${body}</g></symbol>`
   })
-  return `<svg xmlns="http://www.w3.org/2000/svg"><!-- Lucide icons (ISC licence), see src/platform/icons.tsx -->${symbols.join('')}</svg>\n`
+  return `<svg xmlns="http://www.w3.org/2000/svg"><!-- Lucide icons (ISC licence) and brand marks (scripts/brand-icons.mjs), see src/platform/icons.tsx -->${symbols.join('')}</svg>\n`
 }
 
 /** The stylesheet's entry: the design system first, then every area partial in name order. */

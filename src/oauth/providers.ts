@@ -19,12 +19,12 @@ export interface ProviderEndpoints {
   issuer: string
 }
 
-export const PROVIDERS: Record<ProviderId, { label: string; icon: 'code' | 'globe'; scopes: string[] }> = {
+// Each provider's own mark (the sprite's brand symbols, src/platform/icons.tsx BRAND_ICONS): people look for it.
+export const PROVIDERS: Record<ProviderId, { label: string; icon: 'brand-github' | 'brand-google'; scopes: string[] }> = {
   // read:user for /user, user:email for /user/emails (the primary address and whether it is verified).
-  github: { label: 'GitHub', icon: 'code', scopes: ['read:user', 'user:email'] },
-  // Lucide has no brand icons (lucide-static 1.62 dropped github.svg): neutral ones, the label names the service.
+  github: { label: 'GitHub', icon: 'brand-github', scopes: ['read:user', 'user:email'] },
   // OIDC: the ID token carries sub, email, email_verified and name; no further call is needed.
-  google: { label: 'Google', icon: 'globe', scopes: ['openid', 'email', 'profile'] },
+  google: { label: 'Google', icon: 'brand-google', scopes: ['openid', 'email', 'profile'] },
 }
 
 export function isProviderId(value: unknown): value is ProviderId {

@@ -6,13 +6,22 @@ import type { AppContext } from '../platform/types'
 import type { OAuthAccount } from './accounts'
 import { PROVIDERS, type ProviderId } from './providers'
 
+/**
+ * A provider's mark. Google's G always keeps its four colours on a white tile (Google's branding
+ * guidelines), so it sits on a chip that stays white in the dark theme; GitHub's follows the text colour.
+ */
+export function ProviderMark({ provider }: { provider: ProviderId }) {
+  if (provider === 'google') return <span class="brand-chip"><Icon name={PROVIDERS[provider].icon} /></span>
+  return <Icon name={PROVIDERS[provider].icon} />
+}
+
 /** "Continue with GitHub": a POST form, so starting a round trip is CSRF-checked like every other form. */
 export function ContinueButton({ provider, next }: { provider: ProviderId; next: string }) {
   return (
     <form method="post" action={`/oauth/${provider}`} class="oauth-option">
       <input type="hidden" name="next" value={next} />
       <button type="submit" class="button is-fullwidth">
-        <Icon name={PROVIDERS[provider].icon} />
+        <ProviderMark provider={provider} />
         <span>Continue with {PROVIDERS[provider].label}</span>
       </button>
     </form>
@@ -71,7 +80,7 @@ export function LinkedProvidersSection({ data }: { data: LinkedSectionData; c: A
           return (
             <li class="oauth-account" data-provider={provider}>
               <div>
-                <strong><Icon name={PROVIDERS[provider].icon} /> {label}</strong>
+                <strong class="oauth-account-name"><ProviderMark provider={provider} /> {label}</strong>
                 {linked ? <p class="help">{linked.email || 'no address'} · linked {whenOrNever(linked.createdAt)} · last used {whenOrNever(linked.lastUsedAt)}</p> : <p class="help">Not linked</p>}
               </div>
               <form method="post" action={`/settings/oauth/${provider}/${linked ? 'unlink' : 'link'}`}>

@@ -14,7 +14,14 @@ export const ICONS = [
   'sun', 'terminal', 'trash-2', 'triangle-alert', 'upload', 'user', 'user-round', 'users', 'x', 'zap',
 ] as const
 
-export type IconName = (typeof ICONS)[number]
+/**
+ * Brand marks (Lucide has none): GitHub's mark follows the text colour; Google's "G" keeps its four colours,
+ * so show it on a `.brand-chip` (white in both themes, Google's branding guidelines). Their paths are in
+ * scripts/brand-icons.mjs.
+ */
+export const BRAND_ICONS = ['brand-github', 'brand-google'] as const
+
+export type IconName = (typeof ICONS)[number] | (typeof BRAND_ICONS)[number]
 
 /** The sprite's URL; one place, so a cache-busting change touches one line. */
 export const ICON_SPRITE = '/vendor/icons.svg'

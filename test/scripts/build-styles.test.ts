@@ -39,8 +39,18 @@ describe('the stylesheet build', () => {
     const names = readIconNames()
     expect(names).toContain('layout-dashboard')
     const sprite = buildIconSprite(names)
-    for (const name of names) expect(sprite).toContain(`<symbol id="${name}" viewBox="0 0 24 24">`)
+    for (const name of names.filter((n) => !n.startsWith('brand-'))) expect(sprite).toContain(`<symbol id="${name}" viewBox="0 0 24 24">`)
     expect(() => buildIconSprite(['no-such-icon'])).toThrow(/no lucide icon named "no-such-icon"/)
+  })
+
+  it('adds the brand marks: GitHub’s in the text colour, Google’s G in its four colours', () => {
+    const names = readIconNames()
+    expect(names).toEqual(expect.arrayContaining(['brand-github', 'brand-google']))
+    const sprite = buildIconSprite(names)
+    const symbol = (id: string) => new RegExp(`<symbol id="${id}"[^>]*>(.*?)</symbol>`).exec(sprite)?.[1] ?? ''
+    expect(sprite).toContain('<symbol id="brand-github" viewBox="0 0 16 16">')
+    expect(symbol('brand-github')).toContain('fill="currentColor"')
+    expect(symbol('brand-google').match(/fill="#[0-9A-F]{6}"/g)).toEqual(['fill="#EA4335"', 'fill="#4285F4"', 'fill="#FBBC05"', 'fill="#34A853"'])
   })
 
   it('keeps rules whose classes the sources use and drops the rest', async () => {
