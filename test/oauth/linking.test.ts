@@ -233,9 +233,18 @@ describe('account deletion', () => {
     const settings = await (await get('/settings', cookie)).text()
     expect(settings).toContain('Email me a link to set a password')
     expect(settings).not.toContain('Change password')
+    // No password field that could never be right: the email and deletion cards point to setting one.
+    expect(settings).not.toContain('name="email_current_password"')
+    expect(settings).not.toContain('name="delete_current_password"')
+    expect(settings.match(/<a href="#password-title">Set a password first<\/a>/g)).toHaveLength(2)
     const refused = await post('/settings/delete', { delete_current_password: 'anything at all' }, cookie)
     expect(refused.status).toBe(401)
     expect(await refused.text()).toContain('no password yet')
+    const emailRefused = await post('/settings/email', { email: randomEmail(), email_current_password: 'anything at all' }, cookie, { htmx: true })
+    expect(emailRefused.status).toBe(401)
+    const fragment = await emailRefused.text()
+    expect(fragment).toContain('no password yet')
+    expect(fragment).toContain('Set a password first')
     expect((await postForm('/forgot-password', { email })).status).toBeLessThan(400)
     // The reset mail is queued after the answer (no enumeration by timing): wait for it.
     await waitForMail(email, { template: 'password-reset' })

@@ -163,7 +163,7 @@ export const settingsRoutes = new Hono<AppEnv>()
     const form = await readForm(c)
     const denied = await confirmPassword(c, user, form.delete_current_password ?? '', now, 'delete_current_password')
     const fail = ({ status, errors }: Refusal | { status: 409; errors: Errors }) =>
-      respondWithForm(c, status, <DeleteForm errors={errors} />, () => renderSettings(c, now, status, { delete: errors }), 'Settings')
+      respondWithForm(c, status, <DeleteForm hasPassword={user.passwordHash !== null} errors={errors} />, () => renderSettings(c, now, status, { delete: errors }), 'Settings')
     if (denied) return fail(denied)
     try {
       // A saga (ADR 0084): marked deleting, signed out everywhere, API keys ended and the audit row

@@ -28,12 +28,28 @@ export function NameForm({ user, errors = {} }: { user: User; errors?: FieldErro
   )
 }
 
+/**
+ * Where a step confirms with the current password and the account has none (made through GitHub or
+ * Google): a password field that could never be right is not shown; the way on is the password card's
+ * "Email me a link to set a password" (docs/auth.md, "Accounts without a password").
+ */
+export function SetPasswordFirst({ id, action }: { id: string; action: string }) {
+  return (
+    <p id={id}>
+      {`To ${action}, you confirm with your password, and your account has none yet. `}
+      <a href="#password-title">Set a password first</a>: we email you a link.
+    </p>
+  )
+}
+
 // Re-authentication before changing email or password (checklist 11, ASVS 7.5.1).
 export function EmailForm({ user, pendingEmail, errors = {}, values = {} }: { user: User; pendingEmail?: string | null; errors?: FieldErrors & { form?: string }; values?: { email?: string } }) {
+  const current = <p class="mb-3">Current address: <strong>{user.email}</strong>{pendingEmail && pendingEmail !== user.email && <> · waiting for confirmation of <strong>{pendingEmail}</strong></>}</p>
+  if (user.passwordHash === null) return <div><Notice kind="danger" message={errors.form ?? errors.email_current_password} />{current}<SetPasswordFirst id="email-form" action="change your email address" /></div>
   return (
     <form id="email-form" method="post" action="/settings/email" hx-post="/settings/email" hx-target="this" hx-swap="outerHTML" novalidate>
       <Notice kind="danger" message={errors.form} />
-      <p class="mb-3">Current address: <strong>{user.email}</strong>{pendingEmail && pendingEmail !== user.email && <> · waiting for confirmation of <strong>{pendingEmail}</strong></>}</p>
+      {current}
       <Field name="email" label="New email address" type="email" value={values.email} error={errors.email} required maxlength={254} autocomplete="email"
         help="We send a code to the new address; your old address is told once the change is confirmed." />
       <Field name="email_current_password" label="Current password" type="password" error={errors.email_current_password} required autocomplete="current-password" />
@@ -95,11 +111,13 @@ export function SessionsList({ sessions, currentId }: { sessions: SessionRow[]; 
   )
 }
 
-export function DeleteForm({ errors = {} }: { errors?: FieldErrors & { form?: string } }) {
+export function DeleteForm({ hasPassword, errors = {} }: { hasPassword: boolean; errors?: FieldErrors & { form?: string } }) {
+  const warning = <p class="mb-3">This deletes your account and all its data. It cannot be undone.</p>
+  if (!hasPassword) return <div><Notice kind="danger" message={errors.form ?? errors.delete_current_password} />{warning}<SetPasswordFirst id="delete-form" action="delete your account" /></div>
   return (
     <form id="delete-form" method="post" action="/settings/delete" hx-post="/settings/delete" hx-target="this" hx-swap="outerHTML" novalidate>
       <Notice kind="danger" message={errors.form} />
-      <p class="mb-3">This deletes your account and all its data. It cannot be undone.</p>
+      {warning}
       <Field name="delete_current_password" label="Confirm with your password" type="password" error={errors.delete_current_password} required autocomplete="current-password" />
       <SubmitButton label="Delete my account" kind="is-danger" />
     </form>
@@ -116,15 +134,17 @@ export function SettingsPage(p: { user: User; sessions: SessionRow[]; currentSes
       <div class="container">
         <h1 class="title">Settings</h1>
         <div class="columns">
+          {/* The account on the left (who you are, ending with leaving); how you sign in on the right: the
+              sign-in methods other features add, then the sessions they started. */}
           <div class="column is-half">
             <Card id="profile" title="Profile"><NameForm user={p.user} errors={e.name} /></Card>
             <Card id="email" title="Email address"><EmailForm user={p.user} pendingEmail={p.pendingEmail} errors={e.email} values={{ email: p.emailValue }} /></Card>
             <Card id="password" title={p.user.passwordHash === null ? 'Set a password' : 'Password'}>{p.user.passwordHash === null ? <SetPasswordForm email={p.user.email} /> : <PasswordForm errors={e.password} />}</Card>
+            <Card id="delete" title="Delete account"><DeleteForm hasPassword={p.user.passwordHash !== null} errors={e.delete} /></Card>
           </div>
           <div class="column is-half">
             {(p.sections ?? []).map((section) => <Card id={section.id} title={section.title}>{section.content}</Card>)}
             <Card id="sessions" title="Active sessions"><SessionsList sessions={p.sessions} currentId={p.currentSessionId} /></Card>
-            <Card id="delete" title="Delete account"><DeleteForm errors={e.delete} /></Card>
           </div>
         </div>
       </div>
