@@ -15,11 +15,11 @@ import * as libCoverage from '@vitest/istanbul-lib-coverage'
 import * as libReport from '@vitest/istanbul-lib-report'
 import * as libSourceMaps from '@vitest/istanbul-lib-source-maps'
 
-// The goal of issue 21 is 90 % of lines and 80 % of branches. Lines meet it and the floor is the goal;
-// branches do not yet (77.35 % measured on 2026-12-04, docs/coverage.md), so their floor is that total
-// minus one point: a ratchet. Raise a floor when coverage rises, never lower it to make a run pass.
+// The goal of issue 21 is 90 % of lines and 80 % of branches. Both are met (95.36 % and 85.32 % measured
+// on 2026-12-04, docs/coverage.md), so the floor is the goal. Raise a floor when coverage rises, never
+// lower it to make a run pass.
 export const GOAL = { lines: 90, branches: 80 }
-export const THRESHOLDS = { lines: 90, branches: 76 }
+export const THRESHOLDS = { lines: 90, branches: 80 }
 
 // Every project whose tests exercise src/ in-process or through the CLI. `browser` is left out: its code
 // runs in a separate `wrangler dev`, which istanbul's transform-time instrumentation does not reach.
