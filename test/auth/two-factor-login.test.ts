@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { pendingSignIns, recoveryCodes, users } from '../../src/auth/schema'
+import { pendingSignIns, recoveryCodes, totpCredentials, users } from '../../src/auth/schema'
 import { MAX_CODE_ATTEMPTS, PENDING_MISSING, TOO_MANY_CODES } from '../../src/auth/routes/two-factor-login'
 import { createPasswordResetToken } from '../../src/auth/password-reset'
 import { useRecoveryCode, useTotpCode } from '../../src/auth/two-factor'
 import { auditRowsAbout } from '../admin/helpers'
 import { withDb } from '../helpers/db'
 import { waitForMail } from '../helpers/mail'
-import { createTestUser, get, login, mockHibp, post, sessionCookieFrom } from './helpers'
+import { PASSWORD, createTestUser, get, login, loginCookie, mockHibp, post, sessionCookieFrom } from './helpers'
+import { waitForAccountDeleted } from '../helpers/account-deletion'
 import { TEST_KEY_CONFIG, codeAt, enrolTwoFactor, flashOf, forgetCodeAttempts, freshCode, passwordStep, pendingRows, sessionRows } from './two-factor-helpers'
 import { stopClock } from '../helpers/clock'
 
@@ -171,5 +172,23 @@ describe('password reset does not bypass two-factor', () => {
     const res = await login(user.email, 'a brand new passphrase')
     expect(res.headers.get('location')).toBe('/login/two-factor')
     expect(sessionCookieFrom(res)).toBeNull()
+  })
+})
+
+describe('account deletion', () => {
+  it('removes the two-factor key, the recovery codes and a pending sign-in with the account (foreign keys cascade)', async () => {
+    const user = await createTestUser()
+    const cookie = await loginCookie(user.email)
+    await enrolTwoFactor(user.id)
+    await passwordStep(user.email)
+    const rowsOf = async () => withDb(async (db) => ({
+      totp: (await db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id))).length,
+      recovery: (await db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id))).length,
+      pending: (await pendingRows(user.id)).length,
+    }))
+    expect(await rowsOf()).toEqual({ totp: 1, recovery: 10, pending: 1 })
+    expect((await post('/settings/delete', { delete_current_password: PASSWORD }, cookie)).status).toBe(303)
+    await waitForAccountDeleted(user.id)
+    expect(await rowsOf()).toEqual({ totp: 0, recovery: 0, pending: 0 })
   })
 })

@@ -219,13 +219,18 @@ describe('the routes’ guards', () => {
 })
 
 describe('account deletion', () => {
-  it('removes the linked accounts (registry accountCleanups)', async () => {
+  it('removes the linked accounts and pending link confirmations (registry accountCleanups)', async () => {
     const user = await createTestUser()
     const cookie = await loginCookie(user.email)
     expect((await roundTrip(standin, 'github', 'verified', randomEmail(), { cookie, link: true })).status).toBe(303)
+    // A Google sign-in with the account's address waits for the mailed confirmation: a link request row.
+    expect((await roundTrip(standin, 'google', 'verified', user.email)).status).toBe(202)
+    const requestsOf = () => withDb((db) => db.select().from(oauthLinkRequests).where(eq(oauthLinkRequests.userId, user.id)))
+    expect(await requestsOf()).toHaveLength(1)
     expect((await post('/settings/delete', { delete_current_password: PASSWORD }, cookie)).status).toBe(303)
     await waitForAccountDeleted(user.id)
     expect(await linksOf(user.id)).toEqual([])
+    expect(await requestsOf()).toEqual([])
   })
 
   it('a passwordless account is offered to set a password by mail, and the password-confirmed steps say so', async () => {
