@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { getPendingVerification, getUserById, listUserSessions, type SessionListRow, type User } from '../auth'
+import { describeSignIn, getPendingVerification, getUserById, listUserSessions, type SessionListRow, type User } from '../auth'
 import type { AdminUserSection } from '../platform/feature'
 import { Person } from '../platform/admin-ui'
 import { Field } from '../platform/components'
@@ -36,7 +36,8 @@ function Sessions({ sessions }: { sessions: SessionListRow[] }) {
           <td data-label="Last seen" class="nowrap">{formatDateTime(s.lastSeenAt)}</td>
           <td data-label="Device"><span title={s.userAgent || undefined}>{summariseUserAgent(s.userAgent).label}</span></td>
           <td data-label="IP">{s.ipAddress || 'unknown'}</td>
-          <td data-label="Kind">{s.impersonator ? <>admin acting as this user: <Person person={s.impersonator} /></> : 'sign-in'}</td>
+          {/* How each session signed in (issue 22: method and second factor), as the owner's own list says it. */}
+          <td data-label="Kind">{s.impersonator ? <>admin acting as this user: <Person person={s.impersonator} /></> : describeSignIn(s)}</td>
         </tr>
       ))}
     </StackedTable>

@@ -46,7 +46,7 @@ export { personFields, userIdsWithEmail, type PersonFields } from './people'
 export type { Role, SessionRow } from './schema'
 // Sign-in methods other features add (issue 22): they end through completeSignIn (two-factor step,
 // session, audit) and remove a way in only through removeSignInMethod (never the last; atomic).
-export { completeSignIn, countSignInMethods, removeSignInMethod, signInRefusal, type SignInMethodRemoval } from './sign-in'
+export { completeSignIn, countSignInMethods, describeSignIn, removeSignInMethod, signInRefusal, type SignInMethodRemoval } from './sign-in'
 export { sendSecurityNotice } from './mail'
 // The same `?next=` rule for every method's end (open redirects, checklist 17).
 export { safeNextPath } from './redirect'

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { and, eq, isNotNull, sql } from 'drizzle-orm'
-import { createTestUser, get, post, sessionCookieFrom, PASSWORD } from '../auth/helpers'
+import { createTestUser, get, loginCookie, post, sessionCookieFrom, PASSWORD } from '../auth/helpers'
 import { withDb } from '../helpers/db'
 import { changeUserRole, deactivateUser, LastAdminError } from '../../src/auth/account-admin'
 import { markAccountDeleting } from '../../src/auth/account-deletion'
@@ -107,6 +107,9 @@ describe('impersonation', () => {
     expect((await post(`/admin/users/${user.id}/impersonate`, { password: PASSWORD }, cookie)).status).toBe(303)
     const html = await (await get(`/admin/users/${user.id}`, otherAdmin)).text()
     expect(html).toContain(`data-label="Kind">admin acting as this user: <span class="person"><a href="/admin/users/${admin.id}">Ada Admin</a><span class="person-email is-block is-size-7">${admin.email}</span></span></td>`)
+    // The user's own sessions say how they signed in (issue 22).
+    await loginCookie(user.email)
+    expect(await (await get(`/admin/users/${user.id}`, otherAdmin)).text()).toContain('data-label="Kind">Signed in with password</td>')
   })
 
   it('is time-limited: the session is refused after the cap, however active', async () => {
