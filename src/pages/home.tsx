@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
-import { raw } from 'hono/html'
 import type { Registry } from '../platform/feature'
+import { renderOnce } from '../platform/render-once'
 import type { AppEnv } from '../platform/types'
 import { Icon } from '../platform/icons'
 import { fillAppName, site } from '../site.config'
@@ -141,7 +141,7 @@ const fill = fillAppName
 
 // The copy around the features' sections depends only on APP_NAME and on which pages the registry serves:
 // rendered once per isolate (issue 23: the home page's own work against a bare worker), not per request.
-const staticParts = new WeakMap<Registry, { appName: string; before: ReturnType<typeof raw>; after: ReturnType<typeof raw> }>()
+const staticParts = new WeakMap<Registry, { appName: string; before: ReturnType<typeof renderOnce>; after: ReturnType<typeof renderOnce> }>()
 
 function landingCopy(registry: Registry, appName: string) {
   const cached = staticParts.get(registry)
@@ -149,8 +149,8 @@ function landingCopy(registry: Registry, appName: string) {
   const served = new Set(registry.nav.map((item) => item.href))
   const parts = {
     appName,
-    before: raw(String(<><Hero appName={appName} served={served} /><Features appName={appName} /><Steps appName={appName} /></>)),
-    after: raw(String(<><Faq appName={appName} /><FinalCta appName={appName} served={served} /></>)),
+    before: renderOnce(<><Hero appName={appName} served={served} /><Features appName={appName} /><Steps appName={appName} /></>),
+    after: renderOnce(<><Faq appName={appName} /><FinalCta appName={appName} served={served} /></>),
   }
   staticParts.set(registry, parts)
   return parts

@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx'
 import { jsxRenderer, useRequestContext } from 'hono/jsx-renderer'
-import { raw } from 'hono/html'
+import { renderOnce } from './render-once'
 import type { AppEnv } from './types'
 import { Notice } from './components'
 import { AppShell, type Crumb } from './app-shell'
@@ -59,7 +59,7 @@ const HTMX_CONFIG = JSON.stringify({
 
 // The end of <head> is the same on every page: rendered to HTML once per isolate, not per request (issue 23).
 // Alpine is not here: public/app.js loads it when the page has a component (ADR 0103).
-const HEAD_ASSETS = raw(String(
+const HEAD_ASSETS = renderOnce(
   <>
     <meta name="htmx-config" content={HTMX_CONFIG} />
     <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
@@ -68,7 +68,7 @@ const HEAD_ASSETS = raw(String(
     <script src="/vendor/htmx.min.js" defer></script>
     <script src="/app.js" defer></script>
   </>,
-))
+)
 
 function Layout(props: PageProps & { children?: Child }) {
   const c = useRequestContext<AppEnv>()
