@@ -4,7 +4,8 @@ import { defineTemplate, field } from './define'
 import { CallToAction, EmailLayout, Fine, Paragraph, TextLink } from './layout'
 
 // Sent when the ways into an account change or a fallback is used (issue 22): a provider linked or
-// unlinked, a passkey added or removed, two-factor codes turned on or off, a recovery code used. The owner
+// unlinked, a first password set, a passkey added or removed, two-factor codes turned on or off, a recovery
+// code used. The owner
 // learns of it at once and, if it was not them, what to do.
 const WHAT_HAPPENED = {
   provider_linked: (d: string) => `${d} was linked to your account: it can now be used to sign in.`,
@@ -15,6 +16,8 @@ const WHAT_HAPPENED = {
   two_factor_disabled: () => 'Two-factor authentication was turned off: signing in no longer asks for a code.',
   recovery_code_used: (d: string) => `A recovery code was used to sign in to your account. ${d}`,
   recovery_codes_regenerated: () => 'New recovery codes were made for your account; the old ones no longer work.',
+  // An account made through GitHub or Google that sets its first password (through the reset link).
+  password_set: () => 'A password was set for your account: it can now also sign in with your email address and that password.',
 } as const
 
 export type SecurityChange = keyof typeof WHAT_HAPPENED
@@ -28,6 +31,7 @@ const SUBJECT: Record<SecurityChange, string> = {
   two_factor_disabled: 'Two-factor authentication is off',
   recovery_code_used: 'A recovery code was used',
   recovery_codes_regenerated: 'New recovery codes were made',
+  password_set: 'A sign-in method was added',
 }
 
 export default defineTemplate({

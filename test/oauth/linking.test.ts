@@ -8,7 +8,7 @@ import { waitForMail } from '../helpers/mail'
 import { waitForAccountDeleted } from '../helpers/account-deletion'
 import { postForm, request } from '../helpers/http'
 import { auditRowsAbout, signedInAdmin } from '../admin/helpers'
-import { PASSWORD, createTestUser, get, loginCookie, post, randomEmail, randomIp, sessionCookieFrom } from '../auth/helpers'
+import { PASSWORD, createTestUser, get, login, loginCookie, mockHibp, post, randomEmail, randomIp, sessionCookieFrom } from '../auth/helpers'
 import { callback, consent, installStandin, roundTrip, start, type Standin } from './standin'
 
 // Linking rules (issue 22, ADR 0099): never linked on a matching address alone; linked by the signed-in
@@ -253,5 +253,19 @@ describe('account deletion', () => {
     expect((await postForm('/forgot-password', { email })).status).toBeLessThan(400)
     // The reset mail is queued after the answer (no enumeration by timing): wait for it.
     await waitForMail(email, { template: 'password-reset' })
+  })
+
+  it('setting a first password through the reset link is a new way in: the owner is mailed', async () => {
+    // The breach check's HIBP call faked under the stand-in (each chains onto the fetch before it).
+    vi.restoreAllMocks()
+    mockHibp()
+    standin = installStandin().standin
+    const { email } = await githubOnlyAccount()
+    expect((await postForm('/forgot-password', { email })).status).toBeLessThan(400)
+    const token = /reset-password\?token=([a-z2-7]{32})/.exec((await waitForMail(email, { template: 'password-reset' })).text)![1]!
+    expect((await post('/reset-password', { token, password: 'a first passphrase of my own' })).status).toBe(303)
+    const notice = await waitForMail(email, { template: 'security-notice' })
+    expect(notice.text).toContain('A password was set for your account')
+    expect((await login(email, 'a first passphrase of my own')).status).toBe(303)
   })
 })

@@ -9,7 +9,7 @@ import { recordAuthAudit } from '../audit'
 import { credentialEnding, reportEndedCredentials } from '../credentials'
 import { logAuthEvent } from '../log'
 import { consumeBucket, RESET_REQUEST_IP_LIMIT, RESET_REQUEST_LIMIT, throttleMessage } from '../auth-throttle'
-import { appUrl, sendAuthEmail } from '../mail'
+import { appUrl, sendAuthEmail, sendSecurityNotice } from '../mail'
 import { breachCheckFor, hashPassword, isPasswordBreached, passwordSchema, PASSWORD_MIN } from '../password'
 import { createPasswordResetToken, findValidResetToken, resetPasswordWithToken, RESET_TTL_MINUTES } from '../password-reset'
 import { deleteSessionCookie } from '../session'
@@ -129,7 +129,8 @@ export const passwordResetRoutes = new Hono<AppEnv>()
     const token = form.token ?? ''
     const db = c.get('db')
     const now = new Date()
-    if ((await findValidResetToken(db, token, now)) === null) {
+    const valid = await findValidResetToken(db, token, now)
+    if (valid === null) {
       c.status(400)
       return c.render(<InvalidLinkPage />, { title: 'Invalid reset link' })
     }
@@ -139,6 +140,8 @@ export const passwordResetRoutes = new Hono<AppEnv>()
     if (errors !== null || !parsed.ok) {
       return respondWithForm(c, 422, <ResetForm token={token} errors={errors ?? {}} />, <ResetPage token={token} errors={errors ?? {}} />, 'Choose a new password')
     }
+    // An account made through a provider (no password yet) gains a way in: its owner is told (issue 22).
+    const firstPassword = (await getUserById(db, valid.userId))?.passwordHash === null
     // The account's API keys end with the reset, in its transaction (checklist 35).
     const ending = credentialEnding(c, 'password_reset')
     const userId = await resetPasswordWithToken(db, token, await hashPassword(parsed.data.password), now, ending.end)
@@ -150,6 +153,7 @@ export const passwordResetRoutes = new Hono<AppEnv>()
     await recordAuthAudit(c, 'auth.password_reset', { actorId: userId, targetId: userId })
     const user = await getUserById(db, userId)
     if (user) await reportEndedCredentials(c, ending, user, { actorId: userId })
+    if (user && firstPassword) await sendSecurityNotice(c, user, 'password_set')
     deleteSessionCookie(c)
     setFlash(c, 'success', 'Your password has been changed and you were signed out everywhere. Log in with the new password.')
     return redirectAfterPost(c, '/login')
