@@ -5,8 +5,7 @@ import { CallToAction, EmailLayout, Fine, Paragraph, TextLink } from './layout'
 
 // Sent when the ways into an account change or a fallback is used (issue 22): a provider linked or
 // unlinked, a first password set, a passkey added or removed, two-factor codes turned on or off, a recovery
-// code used. The owner
-// learns of it at once and, if it was not them, what to do.
+// code used. The owner learns of it at once and, if it was not them, what to do.
 const WHAT_HAPPENED = {
   provider_linked: (d: string) => `${d} was linked to your account: it can now be used to sign in.`,
   provider_unlinked: (d: string) => `${d} was unlinked from your account: it can no longer be used to sign in.`,
