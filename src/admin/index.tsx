@@ -4,6 +4,7 @@ import { createDb, type Database } from '../platform/db'
 import { createLogger } from '../platform/logger'
 import { pruneAuditEvents, recordAuditEvent } from './audit'
 import { impersonationBanner } from './impersonation'
+import { adminTwoFactorPanel } from './auth-settings'
 import { adminRoutes } from './routes'
 
 // Daily at 03:17 UTC (wrangler.toml [triggers] crons): the audit log's retention (ADR 0060).
@@ -29,6 +30,7 @@ export const adminFeature: Feature = {
     },
   ],
   banners: [impersonationBanner],
+  adminPanels: [adminTwoFactorPanel],
   on: {
     // The audit log (docs/decisions/0060-audit-log.md): any feature emits 'audit.record', admin stores it.
     'audit.record': (record, { db, now }) => recordAuditEvent(db, record, now),

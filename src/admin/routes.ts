@@ -3,6 +3,7 @@ import { createMiddleware } from 'hono/factory'
 import { hasFeature } from '../platform/feature'
 import type { AppEnv } from '../platform/types'
 import { auditRoutes } from './audit-page'
+import { authSettingsRoutes } from './auth-settings'
 import { impersonationRoutes } from './impersonation'
 import { mailRoutes } from './mail'
 import { messageRoutes } from './messages'
@@ -32,3 +33,4 @@ export const adminRoutes = new Hono<AppEnv>()
   .route('/', mailRoutes)
   .route('/', auditRoutes)
   .route('/', impersonationRoutes)
+  .route('/', authSettingsRoutes)

@@ -5,7 +5,7 @@ import { verifyEmailBanner } from './views/verify-banner'
 import { deletingAccountsPanel, signupChartPanel, userFiguresPanel } from './admin-panels'
 import { accountDeletionQueues } from './account-deletion'
 import { passwordSignInMethod } from './sign-in'
-import { adminTwoFactorPanel, twoFactorSettingsSection } from './two-factor-admin'
+import { twoFactorSettingsSection } from './two-factor-section'
 import { LACKS_REQUIRED_2FA_FIELD, lacksRequiredTwoFactorField } from './two-factor-policy'
 
 // Accounts (docs/auth.md). Other features use the guards and the User type from here, never auth's
@@ -51,8 +51,10 @@ export { sendSecurityNotice } from './mail'
 // The same `?next=` rule for every method's end (open redirects, checklist 17).
 export { safeNextPath } from './redirect'
 export type { SignInMethod } from './session'
-// Two-factor policy for admins (issue 22): the setting is auth's; the admin area shows its panel.
-export { isAdminTwoFactorRequired } from './two-factor-policy'
+// Two-factor policy for admins (issue 22): the setting is auth's; the admin area shows and switches it
+// (src/admin/auth-settings.tsx).
+export { isAdminTwoFactorRequired, setAdminTwoFactorRequired } from './two-factor-policy'
+export { isTwoFactorEnabled } from './sign-in'
 
 export const authFeature: Feature = {
   name: 'auth',
@@ -83,5 +85,5 @@ export const authFeature: Feature = {
   viewerFields: { [LACKS_REQUIRED_2FA_FIELD]: lacksRequiredTwoFactorField },
   durableObjects: ['AuthThrottle'],
   queues: accountDeletionQueues,
-  adminPanels: [userFiguresPanel, signupChartPanel, deletingAccountsPanel, adminTwoFactorPanel],
+  adminPanels: [userFiguresPanel, signupChartPanel, deletingAccountsPanel],
 }

@@ -7,7 +7,6 @@ import { signupRoutes } from './signup'
 import { verifyEmailRoutes } from './verify-email'
 import { twoFactorLoginRoutes } from './two-factor-login'
 import { twoFactorSettingsRoutes } from './two-factor-settings'
-import { twoFactorAdminRoutes } from '../two-factor-admin'
 
 // Everything the auth feature serves, mounted at `/` by src/index.tsx.
 export const authRoutes = new Hono<AppEnv>()
@@ -18,4 +17,3 @@ export const authRoutes = new Hono<AppEnv>()
   .route('/', settingsRoutes)
   .route('/', twoFactorLoginRoutes)
   .route('/', twoFactorSettingsRoutes)
-  .route('/', twoFactorAdminRoutes)

@@ -4,17 +4,17 @@ import { Hono } from 'hono'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { authFeature } from '../../src/auth'
 import { ADMIN_TWO_FACTOR_REQUIRED, loadSession, requireAdmin } from '../../src/auth/guards'
-import { ADMIN_WITHOUT_2FA, twoFactorAdminRoutes } from '../../src/auth/two-factor-admin'
+import { ADMIN_WITHOUT_2FA, authSettingsRoutes } from '../../src/admin/auth-settings'
 import { isAdminTwoFactorRequired } from '../../src/auth/two-factor-policy'
 import type { Database } from '../../src/platform/db'
 import { composeRegistry } from '../../src/platform/feature'
 import { layoutRenderer } from '../../src/platform/layout'
 import { database, requestContext } from '../../src/platform/middleware'
 import type { AppEnv } from '../../src/platform/types'
-import { auditRowsBy, signedInAdmin } from '../admin/helpers'
+import { auditRowsBy, signedInAdmin } from './helpers'
 import { withDb } from '../helpers/db'
-import { createTestUser, get, loginCookie, mockHibp, post } from './helpers'
-import { enrolTwoFactor, flashOf } from './two-factor-helpers'
+import { createTestUser, get, loginCookie, mockHibp, post } from '../auth/helpers'
+import { enrolTwoFactor, flashOf } from '../auth/two-factor-helpers'
 
 vi.setConfig({ testTimeout: 60_000 })
 beforeEach(() => { mockHibp() })
@@ -35,7 +35,7 @@ const app = new Hono<AppEnv>()
     c.set('registry', composeRegistry([authFeature]))
     await next()
   }, loadSession)
-  .route('/', twoFactorAdminRoutes)
+  .route('/', authSettingsRoutes)
   .get('/admin-only', requireAdmin, (c) => c.text('admin area'))
 
 async function call(path: string, cookie: string, init: RequestInit = {}) {

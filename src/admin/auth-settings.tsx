@@ -1,32 +1,18 @@
 import { Hono } from 'hono'
+import { isAdminTwoFactorRequired, isTwoFactorEnabled, recordAuthAudit, setAdminTwoFactorRequired } from '../auth'
 import { renderError } from '../platform/errors'
-import type { AdminPanel, SettingsSection } from '../platform/feature'
+import type { AdminPanel } from '../platform/feature'
 import { setFlash } from '../platform/flash'
 import { formBodyLimit, readForm, redirectAfterPost } from '../platform/forms'
-import { configOf, type AppEnv } from '../platform/types'
-import { recordAuthAudit } from './audit'
-import { consumeBucket, throttleMessage } from './auth-throttle'
-import { requireAdmin } from './guards'
-import { getTwoFactorState, type TwoFactorState } from './two-factor'
-import { twoFactorConfigured } from './two-factor-keys'
-import { isAdminTwoFactorRequired, setAdminTwoFactorRequired } from './two-factor-policy'
-import { TwoFactorSection } from './views/two-factor'
+import type { AppEnv } from '../platform/types'
+import { ADMIN_FORM_MAX_BYTES, adminGate, adminThrottle } from './http'
 
+// "Require two-factor for admins" (issue 22): auth owns the setting and enforces it in requireAdmin; the
+// admin area shows and switches it behind the same gate (no-store, requireAdmin) and throttle as every
+// other admin action.
 export const REQUIRE_ADMIN_2FA_PATH = '/admin/settings/require-two-factor'
 export const ADMIN_WITHOUT_2FA = 'Turn on two-factor for your own account first, so that requiring it does not lock you out.'
-// The same brake as the admin area's other actions: plenty for a person, little for a stolen session.
-const SETTING_LIMIT = { max: 20, windowSeconds: 60 }
 
-/** Two-factor on /settings (issue 22): auth contributes it like any feature's section. */
-export const twoFactorSettingsSection: SettingsSection<TwoFactorState> = {
-  id: 'two-factor',
-  title: 'Two-factor authentication',
-  order: 10,
-  load: (db, user) => getTwoFactorState(db, user.id),
-  render: (state, c) => <TwoFactorSection state={state} hasPassword={(c.get('user')?.passwordHash ?? null) !== null} configured={twoFactorConfigured(configOf(c))} />,
-}
-
-/** The admin overview's switch for "require two-factor for admins"; auth owns the setting. */
 export const adminTwoFactorPanel: AdminPanel<boolean> = {
   id: 'admin-two-factor',
   title: 'Two-factor for admins',
@@ -43,21 +29,16 @@ export const adminTwoFactorPanel: AdminPanel<boolean> = {
   ),
 }
 
-export const twoFactorAdminRoutes = new Hono<AppEnv>()
-  .post('/admin/settings/require-two-factor', requireAdmin, formBodyLimit(), async (c) => {
+export const authSettingsRoutes = new Hono<AppEnv>()
+  .post(REQUIRE_ADMIN_2FA_PATH, ...adminGate, adminThrottle, formBodyLimit({ maxSize: ADMIN_FORM_MAX_BYTES }), async (c) => {
     const admin = c.get('user')!
     const now = new Date()
-    const decision = await consumeBucket(c.env, `admin-auth-settings:${admin.id}`, SETTING_LIMIT, now)
-    if (!decision.allowed) {
-      c.header('Retry-After', String(decision.retryAfterSeconds))
-      return renderError(c, { status: 429, title: 'Too many actions', message: throttleMessage(decision.retryAfterSeconds) })
-    }
     const value = (await readForm(c)).required
     if (value !== 'true' && value !== 'false') return renderError(c, { status: 422, title: 'Unknown setting', message: 'Choose to require two-factor or not.' })
     const db = c.get('db')
     const required = value === 'true'
     // Turning it on without two-factor of one's own would send this admin out of the admin area at once.
-    if (required && (await getTwoFactorState(db, admin.id)).enabledAt === null) {
+    if (required && !(await isTwoFactorEnabled(db, admin.id))) {
       setFlash(c, 'danger', ADMIN_WITHOUT_2FA)
       return redirectAfterPost(c, '/admin')
     }
