@@ -142,7 +142,8 @@ describe('files in Chromium', () => {
     await zone.dispatchEvent('dragenter', { dataTransfer })
     await zone.dispatchEvent('dragover', { dataTransfer })
     await expect.poll(() => zone.getAttribute('class')).toContain('is-dragover')
-    await expect(zone.evaluate((el) => getComputedStyle(el).borderColor)).resolves.not.toBe(idleBorder)
+    // The colour eases in (a 0.15 s transition): poll until it has moved off the idle one.
+    await expect.poll(() => zone.evaluate((el) => getComputedStyle(el).borderColor)).not.toBe(idleBorder)
     await page.screenshot({ path: screenshotPath('files-dragover'), fullPage: false })
     await zone.dispatchEvent('drop', { dataTransfer })
     await expect.poll(() => zone.getAttribute('class')).not.toContain('is-dragover')
