@@ -69,6 +69,18 @@ describe('an existing account with the same address', () => {
     expect(sessionCookieFrom(signIn)).not.toBeNull()
   })
 
+  it('an address the provider has not verified links nothing and asks nobody to confirm', async () => {
+    const owner = await createTestUser()
+    for (const provider of ['github', 'google'] as const) {
+      const res = await roundTrip(standin, provider, 'unverified', owner.email)
+      expect(res.status).toBe(403)
+      expect(sessionCookieFrom(res)).toBeNull()
+    }
+    expect(await linksOf(owner.id)).toEqual([])
+    expect(await withDb((db) => db.select().from(oauthLinkRequests).where(eq(oauthLinkRequests.userId, owner.id)))).toEqual([])
+    expect(await queuedMails(owner.email, 'oauth-link-confirm')).toBe(0)
+  })
+
   it('a confirmation is void once the account’s address has changed', async () => {
     const owner = await createTestUser()
     expect((await roundTrip(standin, 'google', 'verified', owner.email)).status).toBe(202)
