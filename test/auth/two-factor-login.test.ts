@@ -41,6 +41,8 @@ describe('the code step after the password', () => {
     expect(sessionCookieFrom(done)).not.toBeNull()
     expect(await pendingRows(user.id)).toHaveLength(0)
     expect((await sessionRows(user.id)).map((s) => [s.signInMethod, s.secondFactor])).toEqual([['password', 'totp']])
+    // The session list says how this session signed in, both factors.
+    expect(await (await get('/settings', sessionCookieFrom(done)!)).text()).toContain('Signed in with password and an authenticator code')
     const [audit] = await auditRowsAbout(user.id, 'auth.login')
     expect(audit!.detail).toMatchObject({ method: 'password', secondFactor: 'totp' })
   })
@@ -139,6 +141,7 @@ describe('recovery codes at sign-in', () => {
     const res = await post('/login/two-factor', { code: code.toUpperCase() }, await passwordStep(user.email))
     expect(res.status).toBe(303)
     expect((await sessionRows(user.id)).map((s) => s.secondFactor)).toEqual(['recovery_code'])
+    expect(await (await get('/settings', sessionCookieFrom(res)!)).text()).toContain('Signed in with password and a recovery code')
     const [audit] = await auditRowsAbout(user.id, 'auth.recovery_code_used')
     expect(audit!.detail).toMatchObject({ left: 9 })
     const mail = await waitForMail(user.email, { template: 'security-notice' })
