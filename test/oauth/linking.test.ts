@@ -10,6 +10,8 @@ import { postForm, request } from '../helpers/http'
 import { auditRowsAbout, signedInAdmin } from '../admin/helpers'
 import { PASSWORD, createTestUser, get, login, loginCookie, mockHibp, post, randomEmail, randomIp, sessionCookieFrom } from '../auth/helpers'
 import { callback, consent, installStandin, roundTrip, start, type Standin } from './standin'
+import { addPasskey } from '../passkeys/helpers'
+import { passkeys } from '../../src/passkeys/schema'
 
 // Linking rules (issue 22, ADR 0099): never linked on a matching address alone; linked by the signed-in
 // owner from settings or through the mailed confirmation; a provider account belongs to one user; unlinking
@@ -184,6 +186,15 @@ describe('unlinking', () => {
     expect(answers.map((r) => r.status).sort()).toEqual([303, 409])
     expect(await linksOf(user.id)).toHaveLength(1)
     expect(await auditRowsAbout(user.id, 'oauth.unlinked')).toHaveLength(1)
+  })
+
+  it('an unlink and a passkey removal at once, the account’s last two ways in: exactly one succeeds (one lock for every feature)', async () => {
+    const { user, cookie } = await githubOnlyAccount()
+    const { key } = await addPasskey(cookie, 'Only key')
+    const answers = await Promise.all([post('/settings/oauth/github/unlink', {}, cookie), post('/passkeys/remove', { id: key.id }, cookie)])
+    expect(answers.map((r) => r.status).sort()).toEqual([303, 409])
+    const left = (await linksOf(user.id)).length + (await withDb((db) => db.select().from(passkeys).where(eq(passkeys.userId, user.id)))).length
+    expect(left).toBe(1)
   })
 
   it('a provider that is not linked answers 404', async () => {
