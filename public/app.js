@@ -149,21 +149,6 @@ document.addEventListener('alpine:init', () => {
     },
   }))
 
-  // /pricing: monthly/yearly switch without a reload (src/billing/views/pricing.tsx renders both panels).
-  const intervalButton = (value) => ({
-    ['@click.prevent']() { this.interval = value },
-    [':aria-pressed']() { return this.interval === value ? 'true' : 'false' },
-    [':class']() { return { 'is-primary': this.interval === value, 'is-selected': this.interval === value } },
-  })
-  window.Alpine.data('pricing', () => ({
-    interval: 'month',
-    init() { this.interval = this.$el.dataset.interval === 'year' ? 'year' : 'month' },
-    monthlyButton: intervalButton('month'),
-    yearlyButton: intervalButton('year'),
-    monthlyPanel: { [':hidden']() { return this.interval !== 'month' } },
-    yearlyPanel: { [':hidden']() { return this.interval !== 'year' } },
-  }))
-
   // Bar charts (src/platform/chart.tsx): one tab stop per chart (the bar with tabindex 0, the latest at
   // first); the arrow keys, Home and End move it between bars, whose value label shows on :focus-visible.
   // A roving tabindex, as in WAI-ARIA's composite widgets, so thirty bars are not thirty tab stops.
@@ -281,6 +266,21 @@ document.addEventListener('click', (event) => {
   if (menu) menu.classList.toggle('is-active', open)
 })
 
+// /pricing: the monthly/yearly switch in place (src/billing/views/pricing.tsx renders both panels; without
+// script its buttons submit ?interval=). Plain script like the navbar, so no public page needs Alpine.
+document.addEventListener('click', (event) => {
+  const button = event.target.closest('[data-interval-switch] button[name="interval"]')
+  if (!button) return
+  event.preventDefault()
+  for (const other of button.form.querySelectorAll('button[name="interval"]')) {
+    const on = other === button
+    other.setAttribute('aria-pressed', on ? 'true' : 'false')
+    other.classList.toggle('is-primary', on)
+    other.classList.toggle('is-selected', on)
+  }
+  for (const panel of document.querySelectorAll('[data-interval-panel]')) panel.hidden = panel.dataset.intervalPanel !== button.value
+})
+
 // Light / dark / system (src/platform/theme.tsx). The choice goes into a cookie the server reads to render
 // <html data-theme> (no flash on the next load); "system" deletes it. Every switch on the page (footer,
 // account menu) shows the same choice. The switches are hidden until this has run: without script they
@@ -311,8 +311,8 @@ document.addEventListener('click', (event) => {
 for (const themeSwitch of document.querySelectorAll('.theme-switch[hidden]')) themeSwitch.hidden = false
 
 // Alpine (CSP build, 72 KB) is fetched and started only when the page has a component (x-data): the app
-// shell, pricing, uploads, charts, copy buttons. Most public pages have none, and Alpine's start-up was
-// most of their main-thread work (ADR 0103). Content htmx swaps in later is checked too. Tests and tools
+// shell and what is inside it (uploads, charts, copy buttons). Public pages have none, and Alpine's start-up
+// was most of their main-thread work (ADR 0103). Content htmx swaps in later is checked too. Tests and tools
 // wait for `window.appScriptsReady`: true once the page's scripts (Alpine too, when needed) have started.
 const ALPINE_SRC = '/vendor/alpine-csp.min.js'
 function loadAlpineFor(root) {

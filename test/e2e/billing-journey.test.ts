@@ -21,7 +21,8 @@ describe('billing journey in Chromium (local Stripe stand-in)', () => {
     await signUp(page, baseUrl, { name: 'Billing Tester', email, password: 'billing journey passphrase' })
     await markVerifiedInDatabase(inject('e2eDatabaseUrl'), email)
 
-    // Pricing: the current plan is marked; the Alpine toggle flips to yearly prices and back in place.
+    // Pricing: the current plan is marked; the toggle (plain script, no Alpine: ADR 0103) flips to yearly
+    // prices and back in place.
     await page.goto(`${baseUrl}/pricing`)
     await waitForScripts(page)
     await expect(page.locator('.test-mode-tag, .tag.is-warning').first().textContent()).resolves.toContain('Test mode')
@@ -36,6 +37,7 @@ describe('billing journey in Chromium (local Stripe stand-in)', () => {
     await page.getByRole('button', { name: 'Monthly' }).click()
     await monthly.waitFor({ state: 'visible' })
     expect(page.url()).toBe(`${baseUrl}/pricing`)
+    expect(await page.evaluate(() => 'Alpine' in window)).toBe(false)
     await expectNoSeriousA11yViolations(page, '/pricing')
     await page.screenshot({ path: screenshotPath('billing-pricing'), fullPage: true })
 

@@ -84,22 +84,22 @@ function PlanCard({ plan, interval, state }: { plan: PlanRow; interval: Interval
   )
 }
 
-/** /pricing. Both intervals are rendered; Alpine (`pricing` in public/app.js) flips between them, and
- * without JavaScript the toggle is a pair of links (?interval=year). */
+/** /pricing. Both intervals are rendered; a few lines of public/app.js flip between them (no Alpine on
+ * public pages, ADR 0103), and without JavaScript the toggle submits ?interval=year. */
 export function PricingPage({ plans, interval, state, testMode }: { plans: PlanRow[]; interval: Interval; state: PricingState; testMode: string | null }) {
   return (
     <section class="section">
-      <div class="container" x-data="pricing" data-interval={interval}>
+      <div class="container">
         <h1 class="title has-text-centered">Pricing {testMode && <span class="tag is-warning ml-2">{testMode}</span>}</h1>
         <p class="subtitle has-text-centered">Start free. Upgrade when you need more room; change or cancel any time.</p>
         {state.current && state.current.planId !== 'free' && <ConfirmSlot />}
-        {/* Without JavaScript the buttons submit ?interval=…; Alpine switches in place. */}
-        <form method="get" action="/pricing" class="buttons has-addons is-centered" role="group" aria-label="Billing period">
-          <button type="submit" name="interval" value="month" class={`button${interval === 'month' ? ' is-primary is-selected' : ''}`} aria-pressed={interval === 'month' ? 'true' : 'false'} x-bind="monthlyButton">Monthly</button>
-          <button type="submit" name="interval" value="year" class={`button${interval === 'year' ? ' is-primary is-selected' : ''}`} aria-pressed={interval === 'year' ? 'true' : 'false'} x-bind="yearlyButton">Yearly</button>
+        {/* Without JavaScript the buttons submit ?interval=…; app.js switches in place. */}
+        <form method="get" action="/pricing" class="buttons has-addons is-centered" role="group" aria-label="Billing period" data-interval-switch>
+          <button type="submit" name="interval" value="month" class={`button${interval === 'month' ? ' is-primary is-selected' : ''}`} aria-pressed={interval === 'month' ? 'true' : 'false'}>Monthly</button>
+          <button type="submit" name="interval" value="year" class={`button${interval === 'year' ? ' is-primary is-selected' : ''}`} aria-pressed={interval === 'year' ? 'true' : 'false'}>Yearly</button>
         </form>
         {(['month', 'year'] as const).map((shown) => (
-          <div class="columns" data-interval-panel={shown} hidden={shown !== interval} x-bind={shown === 'month' ? 'monthlyPanel' : 'yearlyPanel'}>
+          <div class="columns" data-interval-panel={shown} hidden={shown !== interval}>
             {plans.map((plan) => (
               <div class="column"><PlanCard plan={plan} interval={shown} state={state} /></div>
             ))}
