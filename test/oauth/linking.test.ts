@@ -178,6 +178,8 @@ describe('unlinking', () => {
     expect(await queuedMails(withPassword.email, 'security-notice')).toBe(2)
   })
 
+  // The routes end to end (303 and 409); which request wins is timing, so the interleaving itself is
+  // forced in test/auth/sign-in-removal.test.ts.
   it('two unlinks of the last two ways in at once: exactly one succeeds (the check and the delete are one step)', async () => {
     const { user, cookie } = await githubOnlyAccount()
     // A second way in: Google linked too (the row as a finished link leaves it).

@@ -56,6 +56,8 @@ describe('managing passkeys in settings', () => {
     expect(await passkeysOf(user.id)).toMatchObject([{ name: 'Second' }])
   })
 
+  // The routes end to end (303 and 409); which request wins is timing, so the interleaving itself is
+  // forced in test/auth/sign-in-removal.test.ts.
   it('two removals of the last two passkeys at once: exactly one succeeds (the check and the delete are one step)', async () => {
     const { user, cookie } = await signedInUser()
     const first = await addPasskey(cookie, 'First')
