@@ -152,12 +152,24 @@ export async function lookAtWidths(page: Page, name: string, options: { noOverfl
 export async function lookInDarkTheme(page: Page, name: string): Promise<void> {
   const before = await page.evaluate(() => document.documentElement.dataset.theme ?? null)
   await page.evaluate(() => { document.documentElement.dataset.theme = 'dark' })
+  await settleTransitions(page)
   await page.screenshot({ path: screenshotPath(`${name}-dark`), fullPage: true })
   await expectNoSeriousA11yViolations(page, `${name} in the dark theme`)
   await page.evaluate((theme) => {
     if (theme === null) delete document.documentElement.dataset.theme
     else document.documentElement.dataset.theme = theme
   }, before)
+  await settleTransitions(page)
+}
+
+/**
+ * Ends the CSS transitions a change started (Bulma eases link and button colours) at their end state: axe
+ * measures colours as they are at that instant, and a link half-way from its light to its dark colour
+ * fails a contrast check that both ends pass. Finished rather than awaited: a transition inside a subtree
+ * the browser skips (content-visibility: auto, /docs/api) does not advance until it is scrolled into view.
+ */
+export async function settleTransitions(page: Page): Promise<void> {
+  await page.evaluate(() => { for (const a of document.getAnimations()) if (a instanceof CSSTransition) a.finish() })
 }
 
 export function screenshotPath(name: string): string {
