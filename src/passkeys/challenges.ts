@@ -34,6 +34,11 @@ export async function consumeChallenge(db: Database, challenge: string, purpose:
 }
 
 /** The challenge a browser response claims to answer, read from its clientDataJSON (verified later). */
+/** The challenge a browser's WebAuthn answer (registration or sign-in) signed, or null when it has none. */
+export function challengeOfResponse(response: unknown): string | null {
+  return challengeOf((response as { response?: { clientDataJSON?: unknown } } | undefined)?.response?.clientDataJSON)
+}
+
 export function challengeOf(clientDataJSON: unknown): string | null {
   if (typeof clientDataJSON !== 'string' || clientDataJSON.length > 4096) return null
   try {

@@ -3,10 +3,10 @@ import type { AuthenticationResponseJSON } from '@simplewebauthn/server'
 import { completeSignIn, getUserById, recordAuthAudit, safeNextPath, signInRefusal } from '../auth'
 import { clientIp, rawBodyLimit } from '../platform/forms'
 import type { AppContext, AppEnv } from '../platform/types'
-import { challengeOf, consumeChallenge, saveChallenge } from './challenges'
+import { challengeOfResponse, consumeChallenge, saveChallenge } from './challenges'
 import { authenticationOptions, counterRegressed, verifyAuthentication } from './ceremonies'
 import { CHALLENGE_EXPIRED, CHALLENGE_UNKNOWN, jsonError, NO_RELYING_PARTY, NOT_A_RESPONSE, PASSKEY_JSON_MAX_BYTES, readJsonObject, SIGN_IN_LIMIT, throttled } from './json'
-import { relyingPartyFor } from './relying-party'
+import { relyingPartyFor, type RelyingParty } from './relying-party'
 import { getPasskey, recordPasskeyUse } from './store'
 
 export const NOT_VERIFIED = 'The passkey could not be verified. Try again, or sign in another way.'
@@ -30,26 +30,29 @@ function asJsonRedirect(response: Response): Response {
   return new Response(JSON.stringify({ redirect: location }), { status: 200, headers })
 }
 
+/** What both sign-in steps check first: the address's throttle and a relying party. */
+async function startSignIn(c: AppContext, now: Date): Promise<RelyingParty | Response> {
+  const limited = await throttled(c, `passkey-login:${clientIp(c)}`, SIGN_IN_LIMIT, now)
+  if (limited) return limited
+  return relyingPartyFor(c) ?? jsonError(c, 400, NO_RELYING_PARTY)
+}
+
 export const loginRoutes = new Hono<AppEnv>()
   .post('/passkeys/login/options', rawBodyLimit(PASSKEY_JSON_MAX_BYTES), async (c) => {
     const now = new Date()
-    const limited = await throttled(c, `passkey-login:${clientIp(c)}`, SIGN_IN_LIMIT, now)
-    if (limited) return limited
-    const rp = relyingPartyFor(c)
-    if (!rp) return jsonError(c, 400, NO_RELYING_PARTY)
+    const rp = await startSignIn(c, now)
+    if (rp instanceof Response) return rp
     const options = await authenticationOptions(rp)
     await saveChallenge(c.get('db'), options.challenge, 'authenticate', null, now)
     return c.json(options)
   })
   .post('/passkeys/login', rawBodyLimit(PASSKEY_JSON_MAX_BYTES), async (c) => {
     const now = new Date()
-    const limited = await throttled(c, `passkey-login:${clientIp(c)}`, SIGN_IN_LIMIT, now)
-    if (limited) return limited
-    const rp = relyingPartyFor(c)
-    if (!rp) return jsonError(c, 400, NO_RELYING_PARTY)
+    const rp = await startSignIn(c, now)
+    if (rp instanceof Response) return rp
     const body = await readJsonObject(c)
     const response = body?.response as AuthenticationResponseJSON | undefined
-    const challenge = challengeOf((response?.response as { clientDataJSON?: unknown } | undefined)?.clientDataJSON)
+    const challenge = challengeOfResponse(response)
     if (!body || challenge === null || typeof response?.id !== 'string' || response.id.length > 1024) return jsonError(c, 400, NOT_A_RESPONSE)
     const next = safeNextPath(body.next)
 

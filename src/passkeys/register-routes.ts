@@ -4,12 +4,12 @@ import { recordAuthAudit, refuseWhileImpersonating, sendSecurityNotice, type Use
 import { setFlash } from '../platform/flash'
 import { rawBodyLimit } from '../platform/forms'
 import type { AppContext, AppEnv } from '../platform/types'
-import { challengeOf, consumeChallenge, saveChallenge } from './challenges'
+import { challengeOfResponse, consumeChallenge, saveChallenge } from './challenges'
 import { registrationOptions, verifyRegistration } from './ceremonies'
 import {
   CHALLENGE_EXPIRED, CHALLENGE_UNKNOWN, jsonError, NO_RELYING_PARTY, NOT_A_RESPONSE, PASSKEY_JSON_MAX_BYTES, readJsonObject, CHANGE_LIMIT, throttled,
 } from './json'
-import { relyingPartyFor } from './relying-party'
+import { relyingPartyFor, type RelyingParty } from './relying-party'
 import { changeThrottleKey } from './store'
 import { cleanPasskeyName, insertPasskey, listPasskeys } from './store'
 
@@ -21,31 +21,35 @@ function signedInUser(c: AppContext): User | Response {
   return user ?? jsonError(c, 401, 'Your session has ended. Log in again to add a passkey.')
 }
 
+/** What both registration steps check first: the owner's session, the change throttle, a relying party. */
+async function startChange(c: AppContext, now: Date): Promise<{ user: User; rp: RelyingParty } | Response> {
+  const user = signedInUser(c)
+  if (user instanceof Response) return user
+  const limited = await throttled(c, changeThrottleKey(user.id), CHANGE_LIMIT, now)
+  if (limited) return limited
+  const rp = relyingPartyFor(c)
+  return rp ? { user, rp } : jsonError(c, 400, NO_RELYING_PARTY)
+}
+
 export const registerRoutes = new Hono<AppEnv>()
   .post('/passkeys/register/options', rawBodyLimit(PASSKEY_JSON_MAX_BYTES), refuseWhileImpersonating, async (c) => {
-    const user = signedInUser(c)
-    if (user instanceof Response) return user
     const now = new Date()
-    const limited = await throttled(c, changeThrottleKey(user.id), CHANGE_LIMIT, now)
-    if (limited) return limited
-    const rp = relyingPartyFor(c)
-    if (!rp) return jsonError(c, 400, NO_RELYING_PARTY)
+    const started = await startChange(c, now)
+    if (started instanceof Response) return started
+    const { user, rp } = started
     const db = c.get('db')
     const options = await registrationOptions(rp, user, await listPasskeys(db, user.id))
     await saveChallenge(db, options.challenge, 'register', user.id, now)
     return c.json(options)
   })
   .post('/passkeys/register', rawBodyLimit(PASSKEY_JSON_MAX_BYTES), refuseWhileImpersonating, async (c) => {
-    const user = signedInUser(c)
-    if (user instanceof Response) return user
     const now = new Date()
-    const limited = await throttled(c, changeThrottleKey(user.id), CHANGE_LIMIT, now)
-    if (limited) return limited
-    const rp = relyingPartyFor(c)
-    if (!rp) return jsonError(c, 400, NO_RELYING_PARTY)
+    const started = await startChange(c, now)
+    if (started instanceof Response) return started
+    const { user, rp } = started
     const body = await readJsonObject(c)
     const response = body?.response as RegistrationResponseJSON | undefined
-    const challenge = challengeOf((response?.response as { clientDataJSON?: unknown } | undefined)?.clientDataJSON)
+    const challenge = challengeOfResponse(response)
     if (!body || challenge === null) return jsonError(c, 400, NOT_A_RESPONSE)
     const name = cleanPasskeyName(body.name)
     if (!name.ok) return jsonError(c, 422, name.message)
