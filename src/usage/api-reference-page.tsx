@@ -126,16 +126,22 @@ export function ApiReference({ doc }: { doc: OpenApiDocument }) {
             {operations.map(({ method, path, op }) => <li><a href={`#${op.operationId}`}>{op.summary}</a> <code>{method.toUpperCase()} {path}</code></li>)}
           </ul>
         </nav>
+        <section class="api-topic" aria-labelledby="authentication">
         <h2 class="title is-4" id="authentication">Authentication</h2>
         <p><Text md={scheme.description} /> The header: <code>Authorization: Bearer {scheme.bearerFormat}</code>. Create and revoke keys at <a href="/settings/api-keys">Settings → API keys</a>; a revoked key answers 401 from the next request.</p>
         <CodeBlock label="Example: check a key" code={curlFor(doc.servers[0]!.url, 'get', '/api/v1/ping', true)} />
+        </section>
+        <section class="api-topic" aria-labelledby="errors">
         <h2 class="title is-4" id="errors">Errors</h2>
         <p>Every error answer has one JSON shape; <code>error.code</code> is stable, the message is for people.</p>
         <Fields schema={doc.components.schemas.Error} />
+        </section>
+        <section class="api-topic" aria-labelledby="limits">
         <h2 class="title is-4" id="limits">Limits</h2>
         <ul class="api-fields">
           {Object.entries(headers).map(([name, h]) => <li><code>{name}</code> — <Text md={h.description} /></li>)}
         </ul>
+        </section>
         {[...new Set(operations.map((o) => o.op.tags[0]))].map((tag) => (
           <>
             <h2 class="title is-4">{tag}</h2>
