@@ -23,7 +23,9 @@ export function buildBundle(configPath, outdir, env = process.env) {
     gzip += zlib.gzipSync(bytes, { level: 9 }).length
   }
   const config = fs.readFileSync(configPath, 'utf8')
-    .replace(/^main\s*=.*$/m, `main = ${JSON.stringify(files.map((f) => path.basename(f)).find((f) => f.endsWith('.js')))}\nno_bundle = true`)
+    // The bundle is index.js; the other .js are the separately uploaded modules under lazy/ (ADR 0104), which
+    // the config's find_additional_modules and rules upload again from here.
+    .replace(/^main\s*=.*$/m, `main = "index.js"\nno_bundle = true`)
     .replace(/^(directory\s*=\s*)"([^"]+)"/m, (_m, key, dir) => `${key}${JSON.stringify(path.resolve(path.dirname(configPath), dir))}`)
     // Aliases only matter while bundling.
     .replace(/^\[alias\]\n(?:[^[\n].*\n?)*/m, '')

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe'
+import { importSeparately } from '../platform/separate-module'
 
 /**
  * Stripe on Workers: the SDK's fetch HTTP client and SubtleCrypto provider (no Node http/crypto), built per
@@ -27,9 +28,10 @@ export function isLocalStandin(config: StripeConfig): boolean {
   return config.apiBase !== undefined && /^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(config.apiBase)
 }
 
-// Loaded on first use: the SDK is hundreds of modules, and pages that never call Stripe (most of them) need
-// not wait for it where modules load one by one (vitest in workerd); the deployed bundle is one file anyway.
-const loadSdk = () => import('stripe').then((m) => m.default)
+// Loaded on first use, from a module uploaded beside the bundle (ADR 0104): a cold start that never calls
+// Stripe (most of them) does not compile its 240 KiB; in vitest, where modules load one by one, pages that
+// never call Stripe need not wait for its hundreds of modules.
+const loadSdk = () => importSeparately<typeof import('stripe')>('stripe.js', 'stripe').then((m) => m.default)
 
 export async function createStripeClient(config: StripeConfig): Promise<Stripe> {
   const Stripe = await loadSdk()

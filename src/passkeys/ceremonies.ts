@@ -2,10 +2,12 @@ import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON
 import { base64UrlToBytes, bytesToBase64Url, CHALLENGE_TTL_MS } from './challenges'
 import type { RelyingParty } from './relying-party'
 import type { Passkey } from './store'
+import { importSeparately } from '../platform/separate-module'
 
-// @simplewebauthn/server (WebCrypto, runs in workerd) is loaded on the first passkey request only: the
-// rest of the app never pays for parsing its ASN.1 and CBOR code (docs/performance.md, ADR 0101).
-const library = () => import('@simplewebauthn/server')
+// @simplewebauthn/server (WebCrypto, runs in workerd) is loaded on the first passkey request only, from a
+// module uploaded beside the bundle: the rest of the app never pays for compiling its ASN.1 and CBOR code
+// (docs/performance.md, ADR 0101, ADR 0104).
+const library = () => importSeparately<typeof import('@simplewebauthn/server')>('simplewebauthn-server.js', '@simplewebauthn/server')
 
 // Discoverable credentials (the passkey names the account: no email typed) with user verification
 // required: a passkey is two factors in one, which is why it skips the code step (ADR 0101).
