@@ -18,6 +18,11 @@ export const SEPARATE_MODULES = {
   'stripe.js': "export { default } from 'stripe'",
   // Passkey ceremonies only (src/passkeys/ceremonies.ts): with its ASN.1, CBOR and X.509 stack.
   'simplewebauthn-server.js': "export * from '@simplewebauthn/server'",
+  // Email rendering only (src/email/render.ts: the queue consumer, the dev mail pages): React's static server
+  // renderer (docs/decisions/0010-email-rendering.md) with its own copy of React, production build. The
+  // templates' elements come from the bundle's React; they cross over as plain objects tagged with
+  // Symbol.for(...) types, and no template uses hooks or context, the one thing two copies would not share.
+  'react-dom-server.js': "export { renderToStaticMarkup } from './src/email/react-dom-server-static.cjs'",
 }
 
 /** Builds each module whose output differs from what is on disk; returns the names it wrote. */

@@ -1,5 +1,6 @@
 import { createElement } from 'react'
 import { readConfig } from '../platform/env'
+import { importSeparately } from '../platform/separate-module'
 import { templates, type AppInfo, type TemplateName } from '../../templates'
 import { toPlainText } from './plain-text'
 
@@ -30,9 +31,10 @@ export function parseTemplateProps(template: TemplateName, props: unknown): Reco
   return parsed.data
 }
 
-// React's server renderer is loaded on first use (issue 23): only the email queue consumer and the dev mail
-// pages render, so a cold start serving a page does not evaluate it.
-const loadRenderer = () => import('react-dom/server')
+// React's server renderer is loaded on first use, from a module uploaded beside the bundle (issue 23, ADR
+// 0104): only the email queue consumer and the dev mail pages render, so a cold start serving a page
+// neither compiles nor evaluates it.
+const loadRenderer = () => importSeparately<typeof import('react-dom/server')>('react-dom-server.js', 'react-dom/server')
 
 export async function renderEmail(template: TemplateName, props: unknown, app: AppInfo): Promise<RenderedEmail> {
   const definition = templates[template]
