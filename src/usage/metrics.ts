@@ -1,5 +1,5 @@
 import type { QuotaLimits } from '../billing'
-import { formatBytes } from '../platform/format'
+import { formatBytes, formatCount } from '../platform/format'
 
 /**
  * The four things the product meters (names fixed here; docs/usage.md). Counters count events in a period
@@ -114,10 +114,8 @@ export function normaliseLimit(value: number | null | undefined): number | null 
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : null
 }
 
-const wholeNumber = new Intl.NumberFormat('en-US')
-
 export function formatAmount(metric: MeterName, n: number): string {
-  return metric === 'storage_bytes' ? formatBytes(n) : wholeNumber.format(n)
+  return metric === 'storage_bytes' ? formatBytes(n) : formatCount(n)
 }
 
 /** Validates items and adds up amounts per metric (caller bugs throw; they are never counted). */
