@@ -35,9 +35,13 @@ export async function getUserById(db: Database, id: string): Promise<User | null
   return user ?? null
 }
 
-/** Returns null when the address is taken (the unique index decides, so two racing sign-ups cannot both win). */
-export async function createUser(db: Database, input: { email: string; name: string; password: string; role?: Role }): Promise<User | null> {
-  const passwordHash = await hashPassword(input.password)
+/**
+ * Returns null when the address is taken (the unique index decides, so two racing sign-ups cannot both win).
+ * `hash` is the password hashing (ADR 0020) as a dependency: tests that make hundreds of accounts with one
+ * password pass a memo of it, so each isolate runs argon2 once for that password instead of per account.
+ */
+export async function createUser(db: Database, input: { email: string; name: string; password: string; role?: Role }, hash: (password: string) => Promise<string> = hashPassword): Promise<User | null> {
+  const passwordHash = await hash(input.password)
   const [user] = await db
     .insert(users)
     .values({ email: normaliseEmail(input.email), name: input.name, passwordHash, role: input.role ?? 'user' })

@@ -4,7 +4,7 @@ import { sha1 } from '@oslojs/crypto/sha1'
 import { encodeHexUpperCase } from '@oslojs/encoding'
 import { withDb } from '../helpers/db'
 import { postForm, request } from '../helpers/http'
-import { HIBP_DEFAULT_BASE } from '../../src/auth/password'
+import { HIBP_DEFAULT_BASE, hashPassword } from '../../src/auth/password'
 import { createUser } from '../../src/auth/user'
 import { users, type Role } from '../../src/auth/schema'
 
@@ -20,11 +20,21 @@ export function randomIp(): string {
   return `10.${b[0]}.${b[1]}.${b[2]}`
 }
 
+// The app's own argon2id hash (real parameters, a real PHC string) made once per password per isolate:
+// a test account needs a password that logs in, not a salt of its own, and argon2 at OWASP's cost is
+// about 25 ms of CPU per account across a thousand accounts (issue 21: test time).
+const hashes = new Map<string, Promise<string>>()
+function hashOnce(password: string): Promise<string> {
+  let hash = hashes.get(password)
+  if (!hash) hashes.set(password, (hash = hashPassword(password)))
+  return hash
+}
+
 export async function createTestUser(opts: { email?: string; password?: string; role?: Role; verified?: boolean; name?: string } = {}) {
   const email = opts.email ?? randomEmail()
   const password = opts.password ?? PASSWORD
   return withDb(async (db) => {
-    const user = await createUser(db, { email, name: opts.name ?? 'Test User', password, role: opts.role })
+    const user = await createUser(db, { email, name: opts.name ?? 'Test User', password, role: opts.role }, hashOnce)
     if (!user) throw new Error('duplicate test user')
     if (opts.verified !== false) await db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id))
     return { ...user, password }
