@@ -4,8 +4,8 @@ import { defineTemplate, field } from './define'
 import { CallToAction, EmailLayout, Fine, Paragraph, TextLink } from './layout'
 
 // Sent when the ways into an account change or a fallback is used (issue 22): a provider linked or
-// unlinked, a first password set, a passkey added or removed, two-factor codes turned on or off, a recovery
-// code used. The owner learns of it at once and, if it was not them, what to do.
+// unlinked, a first password set, a password changed or reset, a passkey added or removed, two-factor codes
+// turned on or off, a recovery code used. The owner learns of it at once and, if it was not them, what to do.
 const WHAT_HAPPENED = {
   provider_linked: (d: string) => `${d} was linked to your account: it can now be used to sign in.`,
   provider_unlinked: (d: string) => `${d} was unlinked from your account: it can no longer be used to sign in.`,
@@ -17,6 +17,10 @@ const WHAT_HAPPENED = {
   recovery_codes_regenerated: () => 'New recovery codes were made for your account; the old ones no longer work.',
   // An account made through GitHub or Google that sets its first password (through the reset link).
   password_set: () => 'A password was set for your account: it can now also sign in with your email address and that password.',
+  // The password itself changed: from settings (the current one was confirmed) or through a reset link.
+  // If it was not the owner, the old password no longer works, so the way back is the reset link.
+  password_changed: () => 'The password of your account was changed in its settings, and its other sessions were signed out. If it was not you, use “Forgot password?” on the log-in page to choose a new one.',
+  password_reset: () => 'The password of your account was reset with a link sent to this address, and every session was signed out. If it was not you, use “Forgot password?” on the log-in page to choose a new one.',
 } as const
 
 export type SecurityChange = keyof typeof WHAT_HAPPENED
@@ -31,6 +35,8 @@ const SUBJECT: Record<SecurityChange, string> = {
   recovery_code_used: 'A recovery code was used',
   recovery_codes_regenerated: 'New recovery codes were made',
   password_set: 'A sign-in method was added',
+  password_changed: 'Your password was changed',
+  password_reset: 'Your password was reset',
 }
 
 export default defineTemplate({

@@ -5,6 +5,7 @@ import { createPasswordResetToken, resetPasswordWithToken } from '../../src/auth
 import { passwordResetTokens, users } from '../../src/auth/schema'
 import { hashPassword } from '../../src/auth/password'
 import { withDb } from '../helpers/db'
+import { waitForMail } from '../helpers/mail'
 import { postFormSettled } from '../helpers/http'
 import { PASSWORD, createTestUser, get, login, loginCookie, mockHibp, post, randomEmail, randomIp, sessionCookieFrom } from './helpers'
 
@@ -86,6 +87,9 @@ describe('password reset (checklist 3, 21)', () => {
     const reused = await post('/reset-password', { token, password: 'yet another passphrase' })
     expect(reused.status).toBe(400)
     expect(await reused.text()).toContain('invalid, has expired or was already used')
+    // A reset of an existing password is a security notice of its own (a first password is "password_set").
+    const notice = await waitForMail(user.email, { template: 'security-notice' })
+    expect(notice.subject).toContain('Your password was reset')
   })
 
   it('a new request invalidates older tokens', async () => {

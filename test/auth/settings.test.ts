@@ -52,6 +52,10 @@ describe('settings', () => {
     expect((await get('/settings', mine)).status).toBe(303)
     expect((await get('/settings', fresh)).status).toBe(200)
     expect((await login(user.email, 'a new passphrase')).status).toBe(303)
+    // The owner is told, with the way back if it was not them (the old password no longer works).
+    const notice = await waitForMail(user.email, { template: 'security-notice' })
+    expect(notice.subject).toContain('Your password was changed')
+    expect(notice.text).toContain('Forgot password?')
   })
 
   it('a password change kills reset links mailed before it', async () => {

@@ -21,6 +21,7 @@ import { changeUserPassword, emailSchema, getUserByEmail, nameSchema, updateUser
 import { DeleteForm, EmailForm, NameForm, PasswordForm, SettingsPage, type SettingsErrors } from '../views/settings'
 import { BREACHED_MESSAGE } from './signup'
 import { sendVerificationEmail } from './verify-email'
+import { sendSecurityNotice } from '../mail'
 
 type Errors = FieldErrors & { form?: string }
 const LAST_ADMIN_DELETE = 'You are the only active administrator. Make someone else an admin before you delete your account.'
@@ -138,6 +139,8 @@ export const settingsRoutes = new Hono<AppEnv>()
     logAuthEvent(c, 'password.changed', { userId: user.id })
     await recordAuthAudit(c, 'auth.password_changed', { targetId: user.id })
     await reportEndedCredentials(c, ending, user)
+    // After commit, like every mail (checklist: the owner hears of every change to how the account signs in).
+    await sendSecurityNotice(c, user, 'password_changed')
     setFlash(c, 'success', 'Your password has been changed. Your other sessions were signed out.')
     return redirectAfterPost(c, '/settings')
   })
