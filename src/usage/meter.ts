@@ -1,8 +1,9 @@
 import { DurableObject } from 'cloudflare:workers'
 import { createLogger } from '../platform/logger'
-import { COUNTERS, GAUGES, METRICS, isFeatureMetric, isMeterName, enforcedLimit, limitOf, sumItems, type MeterName, type MetricUsage, type QuotaItem, type QuotaLimits, type QuotaResult } from './metrics'
+import { GAUGES, METRICS, isFeatureMetric, isMeterName, enforcedLimit, limitOf, sumItems, type MeterName, type MetricUsage, type QuotaItem, type QuotaLimits, type QuotaResult } from './metrics'
 import { advancePeriod, utcDay, type Period } from './period'
 import { writeMeterSnapshot, sendQuotaWarnings, type DailyRow, type PendingWarning } from './meter-flush'
+import { createMeterTables, hitWindow, readFlushedVersion, readUsed, readVersion, resetCounters, takeNextVersion, writeUsed } from './meter-store'
 
 /**
  * One object per account (ADR 0040): the live meters of the current period. Every decision is a
@@ -38,16 +39,7 @@ export class UsageMeter extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
-    this.createTables()
-  }
-
-  private createTables(): void {
-    const sql = this.ctx.storage.sql
-    sql.exec('CREATE TABLE IF NOT EXISTS meters (metric TEXT PRIMARY KEY, used INTEGER NOT NULL)')
-    // version: the mutation number that last changed the row; rows newer than the last flush are sent.
-    sql.exec('CREATE TABLE IF NOT EXISTS daily (metric TEXT NOT NULL, day TEXT NOT NULL, amount INTEGER NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (metric, day))')
-    sql.exec('CREATE TABLE IF NOT EXISTS warnings (metric TEXT NOT NULL, period_start INTEGER NOT NULL, used INTEGER NOT NULL, lim INTEGER NOT NULL, mailed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (metric, period_start))')
-    sql.exec('CREATE TABLE IF NOT EXISTS windows (name TEXT PRIMARY KEY, count INTEGER NOT NULL, window_start INTEGER NOT NULL)')
+    createMeterTables(this.ctx.storage.sql)
   }
 
   // ---- decisions (synchronous: no await between read and write) ----
@@ -66,7 +58,7 @@ export class UsageMeter extends DurableObject<Env> {
     const result = this.ctx.storage.transactionSync((): QuotaResult => {
       const period = this.rollPeriod(config, now)
       for (const [metric, amount] of amounts) {
-        const used = this.used(metric)
+        const used = readUsed(this.ctx.storage.sql, metric)
         const limit = enforcedLimit(config.limits, metric)
         if (amount > 0 && limit !== null && used + amount > limit) {
           return {
@@ -75,11 +67,11 @@ export class UsageMeter extends DurableObject<Env> {
           }
         }
       }
-      const version = this.nextVersion()
+      const version = takeNextVersion(this.ctx.storage)
       for (const [metric, amount] of amounts) {
         if (amount === 0) continue
-        const before = this.used(metric)
-        this.setUsed(metric, before + amount, now, version)
+        const before = readUsed(this.ctx.storage.sql, metric)
+        writeUsed(this.ctx.storage.sql, metric, before + amount, now, version)
         this.noteWarning(metric, before, before + amount, config, period)
       }
       return this.result(true, config, period)
@@ -95,9 +87,9 @@ export class UsageMeter extends DurableObject<Env> {
     if (config === undefined) return { needsPlan: true }
     const result = this.ctx.storage.transactionSync(() => {
       const period = this.rollPeriod(config, now)
-      const version = this.nextVersion()
+      const version = takeNextVersion(this.ctx.storage)
       for (const [metric, amount] of amounts) {
-        if (amount > 0) this.setUsed(metric, Math.max(0, this.used(metric) - amount), now, version)
+        if (amount > 0) writeUsed(this.ctx.storage.sql, metric, Math.max(0, readUsed(this.ctx.storage.sql, metric) - amount), now, version)
       }
       return this.result(true, config, period)
     })
@@ -113,10 +105,10 @@ export class UsageMeter extends DurableObject<Env> {
     const previous = this.config()
     const result = this.ctx.storage.transactionSync(() => {
       const next: MeterConfig = { userId: plan.userId, limits: plan.limits, periodStart: plan.periodStart, periodEnd: plan.periodEnd }
-      this.nextVersion()
+      takeNextVersion(this.ctx.storage)
       // Only a period that starts later is a new one. A cancellation mid-period moves to the calendar
       // month, which started earlier: the counts carry on (no free reset by downgrading).
-      if (previous !== undefined && next.periodStart > previous.periodStart) this.resetCounters()
+      if (previous !== undefined && next.periodStart > previous.periodStart) resetCounters(this.ctx.storage.sql)
       this.ctx.storage.kv.put('config', next)
       return this.result(true, next, this.rollPeriod(next, now))
     })
@@ -138,8 +130,8 @@ export class UsageMeter extends DurableObject<Env> {
     if (!isMeterName(metric)) throw new TypeError(`Unknown metric ${JSON.stringify(metric)}`)
     if (!Number.isSafeInteger(value) || value < 0) throw new TypeError('A meter value is a whole number, 0 or more')
     const result = this.ctx.storage.transactionSync(() => {
-      const before = this.used(metric)
-      this.setUsed(metric, value, now, this.nextVersion())
+      const before = readUsed(this.ctx.storage.sql, metric)
+      writeUsed(this.ctx.storage.sql, metric, value, now, takeNextVersion(this.ctx.storage))
       return { before, after: value }
     })
     this.scheduleFlush()
@@ -148,14 +140,7 @@ export class UsageMeter extends DurableObject<Env> {
 
   /** Fixed window per name (`max` per `windowSeconds`): API-key management throttles on the account. */
   hit(name: string, max: number, windowSeconds: number, now: number): { allowed: boolean; retryAfterSeconds: number } {
-    const row = this.ctx.storage.sql.exec<{ count: number; window_start: number }>('SELECT count, window_start FROM windows WHERE name = ?', name).toArray()[0]
-    if (row === undefined || now - row.window_start >= windowSeconds * 1000) {
-      this.ctx.storage.sql.exec('INSERT OR REPLACE INTO windows (name, count, window_start) VALUES (?, 1, ?)', name, now)
-      return { allowed: true, retryAfterSeconds: 0 }
-    }
-    if (row.count >= max) return { allowed: false, retryAfterSeconds: Math.ceil((row.window_start + windowSeconds * 1000 - now) / 1000) }
-    this.ctx.storage.sql.exec('UPDATE windows SET count = count + 1 WHERE name = ?', name)
-    return { allowed: true, retryAfterSeconds: 0 }
+    return hitWindow(this.ctx.storage.sql, name, max, windowSeconds, now)
   }
 
   /**
@@ -170,7 +155,7 @@ export class UsageMeter extends DurableObject<Env> {
     this.alarmSet = false
     await Promise.all([this.ctx.storage.deleteAlarm(), this.ctx.storage.deleteAll()])
     // deleteAll drops the tables too; an object used again (a late request) starts empty, not broken.
-    this.createTables()
+    createMeterTables(this.ctx.storage.sql)
   }
 
   // ---- writing to Postgres ----
@@ -203,15 +188,15 @@ export class UsageMeter extends DurableObject<Env> {
   private async flushOnce(): Promise<void> {
     const config = this.config()
     if (config === undefined) return
-    const upTo = this.version()
-    const flushed = this.flushedVersion()
+    const upTo = readVersion(this.ctx.storage)
+    const flushed = readFlushedVersion(this.ctx.storage)
     const warnings = this.ctx.storage.sql.exec<PendingWarning>('SELECT metric, period_start AS periodStart, used, lim AS "limit" FROM warnings WHERE mailed = 0').toArray()
     if (upTo > flushed) {
       const days = this.ctx.storage.sql.exec<DailyRow>('SELECT metric, day, amount FROM daily WHERE version > ?', flushed).toArray()
-      const meters = this.metrics(config).map((metric) => ({ metric, used: this.used(metric), limit: enforcedLimit(config.limits, metric) }))
+      const meters = this.metrics(config).map((metric) => ({ metric, used: readUsed(this.ctx.storage.sql, metric), limit: enforcedLimit(config.limits, metric) }))
       await writeMeterSnapshot(this.env, { userId: config.userId, periodStart: config.periodStart, periodEnd: config.periodEnd, days, meters })
       // Only what was read above is now in Postgres; anything changed meanwhile has a newer version.
-      this.ctx.storage.kv.put('flushed', Math.max(this.flushedVersion(), upTo))
+      this.ctx.storage.kv.put('flushed', Math.max(readFlushedVersion(this.ctx.storage), upTo))
       this.ctx.storage.sql.exec('DELETE FROM daily WHERE day < ? AND version <= ?', utcDay(Date.now() - KEEP_DAYS * 86_400_000), upTo)
     }
     if (warnings.length > 0) {
@@ -226,20 +211,6 @@ export class UsageMeter extends DurableObject<Env> {
     return this.ctx.storage.kv.get<MeterConfig>('config')
   }
 
-  private version(): number {
-    return this.ctx.storage.kv.get<number>('version') ?? 0
-  }
-
-  private flushedVersion(): number {
-    return this.ctx.storage.kv.get<number>('flushed') ?? 0
-  }
-
-  private nextVersion(): number {
-    const v = this.version() + 1
-    this.ctx.storage.kv.put('version', v)
-    return v
-  }
-
   /** The built-in metrics, then the feature metrics the plan lists or this meter has counted. */
   private metrics(config: MeterConfig): MeterName[] {
     const counted = this.ctx.storage.sql.exec<{ metric: string }>('SELECT metric FROM meters').toArray().map((r) => r.metric)
@@ -247,40 +218,12 @@ export class UsageMeter extends DurableObject<Env> {
     return [...METRICS, ...[...features].sort()]
   }
 
-  private used(metric: MeterName): number {
-    return this.ctx.storage.sql.exec<{ used: number }>('SELECT used FROM meters WHERE metric = ?', metric).toArray()[0]?.used ?? 0
-  }
-
-  private setUsed(metric: MeterName, value: number, now: number, version: number): void {
-    const delta = value - this.used(metric)
-    this.ctx.storage.sql.exec('INSERT INTO meters (metric, used) VALUES (?, ?) ON CONFLICT (metric) DO UPDATE SET used = excluded.used', metric, value)
-    const day = utcDay(now)
-    // Counters record the day's events (a refund or reset takes back at most what the day holds); gauges
-    // record the day's closing level.
-    const dayAmount = GAUGES.has(metric)
-      ? value
-      : Math.max(0, (this.ctx.storage.sql.exec<{ amount: number }>('SELECT amount FROM daily WHERE metric = ? AND day = ?', metric, day).toArray()[0]?.amount ?? 0) + delta)
-    this.ctx.storage.sql.exec(
-      'INSERT INTO daily (metric, day, amount, version) VALUES (?, ?, ?, ?) ON CONFLICT (metric, day) DO UPDATE SET amount = excluded.amount, version = excluded.version',
-      metric, day, dayAmount, version,
-    )
-  }
-
-  private resetCounters(): void {
-    for (const metric of COUNTERS) {
-      // The old period's events stay in their days; the live counter starts again.
-      this.ctx.storage.sql.exec('INSERT INTO meters (metric, used) VALUES (?, 0) ON CONFLICT (metric) DO UPDATE SET used = 0', metric)
-    }
-    // Feature metrics are counters too: everything but the gauges.
-    this.ctx.storage.sql.exec(`UPDATE meters SET used = 0 WHERE metric NOT IN (${[...GAUGES].map(() => '?').join(', ')})`, ...GAUGES)
-  }
-
   /** Moves an ended period forward (counters to zero) and returns the current one. */
   private rollPeriod(config: MeterConfig, now: number): Period {
     const period = advancePeriod({ start: config.periodStart, end: config.periodEnd }, now)
     if (period.start !== config.periodStart) {
-      this.nextVersion()
-      this.resetCounters()
+      takeNextVersion(this.ctx.storage)
+      resetCounters(this.ctx.storage.sql)
       config.periodStart = period.start
       config.periodEnd = period.end
       this.ctx.storage.kv.put('config', config)
@@ -300,7 +243,7 @@ export class UsageMeter extends DurableObject<Env> {
   private result(allowed: boolean, config: MeterConfig, period: Period): QuotaResult {
     const usage = {} as QuotaResult['usage']
     for (const metric of this.metrics(config)) {
-      const used = this.used(metric)
+      const used = readUsed(this.ctx.storage.sql, metric)
       const limit = enforcedLimit(config.limits, metric)
       usage[metric] = { used, limit, remaining: limit === null ? null : Math.max(0, limit - used) }
     }
@@ -308,7 +251,7 @@ export class UsageMeter extends DurableObject<Env> {
   }
 
   private scheduleFlush(): void {
-    if (this.alarmSet || this.version() <= this.flushedVersion()) return
+    if (this.alarmSet || readVersion(this.ctx.storage) <= readFlushedVersion(this.ctx.storage)) return
     this.alarmSet = true
     // setAlarm is queued with this turn's writes (output gate): no await needed inside the decision.
     void this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS)
