@@ -115,6 +115,9 @@ export default defineConfig({
           // `wrangler dev` long enough for a page load to pass Playwright's 30 s navigation limit. Two
           // files at a time among themselves (each has its own Chromium and users; one wrangler dev).
           sequence: { groupOrder: 1 },
+          // Files share their worker process (and so its one Chromium, test/e2e/browser.ts): every file
+          // still gets its own browser context, users and pages.
+          isolate: false,
           globalSetup: ['./test/e2e/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
