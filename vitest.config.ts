@@ -113,7 +113,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           // After every other project: on two cores the workers and cli runs (nested tsc, vitest) starved
           // `wrangler dev` long enough for a page load to pass Playwright's 30 s navigation limit. Two
-          // files at a time among themselves (each has its own Chromium and users; one wrangler dev).
+          // files at a time among themselves (each has its own browser context and users; one wrangler dev).
           sequence: { groupOrder: 1 },
           // Files share their worker process (and so its one Chromium, test/e2e/browser.ts): every file
           // still gets its own browser context, users and pages.
