@@ -22,10 +22,13 @@ export function buildBundle(configPath, outdir, env = process.env) {
     raw += bytes.length
     gzip += zlib.gzipSync(bytes, { level: 9 }).length
   }
-  const config = fs.readFileSync(configPath, 'utf8')
-    // The bundle is index.js; the other .js are the separately uploaded modules under lazy/ (ADR 0104), which
-    // the config's find_additional_modules and rules upload again from here.
-    .replace(/^main\s*=.*$/m, `main = "index.js"\nno_bundle = true`)
+  const source = fs.readFileSync(configPath, 'utf8')
+  // The bundle is the entry's name with .js (index.js for the product, hello-worker.js for a bench worker);
+  // the other .js are the separately uploaded modules under lazy/ (ADR 0104), which the config's
+  // find_additional_modules and rules upload again from here.
+  const entry = path.basename(/^main\s*=\s*"([^"]+)"/m.exec(source)?.[1] ?? 'index.js').replace(/\.[cm]?[jt]sx?$/, '.js')
+  const config = source
+    .replace(/^main\s*=.*$/m, `main = ${JSON.stringify(entry)}\nno_bundle = true`)
     .replace(/^(directory\s*=\s*)"([^"]+)"/m, (_m, key, dir) => `${key}${JSON.stringify(path.resolve(path.dirname(configPath), dir))}`)
     // Aliases only matter while bundling.
     .replace(/^\[alias\]\n(?:[^[\n].*\n?)*/m, '')

@@ -219,12 +219,16 @@ try {
     { label: 'GET /api/v1/ping (key)', path: '/api/v1/ping', headers: apiKey },
     { label: 'GET /api/v1/usage (metered)', path: '/api/v1/usage', headers: apiKey },
   ]
-  // Round trips and latency, one request at a time, at no distance and at RTT_MS.
+  // Round trips and latency, one request at a time, at no distance and at RTT_MS; with a baseline, its
+  // signed-in pages too (before/after latency in the same run).
+  const latencyPages = before
+    ? [...pages, ...pages.slice(2, 4).map((p) => ({ ...p, label: `before ${p.label.slice(4)}`, origin: before }))]
+    : pages
   const perPage = []
   for (const rtt of [0, RTT_MS]) {
     db.setRtt(rtt)
-    for (const page of pages) {
-      const url = new URL(page.path, product).toString()
+    for (const page of latencyPages) {
+      const url = new URL(page.path, page.origin ?? product).toString()
       const trips = await countRoundTrips(db, url, page.headers)
       const latency = await measureLatency(url, page.headers, rtt === 0 ? LATENCY_REQUESTS * 3 : LATENCY_REQUESTS)
       perPage.push({ page: page.label, rtt, trips, latency })
