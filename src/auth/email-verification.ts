@@ -1,5 +1,5 @@
 import { and, eq, gt, sql } from 'drizzle-orm'
-import type { Database, DatabaseOrTransaction } from '../platform/db'
+import { prepareOnce, type Database, type DatabaseOrTransaction } from '../platform/db'
 import { emailVerifications, passwordResetTokens, users } from './schema'
 import { generateLinkToken, hasTokenShape, hashSecret, secretMatchesHash } from './tokens'
 
@@ -36,8 +36,12 @@ export async function createEmailVerification(db: Database, userId: string, emai
   return { code, token, expiresAt }
 }
 
+// Built once per isolate (issue 23): /settings reads it on every view.
+const pendingOfUser = prepareOnce<typeof emailVerifications.$inferSelect>('pending_verification_of_user', (db) =>
+  db.select().from(emailVerifications).where(eq(emailVerifications.userId, sql.placeholder('userId'))).limit(1))
+
 export async function getPendingVerification(db: Database, userId: string) {
-  const [row] = await db.select().from(emailVerifications).where(eq(emailVerifications.userId, userId)).limit(1)
+  const [row] = await pendingOfUser(db, { userId })
   return row ?? null
 }
 

@@ -137,10 +137,16 @@ export async function invalidateUserSessions(db: Database, userId: string): Prom
 /** A session as the lists show it; an impersonation names the admin behind it (issue 20: people, not ids). */
 export type SessionListRow = SessionRow & { impersonator: PersonRef | null }
 
-export async function listUserSessions(db: Database, userId: string, now: Date): Promise<SessionListRow[]> {
+// Built once per isolate (issue 23): /settings runs it on every view. `now` is passed as ISO text, which is
+// what drizzle itself sends for a timestamp (a placeholder's value skips the column's encoding).
+const sessionsOfUser = prepareOnce<{ session: SessionRow; name: string | null; email: string | null }>('sessions_of_user', (db) => {
   const admin = personFields(sessions.impersonatorId)
-  const rows = await db.select({ session: sessions, name: admin.name, email: admin.email }).from(sessions)
-    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now))).orderBy(sessions.lastSeenAt)
+  return db.select({ session: sessions, name: admin.name, email: admin.email }).from(sessions)
+    .where(and(eq(sessions.userId, sql.placeholder('userId')), gt(sessions.expiresAt, sql.placeholder('now')))).orderBy(sessions.lastSeenAt)
+})
+
+export async function listUserSessions(db: Database, userId: string, now: Date): Promise<SessionListRow[]> {
+  const rows = await sessionsOfUser(db, { userId, now: now.toISOString() })
   return rows.map((r) => ({ ...r.session, impersonator: r.session.impersonatorId ? { id: r.session.impersonatorId, name: r.name, email: r.email } : null }))
 }
 

@@ -1,5 +1,5 @@
-import { and, count, eq, isNotNull, isNull, lt, or } from 'drizzle-orm'
-import type { Database } from '../platform/db'
+import { and, count, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm'
+import { prepareOnce, type Database } from '../platform/db'
 import type { Config } from '../platform/env'
 import { recoveryCodes, totpCredentials } from './schema'
 import { decryptTotpKey, encryptTotpKey, totpEncryptionKey } from './two-factor-keys'
@@ -18,11 +18,14 @@ export interface TwoFactorState {
   recoveryCodesLeft: number
 }
 
+// Built once per isolate (issue 23): /settings reads both on every view.
+const totpOfUser = prepareOnce<{ enabledAt: Date | null }>('totp_of_user', (db) =>
+  db.select({ enabledAt: totpCredentials.enabledAt }).from(totpCredentials).where(eq(totpCredentials.userId, sql.placeholder('userId'))).limit(1))
+const recoveryCodesLeftOf = prepareOnce<{ n: number }>('recovery_codes_left_of_user', (db) =>
+  db.select({ n: count() }).from(recoveryCodes).where(and(eq(recoveryCodes.userId, sql.placeholder('userId')), isNull(recoveryCodes.usedAt))))
+
 export async function getTwoFactorState(db: Database, userId: string): Promise<TwoFactorState> {
-  const [[credential], [codes]] = await Promise.all([
-    db.select({ enabledAt: totpCredentials.enabledAt }).from(totpCredentials).where(eq(totpCredentials.userId, userId)).limit(1),
-    db.select({ n: count() }).from(recoveryCodes).where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt))),
-  ])
+  const [[credential], [codes]] = await Promise.all([totpOfUser(db, { userId }), recoveryCodesLeftOf(db, { userId })])
   return { enabledAt: credential?.enabledAt ?? null, recoveryCodesLeft: codes?.n ?? 0 }
 }
 

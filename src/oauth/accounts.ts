@@ -1,7 +1,7 @@
-import { and, count, desc, eq, gt } from 'drizzle-orm'
+import { and, count, desc, eq, gt, sql } from 'drizzle-orm'
 import { sha256 } from '@oslojs/crypto/sha2'
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding'
-import type { Database } from '../platform/db'
+import { prepareOnce, type Database } from '../platform/db'
 import type { ProviderProfile } from './flow'
 import type { ProviderId } from './providers'
 import { oauthAccounts, oauthLinkRequests } from './schema'
@@ -17,8 +17,12 @@ export async function findLinkedAccount(db: Database, provider: ProviderId, prov
   return row ?? null
 }
 
+// Built once per isolate (issue 23): /settings lists them on every view.
+const linkedAccountsOfUser = prepareOnce<OAuthAccount>('linked_accounts_of_user', (db) =>
+  db.select().from(oauthAccounts).where(eq(oauthAccounts.userId, sql.placeholder('userId'))).orderBy(desc(oauthAccounts.createdAt)))
+
 export async function listLinkedAccounts(db: Database, userId: string): Promise<OAuthAccount[]> {
-  return db.select().from(oauthAccounts).where(eq(oauthAccounts.userId, userId)).orderBy(desc(oauthAccounts.createdAt))
+  return linkedAccountsOfUser(db, { userId })
 }
 
 export async function countLinkedAccounts(db: Database, userId: string): Promise<number> {

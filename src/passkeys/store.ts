@@ -1,5 +1,5 @@
-import { and, asc, count, eq } from 'drizzle-orm'
-import type { Database } from '../platform/db'
+import { and, asc, count, eq, sql } from 'drizzle-orm'
+import { prepareOnce, type Database } from '../platform/db'
 import type { SignInMethodSource } from '../platform/feature'
 import { passkeys, webauthnChallenges } from './schema'
 
@@ -20,8 +20,12 @@ export function cleanPasskeyName(value: unknown): { ok: true; name: string } | {
   return { ok: true, name }
 }
 
+// Built once per isolate (issue 23): /settings lists them on every view.
+const passkeysOfUser = prepareOnce<Passkey>('passkeys_of_user', (db) =>
+  db.select().from(passkeys).where(eq(passkeys.userId, sql.placeholder('userId'))).orderBy(asc(passkeys.createdAt)))
+
 export function listPasskeys(db: Database, userId: string): Promise<Passkey[]> {
-  return db.select().from(passkeys).where(eq(passkeys.userId, userId)).orderBy(asc(passkeys.createdAt))
+  return passkeysOfUser(db, { userId })
 }
 
 export async function getPasskey(db: Database, id: string): Promise<Passkey | null> {
