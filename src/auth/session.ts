@@ -1,4 +1,4 @@
-import { and, eq, gt, sql } from 'drizzle-orm'
+import { and, eq, gt, ne, sql } from 'drizzle-orm'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { prepareOnce, type Database } from '../platform/db'
 import type { PersonRef } from '../platform/admin-ui'
@@ -154,6 +154,15 @@ export async function listUserSessions(db: Database, userId: string, now: Date):
 export async function revokeUserSession(db: Database, userId: string, sessionId: string): Promise<boolean> {
   const deleted = await db.delete(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId))).returning({ id: sessions.id })
   return deleted.length > 0
+}
+
+/**
+ * Every session of the user but `keepSessionId` (the one asking): "Sign out all other sessions" in settings,
+ * the option ASVS 5.0 V7.4.3 asks for after a change to how an account signs in. Returns how many ended.
+ */
+export async function revokeOtherUserSessions(db: Database, userId: string, keepSessionId: string): Promise<number> {
+  const deleted = await db.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId))).returning({ id: sessions.id })
+  return deleted.length
 }
 
 // `__Host-` in production pins the cookie to our origin over HTTPS (checklist 9, ASVS 3.3.1–3.3.4). Local

@@ -63,6 +63,8 @@ describe('impersonation', () => {
     expect(pw.status).toBe(403)
     expect(await pw.text()).toContain('only for its owner')
     expect((await post('/settings/delete', { delete_current_password: PASSWORD }, asUser)).status).toBe(403)
+    // Nor signing the person out of their own devices.
+    expect((await post('/settings/sessions/revoke-others', {}, asUser)).status).toBe(403)
     const afterChange = asUser
 
     const stopped = await post('/impersonation/stop', {}, afterChange)

@@ -37,6 +37,7 @@ describe('cross-origin POSTs to every auth route get 403 and change nothing (che
     ['/settings/email', (x) => ({ email: x.newEmail, email_current_password: PASSWORD })],
     ['/settings/password', () => ({ current_password: PASSWORD, new_password: 'evil chosen passphrase' })],
     ['/settings/sessions/:id/revoke', () => ({})],
+    ['/settings/sessions/revoke-others', () => ({})],
     ['/settings/delete', () => ({ delete_current_password: PASSWORD })],
   ]
 

@@ -8,6 +8,7 @@ import { waitForAccountDeleted } from '../helpers/account-deletion'
 import { emailDeliveries, emailOutbox } from '../../src/email/schema'
 import { FORGOTTEN_RECIPIENT } from '../../src/email/forget-recipient'
 import { withDb } from '../helpers/db'
+import { auditRowsAbout } from '../admin/helpers'
 import { waitForMail } from '../helpers/mail'
 import { PASSWORD, createTestUser, get, login, loginCookie, mockHibp, post, randomEmail, sessionCookieFrom } from './helpers'
 import { stopClock } from '../helpers/clock'
@@ -86,6 +87,32 @@ describe('settings', () => {
     expect((await post(`/settings/sessions/${otherId}/revoke`, {}, mine)).status).toBe(303)
     expect((await get('/settings', other)).status).toBe(303)
     expect((await get('/settings', mine)).status).toBe(200)
+  })
+
+  it('signs out every other session at once, keeps this one, and audits how many ended (ASVS 5.0 V7.4.3)', async () => {
+    const user = await createTestUser()
+    const mine = await loginCookie(user.email)
+    const others = [await loginCookie(user.email), await loginCookie(user.email)]
+    const bystander = await createTestUser()
+    const theirs = await loginCookie(bystander.email)
+    expect(await (await get('/settings', mine)).text()).toContain('Sign out all other sessions')
+    const res = await post('/settings/sessions/revoke-others', {}, mine)
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/settings')
+    for (const other of others) expect((await get('/settings', other)).status).toBe(303)
+    // The flash travels in its own cookie to the page the redirect leads to.
+    const flashOf = (r: Response) => r.headers.getSetCookie().find((line) => line.startsWith('qs_flash='))!.split(';')[0]!
+    const page = await get('/settings', `${mine}; ${flashOf(res)}`)
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    expect(html).toContain('Signed out 2 other sessions.')
+    // Alone now: no button to press.
+    expect(html).not.toContain('Sign out all other sessions')
+    expect((await get('/settings', theirs)).status).toBe(200)
+    const rows = await auditRowsAbout(user.id, 'auth.other_sessions_revoked')
+    expect(rows.map((r) => [r.actorId, r.detail])).toEqual([[user.id, { count: 2 }]])
+    const again = await post('/settings/sessions/revoke-others', {}, mine)
+    expect(await (await get('/settings', `${mine}; ${flashOf(again)}`)).text()).toContain('No other session was signed in.')
   })
 
   it("cannot revoke another user's session: 404, nothing changes (checklist 34)", async () => {

@@ -49,7 +49,7 @@ describe('per-IP throttles (checklist 23)', () => {
 describe('oversized bodies on every auth route answer 413', () => {
   const big = { filler: 'x'.repeat(70 * 1024) }
   const anonymous = ['/signup', '/login', '/verify-email', '/forgot-password', '/reset-password', '/logout']
-  const signedIn = ['/verify-email/resend', '/settings/name', '/settings/email', '/settings/password', '/settings/delete', '/settings/sessions/abc/revoke']
+  const signedIn = ['/verify-email/resend', '/settings/name', '/settings/email', '/settings/password', '/settings/delete', '/settings/sessions/abc/revoke', '/settings/sessions/revoke-others']
 
   it.each(anonymous)('%s', async (path) => {
     const res = await post(path, big)

@@ -49,7 +49,7 @@ const FORM_ROUTES: FormRoute[] = [
 
 // POST routes that read no field but still cap their body like every auth route (issue 9: an oversized
 // body gets 413 everywhere); malformed-field checks do not apply to them.
-const FIELDLESS_ROUTES = ['/logout', '/settings/sessions/:id/revoke', '/verify-email/resend', '/billing/portal', '/billing/subscription/cancel', '/billing/subscription/resume', '/files/projects/:id/delete', '/settings/oauth/:provider/link', '/settings/oauth/:provider/unlink']
+const FIELDLESS_ROUTES = ['/logout', '/settings/sessions/:id/revoke', '/settings/sessions/revoke-others', '/verify-email/resend', '/billing/portal', '/billing/subscription/cancel', '/billing/subscription/resume', '/files/projects/:id/delete', '/settings/oauth/:provider/link', '/settings/oauth/:provider/unlink']
 
 const sources = import.meta.glob('../../src/**/*.{ts,tsx}', { query: '?raw', import: 'default', eager: true }) as Record<string, string>
 

@@ -16,7 +16,7 @@ import { logAuthEvent } from '../log'
 import { LOGIN_ACCOUNT_DELAYS, consumeDelays, resetThrottle, throttleMessage } from '../auth-throttle'
 import { breachCheckFor, hashPassword, isPasswordBreached, passwordSchema, verifyPassword } from '../password'
 import type { User } from '../schema'
-import { deleteSessionCookie, listUserSessions, revokeUserSession, startSession } from '../session'
+import { deleteSessionCookie, listUserSessions, revokeOtherUserSessions, revokeUserSession, startSession } from '../session'
 import { changeUserPassword, emailSchema, getUserByEmail, nameSchema, updateUserName } from '../user'
 import { DeleteForm, EmailForm, NameForm, PasswordForm, SettingsPage, type SettingsErrors } from '../views/settings'
 import { BREACHED_MESSAGE } from './signup'
@@ -77,6 +77,8 @@ export const settingsRoutes = new Hono<AppEnv>()
   .use('/settings/email', refuseWhileImpersonating)
   .use('/settings/password', refuseWhileImpersonating)
   .use('/settings/delete', refuseWhileImpersonating)
+  // Signing the person out of every device is theirs to do, not support's (their real sessions would end).
+  .use('/settings/sessions/revoke-others', refuseWhileImpersonating)
   .get('/settings', (c) => renderSettings(c, new Date(), 200))
   .post('/settings/name', formBodyLimit(), async (c) => {
     const user = c.get('user')!
@@ -142,6 +144,14 @@ export const settingsRoutes = new Hono<AppEnv>()
     // After commit, like every mail (checklist: the owner hears of every change to how the account signs in).
     await sendSecurityNotice(c, user, 'password_changed')
     setFlash(c, 'success', 'Your password has been changed. Your other sessions were signed out.')
+    return redirectAfterPost(c, '/settings')
+  })
+  .post('/settings/sessions/revoke-others', formBodyLimit(), async (c) => {
+    const user = c.get('user')!
+    const ended = await revokeOtherUserSessions(c.get('db'), user.id, c.get('session')!.id)
+    logAuthEvent(c, 'session.revoked', { userId: user.id, reason: 'sign out all other sessions' })
+    await recordAuthAudit(c, 'auth.other_sessions_revoked', { targetId: user.id, detail: { count: ended } })
+    setFlash(c, 'success', ended === 0 ? 'No other session was signed in.' : `Signed out ${ended} other ${ended === 1 ? 'session' : 'sessions'}.`)
     return redirectAfterPost(c, '/settings')
   })
   .post('/settings/sessions/:id/revoke', formBodyLimit(), async (c) => {

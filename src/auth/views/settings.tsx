@@ -111,6 +111,21 @@ export function SessionsList({ sessions, currentId }: { sessions: SessionRow[]; 
   )
 }
 
+/** The sessions, and one button to end all but this one (after a lost device or a changed sign-in method). */
+export function SessionsSection({ sessions, currentId }: { sessions: SessionRow[]; currentId: string }) {
+  const others = sessions.filter((s) => s.id !== currentId).length
+  return (
+    <>
+      <SessionsList sessions={sessions} currentId={currentId} />
+      {others > 0 && (
+        <form class="mt-3" method="post" action="/settings/sessions/revoke-others">
+          <button class="button is-danger is-light" type="submit">Sign out all other sessions</button>
+        </form>
+      )}
+    </>
+  )
+}
+
 export function DeleteForm({ hasPassword, errors = {} }: { hasPassword: boolean; errors?: FieldErrors & { form?: string } }) {
   const warning = <p class="mb-3">This deletes your account and all its data. It cannot be undone.</p>
   if (!hasPassword) return <div><Notice kind="danger" message={errors.form ?? errors.delete_current_password} />{warning}<SetPasswordFirst id="delete-form" action="delete your account" /></div>
@@ -144,7 +159,7 @@ export function SettingsPage(p: { user: User; sessions: SessionRow[]; currentSes
           </div>
           <div class="column is-half">
             {(p.sections ?? []).map((section) => <Card id={section.id} title={section.title}>{section.content}</Card>)}
-            <Card id="sessions" title="Active sessions"><SessionsList sessions={p.sessions} currentId={p.currentSessionId} /></Card>
+            <Card id="sessions" title="Active sessions"><SessionsSection sessions={p.sessions} currentId={p.currentSessionId} /></Card>
           </div>
         </div>
       </div>
