@@ -147,6 +147,8 @@ export const settingsRoutes = new Hono<AppEnv>()
     return redirectAfterPost(c, '/settings')
   })
   .post('/settings/sessions/revoke-others', formBodyLimit(), async (c) => {
+    // No throttle, as for one session's revoke: it guesses nothing and sends nothing (checklist 20 and 23
+    // throttle guesses and mail), and it can only end the asker's own other sessions.
     const user = c.get('user')!
     const ended = await revokeOtherUserSessions(c.get('db'), user.id, c.get('session')!.id)
     logAuthEvent(c, 'session.revoked', { userId: user.id, reason: 'sign out all other sessions' })
