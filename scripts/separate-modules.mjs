@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as esbuild from 'esbuild'
+import { writeIfChanged } from './write-if-changed.mjs'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -45,11 +46,7 @@ export async function buildSeparateModules(out = path.join(ROOT, 'src/lazy')) {
       define: { 'process.env.NODE_ENV': '"production"' },
       logLevel: 'error',
     })
-    const target = path.join(out, file)
-    const wanted = result.outputFiles[0].contents
-    if (fs.existsSync(target) && fs.readFileSync(target).equals(wanted)) continue
-    fs.writeFileSync(target, wanted)
-    written.push(file)
+    if (writeIfChanged(path.join(out, file), result.outputFiles[0].contents)) written.push(file)
   }
   return written
 }

@@ -9,6 +9,7 @@ import path from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { buildStyles } from './build-styles.mjs'
+import { writeIfChanged } from './write-if-changed.mjs'
 
 const require = createRequire(import.meta.url)
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -32,11 +33,7 @@ export function ensureVendorAssets(out = path.join(ROOT, 'public/vendor')) {
     } catch {
       throw new Error(`vendor-assets: ${from} is not installed — run npm install`)
     }
-    const target = path.join(out, to)
-    const wanted = fs.readFileSync(source)
-    if (fs.existsSync(target) && fs.readFileSync(target).equals(wanted)) continue
-    fs.writeFileSync(target, wanted)
-    written.push(to)
+    if (writeIfChanged(path.join(out, to), fs.readFileSync(source))) written.push(to)
   }
   return written
 }

@@ -129,9 +129,16 @@ export async function invalidateSession(db: Database, sessionId: string): Promis
   await db.delete(sessions).where(eq(sessions.id, sessionId))
 }
 
-// Password change/reset, email verification, account deletion: every session goes (checklist 3, 12, 21, 22).
-export async function invalidateUserSessions(db: Database, userId: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.userId, userId))
+/**
+ * Password change/reset, email verification, account deletion: every session goes (checklist 3, 12, 21, 22).
+ * With `except`, every one but that (the one asking): "Sign out all other sessions" in settings, the option
+ * ASVS 5.0 V7.4.3 asks for after a change to how an account signs in. Returns how many ended.
+ */
+export async function invalidateUserSessions(db: Database, userId: string, options: { except?: string } = {}): Promise<number> {
+  const deleted = await db.delete(sessions)
+    .where(and(eq(sessions.userId, userId), options.except === undefined ? undefined : ne(sessions.id, options.except)))
+    .returning({ id: sessions.id })
+  return deleted.length
 }
 
 /** A session as the lists show it; an impersonation names the admin behind it (issue 20: people, not ids). */
@@ -154,15 +161,6 @@ export async function listUserSessions(db: Database, userId: string, now: Date):
 export async function revokeUserSession(db: Database, userId: string, sessionId: string): Promise<boolean> {
   const deleted = await db.delete(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId))).returning({ id: sessions.id })
   return deleted.length > 0
-}
-
-/**
- * Every session of the user but `keepSessionId` (the one asking): "Sign out all other sessions" in settings,
- * the option ASVS 5.0 V7.4.3 asks for after a change to how an account signs in. Returns how many ended.
- */
-export async function revokeOtherUserSessions(db: Database, userId: string, keepSessionId: string): Promise<number> {
-  const deleted = await db.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId))).returning({ id: sessions.id })
-  return deleted.length
 }
 
 // `__Host-` in production pins the cookie to our origin over HTTPS (checklist 9, ASVS 3.3.1–3.3.4). Local

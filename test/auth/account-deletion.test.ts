@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm'
 import { withDb } from '../helpers/db'
 import { request } from '../helpers/http'
 import { waitForAccountDeleted } from '../helpers/account-deletion'
-import { createTestUser, get, login, loginCookie, post, PASSWORD } from './helpers'
+import { createTestUser, flashCookieFrom, get, login, loginCookie, post, PASSWORD } from './helpers'
 import { createUser } from '../../src/auth/user'
 import { auditRowsAbout, auditRowsBy, signedInAdmin } from '../admin/helpers'
 import { deliver, useFakeStripe } from '../billing/stripe'
@@ -92,7 +92,7 @@ describe('POST /settings/delete through the real queue', () => {
     const res = await post('/settings/delete', { delete_current_password: PASSWORD }, cookie)
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/')
-    const flash = res.headers.getSetCookie().find((c) => c.startsWith('qs_flash='))!.split(';')[0]!
+    const flash = flashCookieFrom(res)!
     expect(await (await get('/', flash)).text()).toContain('Your account is being deleted')
 
     // At once, whatever the queue is doing: no session, no key, no sign-in, the address still taken.

@@ -50,6 +50,11 @@ export function sessionCookieFrom(res: Response): string | null {
   return null
 }
 
+/** The `qs_flash=value` cookie a response sets (send it back to see the message on the next page), or null. */
+export function flashCookieFrom(res: Response): string | null {
+  return res.headers.getSetCookie().find((line) => line.startsWith('qs_flash='))?.split(';')[0] ?? null
+}
+
 export async function login(email: string, password: string = PASSWORD, init: { ip?: string; cookie?: string; next?: string } = {}) {
   const headers: Record<string, string> = { 'cf-connecting-ip': init.ip ?? randomIp() }
   if (init.cookie) headers.cookie = init.cookie

@@ -10,7 +10,7 @@ import { FORGOTTEN_RECIPIENT } from '../../src/email/forget-recipient'
 import { withDb } from '../helpers/db'
 import { auditRowsAbout } from '../admin/helpers'
 import { waitForMail } from '../helpers/mail'
-import { PASSWORD, createTestUser, get, login, loginCookie, mockHibp, post, randomEmail, sessionCookieFrom } from './helpers'
+import { PASSWORD, createTestUser, flashCookieFrom, get, login, loginCookie, mockHibp, post, randomEmail, sessionCookieFrom } from './helpers'
 import { stopClock } from '../helpers/clock'
 
 beforeEach(() => { mockHibp(['password1234']) })
@@ -101,8 +101,7 @@ describe('settings', () => {
     expect(res.headers.get('location')).toBe('/settings')
     for (const other of others) expect((await get('/settings', other)).status).toBe(303)
     // The flash travels in its own cookie to the page the redirect leads to.
-    const flashOf = (r: Response) => r.headers.getSetCookie().find((line) => line.startsWith('qs_flash='))!.split(';')[0]!
-    const page = await get('/settings', `${mine}; ${flashOf(res)}`)
+    const page = await get('/settings', `${mine}; ${flashCookieFrom(res)}`)
     expect(page.status).toBe(200)
     const html = await page.text()
     expect(html).toContain('Signed out 2 other sessions.')
@@ -112,7 +111,7 @@ describe('settings', () => {
     const rows = await auditRowsAbout(user.id, 'auth.other_sessions_revoked')
     expect(rows.map((r) => [r.actorId, r.detail])).toEqual([[user.id, { count: 2 }]])
     const again = await post('/settings/sessions/revoke-others', {}, mine)
-    expect(await (await get('/settings', `${mine}; ${flashOf(again)}`)).text()).toContain('No other session was signed in.')
+    expect(await (await get('/settings', `${mine}; ${flashCookieFrom(again)}`)).text()).toContain('No other session was signed in.')
   })
 
   it("cannot revoke another user's session: 404, nothing changes (checklist 34)", async () => {

@@ -7,7 +7,7 @@ import { codeThrottleKey } from '../../src/auth/routes/two-factor-login'
 import { confirmTotpEnrolment, startTotpEnrolment } from '../../src/auth/two-factor'
 import { TOTP_DIGITS, totpStep } from '../../src/auth/two-factor-codes'
 import { withDb } from '../helpers/db'
-import { login } from './helpers'
+import { flashCookieFrom, login } from './helpers'
 import { waitForMail, type ReceivedMail } from '../helpers/mail'
 
 // The configuration the workers tests run with (no TOTP_ENCRYPTION_KEY outside production).
@@ -71,7 +71,7 @@ export function sessionRows(userId: string) {
 
 /** The flash message a response sets (decoded), or ''. */
 export function flashOf(res: Response): string {
-  return decodeURIComponent(res.headers.getSetCookie().find((c) => c.startsWith('qs_flash='))?.split(';')[0] ?? '')
+  return decodeURIComponent(flashCookieFrom(res) ?? '')
 }
 
 /** The security notice to `to` whose subject says `about`, waiting for the queue like waitForMail. */

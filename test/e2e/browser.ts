@@ -122,7 +122,7 @@ interface AxeViolation { id: string; impact: string | null; help: string; nodes:
  */
 // The axe rules whose result depends on colours, the only thing a theme changes (the DOM, names, roles
 // and layout are the same in both): the dark-theme pass runs these alone (issue 21: test time).
-export const THEME_DEPENDENT_AXE_RULES = ['color-contrast', 'link-in-text-block'] as const
+const THEME_DEPENDENT_AXE_RULES = ['color-contrast', 'link-in-text-block'] as const
 
 export async function expectNoSeriousA11yViolations(page: Page, label = page.url(), options: { rules?: readonly string[] } = {}): Promise<AxeViolation[]> {
   axeSource ??= fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')

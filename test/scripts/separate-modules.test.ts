@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { build } from 'esbuild'
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
+import { parse } from 'smol-toml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // @ts-expect-error plain .mjs script (wrangler's [build] runs it)
 import { buildSeparateModules, SEPARATE_MODULES } from '../../scripts/separate-modules.mjs'
@@ -11,6 +12,7 @@ import { buildSeparateModules, SEPARATE_MODULES } from '../../scripts/separate-m
 // `npm run dev`: the workers tests run the sources, which import the packages themselves. So this loads the
 // built modules in workerd the way the Worker does — beside a bundle that imports them with `import()`,
 // React's renderer fed elements made by the bundle's own React copy — and calls each once.
+const WORKER = parse(fs.readFileSync('wrangler.toml', 'utf8')) as { compatibility_date: string; compatibility_flags: string[] }
 let dir: string
 let mf: Miniflare
 
@@ -48,8 +50,9 @@ beforeAll(async () => {
   const modules = ['index.js', ...Object.keys(SEPARATE_MODULES).map((file) => `lazy/${file}`)]
   mf = new Miniflare(convertV4MiniflareOptions({
     name: 'separate-modules',
-    compatibilityDate: '2026-11-17',
-    compatibilityFlags: ['nodejs_compat'],
+    // The web Worker's own runtime settings, so a date or flag change there is tested here too.
+    compatibilityDate: WORKER.compatibility_date,
+    compatibilityFlags: WORKER.compatibility_flags,
     modulesRoot: '/',
     modules: modules.map((name) => ({ type: 'ESModule', path: name, contents: fs.readFileSync(path.join(dir, name), 'utf8') })),
   }))

@@ -16,7 +16,7 @@ import { logAuthEvent } from '../log'
 import { LOGIN_ACCOUNT_DELAYS, consumeDelays, resetThrottle, throttleMessage } from '../auth-throttle'
 import { breachCheckFor, hashPassword, isPasswordBreached, passwordSchema, verifyPassword } from '../password'
 import type { User } from '../schema'
-import { deleteSessionCookie, listUserSessions, revokeOtherUserSessions, revokeUserSession, startSession } from '../session'
+import { deleteSessionCookie, invalidateUserSessions, listUserSessions, revokeUserSession, startSession } from '../session'
 import { changeUserPassword, emailSchema, getUserByEmail, nameSchema, updateUserName } from '../user'
 import { DeleteForm, EmailForm, NameForm, PasswordForm, SettingsPage, type SettingsErrors } from '../views/settings'
 import { BREACHED_MESSAGE } from './signup'
@@ -150,7 +150,7 @@ export const settingsRoutes = new Hono<AppEnv>()
     // No throttle, as for one session's revoke: it guesses nothing and sends nothing (checklist 20 and 23
     // throttle guesses and mail), and it can only end the asker's own other sessions.
     const user = c.get('user')!
-    const ended = await revokeOtherUserSessions(c.get('db'), user.id, c.get('session')!.id)
+    const ended = await invalidateUserSessions(c.get('db'), user.id, { except: c.get('session')!.id })
     logAuthEvent(c, 'session.revoked', { userId: user.id, reason: 'sign out all other sessions' })
     await recordAuthAudit(c, 'auth.other_sessions_revoked', { targetId: user.id, detail: { count: ended } })
     setFlash(c, 'success', ended === 0 ? 'No other session was signed in.' : `Signed out ${ended} other ${ended === 1 ? 'session' : 'sessions'}.`)
