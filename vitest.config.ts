@@ -1,5 +1,11 @@
 import { defineConfig } from 'vitest/config'
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
+import { ProjectOrderSequencer } from './test/setup/project-order'
+
+// Every project but `browser` runs in one group, four files at a time (issue 21: test time). Most workerd
+// files wait far more than they compute (queue redeliveries, Postgres, timers), so two slots left a core
+// idle; the CLI's files are the opposite and share the group's first seconds with them.
+const MAX_WORKERS = 4
 
 // `workers` runs inside workerd (the real runtime, real R2/DO/Queue simulations) against a real
 // Postgres, without RESEND_API_KEY (mail lands in the local outbox, as in `npm run dev`);
@@ -42,6 +48,7 @@ function workersProject(name: string, options: { include?: string[]; exclude?: s
       // Hermetic: a fetch to any non-local host fails the test that made it.
       setupFiles: ['./test/setup/no-network.ts'],
       testTimeout: 20_000,
+      maxWorkers: MAX_WORKERS,
       // Every file in one workerd, the Worker imported once (ADR 0082): per-file isolation costs ~5 s of
       // module loading per file. Files share the database anyway; the no-network guard and spies are reset.
       isolate: false,
@@ -56,9 +63,10 @@ export default defineConfig({
     // Console output (the Worker's JSON log lines, which vitest 5 forwards from workerd) only for failing
     // tests: a passing run's log stays readable in CI.
     silent: 'passed-only',
-    // Two files at a time (vitest's default here would be one, cores − 1): the workers project's workerd
-    // and the CLI's processes each leave the other core idle much of the time, waiting on Postgres.
+    // The browser project's files, two at a time: Chromium keeps both cores busy. The other projects
+    // set MAX_WORKERS for themselves, in the order ProjectOrderSequencer gives them.
     maxWorkers: 2,
+    sequence: { sequencer: ProjectOrderSequencer },
     // `npm run test:coverage` (scripts/coverage.mjs, docs/coverage.md): istanbul, the provider the Workers
     // pool supports (code is instrumented at transform time, so it counts inside workerd too). Off unless
     // --coverage is passed. Only type-only files are left out; everything else in src/ counts, loaded or not.
@@ -86,13 +94,13 @@ export default defineConfig({
             },
           })),
         ],
-        test: { name: 'thumbnailer', include: ['test/thumbnailer/**/*.test.ts'], globalSetup: ['./test/setup/global-setup.ts'], testTimeout: 60_000 },
+        test: { name: 'thumbnailer', include: ['test/thumbnailer/**/*.test.ts'], globalSetup: ['./test/setup/global-setup.ts'], testTimeout: 60_000, maxWorkers: MAX_WORKERS },
       },
       // The same Worker with RESEND_API_KEY set: mail goes to Resend (intercepted at fetch) instead of
       // the local outbox. Only the tests of that path run here.
       workersProject('workers-resend', { include: ['test/email/resend/**/*.test.ts'], bindings: { RESEND_API_KEY: 're_test_key' } }),
       // The Node-side dev scripts (ws bridge, .dev.vars writer): plain Node, no workerd, no Postgres.
-      { test: { name: 'scripts', environment: 'node', include: ['test/scripts/**/*.test.ts'] } },
+      { test: { name: 'scripts', environment: 'node', include: ['test/scripts/**/*.test.ts'], maxWorkers: MAX_WORKERS } },
       // The `quickscale` CLI run as a process (src/cli/, docs/cli.md), against its own throw-away Postgres.
       {
         test: {
@@ -104,6 +112,7 @@ export default defineConfig({
           globalSetup: ['./test/cli/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          maxWorkers: MAX_WORKERS,
         },
       },
       {
