@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config'
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
-import { ProjectOrderSequencer } from './test/setup/project-order'
+import { ProjectOrderSequencer } from './test/setup/project-order.ts'
 
 // Every project but `browser` runs in one group, four files at a time (issue 21: test time). Most workerd
 // files wait far more than they compute (queue redeliveries, Postgres, timers), so two slots left a core
@@ -128,6 +128,8 @@ export default defineConfig({
           // still gets its own browser context, users and pages.
           isolate: false,
           globalSetup: ['./test/e2e/global-setup.ts'],
+          // `wrangler dev` starts in the background (global setup): each file waits for it to answer.
+          setupFiles: ['./test/e2e/app-ready.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -9,8 +9,9 @@ import { ROOT, runCli } from './helpers'
 // that project's typecheck and its own workers tests of the feature — which show the meter on /usage with
 // the Free plan's limit from the migration, and the usage meter's 429 past it — with the boundary test
 // its imports must satisfy. Two to four minutes on two cores (a workerd and an embedded Postgres of the
-// project's own), so not in `npm test`; generate.test.ts keeps the files, the migrations, the
-// malformed-forms listing and the typecheck there, and new-project.slow.test.ts runs the whole suite.
+// project's own), so not in `npm test`; generate.test.ts keeps the files, the migrations and the
+// malformed-forms listing, this is the one typecheck of a generated feature, and new-project.slow.test.ts
+// runs the whole suite.
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-cli-metered-'))
 // As root, the project's embedded Postgres runs as the `postgres` user, who must reach its binaries here.
 fs.chmodSync(work, 0o755)

@@ -1,8 +1,5 @@
-import os from 'node:os'
-import path from 'node:path'
 import type { TestProject } from 'vitest/node'
-// @ts-expect-error plain .mjs helpers shared with `npm run dev`
-import { freePort, startLocalDatabase } from '../../scripts/local-db.mjs'
+import { createTestDatabase } from '../setup/database-server'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,19 +8,10 @@ declare module 'vitest' {
   }
 }
 
-// One throw-away Postgres for the CLI tests. Each test creates the database it needs (migrated, half
-// migrated, empty) so the CLI's own `db migrate` is what migrates it.
+// The run's throw-away Postgres (test/setup/database-server.ts). Each CLI test creates the database it needs
+// (migrated, half migrated, empty) so the CLI's own `db migrate` is what migrates it.
 export default async function setup(project: TestProject) {
-  const db = await startLocalDatabase({
-    dataDir: path.join(os.tmpdir(), `qs-cli-pg-${process.pid}-${Date.now()}`),
-    port: await freePort(),
-    bridgePort: await freePort(),
-    database: 'quickscale_cli',
-    persistent: false,
-    fast: true,
-  })
-  project.provide('cliAdminUrl', db.databaseUrl.replace(/\/quickscale_cli$/, '/postgres'))
-  return async () => {
-    await db.stop()
-  }
+  const db = await createTestDatabase('quickscale_cli', { migrated: false })
+  project.provide('cliAdminUrl', db.adminUrl)
+  return db.release
 }

@@ -6,12 +6,11 @@ import http from 'node:http'
 import { createHash } from 'node:crypto'
 import type { TestProject } from 'vitest/node'
 // @ts-expect-error plain .mjs helpers shared with `npm run dev`
-import { freePort, startLocalDatabase } from '../../scripts/local-db.mjs'
-// @ts-expect-error plain .mjs helpers shared with `npm run dev`
-import { applyMigrations } from '../../scripts/migrate.mjs'
+import { freePort } from '../../scripts/local-db.mjs'
 // @ts-expect-error plain .mjs helpers shared with `npm run dev`
 import { LOCAL_STRIPE_SECRET_KEY, LOCAL_STRIPE_WEBHOOK_SECRET, startStripeStandin } from '../../scripts/stripe-standin/server.mjs'
 import { standinVars, startOAuthStandin } from '../../scripts/oauth-standin/server.mjs'
+import { createTestDatabase } from '../setup/database-server'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,6 +22,8 @@ declare module 'vitest' {
     hibpBaseUrl: string
     /** wrangler dev's DevTools port (its inspector proxy): test/e2e/dev-inspector.test.ts connects to it. */
     inspectorPort: number
+    /** Where this setup writes why `wrangler dev` did not start (./app-ready.ts reads it). */
+    appStartupFailure: string
   }
 }
 
@@ -53,7 +54,7 @@ async function startFakeHibp(): Promise<{ baseUrl: string; calls: () => number; 
   return { baseUrl: `http://127.0.0.1:${port}`, calls: () => calls, close: () => new Promise((r) => server.close(() => r())) }
 }
 
-async function waitForServer(url: string, child: ReturnType<typeof spawn>, log: () => string, timeoutMs = 60_000) {
+async function waitForServer(url: string, child: ReturnType<typeof spawn>, log: () => string, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${log()}`)
@@ -70,17 +71,14 @@ async function waitForServer(url: string, child: ReturnType<typeof spawn>, log: 
 }
 
 // The browser tests run against the real thing: `wrangler dev` (workerd, local R2/DO/Queues) on a
-// free port, its own embedded Postgres, and its own local-state folder so they never touch yours.
+// free port, a database of its own on the run's Postgres, and its own local-state folder so they never
+// touch yours.
+// `wrangler dev` starts in the background; why it failed to start, if it did, is written here.
+const APP_STARTUP_FAILURE = path.resolve('test-results/wrangler-dev-startup-failure.txt')
+
 export default async function setup(project: TestProject) {
-  const db = await startLocalDatabase({
-    dataDir: path.join(os.tmpdir(), `qs-e2e-pg-${process.pid}-${Date.now()}`),
-    port: await freePort(),
-    bridgePort: await freePort(),
-    database: 'quickscale_e2e',
-    persistent: false,
-    fast: true,
-  })
-  await applyMigrations(db.databaseUrl)
+  fs.rmSync(APP_STARTUP_FAILURE, { force: true })
+  const db = await createTestDatabase('quickscale_e2e')
   const hibp = await startFakeHibp()
   const port = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
@@ -127,16 +125,14 @@ export default async function setup(project: TestProject) {
   )
   child.stdout?.on('data', (d) => { output += d })
   child.stderr?.on('data', (d) => { output += d })
-  try {
-    await waitForServer(`${baseUrl}/health`, child, () => output)
-  } catch (err) {
+  // Not awaited here (issue 21: test time): vitest runs the projects' global setups one after another and
+  // the browser files run last, so `wrangler dev` starts while the other projects' tests run. Each browser
+  // test file waits for it first (./app-ready.ts); a start that fails is written where that wait reads it.
+  const ready = waitForServer(`${baseUrl}/health`, child, () => output).catch((err: unknown) => {
     try { process.kill(-child.pid!, 'SIGTERM') } catch { /* gone */ }
-    await stripe.close()
-    await oauth.close()
-    await db.stop()
-    await hibp.close()
-    throw err
-  }
+    fs.mkdirSync(path.dirname(APP_STARTUP_FAILURE), { recursive: true })
+    fs.writeFileSync(APP_STARTUP_FAILURE, err instanceof Error ? err.message : String(err))
+  })
   project.provide('baseUrl', baseUrl)
   project.provide('e2eDatabaseUrl', db.databaseUrl)
   project.provide('e2eWsProxy', db.wsProxy)
@@ -144,12 +140,14 @@ export default async function setup(project: TestProject) {
   project.provide('oauthStandinUrl', oauth.baseUrl)
   project.provide('hibpBaseUrl', hibp.baseUrl)
   project.provide('inspectorPort', inspectorPort)
+  project.provide('appStartupFailure', APP_STARTUP_FAILURE)
   return async () => {
+    await ready
     try { process.kill(-child.pid!, 'SIGTERM') } catch { /* gone */ }
     await new Promise((r) => { child.once('exit', r); setTimeout(r, 5000) })
     await stripe.close()
     await oauth.close()
-    await db.stop()
+    await db.release()
     await hibp.close()
     fs.rmSync(stateDir, { recursive: true, force: true })
     fs.mkdirSync('test-results', { recursive: true })
