@@ -1,13 +1,15 @@
-// Node module-customisation hooks (module.register) for running the app's modules in Node:
+// Node module-customisation hooks for running the app's modules in Node (./node-hooks.mjs registers them
+// in-thread with module.registerHooks where Node has it, else off-thread with module.register; they are
+// synchronous, which both accept):
 // - `import m from 'x.wasm'` yields a WebAssembly.Module, as wrangler's bundler does for the Worker
 //   (Node 20 has no such import of its own);
 // - `cloudflare:workers` resolves to a stand-in that only lets modules load (./cloudflare-workers-stub.mjs).
-export async function resolve(specifier, context, nextResolve) {
+export function resolve(specifier, context, nextResolve) {
   if (specifier === 'cloudflare:workers') return { url: new URL('./cloudflare-workers-stub.mjs', import.meta.url).href, shortCircuit: true }
   return nextResolve(specifier, context)
 }
 
-export async function load(url, context, nextLoad) {
+export function load(url, context, nextLoad) {
   if (!url.startsWith('file:') || !url.endsWith('.wasm')) return nextLoad(url, context)
   return {
     format: 'module',
