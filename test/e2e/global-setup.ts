@@ -144,7 +144,8 @@ export default async function setup(project: TestProject) {
   return async () => {
     await ready
     try { process.kill(-child.pid!, 'SIGTERM') } catch { /* gone */ }
-    await new Promise((r) => { child.once('exit', r); setTimeout(r, 5000) })
+    // unref: a pending timer keeps vitest's process alive after the run, 5 s of every `npm test` (issue 21).
+    await new Promise((r) => { child.once('exit', r); setTimeout(r, 5000).unref() })
     await stripe.close()
     await oauth.close()
     await db.release()

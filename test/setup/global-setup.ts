@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node'
 import { startDatabaseOutage } from './database-outage'
 import { createTestDatabase } from './database-server'
+import { ignoreLateRunnerMessages } from './pool-teardown-race'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,6 +16,7 @@ declare module 'vitest' {
 // server, real migrations, same Neon driver and bridge as `npm run dev`. Free ports so that several runs
 // (or a running `npm run dev`) never collide.
 export default async function setup(project: TestProject) {
+  ignoreLateRunnerMessages()
   const db = await createTestDatabase(`quickscale_${project.name.replace(/\W/g, '_')}`)
   project.provide('databaseUrl', db.databaseUrl)
   project.provide('neonWsProxy', db.wsProxy)
