@@ -158,12 +158,16 @@ describe('files in Chromium', () => {
     await expect.poll(() => page.locator('.files-name').allTextContents(), SWAP).toContain('dropped.txt')
 
     // Keyboard: Tab from the project menu lands on the real file input, whose label shows the focus ring,
-    // and Space opens the picker.
+    // and Space opens the picker. The wait starts first: Playwright turns on Chromium's file-chooser
+    // interception when it does, in a message of its own, and a key press (one quick message, unlike a
+    // click) could overtake it on a loaded machine — the chooser then went to headless Chromium's own
+    // dialog and no event came (CI, 2026-12-05). The focus steps below are round trips after it.
+    const chooserEvent = page.waitForEvent('filechooser')
     await page.locator('#upload-project').focus()
     await page.keyboard.press('Tab')
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('upload-input')
     await expect(page.locator('.upload-choose-button').evaluate((el) => getComputedStyle(el).outlineStyle)).resolves.toBe('solid')
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')])
+    const [chooser] = await Promise.all([chooserEvent, page.keyboard.press('Space')])
     expect(chooser.isMultiple()).toBe(true)
     await chooser.setFiles([{ name: 'typed.txt', mimeType: 'text/plain', buffer: Buffer.from('chosen with the keyboard\n') }])
     await uploadItem('typed.txt').getByText('Uploaded.').waitFor()
