@@ -11,6 +11,7 @@ import { freePort } from '../../scripts/local-db.mjs'
 import { LOCAL_STRIPE_SECRET_KEY, LOCAL_STRIPE_WEBHOOK_SECRET, startStripeStandin } from '../../scripts/stripe-standin/server.mjs'
 import { standinVars, startOAuthStandin } from '../../scripts/oauth-standin/server.mjs'
 import { createTestDatabase } from '../setup/database-server'
+import { waitForHealth } from './wait-for-health'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -54,20 +55,16 @@ async function startFakeHibp(): Promise<{ baseUrl: string; calls: () => number; 
   return { baseUrl: `http://127.0.0.1:${port}`, calls: () => calls, close: () => new Promise((r) => server.close(() => r())) }
 }
 
-async function waitForServer(url: string, child: ReturnType<typeof spawn>, log: () => string, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${log()}`)
-    // wrangler dev keeps running (and holds requests) when the Worker fails to build or load.
-    if (/\[ERROR\]/.test(log().replace(/\x1b\[[0-9;]*m/g, ''))) throw new Error(`wrangler dev reported an error:\n${log()}`)
-    try {
-      // wrangler's proxy holds a request until the Worker is ready: never wait on one for long.
-      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) })
-      if (res.status < 500) return
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error(`wrangler dev did not answer ${url} within ${timeoutMs} ms:\n${log()}`)
+function waitForServer(url: string, child: ReturnType<typeof spawn>, log: () => string): Promise<void> {
+  return waitForHealth(url, {
+    timeoutMs: 120_000,
+    check: () => {
+      if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${log()}`)
+      // wrangler dev keeps running (and holds requests) when the Worker fails to build or load.
+      if (/\[ERROR\]/.test(log().replace(/\x1b\[[0-9;]*m/g, ''))) throw new Error(`wrangler dev reported an error:\n${log()}`)
+    },
+    detail: log,
+  })
 }
 
 // The browser tests run against the real thing: `wrangler dev` (workerd, local R2/DO/Queues) on a

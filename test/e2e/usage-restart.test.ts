@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { afterAll, expect, inject, it } from 'vitest'
+import { waitForHealth } from './wait-for-health'
 // @ts-expect-error plain .mjs helper shared with the bench
 import { createBenchApiKey } from '../../bench/metered.mjs'
 // @ts-expect-error plain .mjs helpers shared with `npm run dev`
@@ -21,15 +22,12 @@ async function startWrangler(port: number): Promise<void> {
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' } })
   child.stdout?.on('data', (d) => { output += d })
   child.stderr?.on('data', (d) => { output += d })
-  const deadline = Date.now() + 90_000
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`)
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(5_000) })).status < 500) return
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error(`wrangler dev did not start:\n${output}`)
+  const started = child
+  await waitForHealth(`http://127.0.0.1:${port}/health`, {
+    timeoutMs: 90_000,
+    check: () => { if (started.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`) },
+    detail: () => output,
+  })
 }
 
 async function stopWrangler(): Promise<void> {

@@ -12,9 +12,9 @@ declare module 'vitest' {
   }
 }
 
-// A throw-away database per project (workers, workers-resend, thumbnailer) on the run's one Postgres: real
-// server, real migrations, same Neon driver and bridge as `npm run dev`. Free ports so that several runs
-// (or a running `npm run dev`) never collide.
+// A throw-away database per project (workers, workers-resend, thumbnailer) on the run's one Postgres
+// (./database-server.ts, on free ports): real server, real migrations, same Neon driver and bridge as
+// `npm run dev`.
 export default async function setup(project: TestProject) {
   ignoreLateRunnerMessages()
   const db = await createTestDatabase(`quickscale_${project.name.replace(/\W/g, '_')}`)
