@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import pg from 'pg'
-import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
+import { expectNoSeriousA11yViolations, launchBrowser, takeScreenshot, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
 import { signUp as signUpStep } from './steps'
 
 const baseUrl = inject('baseUrl')
@@ -28,7 +28,7 @@ async function expectFitsPhone(page: Page, label: string) {
   await page.setViewportSize({ width: 390, height: 844 })
   expect(await page.evaluate(() => document.documentElement.scrollWidth), label).toBeLessThanOrEqual(390)
   await expectNoSeriousA11yViolations(page, `${label} at 390px`)
-  await page.screenshot({ path: screenshotPath(`admin-${label}-390`), fullPage: true })
+  await takeScreenshot(page, `admin-${label}-390`, { fullPage: true })
   await page.setViewportSize({ width: 1280, height: 900 })
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser, waitForOutboxMail, waitForScripts } from './browser'
+import { expectNoSeriousA11yViolations, launchBrowser, takeScreenshot, watchPage, type LaunchedBrowser, waitForOutboxMail, waitForScripts } from './browser'
 import { logIn as logInStep, signUp } from './steps'
 
 const baseUrl = inject('baseUrl')
@@ -46,7 +46,7 @@ describe('account journey in Chromium', () => {
     await waitForScripts(page)
     await Promise.all([page.waitForURL(`${baseUrl}/dashboard`), page.getByRole('button', { name: 'Confirm my email address' }).click()])
     await page.getByText('Email verified', { exact: true }).waitFor({ state: 'visible', timeout: 10_000 })
-    await page.screenshot({ path: screenshotPath('auth-dashboard'), fullPage: true })
+    await takeScreenshot(page, 'auth-dashboard', { fullPage: true })
 
     // Log out, then log in again.
     await page.locator('.account-menu-trigger').click()

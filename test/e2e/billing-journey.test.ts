@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { expectNoSeriousA11yViolations, launchBrowser, lookAtWidths, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
+import { expectNoSeriousA11yViolations, launchBrowser, lookAtWidths, takeScreenshot, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
 import { payOnStandin, signUp, markVerifiedInDatabase } from './steps'
 
 // The whole paid journey with no Stripe account and no network: the app under `wrangler dev` talks to the
@@ -39,7 +39,7 @@ describe('billing journey in Chromium (local Stripe stand-in)', () => {
     expect(page.url()).toBe(`${baseUrl}/pricing`)
     expect(await page.evaluate(() => 'Alpine' in window)).toBe(false)
     await expectNoSeriousA11yViolations(page, '/pricing')
-    await page.screenshot({ path: screenshotPath('billing-pricing'), fullPage: true })
+    await takeScreenshot(page, 'billing-pricing', { fullPage: true })
 
     // Checkout on the stand-in: a declined card first, then one that pays.
     await Promise.all([page.waitForURL(`${standinUrl}/checkout/**`), monthly.getByRole('button', { name: 'Upgrade to Pro' }).click()])
@@ -67,7 +67,7 @@ describe('billing journey in Chromium (local Stripe stand-in)', () => {
     expect(pdfResponse.headers.get('content-type')).toBe('application/pdf')
     expect((await pdfResponse.text()).startsWith('%PDF-')).toBe(true)
     await expectNoSeriousA11yViolations(page, '/billing')
-    await page.screenshot({ path: screenshotPath('billing-page'), fullPage: true })
+    await takeScreenshot(page, 'billing-page', { fullPage: true })
 
     // Issue 20: a plan change asks first, with Stripe's preview, swapped in by htmx at the top of /pricing.
     await page.goto(`${baseUrl}/pricing`)

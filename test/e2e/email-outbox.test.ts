@@ -1,6 +1,6 @@
 import { BRAND_COLOUR } from '../../src/site.config'
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
-import { APP_NAME, expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, type LaunchedBrowser } from './browser'
+import { APP_NAME, expectNoSeriousA11yViolations, launchBrowser, takeScreenshot, watchPage, type LaunchedBrowser } from './browser'
 
 // `wrangler dev` as `npm run dev` runs it: ENVIRONMENT=development and no RESEND_API_KEY, so the real
 // local queue hands the mail to the consumer, which files it in the outbox at /dev/mail.
@@ -45,7 +45,7 @@ describe('the local outbox in Chromium', () => {
     // The brand colour of src/site.config.ts (templates/layout.tsx): the inline styles reached the frame.
     const [r, g, b] = [1, 3, 5].map((i) => parseInt(BRAND_COLOUR.slice(i, i + 2), 16))
     expect(brandColour).toBe(`rgb(${r}, ${g}, ${b})`)
-    await page.screenshot({ path: screenshotPath('dev-mail'), fullPage: false })
+    await takeScreenshot(page, 'dev-mail', { fullPage: false })
     await expectNoSeriousA11yViolations(page, '/dev/mail')
     expect(problems.cspViolations).toEqual([])
     expect(problems.pageErrors).toEqual([])

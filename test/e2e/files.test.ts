@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { expectNoSeriousA11yViolations, launchBrowser, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser, type PageProblems } from './browser'
+import { expectNoSeriousA11yViolations, launchBrowser, takeScreenshot, watchPage, waitForScripts, type LaunchedBrowser, type PageProblems } from './browser'
 import { pickFiles as pickFilesStep, signUp, markVerifiedInDatabase } from './steps'
 
 const baseUrl = inject('baseUrl')
@@ -90,7 +90,7 @@ describe('files in Chromium', () => {
     await uploadItem('logo.svg').getByText('This file type is not accepted.').waitFor()
     await expect(uploadItem('logo.svg').locator('progress').isVisible()).resolves.toBe(false)
     await expectNoSeriousA11yViolations(page, '/files (refused uploads)')
-    await page.screenshot({ path: screenshotPath('files-upload-refused'), fullPage: true })
+    await takeScreenshot(page, 'files-upload-refused', { fullPage: true })
     await page.getByRole('button', { name: 'Dismiss chart.png' }).click()
     await page.getByRole('button', { name: 'Dismiss logo.svg' }).click()
     await expect(page.locator('.upload-item').count()).resolves.toBe(0)
@@ -99,7 +99,7 @@ describe('files in Chromium', () => {
     const thumbnail = page.getByRole('img', { name: 'Thumbnail of sunset.jpg' })
     await thumbnail.waitFor({ timeout: 30_000 })
     await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(320)
-    await page.screenshot({ path: screenshotPath('files-uploaded'), fullPage: true })
+    await takeScreenshot(page, 'files-uploaded', { fullPage: true })
 
     // Sort and filter find it.
     await page.getByLabel('Sort by').selectOption('name')
@@ -144,7 +144,7 @@ describe('files in Chromium', () => {
     await expect.poll(() => zone.getAttribute('class')).toContain('is-dragover')
     // The colour eases in (a 0.15 s transition): poll until it has moved off the idle one.
     await expect.poll(() => zone.evaluate((el) => getComputedStyle(el).borderColor)).not.toBe(idleBorder)
-    await page.screenshot({ path: screenshotPath('files-dragover'), fullPage: false })
+    await takeScreenshot(page, 'files-dragover', { fullPage: false })
     await zone.dispatchEvent('drop', { dataTransfer })
     await expect.poll(() => zone.getAttribute('class')).not.toContain('is-dragover')
     await uploadItem('dropped.txt').getByText('Uploaded.').waitFor()
@@ -212,7 +212,7 @@ describe('files in Chromium', () => {
       expect(wide, `${view} view`).toEqual([])
       await expect(page.evaluate(() => document.documentElement.scrollWidth), `${view} view`).resolves.toBeLessThanOrEqual(390)
       await expectNoSeriousA11yViolations(page, `/files (${view}, 390 px)`)
-      await page.screenshot({ path: screenshotPath(`files-${view}-390`), fullPage: true })
+      await takeScreenshot(page, `files-${view}-390`, { fullPage: true })
     }
     await page.setViewportSize({ width: 1280, height: 900 })
 
@@ -231,7 +231,7 @@ describe('files in Chromium', () => {
         // system's to measure, not this page's.
         await page.mouse.move(0, 0)
         await expectNoSeriousA11yViolations(page, `/files (${view}, dark)`)
-        await page.screenshot({ path: screenshotPath(`files-${view}-dark`), fullPage: true })
+        await takeScreenshot(page, `files-${view}-dark`, { fullPage: true })
       }
     } finally {
       await page.emulateMedia({ colorScheme: 'light' })
@@ -244,7 +244,7 @@ describe('files in Chromium', () => {
       await noJs.context.addCookies(await browser.context.cookies())
       const plain = await noJs.newPage()
       await plain.goto(`${baseUrl}/files`)
-      await plain.screenshot({ path: screenshotPath('files-no-js'), fullPage: false })
+      await takeScreenshot(plain, 'files-no-js', { fullPage: false })
       await plain.getByLabel('Choose files').setInputFiles([
         { name: 'plain-one.txt', mimeType: 'text/plain', buffer: Buffer.from('first\n') },
         { name: 'plain-two.txt', mimeType: 'text/plain', buffer: Buffer.from('second\n') },

@@ -3,7 +3,7 @@ import pg from 'pg'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { formatCount, formatMoney, formatPrice } from '../../src/billing/format'
-import { launchBrowser, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser, type PageProblems } from './browser'
+import { launchBrowser, takeScreenshot, watchPage, waitForScripts, type LaunchedBrowser, type PageProblems } from './browser'
 import { createAdminInDatabase, createApiKey, logIn, payOnStandin, pickFiles, signUp, verifyThroughOutbox, type Person } from './steps'
 
 // The product walked end to end as a customer and then an operator would (issue 21), against the real
@@ -34,7 +34,7 @@ let step = 0
 /** The page as the person sees it at this step. */
 async function shoot(page: Page, name: string): Promise<void> {
   step += 1
-  await page.screenshot({ path: screenshotPath(`journey-${String(step).padStart(2, '0')}-${name}`), fullPage: true })
+  await takeScreenshot(page, `journey-${String(step).padStart(2, '0')}-${name}`, { fullPage: true })
 }
 
 async function open(page: Page, path: string): Promise<void> {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
 import pg from 'pg'
-import { PAGE_WIDTHS, launchBrowser, lookAtWidths, screenshotPath, watchPage, type LaunchedBrowser, type PageProblems, waitForOutboxMail, waitForScripts } from './browser'
+import { PAGE_WIDTHS, launchBrowser, lookAtWidths, takeScreenshot, watchPage, type LaunchedBrowser, type PageProblems, waitForOutboxMail, waitForScripts } from './browser'
 
 // Every page, as a visitor, an unverified and a verified user, plus the error states, at a desktop and a
 // phone width: axe finds no serious violation, nothing is logged as an error, no CSP violation, and a
-// screenshot of each lands in test-results/tour-*.png for a human to look at.
+// screenshot of each lands in test-results/tour-*.jpg for a human to look at.
 const baseUrl = inject('baseUrl')
 const stamp = `${Date.now()}-${Math.random().toString(36).slice(2, 6)}`
 const email = `tour-${stamp}@example.com`
@@ -41,7 +41,7 @@ async function photographPhoneMenu(page: Page, shown: Locator, name: string, ope
   await opener.click()
   await shown.waitFor({ state: 'visible' })
   await settleAnimations(page) // the burger's cross animates
-  await page.screenshot({ path: screenshotPath(name) })
+  await takeScreenshot(page, name)
   await page.setViewportSize(PAGE_WIDTHS[0])
 }
 

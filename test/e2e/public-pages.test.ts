@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import pg from 'pg'
 import type { Page } from 'playwright-core'
 import { TAGLINE } from '../../src/site.config'
-import { APP_NAME, launchBrowser, screenshotPath, waitForScripts, watchPage, type LaunchedBrowser } from './browser'
+import { APP_NAME, launchBrowser, takeScreenshot, waitForScripts, watchPage, type LaunchedBrowser } from './browser'
 
 const baseUrl = inject('baseUrl')
 let chrome: LaunchedBrowser
@@ -32,7 +32,7 @@ describe('public pages in Chromium', () => {
     // The hero picture (the LCP element) comes as WebP from its <picture> and decodes.
     const hero = await page.locator('.landing-shot img').evaluate((img: HTMLImageElement) => img.decode().then(() => img.currentSrc))
     expect(hero).toMatch(/\/images\/product-dashboard-(640|1280)\.webp$/)
-    await page.screenshot({ path: screenshotPath('home'), fullPage: true })
+    await takeScreenshot(page, 'home', { fullPage: true })
     expect(problems.cspViolations).toEqual([])
     expect(problems.consoleErrors).toEqual([])
     expect(problems.pageErrors).toEqual([])
@@ -60,7 +60,7 @@ describe('public pages in Chromium', () => {
     await page.waitForFunction(() => document.activeElement?.id === 'field-email')
     // The other values were kept.
     await expect(page.getByLabel('Your name').inputValue()).resolves.toBe('Browser Tester')
-    await page.screenshot({ path: screenshotPath('contact-invalid'), fullPage: true })
+    await takeScreenshot(page, 'contact-invalid', { fullPage: true })
 
     await page.getByLabel('Email').fill(email)
     const validResponse = page.waitForResponse((r) => r.url().endsWith('/contact') && r.request().method() === 'POST')
@@ -69,7 +69,7 @@ describe('public pages in Chromium', () => {
     await page.getByText('your message has been sent').waitFor()
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true)
     expect(await page.locator('#field-email-error').count()).toBe(0)
-    await page.screenshot({ path: screenshotPath('contact-sent'), fullPage: true })
+    await takeScreenshot(page, 'contact-sent', { fullPage: true })
 
     const client = new pg.Client({ connectionString: inject('e2eDatabaseUrl') })
     await client.connect()
@@ -104,7 +104,7 @@ describe('public pages in Chromium', () => {
       expect(sent?.status()).toBe(200)
       expect(new URL(page.url()).pathname).toBe('/contact')
       await expect(page.locator('#flash-region').textContent()).resolves.toContain('your message has been sent')
-      await page.screenshot({ path: screenshotPath('contact-no-js-sent') })
+      await takeScreenshot(page, 'contact-no-js-sent')
       const client = new pg.Client({ connectionString: inject('e2eDatabaseUrl') })
       await client.connect()
       try {
@@ -172,7 +172,7 @@ describe('public pages in Chromium', () => {
       await expect(burger.getAttribute('aria-expanded')).resolves.toBe('true')
       await expect(menu.isVisible()).resolves.toBe(true)
       await expect(page.getByRole('link', { name: 'Contact' }).first().isVisible()).resolves.toBe(true)
-      await page.screenshot({ path: screenshotPath('mobile-menu-open') })
+      await takeScreenshot(page, 'mobile-menu-open')
 
       await burger.click()
       await page.waitForFunction(() => !document.getElementById('main-menu')?.classList.contains('is-active'))

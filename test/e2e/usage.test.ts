@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { launchBrowser, lookAtWidths, screenshotPath, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
+import { launchBrowser, lookAtWidths, takeScreenshot, watchPage, waitForScripts, type LaunchedBrowser } from './browser'
 import { signUp, markVerifiedInDatabase } from './steps'
 
 // /usage and /settings/api-keys in Chromium at 1280 and 390 px: axe finds nothing serious, no CSP
@@ -79,7 +79,7 @@ describe('usage pages in Chromium', () => {
     for (const [i, a] of boxes.entries()) for (const b of boxes.slice(i + 1)) {
       expect(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top, 'chart labels overlap').toBe(true)
     }
-    await page.screenshot({ path: screenshotPath('usage-chart-focus-390'), fullPage: false, clip: (await chart.boundingBox())! })
+    await takeScreenshot(page, 'usage-chart-focus-390', { fullPage: false, clip: (await chart.boundingBox())! })
     await page.goto(`${baseUrl}/dashboard`)
     await waitForScripts(page)
     await look(page, 'dashboard')
