@@ -4,8 +4,10 @@ import { sha1 } from '@oslojs/crypto/sha1'
 import { encodeHexUpperCase } from '@oslojs/encoding'
 import { withDb } from '../helpers/db'
 import { postForm, request } from '../helpers/http'
-import { HIBP_DEFAULT_BASE, hashPassword } from '../../src/auth/password'
-import { createUser } from '../../src/auth/user'
+import { HIBP_DEFAULT_BASE, hashPassword, verifyPassword } from '../../src/auth/password'
+import { createSession, sessionCookieName } from '../../src/auth/session'
+import { isTwoFactorEnabled, signInRefusal } from '../../src/auth/sign-in'
+import { createUser, normaliseEmail } from '../../src/auth/user'
 import { users, type Role } from '../../src/auth/schema'
 
 export const PASSWORD = 'correct horse battery staple'
@@ -61,11 +63,31 @@ export async function login(email: string, password: string = PASSWORD, init: { 
   return postForm(init.next ? `/login?next=${encodeURIComponent(init.next)}` : '/login', { email, password }, { headers })
 }
 
+/**
+ * A signed-in session cookie for the account, the way a password login starts one (`createSession`: a new
+ * session row, its token in the cookie) but without posting the form: Django's `force_login`. The form
+ * verifies an argon2id hash at OWASP's cost, about a tenth of the workerd tests' CPU when ~300 tests
+ * signed in that way only to reach another feature (issue 21: test time). The password must still be the
+ * account's: it is checked against the stored hash once per password and hash (a memo), so a wrong one
+ * fails as the form would. Tests of signing in itself post the form (`login`); accounts with two-factor
+ * codes on, deactivated or being deleted are refused here as the form would refuse or divert them.
+ */
 export async function loginCookie(email: string, password: string = PASSWORD): Promise<string> {
-  const res = await login(email, password)
-  const cookie = sessionCookieFrom(res)
-  if (res.status !== 303 || cookie === null) throw new Error(`login failed: ${res.status}`)
-  return cookie
+  return withDb(async (db) => {
+    const [user] = await db.select().from(users).where(eq(users.email, normaliseEmail(email))).limit(1)
+    if (!user?.passwordHash || !(await passwordMatches(password, user.passwordHash))) throw new Error('login failed: wrong email or password')
+    if (signInRefusal(user) !== null || await isTwoFactorEnabled(db, user.id)) throw new Error('login failed: this account cannot sign in with a password alone; post the form (login)')
+    const { token } = await createSession(db, user.id, { userAgent: '', ipAddress: randomIp(), signInMethod: 'password' }, new Date())
+    return `${sessionCookieName({ isProduction: false })}=${token}`
+  })
+}
+
+const verified = new Map<string, Promise<boolean>>()
+function passwordMatches(password: string, hash: string): Promise<boolean> {
+  const key = `${hash}\n${password}`
+  let match = verified.get(key)
+  if (!match) verified.set(key, (match = verifyPassword(hash, password)))
+  return match
 }
 
 export function get(path: string, cookie?: string, init: RequestInit & { htmx?: boolean } = {}) {
