@@ -6,7 +6,7 @@ import { cpuPerRequest, cpuSnapshot } from './cpu.mjs'
 
 /**
  * `serverGroups()` names the process groups serving the targets ({ label: [pid] }); the load generators are
- * added as `load`. Returns `load` (one round) and `compare` (several targets, alternating rounds).
+ * added as `load`. Returns `compare`: several targets, alternating rounds, each target's best and median.
  */
 export function createLoadRunner({ connections, duration, warmup, rounds: roundCount, serverGroups }) {
   const loadGenerators = []
@@ -72,5 +72,5 @@ export function createLoadRunner({ connections, duration, warmup, rounds: roundC
     })
   }
 
-  return { load, compare }
+  return { compare }
 }

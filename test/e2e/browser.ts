@@ -3,7 +3,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page, type PageScreenshotOptions } from 'playwright-core'
 import { parse } from 'smol-toml'
 import { expect } from 'vitest'
 
@@ -188,10 +188,10 @@ export async function settleTransitions(page: Page): Promise<void> {
 
 /**
  * A screenshot for a human to look at, `test-results/<name>.jpg`. JPEG at quality 80 rather than PNG: the
- * encoding is a third of a full-page capture's Chromium CPU, and about 200 are taken a run (issue 21: test
+ * encoding is a third of a full-page capture's Chromium CPU, and about 180 are taken a run (issue 21: test
  * time; measured 0.23 → 0.16 CPU-s a capture). Nothing compares them pixel by pixel.
  */
-export async function takeScreenshot(page: Page, name: string, options: { fullPage?: boolean; clip?: { x: number; y: number; width: number; height: number } } = {}): Promise<void> {
+export async function takeScreenshot(page: Page, name: string, options: Pick<PageScreenshotOptions, 'fullPage' | 'clip'> = {}): Promise<void> {
   await page.screenshot({ ...options, path: screenshotPath(name), type: 'jpeg', quality: 80 })
 }
 
