@@ -90,6 +90,9 @@ export default defineConfig({
       workersProject('workers', { exclude: ['test/e2e/**', 'test/email/resend/**', 'test/scripts/**', 'test/thumbnailer/**', 'test/cli/**'] }),
       // The thumbnailer Worker (workers/thumbnailer/, ADR 0050) from its own config: its R2 bucket and queue
       // consumer are real miniflare bindings; a producer binding lets a test send through the real queue.
+      // Only what needs this runtime (photon's wasm, the consumer) is here: each file gets a runner of its own,
+      // a workerd runtime that loads photon (issue 21: four files cost 23 CPU-s, two 13). The pure readers of
+      // src/files/ (image dimensions, EXIF orientation) are tested in test/files/, as the rest of that feature.
       {
         plugins: [
           cloudflareTest(({ inject }) => ({
