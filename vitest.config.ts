@@ -1,4 +1,6 @@
-import { fileURLToPath } from 'node:url'
+import fs from 'node:fs'
+import path from 'node:path'
+import { parse } from 'smol-toml'
 import { defineConfig } from 'vitest/config'
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { ProjectOrderSequencer } from './test/setup/project-order.ts'
@@ -11,10 +13,12 @@ const MAX_WORKERS = 4
 // `workers` runs inside workerd (the real runtime, real R2/DO/Queue simulations) against a real
 // Postgres, without RESEND_API_KEY (mail lands in the local outbox, as in `npm run dev`);
 // `workers-resend` is the same with a key; `browser` drives Debian's Chromium against a real `wrangler dev`.
-// The Worker bundle takes `zod` from src/platform/zod/ (wrangler.toml [alias]: the package without its
-// locales). The workerd projects resolve it the same way, so tests run the zod the Worker ships, and each
-// runtime loads 40-odd locale modules fewer (issue 21: test time).
-const WORKER_ALIASES = [{ find: /^zod$/, replacement: fileURLToPath(new URL('./src/platform/zod/index.js', import.meta.url)) }]
+// wrangler.toml's [alias] (today: `zod` without its locales, src/platform/zod/), read from the file: the
+// workerd projects resolve each import as the Worker bundle does (vite's aliases, like esbuild's, cover the
+// name and its subpaths), so tests run the code the Worker ships, hand-written export list included. (The
+// locales still load here: unbundled, zod's core index imports them; only esbuild's tree-shaking drops them.)
+const wranglerAliases = (parse(fs.readFileSync('wrangler.toml', 'utf8')) as { alias?: Record<string, string> }).alias ?? {}
+const WORKER_ALIASES = Object.fromEntries(Object.entries(wranglerAliases).map(([name, target]) => [name, path.resolve(target)]))
 
 function workersProject(name: string, options: { include?: string[]; exclude?: string[]; bindings?: Record<string, string> }) {
   return {

@@ -19,18 +19,18 @@ const ORDER = ['cli', 'workers-resend', 'thumbnailer', 'scripts', 'workers', 'br
  * The slowest files, started first in their project even without vitest's cache of durations, which a fresh
  * clone (CI) does not have: vitest then orders by file size, and a long file started last leaves its slot
  * running alone at the end (CI 2026-12-05: the CLI files took 42 s instead of 34). Seconds on a quiet 2-core
- * machine, from the run of 2026-12-05 04:28. A name that is no longer a test file fails test/scripts/project-order.test.ts.
+ * machine, from the runs of 2026-12-05 07:10. A name that is no longer a test file fails test/scripts/project-order.test.ts.
  */
 export const SLOWEST_FIRST = [
-  'test/cli/db.test.ts', // 17 s
+  'test/cli/db.test.ts', // 18 s
   'test/cli/generate.test.ts', // 14 s
   'test/cli/check.test.ts', // 14 s
-  'test/cli/stripe.test.ts', // 13 s
-  'test/e2e/page-tour.test.ts', // 58 s
-  'test/e2e/cli-admin.test.ts', // 26 s
-  'test/e2e/files.test.ts', // 24 s
+  'test/cli/stripe.test.ts', // 14 s
+  'test/e2e/page-tour.test.ts', // 52 s
+  'test/e2e/files.test.ts', // 23 s
+  'test/e2e/cli-admin.test.ts', // 21 s
   'test/e2e/journey.test.ts', // 21 s
-  'test/e2e/usage.test.ts', // 16 s
+  'test/e2e/usage.test.ts', // 14 s
 ]
 
 export class ProjectOrderSequencer extends BaseSequencer {

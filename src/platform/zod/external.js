@@ -2,7 +2,8 @@
 // bundle takes `zod` from here (wrangler.toml [alias], issue 23). `import { z } from 'zod'` keeps every
 // member of the namespace, so all 40-odd locales (260 KiB of the 1.9 MiB bundle, parsed and run on every
 // cold start) came along although only English is used, which zod registers itself (classic/schemas.js).
-// Types still come from the package; tests and scripts use the package itself. Re-check this list against
+// Types still come from the package; the workerd tests resolve `zod` here too (vitest.config.ts reads the
+// alias), Node scripts use the package itself. Re-check this list against
 // external.js when zod is upgraded.
 // Not `core`: its namespace re-exports the locales too (nothing here uses z.core).
 export * from '../../../node_modules/zod/v4/classic/schemas.js'
