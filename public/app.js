@@ -314,14 +314,16 @@ for (const themeSwitch of document.querySelectorAll('.theme-switch[hidden]')) th
 // shell and what is inside it (uploads, charts, copy buttons). Public pages have none, and Alpine's start-up
 // was most of their main-thread work (ADR 0103). Content htmx swaps in later is checked too. Tests and tools
 // wait for `window.appScriptsReady`: true once the page's scripts (Alpine too, when needed) have started.
-const ALPINE_SRC = '/vendor/alpine-csp.min.js'
+// Its versioned URL (ADR 0105) comes from this script's own tag (src/platform/layout.tsx).
+const ALPINE_SRC = document.currentScript.dataset.alpineSrc
 function loadAlpineFor(root) {
-  if (window.Alpine || document.querySelector(`script[src="${ALPINE_SRC}"]`)) return
+  if (window.Alpine || document.querySelector('script[data-alpine]')) return
   if (!(root.matches && root.matches('[x-data]')) && !root.querySelector('[x-data]')) return
   window.appScriptsReady = false
   document.addEventListener('alpine:initialized', () => { window.appScriptsReady = true }, { once: true })
   const script = document.createElement('script')
   script.src = ALPINE_SRC
+  script.dataset.alpine = ''
   document.head.append(script)
 }
 window.appScriptsReady = true

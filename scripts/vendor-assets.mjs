@@ -1,6 +1,7 @@
 // Copies the front-end libraries from node_modules into public/vendor/ (gitignored), so pages load
 // nothing from a CDN and the versions are the ones pinned in package-lock.json, and builds our stylesheet,
-// icon sprite and fonts there (scripts/build-styles.mjs).
+// icon sprite and fonts there (scripts/build-styles.mjs); then the content hash of every file in public/ for
+// the pages' asset URLs (scripts/asset-versions.mjs, ADR 0105).
 // Not only an install script (ADR 0082): an install without scripts (`npm ci --ignore-scripts`, a restored
 // cache) must still serve CSS, so wrangler runs this before every `wrangler dev` and `wrangler deploy`
 // (`[build]` in wrangler.toml). Idempotent and quiet when public/vendor/ is already current.
@@ -8,6 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
+import { writeAssetVersions } from './asset-versions.mjs'
 import { buildStyles } from './build-styles.mjs'
 import { writeIfChanged } from './write-if-changed.mjs'
 
@@ -42,6 +44,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   try {
     const written = [...ensureVendorAssets(), ...(await buildStyles())]
     if (written.length > 0) console.log(`vendor-assets: wrote ${written.join(', ')} to public/vendor/`)
+    // Last: the hashes cover what was just built (ADR 0105).
+    if (writeAssetVersions()) console.log('vendor-assets: wrote src/platform/asset-versions.generated.json')
   } catch (err) {
     console.error(err.message)
     process.exit(1)

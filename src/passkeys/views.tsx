@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx'
+import { assetUrl } from '../platform/assets'
 import { Field } from '../platform/components'
 import type { SettingsSection, SignInOption } from '../platform/feature'
 import { formatDay } from '../platform/format'
@@ -12,8 +13,8 @@ import { listPasskeys, PASSKEY_NAME_MAX, type Passkey } from './store'
 function PasskeyScripts(): Child {
   return (
     <>
-      <script src="/vendor/simplewebauthn-browser.min.js" defer></script>
-      <script src="/passkeys.js" defer></script>
+      <script src={assetUrl('/vendor/simplewebauthn-browser.min.js')} defer></script>
+      <script src={assetUrl('/passkeys.js')} defer></script>
     </>
   )
 }

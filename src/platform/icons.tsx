@@ -1,3 +1,5 @@
+import { assetUrl } from './assets'
+
 /**
  * The icon set: Lucide icons (ISC licence) as one SVG sprite, /vendor/icons.svg, built from this list by
  * scripts/build-styles.mjs (ADR 0086). A sprite file rather than inline paths: every page references the
@@ -23,8 +25,8 @@ export const BRAND_ICONS = ['brand-github', 'brand-google'] as const
 
 export type IconName = (typeof ICONS)[number] | (typeof BRAND_ICONS)[number]
 
-/** The sprite's URL; one place, so a cache-busting change touches one line. */
-export const ICON_SPRITE = '/vendor/icons.svg'
+/** The sprite's versioned URL (ADR 0105): a new icon set is a new URL. */
+export const ICON_SPRITE = assetUrl('/vendor/icons.svg')
 
 /**
  * An icon in the text colour. Decorative by default (hidden from assistive technology: the text beside

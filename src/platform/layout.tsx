@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx'
 import { jsxRenderer, useRequestContext } from 'hono/jsx-renderer'
+import { assetUrl } from './assets'
 import { renderOnce } from './render-once'
 import type { AppEnv } from './types'
 import { Notice } from './components'
@@ -58,15 +59,19 @@ const HTMX_CONFIG = JSON.stringify({
 })
 
 // The end of <head> is the same on every page: rendered to HTML once per isolate, not per request (issue 23).
-// Alpine is not here: public/app.js loads it when the page has a component (ADR 0103).
+// Alpine is not here: public/app.js loads it when the page has a component (ADR 0103). Files from public/ by
+// their versioned URLs (assetUrl, ADR 0105).
 const HEAD_ASSETS = renderOnce(
   <>
     <meta name="htmx-config" content={HTMX_CONFIG} />
-    <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+    <link rel="icon" href={assetUrl('/favicon.svg')} type="image/svg+xml" />
+    {/* As site.css's @font-face names it (unversioned, so not `immutable` in public/_headers): a preload
+        only counts when the URL is the same. */}
     <link rel="preload" href="/vendor/fonts/inter-latin-wght-normal.woff2" as="font" type="font/woff2" crossorigin="anonymous" />
-    <link rel="stylesheet" href="/vendor/site.css" />
-    <script src="/vendor/htmx.min.js" defer></script>
-    <script src="/app.js" defer></script>
+    <link rel="stylesheet" href={assetUrl('/vendor/site.css')} />
+    <script src={assetUrl('/vendor/htmx.min.js')} defer></script>
+    {/* app.js loads Alpine itself, from this versioned URL (ADR 0103, 0105). */}
+    <script src={assetUrl('/app.js')} data-alpine-src={assetUrl('/vendor/alpine-csp.min.js')} defer></script>
   </>,
 )
 

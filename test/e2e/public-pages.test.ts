@@ -150,6 +150,25 @@ describe('public pages in Chromium', () => {
     await page.close()
   })
 
+  it('the next page view asks the server for none of the versioned scripts and stylesheets again (ADR 0105)', async () => {
+    const page = await chrome.newPage()
+    const versioned = (url: string) => new URL(url).searchParams.has('v')
+    const first: { path: string; cacheControl: string }[] = []
+    page.on('response', (r) => { if (versioned(r.url())) first.push({ path: new URL(r.url()).pathname, cacheControl: r.headers()['cache-control'] ?? '' }) })
+    await page.goto(`${baseUrl}/`, { waitUntil: 'load' })
+    await waitForScripts(page)
+    expect(first.map((r) => r.path)).toEqual(expect.arrayContaining(['/vendor/site.css', '/vendor/htmx.min.js', '/app.js']))
+    for (const r of first) expect(r.cacheControl, r.path).toContain('immutable')
+    page.removeAllListeners('response')
+    // Before ADR 0105 each of these came back `304 Not Modified`: a round trip per file on every view.
+    const revalidated: string[] = []
+    page.on('response', (r) => { if (versioned(r.url()) && r.status() === 304) revalidated.push(r.url()) })
+    await page.goto(`${baseUrl}/about`, { waitUntil: 'load' })
+    await waitForScripts(page)
+    expect(revalidated).toEqual([])
+    await page.close()
+  })
+
   it('the _headers file itself is not served', async () => {
     expect((await fetch(`${baseUrl}/_headers`)).status).toBe(404)
   })

@@ -24,7 +24,7 @@ describe('development at localhost as well as 127.0.0.1', () => {
     const named = await (await request('/login')).text()
     expect(named).toContain('Sign in with a passkey')
     expect(named).toContain('autocomplete="username webauthn"')
-    expect(named).toContain('src="/passkeys.js"')
+    expect(named).toContain('src="/passkeys.js?v=')
     // The same app reached by an IP address (the test's APP_URL is http://localhost).
     const byIp = await exports.default.fetch(new Request('http://127.0.0.1/login'))
     expect(byIp.status).toBe(200)
