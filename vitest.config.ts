@@ -76,6 +76,10 @@ export default defineConfig({
   test: {
     // The usual console report, plus a JSON summary that .ci/run turns into one closing line.
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    // vitest keeps every transformed module in node_modules/.vitest-cache for the next run. CI (.ci/run sets
+    // CI=true) runs once on a fresh clean install, so the cache is never read there and writing it (130 MB)
+    // cost the run's main process about 4 CPU-s, on the path to the first workerd tests (issue 21).
+    fsModuleCache: process.env.CI !== 'true',
     // Console output (the Worker's JSON log lines, which vitest 5 forwards from workerd) only for failing
     // tests: a passing run's log stays readable in CI.
     silent: 'passed-only',

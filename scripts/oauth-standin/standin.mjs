@@ -29,10 +29,16 @@ async function providerUserId(provider, email) {
   return provider === 'github' ? n : `1${String(n)}${String(new DataView(digest.buffer).getUint32(4)).padStart(10, '0')}`
 }
 
-export function createOAuthStandin({ baseUrl, now = () => new Date() }) {
+/** Google's ID-token signing key: RSA 2048, RS256. */
+export function generateSigningKey() {
+  return crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify'])
+}
+
+// `keyPair`: a stand-in per test can share one key (an RSA key costs about 0.1 CPU-s to make); each
+// stand-in still publishes it under a key id of its own.
+export function createOAuthStandin({ baseUrl, now = () => new Date(), keyPair = generateSigningKey() }) {
   const codes = new Map()
   const tokens = new Map()
-  const keyPair = crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify'])
   const kid = random(8)
   const googleIssuer = `${baseUrl}/google`
 

@@ -1,5 +1,5 @@
 import { vi } from 'vitest'
-import { createOAuthStandin } from '../../scripts/oauth-standin/standin.mjs'
+import { createOAuthStandin, generateSigningKey } from '../../scripts/oauth-standin/standin.mjs'
 import { randomIp } from '../auth/helpers'
 import { postForm, request } from '../helpers/http'
 
@@ -7,8 +7,13 @@ import { postForm, request } from '../helpers/http'
 // at the fetch boundary: third-party HTTP faked with the same server the browser tests and `npm run dev` use.
 export const STANDIN_URL = 'http://oauth-standin.test'
 
+// One signing key for every stand-in of this isolate: making an RSA key was 4 CPU-s of the workers run,
+// one per test (issue 21: test time). Each stand-in still has a key id of its own.
+let signingKey: Promise<CryptoKeyPair> | undefined
+
 export function installStandin(now?: () => Date) {
-  const standin = createOAuthStandin({ baseUrl: STANDIN_URL, now })
+  signingKey ??= generateSigningKey()
+  const standin = createOAuthStandin({ baseUrl: STANDIN_URL, now, keyPair: signingKey })
   // Chains onto a fetch fake already installed in this test (spyOn reuses the one spy, so its current
   // implementation is what the stand-in passes other requests to).
   const before = globalThis.fetch
