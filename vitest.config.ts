@@ -100,7 +100,7 @@ export default defineConfig({
       reportOnFailure: true,
     },
     projects: [
-      workersProject('workers', { exclude: ['test/e2e/**', 'test/email/resend/**', 'test/scripts/**', 'test/thumbnailer/**', 'test/cli/**'] }),
+      workersProject('workers', { exclude: ['test/e2e/**', 'test/email/resend/**', 'test/scripts/**', 'test/thumbnailer/**', 'test/cli/**', 'test/dev-server/**'] }),
       // The thumbnailer Worker (workers/thumbnailer/, ADR 0050) from its own config: its R2 bucket and queue
       // consumer are real miniflare bindings; a producer binding lets a test send through the real queue.
       // Only what needs this runtime (photon's wasm, the consumer) is here: each file gets a runner of its own,
@@ -124,6 +124,21 @@ export default defineConfig({
       workersProject('workers-resend', { include: ['test/email/resend/**/*.test.ts'], bindings: { RESEND_API_KEY: 're_test_key' } }),
       // The Node-side dev scripts (ws bridge, .dev.vars writer): plain Node, no workerd, no Postgres.
       { test: { name: 'scripts', environment: 'node', include: ['test/scripts/**/*.test.ts'], maxWorkers: MAX_WORKERS, isolate: false } },
+      // `wrangler dev` run as a developer runs it, against a database of its own (the run's throw-away
+      // Postgres, test/setup/global-setup.ts): plain Node driving processes, no browser, so it runs in this
+      // group rather than beside Chromium (issue 21: test time).
+      {
+        test: {
+          name: 'dev-server',
+          environment: 'node',
+          include: ['test/dev-server/**/*.test.ts'],
+          globalSetup: ['./test/setup/global-setup.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 60_000,
+          maxWorkers: MAX_WORKERS,
+          isolate: false,
+        },
+      },
       // The `quickscale` CLI run as a process (src/cli/, docs/cli.md), against its own throw-away Postgres.
       {
         test: {

@@ -31,6 +31,8 @@ describe('quickscale generate feature --metered, end to end', () => {
   it("generates a feature whose meter reads the plan's limit, shows on /usage and refuses past it", async () => {
     expect((await runCli(['init', project, '--name', 'metered-app'])).code).toBe(0)
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'))
+    // What `npm install`'s postinstall does: public/vendor/ and the asset hashes the sources import (ADR 0105).
+    expect((await run('node', ['scripts/vendor-assets.mjs'], project)).code).toBe(0)
 
     const gen = await runCli(['generate', 'feature', 'reports', '--metered', 'report exports', '--limit', 'free=3,pro=1000,business=unlimited'], { cwd: project })
     expect(gen.stderr).toBe('')

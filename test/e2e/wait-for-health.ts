@@ -1,6 +1,6 @@
 /**
  * Resolves once `url` answers with a status below 500: how the browser tests know a `wrangler dev` is up
- * (the run's own in ./global-setup.ts and ./app-ready.ts, the restarted one in usage-restart.test.ts).
+ * (the run's own in ./global-setup.ts and ./app-ready.ts, the restarted one in test/dev-server/usage-restart.test.ts).
  * wrangler's proxy holds a request until the Worker is ready, so no single request waits long. `check`
  * runs before each attempt and throws to give up at once (the process exited, it reported an error, the
  * setup wrote down why it failed); `detail` adds what to read to the timeout's message.

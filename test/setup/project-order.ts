@@ -7,13 +7,13 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
  * former, so the run's shape does not depend on what projects are called:
  * - `cli` first: its files are CPU-bound (processes, a generated project's tsc), so they go while the
  *   machine is fresh and end early enough for the rest to fill around their tail;
- * - the few slow, mostly waiting files next (`workers-resend` waits on real queue redeliveries), so they do
- *   not run alone at the end;
+ * - the few slow, mostly waiting files next (`dev-server` waits on two `wrangler dev` starts, `workers-resend`
+ *   on real queue redeliveries), so they do not run alone at the end;
  * - `workers` last: a hundred short files that fill every slot until the group ends.
  * A project keeps its files together: a slot that goes from one project to another starts a new runner
  * (for workerd, a runtime and the Worker's modules), which costs seconds.
  */
-const ORDER = ['cli', 'workers-resend', 'thumbnailer', 'scripts', 'workers', 'browser']
+const ORDER = ['cli', 'dev-server', 'workers-resend', 'thumbnailer', 'scripts', 'workers', 'browser']
 
 /**
  * The slowest files, started first in their project even without vitest's cache of durations, which a fresh

@@ -3,20 +3,22 @@ import os from 'node:os'
 import path from 'node:path'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { afterAll, expect, inject, it } from 'vitest'
-import { waitForHealth } from './wait-for-health'
+import { waitForHealth } from '../e2e/wait-for-health'
 // @ts-expect-error plain .mjs helper shared with the bench
 import { createBenchApiKey } from '../../bench/metered.mjs'
 // @ts-expect-error plain .mjs helpers shared with `npm run dev`
 import { freePort } from '../../scripts/local-db.mjs'
 
-// "Restarting wrangler dev loses no count" (issue 11): a wrangler dev of its own on the e2e database,
-// stopped and started again on the same --persist-to folder, as a developer's Ctrl-C and `npm run dev` do.
+// "Restarting wrangler dev loses no count" (issue 11): a wrangler dev of its own on a database of its own
+// (test/setup/global-setup.ts), stopped and started again on the same --persist-to folder, as a developer's
+// Ctrl-C and `npm run dev` do. No browser: it runs beside the workerd tests, not in the Chromium phase
+// (issue 21: test time; its two wrangler starts cost that phase about 10 CPU-s).
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-usage-restart-'))
 let child: ChildProcess | null = null
 
 async function startWrangler(port: number): Promise<void> {
   const envFile = path.join(stateDir, 'restart.env')
-  fs.writeFileSync(envFile, `ENVIRONMENT=development\nAPP_URL=http://127.0.0.1:${port}\nDATABASE_URL=${inject('e2eDatabaseUrl')}\nNEON_WS_PROXY=${inject('e2eWsProxy')}\nRESEND_API_KEY=\n`)
+  fs.writeFileSync(envFile, `ENVIRONMENT=development\nAPP_URL=http://127.0.0.1:${port}\nDATABASE_URL=${inject('databaseUrl')}\nNEON_WS_PROXY=${inject('neonWsProxy')}\nRESEND_API_KEY=\n`)
   let output = ''
   child = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()), '--persist-to', stateDir, '--show-interactive-dev-session=false', '--env-file', envFile],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' } })
@@ -45,7 +47,7 @@ afterAll(async () => {
 })
 
 it('restarting wrangler dev loses no count', async () => {
-  const { authorization } = await createBenchApiKey(inject('e2eDatabaseUrl'), { unlimitedFree: false })
+  const { authorization } = await createBenchApiKey(inject('databaseUrl'), { unlimitedFree: false })
   const used = async (port: number) => {
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/usage`, { headers: { authorization } })
     expect(res.status).toBe(200)
