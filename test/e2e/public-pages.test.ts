@@ -157,8 +157,10 @@ describe('public pages in Chromium', () => {
     page.on('response', (r) => { if (versioned(r.url())) first.push({ path: new URL(r.url()).pathname, cacheControl: r.headers()['cache-control'] ?? '' }) })
     await page.goto(`${baseUrl}/`, { waitUntil: 'load' })
     await waitForScripts(page)
-    expect(first.map((r) => r.path)).toEqual(expect.arrayContaining(['/vendor/site.css', '/vendor/htmx.min.js', '/app.js']))
+    expect(first.map((r) => r.path)).toEqual(expect.arrayContaining(['/vendor/site.css', '/vendor/htmx.min.js', '/app.js', '/vendor/icons.svg']))
     for (const r of first) expect(r.cacheControl, r.path).toContain('immutable')
+    // The icons come from the sprite by its versioned URL (`…/icons.svg?v=…#name`): drawn, not empty.
+    await expect.poll(() => page.locator('svg use').first().evaluate((use: SVGUseElement) => { const box = use.getBBox(); return box.width * box.height })).toBeGreaterThan(0)
     page.removeAllListeners('response')
     // Before ADR 0105 each of these came back `304 Not Modified`: a round trip per file on every view.
     const revalidated: string[] = []
