@@ -4,11 +4,12 @@ import { parse } from 'smol-toml'
 import { defineConfig } from 'vitest/config'
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { ProjectOrderSequencer } from './test/setup/project-order.ts'
-import { writeAssetVersions } from './scripts/asset-versions.mjs'
+import { buildPublicAssets } from './scripts/vendor-assets.mjs'
 
-// The pages' asset URLs carry content hashes (ADR 0105) from src/platform/asset-versions.generated.json, which the
-// install and wrangler's [build] write: written here too, so tests see public/ as it is now.
-writeAssetVersions()
+// What wrangler's [build] does before every `wrangler dev`: public/vendor/ and the content hashes the pages'
+// asset URLs carry (src/platform/asset-versions.generated.json, ADR 0105), so the workerd tests see public/
+// as the Worker would be built from it, also after an install without scripts. Quiet when all is current.
+await buildPublicAssets()
 
 // Every project but `browser` runs in one group, four files at a time (issue 21: test time). Most workerd
 // files wait far more than they compute (queue redeliveries, Postgres, timers), so two slots left a core

@@ -3,7 +3,8 @@
 // without asking again, and new content is a new URL. Without it every page view re-asked for each script
 // and stylesheet (`304 Not Modified`), a round trip before the stylesheet could apply.
 // Run by scripts/vendor-assets.mjs after it built public/vendor/ (so on install and by wrangler's `[build]`
-// before every `wrangler dev` and `wrangler deploy`) and by vitest.config.ts; writes only when it changed.
+// before every `wrangler dev` and `wrangler deploy`, and by vitest.config.ts) and by `npm run typecheck`;
+// writes only when it changed.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'

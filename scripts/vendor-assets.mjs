@@ -40,12 +40,19 @@ export function ensureVendorAssets(out = path.join(ROOT, 'public/vendor')) {
   return written
 }
 
+/**
+ * Everything this script builds: public/vendor/, then the content hashes of public/ (last, so they cover
+ * what was just built; ADR 0105). Logs what it wrote; quiet when all was current.
+ */
+export async function buildPublicAssets(log = console.log) {
+  const written = [...ensureVendorAssets(), ...(await buildStyles())]
+  if (written.length > 0) log(`vendor-assets: wrote ${written.join(', ')} to public/vendor/`)
+  if (writeAssetVersions()) log('vendor-assets: wrote src/platform/asset-versions.generated.json')
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const written = [...ensureVendorAssets(), ...(await buildStyles())]
-    if (written.length > 0) console.log(`vendor-assets: wrote ${written.join(', ')} to public/vendor/`)
-    // Last: the hashes cover what was just built (ADR 0105).
-    if (writeAssetVersions()) console.log('vendor-assets: wrote src/platform/asset-versions.generated.json')
+    await buildPublicAssets()
   } catch (err) {
     console.error(err.message)
     process.exit(1)
