@@ -9,6 +9,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { listFiles } from './list-files.mjs'
 import { writeIfChanged } from './write-if-changed.mjs'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -16,25 +17,16 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 /** Where the Worker imports the hashes from (gitignored: it follows public/, which is partly built). */
 export const ASSET_VERSIONS_FILE = 'src/platform/asset-versions.generated.json'
 
-// Files Workers Static Assets reads as configuration and never serves.
-const NOT_SERVED = new Set(['_headers', '_redirects', '.assetsignore'])
-
-function listFiles(dir, prefix = '') {
-  const out = []
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith('.') || NOT_SERVED.has(entry.name)) continue
-    const url = `${prefix}/${entry.name}`
-    if (entry.isDirectory()) out.push(...listFiles(path.join(dir, entry.name), url))
-    else if (entry.isFile()) out.push([url, path.join(dir, entry.name)])
-  }
-  return out
-}
+// Files Workers Static Assets reads as configuration and never serves (nor dotfiles).
+const NOT_SERVED = new Set(['_headers', '_redirects'])
 
 /** URL path → the first 12 hex digits of its file's SHA-256, for every file served from `publicDir`. */
 export function computeAssetVersions(publicDir = path.join(ROOT, 'public')) {
   const versions = {}
-  for (const [url, file] of listFiles(publicDir).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    versions[url] = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 12)
+  for (const file of listFiles(publicDir)) {
+    const parts = path.relative(publicDir, file).split(path.sep)
+    if (parts.some((part) => part.startsWith('.')) || NOT_SERVED.has(parts.join('/'))) continue
+    versions[`/${parts.join('/')}`] = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 12)
   }
   return versions
 }

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { BRAND_SYMBOLS } from './brand-icons.mjs'
 import { readOgText, renderOgImage } from './og-image.mjs'
+import { listFiles } from './list-files.mjs'
 
 const require = createRequire(import.meta.url)
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -104,13 +105,6 @@ export async function compileStylesheet(brand, root = ROOT) {
   fs.mkdirSync(path.dirname(cache), { recursive: true })
   fs.writeFileSync(cache, result.css)
   return result.css
-}
-
-function listFiles(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)).flatMap((entry) => {
-    const full = path.join(dir, entry.name)
-    return entry.isDirectory() ? listFiles(full) : [full]
-  })
 }
 
 async function cached(root, ext, inputs, make) {
