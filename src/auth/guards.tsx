@@ -3,7 +3,9 @@ import { renderError } from '../platform/errors'
 import { isHtmxRequest } from '../platform/htmx'
 import type { AppContext, AppEnv } from '../platform/types'
 import { logAuthEvent } from './log'
-import { deleteSessionCookie, readSessionCookie, setSessionCookie, validateSessionToken } from './session'
+import { deleteSessionCookie, readSessionCookie, setSessionCookie, validateSessionToken, type SessionValidationResult } from './session'
+import { isSameValidation, predictSession, rememberValidation } from './predicted-sessions'
+import { mayRenderSpeculatively, renderAgain } from '../platform/speculation'
 import type { SessionRow, User } from './schema'
 import { VerifyRequiredPage } from './views/verify-required'
 import { adminLacksRequiredTwoFactor, LACKS_REQUIRED_2FA_FIELD } from './two-factor-policy'
@@ -23,28 +25,60 @@ declare module '../platform/types' {
 // ever read from the cookie, never from a URL or form field (checklist 8). One database round trip (session,
 // user and viewer fields in one query); the sliding-expiry write runs after the response (issue 8).
 // Viewer fields come from every feature through the registry (`Feature.viewerFields`).
+// On a `readsOnly` page of a session this isolate has seen, the page is rendered for that session's last
+// known identity while the lookup runs, in the same round trip, and kept only if the lookup agrees (ADR 0106).
 export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   c.set('user', null)
   c.set('session', null)
   const token = readSessionCookie(c)
-  if (token !== undefined) {
-    const now = new Date()
-    const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work.catch((err: unknown) => {
-      c.get('log').error('session: deferred write failed', { error: err })
-    }))
-    const { session, user, extras } = await validateSessionToken(c.get('db'), token, now, { viewerFields: c.get('registry')?.viewerFields, defer })
-    if (session === null) {
-      deleteSessionCookie(c)
-    } else {
-      c.set('user', user)
-      c.set('session', session)
-      c.set('viewer', { id: user.id, name: user.name, email: user.email, role: user.role, emailVerified: user.emailVerifiedAt !== null, ...(session.impersonatorId ? { impersonatorId: session.impersonatorId } : {}), ...(extras ? { extras } : {}) })
-      // The idle window slid forward: give the cookie the same new lifetime.
-      if (session.lastSeenAt.getTime() === now.getTime()) setSessionCookie(c, token, session.expiresAt, now)
-    }
+  if (token === undefined) return next()
+  // The second dispatch of a thrown-away speculative render: its session was looked up already.
+  const checked = checkedBefore.get(c.req.raw)
+  if (checked !== undefined) {
+    checkedBefore.delete(c.req.raw)
+    applySession(c, token, checked.result, checked.now)
+    return next()
   }
+  const now = new Date()
+  const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work.catch((err: unknown) => {
+    c.get('log').error('session: deferred write failed', { error: err })
+  }))
+  const validating = validateSessionToken(c.get('db'), token, now, { viewerFields: c.get('registry')?.viewerFields, defer })
+    .then((result) => {
+      rememberValidation(token, result)
+      return result
+    })
+  const predicted = mayRenderSpeculatively(c) ? predictSession(token) : null
+  if (predicted === null) {
+    applySession(c, token, await validating, now)
+    return next()
+  }
+  // The render's writes wait for this (platform/speculation.ts), not for the render itself, which may be
+  // waiting for one of them. A failed lookup confirms nothing.
+  c.get('speculate')(validating.then((result) => isSameValidation(result, predicted), () => false))
+  applySession(c, token, predicted, now)
   await next()
+  const result = await validating
+  if (isSameValidation(result, predicted)) return
+  // The session changed, slid, or ended since: this render is for an identity that no longer holds.
+  checkedBefore.set(c.req.raw, { result, now })
+  renderAgain(c)
 })
+
+// Lookups done by a speculative render that was thrown away, for the request's second dispatch.
+const checkedBefore = new WeakMap<Request, { result: SessionValidationResult; now: Date }>()
+
+function applySession(c: AppContext, token: string, { session, user, extras }: SessionValidationResult, now: Date): void {
+  if (session === null) {
+    deleteSessionCookie(c)
+    return
+  }
+  c.set('user', user)
+  c.set('session', session)
+  c.set('viewer', { id: user.id, name: user.name, email: user.email, role: user.role, emailVerified: user.emailVerifiedAt !== null, ...(session.impersonatorId ? { impersonatorId: session.impersonatorId } : {}), ...(extras ? { extras } : {}) })
+  // The idle window slid forward: give the cookie the same new lifetime.
+  if (session.lastSeenAt.getTime() === now.getTime()) setSessionCookie(c, token, session.expiresAt, now)
+}
 
 function currentPath(c: AppContext): string {
   // For htmx requests, come back to the page the user was on rather than the fragment endpoint.

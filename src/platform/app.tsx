@@ -8,6 +8,7 @@ import { errorPage, notFoundPage } from './errors'
 import { healthRoutes } from './health'
 import { seoRoutes } from './seo'
 import { composeRegistry, type Feature, type Registry } from './feature'
+import { dispatch } from './speculation'
 import type { AppEnv } from './types'
 
 declare module './types' {
@@ -47,7 +48,8 @@ export function createApp(features: readonly Feature[]) {
   app.onError(errorPage)
 
   const worker = {
-    fetch: app.fetch,
+    // With the one second dispatch a thrown-away speculative render asks for (ADR 0106).
+    fetch: (request: Request, env: Env, ctx: ExecutionContext) => dispatch(app, request, env, ctx),
     async queue(batch, env, ctx) {
       const consume = registry.queues[batch.queue]
       if (!consume) throw new Error(`No consumer for queue "${batch.queue}"`)

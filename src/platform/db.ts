@@ -1,4 +1,4 @@
-import { Pool, neon, neonConfig, type NeonQueryFunction, type PoolClient } from '@neondatabase/serverless'
+import { Pool, neon, neonConfig, type HTTPQueryOptions, type NeonQueryFunction, type PoolClient } from '@neondatabase/serverless'
 import { fillPlaceholders } from 'drizzle-orm'
 import { drizzle as drizzleHttp, NeonHttpDatabase, NeonHttpSession } from 'drizzle-orm/neon-http'
 import { PgDialect } from 'drizzle-orm/pg-core'
@@ -41,6 +41,11 @@ export interface DbHandle {
   close: () => Promise<void>
   /** True once `transaction` opened a Pool that `close` must end. */
   opened: () => boolean
+  /**
+   * The same database (same connection, same query batches) for a speculative render (ADR 0106): reads run
+   * at once; writes and transactions wait for `confirmed` and run only if it settles true.
+   */
+  speculative: (confirmed: Promise<boolean>) => Database
 }
 
 // Per isolate (issue 23): what a drizzle() call rebuilt on every request. The dialect holds drizzle's casing
@@ -53,7 +58,10 @@ const dialect = new PgDialect({ casing: 'snake_case' })
 const httpClients = new Map<string, NeonQueryFunction<false, false>>()
 let typeParsersSet = false
 
-function httpDatabase(url: string): Database {
+const HTTP_QUERY = Symbol('http query')
+type HttpQuery = { run: NeonQueryFunction<false, false>['query'] }
+
+function httpClient(url: string): NeonQueryFunction<false, false> {
   let sql = httpClients.get(url)
   if (sql === undefined) {
     sql = neon(url)
@@ -64,14 +72,44 @@ function httpDatabase(url: string): Database {
     drizzleHttp({ client: sql, casing: 'snake_case' })
     typeParsersSet = true
   }
-  const client = coalesceQueries(sql)
+  // Per request: the coalescer's batch must only ever hold one request's queries.
+  return coalesceQueries(sql)
+}
+
+function databaseOver(client: NeonQueryFunction<false, false>): Database {
   const db = new NeonHttpDatabase(dialect, new NeonHttpSession(client, dialect, undefined, {}), undefined)
   // Under a symbol and as an object: the request's lazy handle (platform/middleware.ts) binds functions.
   return Object.assign(db, { $client: client, [HTTP_QUERY]: { run: client.query } }) as unknown as Database
 }
 
-const HTTP_QUERY = Symbol('http query')
-type HttpQuery = { run: NeonQueryFunction<false, false>['query'] }
+/** Thrown by a statement held for a speculative render whose identity was then refused (ADR 0106). */
+export class SpeculationRefused extends Error {
+  constructor() {
+    super('speculative render: the session it assumed was not confirmed, so its write did not run')
+    this.name = 'SpeculationRefused'
+  }
+}
+
+// A plain read: SELECT, without a row lock. Anything else (a write, a CTE that may write, a lock) is held.
+const PLAIN_READ = /^\s*select\s(?![\s\S]*\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b)/i
+
+/**
+ * The same client with every statement but a plain read held until `confirmed` settles, and run only if it
+ * settles true (ADR 0106: a speculative render writes nothing for an identity that is not confirmed). Reads
+ * pass at once, so they still share the session lookup's batch.
+ */
+function holdingWrites(client: NeonQueryFunction<false, false>, confirmed: Promise<boolean>): NeonQueryFunction<false, false> {
+  const afterConfirmation = (run: () => unknown): Promise<unknown> => confirmed.then((ok) => {
+    if (!ok) throw new SpeculationRefused()
+    return run()
+  })
+  const query = ((text: string, params?: unknown[], options?: HTTPQueryOptions<false, false>) =>
+    PLAIN_READ.test(text) ? client.query(text, params, options) : afterConfirmation(() => client.query(text, params, options))) as NeonQueryFunction<false, false>['query']
+  const tagged = ((strings: TemplateStringsArray, ...values: unknown[]) => afterConfirmation(() => client(strings, ...values))) as NeonQueryFunction<false, false>
+  const transaction = ((...args: Parameters<NeonQueryFunction<false, false>['transaction']>) => afterConfirmation(() => client.transaction(...args))) as NeonQueryFunction<false, false>['transaction']
+  return Object.assign(tagged, client, { query, transaction })
+}
+
 
 /** What `prepareOnce` builds: a drizzle select (or other query with placeholders) before it runs. */
 interface Preparable {
@@ -112,7 +150,8 @@ type DbEnv = Pick<Env, 'DATABASE_URL'> & { NEON_WS_PROXY?: string }
 // holds no socket at all. close() ends the transaction Pool if one was opened.
 export function createDb(env: DbEnv): DbHandle {
   configureLocalProxy(env.NEON_WS_PROXY)
-  const db = httpDatabase(env.DATABASE_URL)
+  const client = httpClient(env.DATABASE_URL)
+  const db = databaseOver(client)
   let pool: Pool | null = null
   let wsDb: WsDatabase | null = null
   let closing = false
@@ -146,5 +185,13 @@ export function createDb(env: DbEnv): DbHandle {
       if (pool) await pool.end().catch(() => undefined)
     },
     opened: () => pool !== null,
+    speculative: (confirmed) => {
+      const held = databaseOver(holdingWrites(client, confirmed))
+      held.transaction = ((fn, config) => confirmed.then((ok) => {
+        if (!ok) throw new SpeculationRefused()
+        return openPool().transaction(fn, config)
+      })) as Database['transaction']
+      return held
+    },
   }
 }

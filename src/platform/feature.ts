@@ -46,6 +46,7 @@ export interface DashboardCard<T = unknown> {
   /**
    * The card's data. Loads of every card on the page run together (one round trip budget, issue 8).
    * `now` is the request's clock: a loader never reads the wall clock itself (deterministic tests).
+   * It only reads: the dashboard is `readsOnly` (ADR 0106), rendered before its session is confirmed.
    */
   load?: (db: Database, viewer: Viewer, env: Env, now: Date) => Promise<T>
   render: (data: T, viewer: Viewer) => Child
@@ -245,6 +246,7 @@ export interface SettingsSection<T = unknown> {
   id: string
   title: string
   order?: number
+  /** Only reads: /settings is `readsOnly` (ADR 0106), rendered before its session is confirmed. */
   load: (db: Database, user: { id: string; email: string }, env: Env, now: Date) => Promise<T>
   render: (data: T, c: AppContext) => Child
 }

@@ -35,6 +35,11 @@ export const database = createMiddleware<AppEnv>(async (c, next) => {
   let handle: DbHandle | null = null
   const open = () => (handle ??= createDb(c.env)).db
   c.set('db', lazyDatabase(open))
+  // A speculative render (ADR 0106) gets the same database with its writes held until `confirmed`.
+  c.set('speculate', (confirmed) => {
+    let held: Database | null = null
+    c.set('db', lazyDatabase(() => (held ??= (handle ??= createDb(c.env)).speculative(confirmed))))
+  })
   try {
     await next()
   } finally {

@@ -29,6 +29,11 @@ export interface AppVariables {
   // Carries the request id; redacts by design (platform/logger.ts).
   log: Logger
   db: Database
+  /**
+   * From here on, the request's `db` holds every write until `confirmed` settles, and runs it only if it
+   * settles true (a speculative render, ADR 0106: platform/speculation.ts).
+   */
+  speculate: (confirmed: Promise<boolean>) => void
   viewer: Viewer | null
   flash: Flash | null
 }

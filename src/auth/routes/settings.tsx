@@ -4,6 +4,7 @@ import type { FieldErrors } from '../../platform/components'
 import { renderError } from '../../platform/errors'
 import { setFlash } from '../../platform/flash'
 import { formBodyLimit, parseForm, readForm, redirectAfterPost, respondWithForm } from '../../platform/forms'
+import { readsOnly } from '../../platform/speculation'
 import type { AppContext, AppEnv } from '../../platform/types'
 import { consumeEmailChangeAllowance, emailChangeThrottleMessage, SAME_PASSWORD_MESSAGE } from '../email-change'
 import { getPendingVerification } from '../email-verification'
@@ -79,7 +80,8 @@ export const settingsRoutes = new Hono<AppEnv>()
   .use('/settings/delete', refuseWhileImpersonating)
   // Signing the person out of every device is theirs to do, not support's (their real sessions would end).
   .use('/settings/sessions/revoke-others', refuseWhileImpersonating)
-  .get('/settings', (c) => renderSettings(c, new Date(), 200))
+  // Reads only (ADR 0106): on a warm isolate, rendered in the session lookup's round trip.
+  .get('/settings', readsOnly, (c) => renderSettings(c, new Date(), 200))
   .post('/settings/name', formBodyLimit(), async (c) => {
     const user = c.get('user')!
     const now = new Date()
