@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import type { Registry } from '../platform/feature'
 import { renderOnce } from '../platform/render-once'
+import { visitorLayoutKey } from '../platform/layout'
 import type { AppEnv } from '../platform/types'
 import { Icon } from '../platform/icons'
 import { fillAppName, site } from '../site.config'
@@ -156,14 +157,27 @@ function landingCopy(registry: Registry, appName: string) {
   return parts
 }
 
+// A visitor's home page, whole, per layout key (theme, APP_NAME, origin: visitorLayoutKey) while every
+// section's data is the same object (billing keeps its catalogue per isolate for a minute, so the cached page
+// lasts as long): a HomeSection renders from its data alone. Issue 23: rendering the page's JSX was about
+// 40 % of the home page's Worker CPU; now it is once per minute and theme.
+const visitorPages = new Map<string, { registry: Registry; data: unknown[]; html: string }>()
+const MAX_VISITOR_PAGES = 8
+
+const sameItems = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((item, i) => item === b[i])
+
 export const homeRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const now = new Date()
     const appName = c.env.APP_NAME
-    const sections = c.get('registry').homeSections
-    const copy = landingCopy(c.get('registry'), appName)
+    const registry = c.get('registry')
+    const sections = registry.homeSections
+    const copy = landingCopy(registry, appName)
     const data = await Promise.all(sections.map((s) => (s.load ? s.load(c.get('db'), c.env, now) : Promise.resolve(undefined))))
-    return c.render(
+    const key = visitorLayoutKey(c)
+    const cached = key === null ? undefined : visitorPages.get(key)
+    if (cached !== undefined && cached.registry === registry && sameItems(cached.data, data)) return c.html(cached.html)
+    const page = await c.render(
       <>
         {copy.before}
         {sections.map((section, i) => section.render(data[i]))}
@@ -171,6 +185,11 @@ export const homeRoutes = new Hono<AppEnv>()
       </>,
       { title: fill(site.hero.title, appName), description: fill(site.description, appName) },
     )
+    if (key === null || page.status !== 200) return page
+    const html = await page.text()
+    if (visitorPages.size >= MAX_VISITOR_PAGES) visitorPages.clear()
+    visitorPages.set(key, { registry, data, html })
+    return c.html(html)
   })
   .get('/about', (c) =>
     c.render(

@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx'
 import { jsxRenderer, useRequestContext } from 'hono/jsx-renderer'
 import { assetUrl } from './assets'
 import { renderOnce } from './render-once'
-import type { AppEnv } from './types'
+import type { AppContext, AppEnv } from './types'
 import { Notice } from './components'
 import { AppShell, type Crumb } from './app-shell'
 import { SiteFooter, SiteHeader } from './site-shell'
@@ -144,6 +144,22 @@ function Layout(props: PageProps & { children?: Child }) {
     </html>
   )
 }
+
+/**
+ * What the layout of a public page depends on for this request, as a key, or null when it depends on more:
+ * someone signed in, a flash message, the app shell, or a banner with something to say to a visitor. With
+ * the same key and the same content, a visitor's page is the same bytes (the home page renders it once per
+ * isolate for each key: issue 23). Everything else the layout reads (the registry's nav, the head) is fixed
+ * per isolate.
+ */
+export function visitorLayoutKey(c: AppContext): string | null {
+  if (c.get('viewer') !== null || c.get('flash') !== null || c.get('shell') === 'app') return null
+  const banners = c.get('registry')?.banners ?? []
+  if (banners.some((banner) => !isEmptyChild(banner.render(c, null)))) return null
+  return [readTheme(c) ?? '', c.env.APP_NAME, c.get('config').appOrigin, c.req.path].join('\n')
+}
+
+const isEmptyChild = (child: Child | null): boolean => child === null || child === undefined || child === false || child === ''
 
 export const layoutRenderer = jsxRenderer<AppEnv>(({ children, ...props }) => (
   <Layout {...(props as PageProps)}>{children}</Layout>

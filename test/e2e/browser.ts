@@ -133,6 +133,9 @@ export async function expectNoSeriousA11yViolations(page: Page, label = page.url
   // each width and theme).
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource)
   const violations = await page.evaluate(async (rules) => {
+    // Colours are checked as they end, not halfway through a transition (a button just pressed fades its
+    // background: contrast measured mid-fade failed once, 2026-12-05).
+    await Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)))
     const only = rules ? { runOnly: { type: 'rule', values: rules } } : {}
     // @ts-expect-error injected above
     const result = await window.axe.run(document, { resultTypes: ['violations'], ...only })
