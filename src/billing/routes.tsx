@@ -4,6 +4,7 @@ import type { AppContext, AppEnv } from '../platform/types'
 import { renderError } from '../platform/errors'
 import { formBodyLimit, rawBodyLimit, readForm } from '../platform/forms'
 import { isHtmxRequest } from '../platform/htmx'
+import { readsOnly } from '../platform/speculation'
 import { requireUser, requireVerified } from '../auth'
 import type Stripe from 'stripe'
 import { createCryptoProvider, createStripeClient, isStripeUnavailable, readStripeConfig } from './stripe'
@@ -121,7 +122,8 @@ export const billingRoutes = new Hono<AppEnv>()
   .get('/billing/cancel', requireUser, (c) =>
     c.render(<CheckoutResultPage ok={false} title="Checkout canceled" message="You left the checkout. Nothing was charged and your plan did not change." testMode={testModeLabel(readStripeConfig(c.env))} />, { title: 'Checkout canceled' }))
 
-  .get('/billing', requireUser, allowStripeRedirects, async (c) => {
+  // Reads only (ADR 0106): on a warm isolate, rendered in the session lookup's round trip.
+  .get('/billing', readsOnly, requireUser, allowStripeRedirects, async (c) => {
     const user = c.get('user')!
     const db = c.get('db')
     const page = pageParam(c)
@@ -136,7 +138,7 @@ export const billingRoutes = new Hono<AppEnv>()
     )
   })
 
-  .get('/billing/invoices', requireUser, async (c) => {
+  .get('/billing/invoices', readsOnly, requireUser, async (c) => {
     const page = pageParam(c)
     const history = await loadInvoicePage(c, c.get('user')!.id, page)
     if (!isHtmxRequest(c)) return c.redirect(`/billing?page=${page}`, 303)

@@ -5,6 +5,7 @@ import { formBodyLimit, readForm } from '../platform/forms'
 import { setFlash } from '../platform/flash'
 import { isHtmxRequest } from '../platform/htmx'
 import { configOf, type AppContext, type AppEnv } from '../platform/types'
+import { readsOnly } from '../platform/speculation'
 import { recordAudit } from '../platform/audit'
 import { refuseWhileImpersonating, requireVerified } from '../auth'
 import { API_KEY_CREATED, API_KEY_REVOKED, apiKeyAuditDetail } from './api-key-events'
@@ -172,7 +173,8 @@ async function throttled(c: AppContext, userId: string, now: Date): Promise<numb
 }
 
 export const apiKeyRoutes = new Hono<AppEnv>()
-  .get('/settings/api-keys', requireVerified, async (c) => {
+  // Reads only (ADR 0106): on a warm isolate, rendered in the session lookup's round trip.
+  .get('/settings/api-keys', readsOnly, requireVerified, async (c) => {
     const user = c.get('user')!
     return respond(c, 200, { ...await listApiKeys(c.get('db'), user.id) })
   })

@@ -35,7 +35,8 @@ afterEach(() => {
 })
 
 describe('pages rendered in the session lookup’s round trip', () => {
-  it.each(['/dashboard', '/settings'])('a repeat view of %s takes one round trip; the first takes two', async (path) => {
+  // Every page marked readsOnly (ADR 0106). Verified, as /settings/api-keys requires.
+  it.each(['/dashboard', '/settings', '/billing', '/settings/api-keys'])('a repeat view of %s takes one round trip; the first takes two', async (path) => {
     const { cookie } = await signedIn()
     counter = countDatabaseRoundTrips()
     expect((await counter.page(path, cookie)).status).toBe(200)
