@@ -39,6 +39,9 @@ const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 3)
 const BASELINE_DIR = process.env.BENCH_BASELINE_DIR ? path.resolve(process.env.BENCH_BASELINE_DIR) : null
 const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' }
 
+// Set by the HTTP layer or per response, not copied into the same-bytes worker's answer.
+const SAMPLE_HEADERS_LEFT_OUT = new Set(['content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'x-request-id', 'content-encoding'])
+
 const children = []
 const tmpDirs = []
 let db = null
@@ -142,6 +145,11 @@ try {
   const envFile = path.join(stateDir, 'bench.env')
   fs.writeFileSync(envFile, Object.entries(productVars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
   const product = await startWranglerDev('product', ['-c', BUILD === 'dev' ? 'wrangler.toml' : path.join(bundle.outdir, 'wrangler.toml'), '--persist-to', stateDir, '--env-file', envFile])
+  // The home page's size and headers, for the worker that sends the same bytes and nothing else.
+  const sample = await fetch(product)
+  const pageEnv = path.join(tmpDir('qs-bench-page-'), 'bench.env')
+  fs.writeFileSync(pageEnv, `PAGE_BYTES=${(await sample.arrayBuffer()).byteLength}\nPAGE_HEADERS=${Buffer.from(JSON.stringify(Object.fromEntries([...sample.headers].filter(([name]) => !SAMPLE_HEADERS_LEFT_OUT.has(name))))).toString('base64')}\n`)
+  const samePage = await startWranglerDev('page', ['-c', served('bench/wrangler.page.toml'), '--persist-to', path.dirname(pageEnv), '--env-file', pageEnv])
   const before = BASELINE_DIR
     ? await startWranglerDev('before', ['-c', BUILD === 'dev' ? path.join(BASELINE_DIR, 'wrangler.toml') : path.join(buildBundle(path.join(BASELINE_DIR, 'wrangler.toml')).outdir, 'wrangler.toml'), '--persist-to', tmpDir('qs-bench-before-'), '--env-file', envFile])
     : null
@@ -210,6 +218,7 @@ try {
     // One at a time, so the targets never compete for the CPU.
     const targets = [
       { label: 'hello (bare Hono)', url: hello },
+      { label: 'same bytes as / (bare)', url: samePage },
       { label: 'two SQL trips (bare)', url: twoTrips, headers: { cookie } },
       { label: 'product GET /', url: product },
       { label: 'GET /dashboard', url: new URL('/dashboard', product).toString(), headers: { cookie } },
@@ -221,7 +230,7 @@ try {
       }
     }
     const results = await compare(targets)
-    const [baseline, twoTripLimit, home, dashboard, settings, ...previous] = results
+    const [baseline, sameBytes, twoTripLimit, home, dashboard, settings, ...previous] = results
     failedChildren = results.some((r) => r.non2xx > 0 || r.errors > 0) ? [...children] : []
     await cleanup()
     children.length = 0
@@ -251,6 +260,8 @@ try {
       console.log(`ratio (best rounds): ${r.label} serves ${(r.rps / base.rps).toFixed(2)}x the ${name} worker's requests/s; medians ${(r.median / base.median).toFixed(2)}x`)
     }
     console.log(`ratio (best rounds): the two-trip worker serves ${(twoTripLimit.rps / baseline.rps).toFixed(2)}x hello`)
+    // Below hello's 0.85x, how much is the page itself (its bytes and headers) and how much the app's work.
+    console.log(`ratio (best rounds): product GET / serves ${(home.rps / sameBytes.rps).toFixed(2)}x the same-bytes worker's requests/s (medians ${(home.median / sameBytes.median).toFixed(2)}x); the same-bytes worker serves ${(sameBytes.rps / baseline.rps).toFixed(2)}x hello`)
     // On a loaded shared machine the rates swing from round to round; CPU per request (every process the
     // request touches: wrangler, workerd, the SQL endpoint, Postgres) is steadier. Its inverse ratio is the
     // throughput ratio the same page would reach where these processes had the cores to themselves.
@@ -260,6 +271,7 @@ try {
       const [base, name] = limitOf.get(r)
       console.log(`ratio by CPU per request: ${r.label} ${cpuOf(r).toFixed(1)} ms against ${cpuOf(base).toFixed(1)} ms for the ${name} worker: ${(cpuOf(base) / cpuOf(r)).toFixed(2)}x`)
     }
+    console.log(`ratio by CPU per request: product GET / ${cpuOf(home).toFixed(1)} ms against ${cpuOf(sameBytes).toFixed(1)} ms for the same-bytes worker: ${(cpuOf(sameBytes) / cpuOf(home)).toFixed(2)}x`)
     // The same pages before and after, same run: requests/s and the Worker's (workerd's) CPU per request.
     previous.forEach((old, i) => {
       const now = [home, dashboard, settings][i]
