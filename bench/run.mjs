@@ -1,7 +1,8 @@
 // `npm run bench`: database round trips and latency per page at 0 ms and a simulated 20 ms Worker↔database
 // round trip (QS_DB_RTT_MS, scripts/ws-bridge.mjs); then throughput of the home page and the signed-in
 // dashboard and settings against their limits — a bare Hono "hello" worker (bench/hello-worker.ts) and a
-// bare worker making the dashboard's two SQL trips (bench/two-trips-worker.ts), both with the same [assets]
+// bare worker making the dashboard's two SQL trips (bench/two-trips-worker.ts), and a bare worker sending the
+// home page's bytes and headers (bench/page-worker.ts), all with the same [assets]
 // configuration — all served by the same wrangler dev / workerd in the same run; the startup CPU of the
 // product and of hello (bench/startup.mjs); plus the size of the deployable bundle.
 // BENCH_BUILD=dev serves the source as `npm run dev` does (wrangler bundles it, ENVIRONMENT=development)
