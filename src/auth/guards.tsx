@@ -36,6 +36,8 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   const checked = checkedBefore.get(c.req.raw)
   if (checked !== undefined) {
     checkedBefore.delete(c.req.raw)
+    // A lookup that failed fails here too, as on a cold isolate: the error page knows nobody.
+    if ('error' in checked) throw checked.error
     applySession(c, token, checked.result, checked.now)
     return next()
   }
@@ -49,16 +51,22 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
       return result
     })
   const predicted = mayRenderSpeculatively(c) ? predictSession(token) : null
-  if (predicted === null) {
+  // The render's writes wait for this (platform/speculation.ts), not for the render itself, which may be
+  // waiting for one of them. A failed lookup confirms nothing. No speculation where writes cannot be held.
+  if (predicted === null || !c.get('speculate')(validating.then((result) => isSameValidation(result, predicted), () => false))) {
     applySession(c, token, await validating, now)
     return next()
   }
-  // The render's writes wait for this (platform/speculation.ts), not for the render itself, which may be
-  // waiting for one of them. A failed lookup confirms nothing.
-  c.get('speculate')(validating.then((result) => isSameValidation(result, predicted), () => false))
   applySession(c, token, predicted, now)
   await next()
-  const result = await validating
+  let result: SessionValidationResult
+  try {
+    result = await validating
+  } catch (error) {
+    // Not answered here: this context holds the assumed identity, and its error page would show it.
+    checkedBefore.set(c.req.raw, { error, now })
+    return renderAgain(c)
+  }
   if (isSameValidation(result, predicted)) return
   // The session changed, slid, or ended since: this render is for an identity that no longer holds.
   checkedBefore.set(c.req.raw, { result, now })
@@ -66,7 +74,7 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
 })
 
 // Lookups done by a speculative render that was thrown away, for the request's second dispatch.
-const checkedBefore = new WeakMap<Request, { result: SessionValidationResult; now: Date }>()
+const checkedBefore = new WeakMap<Request, { result: SessionValidationResult; now: Date } | { error: unknown; now: Date }>()
 
 function applySession(c: AppContext, token: string, { session, user, extras }: SessionValidationResult, now: Date): void {
   if (session === null) {

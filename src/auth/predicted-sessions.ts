@@ -23,11 +23,17 @@ export function predictSession(token: string): ValidSession | null {
   return known
 }
 
-/** Keeps a valid check's result for this session's next read-only page; forgets a refused one. */
+/**
+ * Keeps a valid check's result for this session's next read-only page; forgets a refused one, but only when
+ * the refused cookie carried the remembered secret (a forged cookie naming the id cannot evict the session).
+ */
 export function rememberValidation(token: string, result: SessionValidationResult): void {
   const id = token.split('.')[0]!
+  if (result.session === null) {
+    if (predictSession(token) !== null) remembered.delete(id)
+    return
+  }
   remembered.delete(id)
-  if (result.session === null) return
   // Oldest out first: a Map iterates in insertion order, and a re-check re-inserts.
   if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value!)
   remembered.set(id, result)

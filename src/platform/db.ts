@@ -90,8 +90,11 @@ export class SpeculationRefused extends Error {
   }
 }
 
-// A plain read: SELECT, without a row lock. Anything else (a write, a CTE that may write, a lock) is held.
-const PLAIN_READ = /^\s*select\s(?![\s\S]*\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b)/i
+// A plain read: SELECT, without a row lock, `INTO` (a new table), a sequence step or an advisory lock.
+// Anything else (a write, a CTE that may write, a lock) is held; a read that merely names one of those
+// words waits too, which only costs it the wait. A SELECT calling a function that writes is not seen: a
+// readsOnly route must not issue one (ADR 0106).
+const PLAIN_READ = /^\s*select\s(?![\s\S]*(\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b|\binto\b|\b(nextval|setval|pg_advisory\w*)\s*\())/i
 
 /**
  * The same client with every statement but a plain read held until `confirmed` settles, and run only if it

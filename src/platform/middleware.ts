@@ -34,11 +34,15 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
 export const database = createMiddleware<AppEnv>(async (c, next) => {
   let handle: DbHandle | null = null
   const open = () => (handle ??= createDb(c.env)).db
-  c.set('db', lazyDatabase(open))
-  // A speculative render (ADR 0106) gets the same database with its writes held until `confirmed`.
+  const own = lazyDatabase(open)
+  c.set('db', own)
+  // A speculative render (ADR 0106) gets the same database with its writes held until `confirmed`. Not when
+  // something before it replaced the request's database (a test's transaction): its writes could not be held.
   c.set('speculate', (confirmed) => {
+    if (c.get('db') !== own) return false
     let held: Database | null = null
     c.set('db', lazyDatabase(() => (held ??= (handle ??= createDb(c.env)).speculative(confirmed))))
+    return true
   })
   try {
     await next()

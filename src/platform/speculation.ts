@@ -26,9 +26,15 @@ export function mayRenderSpeculatively(c: AppContext): boolean {
 // Requests whose first render was thrown away; `dispatch` runs each of them once more.
 const rerun = new WeakSet<Request>()
 
-/** Throws this request's response away: the Worker dispatches it once more from the first middleware. */
+/**
+ * Throws this request's response away: the Worker dispatches it once more from the first middleware. The
+ * response is replaced at once by a bare 503 (no header of the thrown-away one survives), so an app served
+ * without `dispatch` (a test's `app.request`) fails closed instead of sending the render.
+ */
 export function renderAgain(c: AppContext): void {
   rerun.add(c.req.raw)
+  c.res = undefined
+  c.res = new Response('This page changed while it was being prepared. Reload it.', { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' } })
 }
 
 /**

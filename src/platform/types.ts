@@ -31,9 +31,10 @@ export interface AppVariables {
   db: Database
   /**
    * From here on, the request's `db` holds every write until `confirmed` settles, and runs it only if it
-   * settles true (a speculative render, ADR 0106: platform/speculation.ts).
+   * settles true (a speculative render, ADR 0106: platform/speculation.ts). False, and nothing changed,
+   * when the request's database was replaced before: then there must be no speculative render.
    */
-  speculate: (confirmed: Promise<boolean>) => void
+  speculate: (confirmed: Promise<boolean>) => boolean
   viewer: Viewer | null
   flash: Flash | null
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 // Loaded with the file: the pages below go through this module's Worker, whose per-isolate memory of
 // sessions (src/auth/predicted-sessions.ts) is the one under test.
 import '../../src/index'
@@ -68,6 +68,18 @@ describe('pages rendered in the session lookup’s round trip', () => {
     const { user, cookie } = await signedIn()
     expect((await view('/settings', cookie)).res.status).toBe(200)
     await withDb((db) => db.update(users).set({ deactivatedAt: new Date() }).where(eq(users.id, user.id)))
+    counter = countDatabaseRoundTrips()
+    const refused = await counter.page('/settings', cookie)
+    // It was rendered speculatively: the lookup went out with the page's own queries, in one batch (the
+    // second request is the refused session's deletion, after the response).
+    const first = JSON.parse(counter.http[0]!) as { queries: Array<{ query: string }> }
+    expect(first.queries.length).toBeGreaterThan(1)
+    expect(first.queries[0]!.query).toContain('from "sessions" inner join "users"')
+    expect(counter.http.slice(1).map((body) => (JSON.parse(body) as { query: string }).query)).toEqual([expect.stringMatching(/^delete from "sessions"/)])
+    expect(refused.status).toBe(303)
+    expect(refused.html).not.toContain('Predicted Person')
+    counter.restore()
+    counter = null
     const { res, html } = await view('/settings', cookie)
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/login?next=%2Fsettings')
@@ -105,8 +117,44 @@ describe('pages rendered in the session lookup’s round trip', () => {
     const { res, html } = await view('/dashboard', `session=${forged}`)
     expect(res.status).toBe(303)
     expect(html).not.toContain('Predicted Person')
-    // The real session is still known and still valid.
+    // The forged cookie's refusal did not make this isolate forget the real session.
+    expect(predictSession(cookie.slice('session='.length))?.session.id).toBe(session.id)
     expect((await view('/dashboard', cookie)).res.status).toBe(200)
+  })
+})
+
+describe('pages rendered in the session lookup’s round trip, when the database fails', () => {
+  it('a failed lookup answers as on a cold isolate: the error page knows nobody', async () => {
+    const { cookie } = await signedIn('Somebody Specific')
+    expect((await view('/dashboard', cookie)).html).toContain('Somebody Specific')
+    // The SQL endpoint answers 500 for everything, the session lookup and the page's queries alike.
+    const realFetch = globalThis.fetch
+    const failing = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url
+      return new URL(url).pathname === '/sql' ? Promise.resolve(new Response('compute unreachable', { status: 500 })) : realFetch(input, init)
+    })
+    try {
+      const { res, html } = await view('/dashboard', cookie)
+      expect(res.status).toBe(503)
+      expect(html).not.toContain('Somebody Specific')
+      expect(html).not.toContain('app-body') // not the signed-in app shell
+      expect(res.headers.getSetCookie()).toEqual([])
+    } finally {
+      failing.mockRestore()
+    }
+    expect((await view('/dashboard', cookie)).res.status).toBe(200)
+  })
+
+  it('a flash message is shown once when the page is rendered twice', async () => {
+    const { user, cookie } = await signedIn('Flash Person')
+    expect((await view('/settings', cookie)).res.status).toBe(200)
+    await withDb((db) => db.update(users).set({ name: 'Flash Person Renamed' }).where(eq(users.id, user.id)))
+    const flash = `qs_flash=${encodeURIComponent(JSON.stringify({ kind: 'success', message: 'Your name was saved.' }))}`
+    const { res, html } = await view('/settings', `${cookie}; ${flash}`)
+    expect(res.status).toBe(200)
+    expect(html).toContain('Flash Person Renamed')
+    expect(html.split('Your name was saved.')).toHaveLength(2)
+    expect(res.headers.getSetCookie().filter((line) => line.startsWith('qs_flash='))).toHaveLength(1)
   })
 })
 

@@ -11,13 +11,17 @@ import { createTestUser, loginCookie } from '../auth/helpers'
 
 // A feature of the test's own making: a home section whose data the test swaps, and a banner it switches on.
 let sectionData: { text: string } = { text: 'first catalogue' }
+let renders = 0
 const probe: Feature = {
   name: 'probe',
   homeSections: [{
     id: 'probe',
     order: 99,
     load: async () => sectionData,
-    render: (data: { text: string }) => <p class="probe-section">{data.text}</p>,
+    render: (data: { text: string }) => {
+      renders++
+      return <p class="probe-section">{data.text}</p>
+    },
   }],
   banners: [{ id: 'probe', render: (c) => (c.req.header('x-probe-banner') ? <p class="probe-banner">A banner for visitors</p> : null) }],
 }
@@ -36,7 +40,10 @@ async function home(headers: Record<string, string> = {}) {
 describe("a visitor's home page, rendered once", () => {
   it('is the same page on every view while its sections hand back the same data', async () => {
     const first = await home()
+    const rendered = renders
     const second = await home()
+    // Served from the cache: the section was not rendered again.
+    expect(renders).toBe(rendered)
     expect(first.res.status).toBe(200)
     expect(second.res.headers.get('content-type')).toBe(first.res.headers.get('content-type'))
     expect(second.html).toBe(first.html)

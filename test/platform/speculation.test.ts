@@ -71,6 +71,56 @@ describe('the database of a speculative render', () => {
   })
 })
 
+describe('which statements a speculative render holds', () => {
+  // Straight through the request client's query (what drizzle and prepareOnce call), on a real database.
+  it.each([
+    ['select 1', false],
+    ['  SELECT 1', false],
+    ["select 'into the wild' as x", true], // names a held word: waits, which is safe
+    ['select id from users for share', true],
+    ['select id from users for no key update', true],
+    ['select id into temporary held_copy from users', true],
+    ["select nextval('some_sequence')", true],
+    ['select pg_advisory_lock(1)', true],
+    ['with gone as (delete from users where false returning id) select * from gone', true],
+    ['update users set name = name where false', true],
+  ])('%s → held: %s', async (text, held) => {
+    const handle = createDb(env)
+    let settle!: (confirmed: boolean) => void
+    const db = handle.speculative(new Promise<boolean>((resolve) => (settle = resolve)))
+    try {
+      const client = (db as unknown as { $client: { query: (text: string, params?: unknown[]) => Promise<unknown> } }).$client
+      const outcome = client.query(text).then(() => 'ran', (err: unknown) => (err instanceof SpeculationRefused ? 'refused' : 'failed'))
+      // A read is answered while the identity is still unconfirmed; a held statement is refused unrun.
+      if (!held) {
+        expect(await outcome).toBe('ran')
+        settle(false)
+      } else {
+        settle(false)
+        expect(await outcome).toBe('refused')
+      }
+    } finally {
+      await handle.close()
+    }
+  })
+
+  it('holds a tagged-template query and a batch as well', async () => {
+    const handle = createDb(env)
+    let settle!: (confirmed: boolean) => void
+    const db = handle.speculative(new Promise<boolean>((resolve) => (settle = resolve)))
+    try {
+      const client = (db as unknown as { $client: ((strings: TemplateStringsArray, ...values: unknown[]) => Promise<unknown>) & { transaction: (q: unknown[]) => Promise<unknown> } }).$client
+      const tagged = client`select ${1}::int as one`.then(() => 'ran', (err: unknown) => (err instanceof SpeculationRefused ? 'refused' : 'failed'))
+      const batch = client.transaction([]).then(() => 'ran', (err: unknown) => (err instanceof SpeculationRefused ? 'refused' : 'failed'))
+      settle(false)
+      expect(await tagged).toBe('refused')
+      expect(await batch).toBe('refused')
+    } finally {
+      await handle.close()
+    }
+  })
+})
+
 describe('a read-only route that writes anyway', () => {
   // A feature of the test's own making: a readsOnly page that (against the rule) writes a witness's name.
   let witnessId = ''
@@ -81,7 +131,7 @@ describe('a read-only route that writes anyway', () => {
       return c.text(`hello ${c.get('user')!.email}`)
     }),
   }
-  const { worker } = createApp([...features, probe])
+  const { app, worker } = createApp([...features, probe])
   const view = async (cookie: string) => {
     const ctx = createExecutionContext()
     const res = await worker.fetch(new Request('http://localhost/probe/speculative-write', { headers: { cookie }, redirect: 'manual' }), env, ctx)
@@ -111,5 +161,20 @@ describe('a read-only route that writes anyway', () => {
     expect(refused.headers.get('location')).toBe('/login?next=%2Fprobe%2Fspeculative-write')
     expect(await refused.text()).not.toContain(user.email)
     expect(await nameOf(witnessId)).toBe('untouched')
+  })
+
+  it('fails closed when served without the Worker’s dispatch: the thrown-away render never leaves', async () => {
+    witnessId = (await createTestUser({ name: 'untouched' })).id
+    const user = await createTestUser()
+    const cookie = await loginCookie(user.email)
+    expect((await view(cookie)).status).toBe(200)
+    const sessionId = cookie.split('=')[1]!.split('.')[0]!
+    await withDb((db) => invalidateSession(db, sessionId))
+    const ctx = createExecutionContext()
+    const res = await app.fetch(new Request('http://localhost/probe/speculative-write', { headers: { cookie }, redirect: 'manual' }), env, ctx)
+    await waitOnExecutionContext(ctx)
+    expect(res.status).toBe(503)
+    expect(res.headers.getSetCookie()).toEqual([])
+    expect(await res.text()).not.toContain(user.email)
   })
 })
