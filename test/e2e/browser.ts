@@ -134,8 +134,9 @@ export async function expectNoSeriousA11yViolations(page: Page, label = page.url
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource)
   const violations = await page.evaluate(async (rules) => {
     // Colours are checked as they end, not halfway through a transition (a button just pressed fades its
-    // background: contrast measured mid-fade failed once, 2026-12-05).
-    await Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)))
+    // background: contrast measured mid-fade failed /pricing once, 2026-12-05). Finished, not awaited, as in
+    // settleTransitions: an infinite animation (a spinner) never ends, and awaiting it hung a test.
+    for (const animation of document.getAnimations()) if (animation instanceof CSSTransition) animation.finish()
     const only = rules ? { runOnly: { type: 'rule', values: rules } } : {}
     // @ts-expect-error injected above
     const result = await window.axe.run(document, { resultTypes: ['violations'], ...only })
