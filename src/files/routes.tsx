@@ -47,7 +47,7 @@ export const fileRoutes = new Hono<AppEnv>()
     return c.render(<FilesPage page={page} query={query} maxBytes={maxUploadBytes(c.env)} />, { title: 'Files' })
   })
   // One file per request, the raw bytes as the body: streamed to R2 (src/files/upload.ts). Answers JSON
-  // for the uploader in public/app.js. Without JavaScript the panel posts a multipart form (upload-form.ts).
+  // for the uploader in public/components.js. Without JavaScript the panel posts a multipart form (upload-form.ts).
   .post('/files/upload', requireVerified, throttleFileWrites, async (c) => {
     if (isMultipartUpload(c)) return storeFormUploads(c)
     const user = c.get('user')!

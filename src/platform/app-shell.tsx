@@ -80,7 +80,7 @@ function AccountMenu({ viewer, items, badges, theme }: { viewer: Viewer; items: 
 
 /**
  * Signed-in pages (issue 20): a sidebar of the app's sections from the registry, a top bar with the trail
- * and the account menu. Below 1024 px the sidebar is a drawer: the menu button opens it (public/app.js,
+ * and the account menu. Below 1024 px the sidebar is a drawer: the menu button opens it (public/components.js,
  * `appShell`); without script the button is a link to #app-sidebar and CSS's :target shows it.
  */
 export function AppShell(props: {

@@ -12,7 +12,7 @@
  * value above the plot on hover and on keyboard focus (CSS :hover / :focus-visible) and carries a <title>
  * and an accessible name. Keyboard: the chart is ONE tab stop — the latest bar — and the arrow keys, Home
  * and End move between bars (the roving tabindex of WAI-ARIA's composite widgets; `barChart` in
- * public/app.js). Thirty tab stops per chart (four charts on /usage) would make the page tiring to cross;
+ * public/components.js). Thirty tab stops per chart (four charts on /usage) would make the page tiring to cross;
  * without JavaScript the latest bar is still reachable, and every number is in the table below the chart
  * (WCAG 1.1.1), which is also the better way to read them all with a screen reader.
  */

@@ -59,7 +59,7 @@ const HTMX_CONFIG = JSON.stringify({
 })
 
 // The end of <head> is the same on every page: rendered to HTML once per isolate, not per request (issue 23).
-// Alpine is not here: public/app.js loads it when the page has a component (ADR 0103). Files from public/ by
+// Alpine is not here: public/app.js loads it, with public/components.js, when the page has a component (ADR 0103). Files from public/ by
 // their versioned URLs (assetUrl, ADR 0105).
 const HEAD_ASSETS = renderOnce(
   <>
@@ -70,8 +70,8 @@ const HEAD_ASSETS = renderOnce(
     <link rel="preload" href="/vendor/fonts/inter-latin-wght-normal.woff2" as="font" type="font/woff2" crossorigin="anonymous" />
     <link rel="stylesheet" href={assetUrl('/vendor/site.css')} />
     <script src={assetUrl('/vendor/htmx.min.js')} defer></script>
-    {/* app.js loads Alpine itself, from this versioned URL (ADR 0103, 0105). */}
-    <script src={assetUrl('/app.js')} data-alpine-src={assetUrl('/vendor/alpine-csp.min.js')} defer></script>
+    {/* app.js loads the components and Alpine itself, from these versioned URLs (ADR 0103, 0105). */}
+    <script src={assetUrl('/app.js')} data-components-src={assetUrl('/components.js')} data-alpine-src={assetUrl('/vendor/alpine-csp.min.js')} defer></script>
   </>,
 )
 

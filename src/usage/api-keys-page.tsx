@@ -45,7 +45,7 @@ function When({ d }: { d: Date | null }) {
 }
 
 /**
- * A copy button for the x-ref="source" inside (public/app.js `copyable`): hidden until Alpine runs, the
+ * A copy button for the x-ref="source" inside (public/components.js `copyable`): hidden until Alpine runs, the
  * "Copied" (or "select it yourself") message in a polite live region.
  */
 function CopyButton({ label }: { label: string }) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchBrowser, lookAtWidths, waitForScripts, watchPage, type LaunchedBrowser } from './browser'
 import { signUp, markVerifiedInDatabase } from './steps'
 
-// The API keys page's copy buttons (public/app.js `copyable`) with a real clipboard, and their fallback
+// The API keys page's copy buttons (public/components.js `copyable`) with a real clipboard, and their fallback
 // without one; the API reference at /docs/api at 1280 and 390 px. Issue 20, item 5.
 const baseUrl = inject('baseUrl')
 const email = `apikeys-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.com`

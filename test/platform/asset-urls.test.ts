@@ -22,10 +22,10 @@ function immutablePaths(): string[] {
   return paths
 }
 
-/** Every URL a page names in src, href, srcset or data-alpine-src, as written. */
+/** Every URL a page names in src, href, srcset, data-alpine-src or data-components-src, as written. */
 function referencedUrls(html: string): string[] {
   const urls: string[] = []
-  for (const m of html.matchAll(/\s(?:src|href|data-alpine-src)="([^"]+)"/g)) urls.push(m[1]!.replace(/&amp;/g, '&'))
+  for (const m of html.matchAll(/\s(?:src|href|data-alpine-src|data-components-src)="([^"]+)"/g)) urls.push(m[1]!.replace(/&amp;/g, '&'))
   for (const m of html.matchAll(/\ssrcset="([^"]+)"/g)) urls.push(...m[1]!.split(',').map((part) => part.trim().split(/\s+/)[0]!))
   return urls
 }
@@ -64,7 +64,8 @@ describe('versioned asset URLs', () => {
         expect(`${parsed.pathname}${parsed.search}`, `${url} on ${res.url}`).toBe(assetUrl(parsed.pathname))
       }
     }
-    // The pages above use each of them, Alpine's URL included (app.js loads it from data-alpine-src).
+    // The pages above use each of them, Alpine's and the components' URLs included (app.js loads them from
+    // data-alpine-src and data-components-src).
     expect([...seen].sort()).toEqual([...immutable].sort())
   })
 

@@ -67,7 +67,7 @@ describe('BarChart', () => {
     expect(html).toContain('<title>2 Nov 2026: 1.5 KiB</title>')
     // The visible value label (CSS shows it on :hover and :focus-visible) holds the same words.
     expect(html).toMatch(/class="bar-chart-tip"[^>]*aria-hidden="true"><rect[^>]*><\/rect><text[^>]*>3 Nov 2026: 2.5 KiB<\/text>/)
-    // Arrow keys move between bars (public/app.js barChart).
+    // Arrow keys move between bars (public/components.js barChart).
     expect(html).toMatch(/<svg class="bar-chart-plot"[^>]*x-data="barChart" x-bind="keys"/)
     expect(html).toMatch(/aria-describedby="c-summary"/)
     expect(html).toContain('id="c-summary" class="bar-chart-summary">4 KiB in total; highest 2.5 KiB on 3 Nov 2026.</figcaption>')

@@ -6,7 +6,7 @@ import { Icon } from '../../platform/icons'
 /**
  * The upload panel: a drop zone with a real, labelled file input. Without JavaScript it is a plain
  * multipart form post (src/files/upload-form.ts) with an Upload button. With it, Alpine (`uploader` in
- * public/app.js) marks the panel `is-enhanced`, takes files from the picker or a drop, checks each one's
+ * public/components.js) marks the panel `is-enhanced`, takes files from the picker or a drop, checks each one's
  * extension and size, and sends each as its own XHR POST of the raw bytes, so the progress bar follows
  * real upload progress and the server streams the file to R2. Each item then turns green (and leaves the
  * list after a moment) or red with the server's message (until dismissed); the browser below refreshes.
