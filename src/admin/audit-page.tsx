@@ -6,6 +6,7 @@ import { AUDIT_RETENTION_DAYS, listAuditEvents, type AuditFilter, type AuditList
 import { adminGate, pageParam } from './http'
 import { formatDate, formatTime, isUuid } from '../platform/format'
 import { AdminFrame, Pager, StackedTable, wantsFragment } from './views/common'
+import { readsOnly } from '../platform/speculation'
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/
 // Part of an address: what a person types to find someone ("ada@", "example.com"), never whitespace.
@@ -134,7 +135,8 @@ function FilterForm({ values, errors }: { values: FilterValues; errors: FieldErr
   )
 }
 
-export const auditRoutes = new Hono<AppEnv>().get('/admin/audit', ...adminGate, async (c) => {
+// Reads only (ADR 0106): every panel, filter and row comes from Postgres; on a warm isolate, one round trip.
+export const auditRoutes = new Hono<AppEnv>().get('/admin/audit', readsOnly, ...adminGate, async (c) => {
   const { filter, query, values, errors } = parseAuditFilter((k) => c.req.query(k))
   const invalid = Object.keys(errors).length > 0
   const page = pageParam(c.req.query('page'))

@@ -3,6 +3,7 @@ import type { AdminPanel } from '../platform/feature'
 import type { AppEnv } from '../platform/types'
 import { adminGate } from './http'
 import { AdminFrame } from './views/common'
+import { readsOnly } from '../platform/speculation'
 
 /**
  * The overview: every feature's figures from `registry.adminPanels` (auth's users and sign-up chart,
@@ -20,7 +21,8 @@ function Panel({ panel, data, failed }: { panel: AdminPanel; data: unknown; fail
   )
 }
 
-export const overviewRoutes = new Hono<AppEnv>().get('/admin', ...adminGate, async (c) => {
+// Reads only (ADR 0106): every panel, filter and row comes from Postgres; on a warm isolate, one round trip.
+export const overviewRoutes = new Hono<AppEnv>().get('/admin', readsOnly, ...adminGate, async (c) => {
   const panels = c.get('registry').adminPanels
   const now = new Date()
   const results = await Promise.allSettled(panels.map((p) => p.load(c.get('db'), c.env, now)))

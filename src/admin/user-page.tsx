@@ -8,6 +8,7 @@ import { adminGate, notFound } from './http'
 import { isUuid, formatDateTime } from '../platform/format'
 import { summariseUserAgent } from '../platform/user-agent'
 import { AdminFrame, StackedTable } from './views/common'
+import { readsOnly } from '../platform/speculation'
 
 function Profile({ user, pendingEmail }: { user: User; pendingEmail: string | null }) {
   const rows: Array<[string, string]> = [
@@ -165,7 +166,8 @@ export async function renderUserPage(c: AppContext, id: string, opts: { imperson
   )
 }
 
-export const userPageRoutes = new Hono<AppEnv>().get('/admin/users/:id', ...adminGate, async (c) => {
+// Reads only (ADR 0106): the profile, sessions and every feature's section come from Postgres.
+export const userPageRoutes = new Hono<AppEnv>().get('/admin/users/:id', readsOnly, ...adminGate, async (c) => {
   const id = c.req.param('id')
   if (!isUuid(id)) return notFound(c)
   return renderUserPage(c, id)

@@ -5,6 +5,7 @@ import type { AppEnv } from '../platform/types'
 import { adminGate, pageParam } from './http'
 import { formatDateTime } from '../platform/format'
 import { AdminFrame, Pager, StackedTable, wantsFragment } from './views/common'
+import { readsOnly } from '../platform/speculation'
 
 const SORTS: Record<UserSort, string> = { newest: 'Newest first', oldest: 'Oldest first', email: 'Email A–Z', name: 'Name A–Z' }
 
@@ -73,7 +74,8 @@ export function UserResults({ rows, page, hasMore, query, columns }: { rows: Use
   )
 }
 
-export const usersRoutes = new Hono<AppEnv>().get('/admin/users', ...adminGate, async (c) => {
+// Reads only (ADR 0106): every panel, filter and row comes from Postgres; on a warm isolate, one round trip.
+export const usersRoutes = new Hono<AppEnv>().get('/admin/users', readsOnly, ...adminGate, async (c) => {
   const filters = c.get('registry').adminUserFilters
   const search = parseUserSearch((k) => c.req.query(k), filters)
   const db = c.get('db')

@@ -68,7 +68,7 @@ export interface AdminPanel<T = unknown> {
   id: string
   title: string
   order?: number
-  /** `now`: the request's clock, as for dashboard cards. */
+  /** `now`: the request's clock, as for dashboard cards. Only reads: /admin is `readsOnly` (ADR 0106). */
   load: (db: Database, env: Env, now: Date) => Promise<T>
   render: (data: T) => Child
 }
@@ -144,7 +144,7 @@ export interface AdminUserSection<T = unknown> {
   id: string
   title: string
   order?: number
-  /** `now`: the request's clock, as for dashboard cards. */
+  /** `now`: the request's clock, as for dashboard cards. Only reads: the page is `readsOnly` (ADR 0106). */
   load: (db: Database, userId: string, env: Env, now: Date) => Promise<T>
   render: (data: T, userId: string) => Child
 }
@@ -158,7 +158,7 @@ export interface AdminUserFilter {
   /** The query-string key (`?plan=pro`) and the column's key. */
   name: string
   label: string
-  /** The choices after "Any", as [value, label]. */
+  /** The choices after "Any", as [value, label]. Only reads: /admin/users is `readsOnly` (ADR 0106). */
   options: (db: Database, env: Env) => Promise<Array<[string, string]>>
   /** The condition for a chosen value; null for a value that cannot be one (it is then ignored). */
   where: (userId: AnyPgColumn, value: string) => SQL | null

@@ -17,8 +17,8 @@ import { createTestUser } from './helpers'
 // user between two views, in the database only (as another isolate or an admin would), and checks the
 // second view answers as a cold isolate would.
 
-async function signedIn(name = 'Predicted Person') {
-  const user = await createTestUser({ name })
+async function signedIn(name = 'Predicted Person', role: 'user' | 'admin' = 'user') {
+  const user = await createTestUser({ name, role })
   const { token, session } = await withDb((db) => createSession(db, user.id, {}, new Date()))
   return { user, session, token, cookie: `session=${token}` }
 }
@@ -52,6 +52,27 @@ describe('pages rendered in the session lookup’s round trip', () => {
     expect(batch.queries.length).toBeGreaterThan(1)
     expect(batch.queries[0]!.query).toContain('from "sessions" inner join "users"')
     expect(counter.total).toBe(1)
+  })
+
+  it.each(['/admin', '/admin/users', '/admin/users/:id', '/admin/audit'])('an admin’s repeat view of %s takes one round trip', async (route) => {
+    const { user, cookie } = await signedIn('Predicted Admin', 'admin')
+    const path = route.replace(':id', user.id)
+    expect((await view(path, cookie)).res.status).toBe(200)
+    counter = countDatabaseRoundTrips()
+    const again = await counter.page(path, cookie)
+    expect(again.status).toBe(200)
+    expect(counter.total).toBe(1)
+  })
+
+  it('an admin demoted since is refused the admin page, not shown it', async () => {
+    const { user, cookie } = await signedIn('Demoted Admin', 'admin')
+    const before = await view('/admin/users', cookie)
+    expect(before.res.status).toBe(200)
+    expect(before.html).toContain('Find users')
+    await withDb((db) => db.update(users).set({ role: 'user' }).where(eq(users.id, user.id)))
+    const { res, html } = await view('/admin/users', cookie)
+    expect(res.status).toBe(403)
+    expect(html).not.toContain('Find users')
   })
 
   it('a changed user is shown as they are now, not as this isolate last saw them', async () => {
