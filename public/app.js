@@ -107,18 +107,19 @@ for (const themeSwitch of document.querySelectorAll('.theme-switch[hidden]')) th
 // (Alpine too, when needed) have started. The versioned URLs (ADR 0105) come from this script's own tag
 // (src/platform/layout.tsx).
 const { alpineSrc: ALPINE_SRC, componentsSrc: COMPONENTS_SRC } = document.currentScript.dataset
+let alpineRequested = false
 function loadAlpineFor(root) {
-  if (window.Alpine || document.querySelector('script[data-alpine]')) return
+  if (alpineRequested) return
   if (!(root.matches && root.matches('[x-data]')) && !root.querySelector('[x-data]')) return
+  alpineRequested = true
   window.appScriptsReady = false
   document.addEventListener('alpine:initialized', () => { window.appScriptsReady = true }, { once: true })
   // Inserted scripts run as soon as they arrive unless `async` is off: then in order, so the components
   // have registered on `alpine:init` before Alpine starts and fires it.
-  for (const [src, marker] of [[COMPONENTS_SRC, 'components'], [ALPINE_SRC, 'alpine']]) {
+  for (const src of [COMPONENTS_SRC, ALPINE_SRC]) {
     const script = document.createElement('script')
     script.src = src
     script.async = false
-    script.dataset[marker] = ''
     document.head.append(script)
   }
 }

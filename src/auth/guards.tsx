@@ -53,7 +53,8 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   const predicted = mayRenderSpeculatively(c) ? predictSession(token) : null
   // The render's writes wait for this (platform/speculation.ts), not for the render itself, which may be
   // waiting for one of them. A failed lookup confirms nothing. No speculation where writes cannot be held.
-  if (predicted === null || !c.get('speculate')(validating.then((result) => isSameValidation(result, predicted), () => false))) {
+  const confirmed = predicted && validating.then((result) => isSameValidation(result, predicted), () => false)
+  if (!confirmed || !c.get('speculate')(confirmed)) {
     applySession(c, token, await validating, now)
     return next()
   }
@@ -67,7 +68,7 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
     checkedBefore.set(c.req.raw, { error, now })
     return renderAgain(c)
   }
-  if (isSameValidation(result, predicted)) return
+  if (await confirmed) return
   // The session changed, slid, or ended since: this render is for an identity that no longer holds.
   checkedBefore.set(c.req.raw, { result, now })
   renderAgain(c)

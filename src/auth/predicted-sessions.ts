@@ -46,5 +46,17 @@ export function rememberValidation(token: string, result: SessionValidationResul
  */
 export function isSameValidation(result: SessionValidationResult, predicted: ValidSession): boolean {
   if (result.session === null) return false
-  return JSON.stringify([result.session, result.user, result.extras ?? null]) === JSON.stringify([predicted.session, predicted.user, predicted.extras ?? null])
+  return fingerprintOf(result) === fingerprintOf(predicted)
+}
+
+// A check's rows as one string, made once per result: a confirmed result is remembered and becomes the next
+// request's prediction, whose fingerprint is then already known.
+const fingerprints = new WeakMap<ValidSession, string>()
+function fingerprintOf(result: ValidSession): string {
+  let fingerprint = fingerprints.get(result)
+  if (fingerprint === undefined) {
+    fingerprint = JSON.stringify([result.session, result.user, result.extras ?? null])
+    fingerprints.set(result, fingerprint)
+  }
+  return fingerprint
 }

@@ -96,16 +96,21 @@ export class SpeculationRefused extends Error {
 // readsOnly route must not issue one (ADR 0106).
 const PLAIN_READ = /^\s*select\s(?![\s\S]*(\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b|\binto\b|\b(nextval|setval|pg_advisory\w*)\s*\())/i
 
+/** Runs `run` once `confirmed` settles true; refuses it (SpeculationRefused) when it settles false. */
+function runIfConfirmed(confirmed: Promise<boolean>, run: () => unknown): Promise<unknown> {
+  return confirmed.then((ok) => {
+    if (!ok) throw new SpeculationRefused()
+    return run()
+  })
+}
+
 /**
  * The same client with every statement but a plain read held until `confirmed` settles, and run only if it
  * settles true (ADR 0106: a speculative render writes nothing for an identity that is not confirmed). Reads
  * pass at once, so they still share the session lookup's batch.
  */
 function holdingWrites(client: NeonQueryFunction<false, false>, confirmed: Promise<boolean>): NeonQueryFunction<false, false> {
-  const afterConfirmation = (run: () => unknown): Promise<unknown> => confirmed.then((ok) => {
-    if (!ok) throw new SpeculationRefused()
-    return run()
-  })
+  const afterConfirmation = (run: () => unknown) => runIfConfirmed(confirmed, run)
   const query = ((text: string, params?: unknown[], options?: HTTPQueryOptions<false, false>) =>
     PLAIN_READ.test(text) ? client.query(text, params, options) : afterConfirmation(() => client.query(text, params, options))) as NeonQueryFunction<false, false>['query']
   const tagged = ((strings: TemplateStringsArray, ...values: unknown[]) => afterConfirmation(() => client(strings, ...values))) as NeonQueryFunction<false, false>
@@ -190,10 +195,7 @@ export function createDb(env: DbEnv): DbHandle {
     opened: () => pool !== null,
     speculative: (confirmed) => {
       const held = databaseOver(holdingWrites(client, confirmed))
-      held.transaction = ((fn, config) => confirmed.then((ok) => {
-        if (!ok) throw new SpeculationRefused()
-        return openPool().transaction(fn, config)
-      })) as Database['transaction']
+      held.transaction = ((fn, config) => runIfConfirmed(confirmed, () => openPool().transaction(fn, config))) as Database['transaction']
       return held
     },
   }

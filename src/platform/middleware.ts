@@ -33,15 +33,15 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
  */
 export const database = createMiddleware<AppEnv>(async (c, next) => {
   let handle: DbHandle | null = null
-  const open = () => (handle ??= createDb(c.env)).db
-  const own = lazyDatabase(open)
+  const openHandle = () => (handle ??= createDb(c.env))
+  const own = lazyDatabase(() => openHandle().db)
   c.set('db', own)
   // A speculative render (ADR 0106) gets the same database with its writes held until `confirmed`. Not when
   // something before it replaced the request's database (a test's transaction): its writes could not be held.
   c.set('speculate', (confirmed) => {
     if (c.get('db') !== own) return false
     let held: Database | null = null
-    c.set('db', lazyDatabase(() => (held ??= (handle ??= createDb(c.env)).speculative(confirmed))))
+    c.set('db', lazyDatabase(() => (held ??= openHandle().speculative(confirmed))))
     return true
   })
   try {
